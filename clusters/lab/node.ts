@@ -1,0 +1,57 @@
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { ExecResult } from '../types.ts';
+import type { LabNode, LabNodeSpec } from './types.ts';
+
+// Cleanup is ours (labels + exit hooks); Ryuk's image cannot be pulled everywhere.
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+
+export interface StartNodeOptions {
+  image: string;
+  containerName: string;
+  labels: Record<string, string>;
+}
+
+/** Starts a node container: network mode none, NET_ADMIN + SYS_ADMIN, writable /proc/sys, forwarding on. */
+export async function startNodeContainer(options: StartNodeOptions): Promise<StartedTestContainer> {
+  const container = await new GenericContainer(options.image)
+    .withName(options.containerName)
+    .withLabels(options.labels)
+    .withNetworkMode('none')
+    .withAddedCapabilities('NET_ADMIN', 'SYS_ADMIN')
+    .withCommand(['sleep', 'infinity'])
+    .withStartupTimeout(60_000)
+    .start();
+  const init = await container.exec([
+    'sh', '-ec',
+    'mount -o remount,rw /proc/sys; sysctl -qw net.ipv4.ip_forward=1; ip link set lo up; mkdir -p /run/netns',
+  ]);
+  if (init.exitCode !== 0) throw new Error(`failed to initialise node container ${options.containerName}: ${init.output}`);
+  return container;
+}
+
+/** The handle the lab and the suites use for a node. */
+export function labNode(spec: LabNodeSpec, container: StartedTestContainer, addresses: string[]): LabNode {
+  const exec = async (argv: string[]): Promise<ExecResult> => {
+    const result = await container.exec(argv);
+    return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
+  };
+  return {
+    name: spec.name,
+    role: spec.role,
+    addresses,
+    containerId: container.getId(),
+    exec,
+    async sh(lines) {
+      const result = await exec(['sh', '-ec', lines.join('\n')]);
+      if (result.exitCode !== 0) {
+        throw new Error(`failed to run on node ${spec.name} (exit ${result.exitCode}):\n${lines.join('\n')}\n--- output ---\n${result.stderr || result.stdout}`);
+      }
+      return result.stdout;
+    },
+    async writeFile(path, content) {
+      const encoded = Buffer.from(content).toString('base64');
+      const result = await exec(['sh', '-ec', `mkdir -p "$(dirname '${path}')" && echo '${encoded}' | base64 -d > '${path}'`]);
+      if (result.exitCode !== 0) throw new Error(`failed to write ${path} on node ${spec.name}: ${result.stderr}`);
+    },
+  };
+}

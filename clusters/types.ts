@@ -1,0 +1,83 @@
+import type { ExecResult } from './docker.ts';
+
+export type { ExecResult };
+
+/** Something commands can run in: a node's root netns, or a pod's netns. */
+export interface Executor {
+  /** Runs argv; resolves with the exit code, never rejects on a non-zero exit. */
+  exec(argv: string[]): Promise<ExecResult>;
+}
+
+/** A cluster node (a lab container or a kind node container). */
+export interface NodeHandle extends Executor {
+  name: string;
+  role: 'control-plane' | 'worker' | 'router' | 'host';
+  /** Addresses on the node network, e.g. the underlay eth0 address. */
+  addresses: string[];
+}
+
+/** A pod: a network namespace on a node (lab) or a Kubernetes pod (kind). */
+export interface PodHandle extends Executor {
+  name: string;
+  namespace: string;
+  node: string;
+  addresses: string[];
+  /** Labels, e.g. app=rebel-base. */
+  labels: Record<string, string>;
+}
+
+/** Facts detected from the live environment once per cluster; requirements are checked against them. */
+export interface Capabilities {
+  provider: 'lab' | 'kind' | 'attach';
+  /** CNI running the pod network, as detected (not as requested). */
+  cni: 'calico' | 'cilium' | 'flannel' | 'none';
+  /** Datapath features the cluster shows, e.g. 'calico-gateway', 'bgp-mesh', 'vxlan', 'kube-proxy'. */
+  features: string[];
+  kernel: { ipip: boolean; vxlan: boolean };
+  /** Free-form detected versions, e.g. { cilium: '1.20.0' }. */
+  versions: Record<string, string>;
+}
+
+/** A running cluster; disposing it removes every container, link and network it made. */
+export interface ClusterHandle extends AsyncDisposable {
+  name: string;
+  profile: Profile;
+  nodes: NodeHandle[];
+  pods: PodHandle[];
+  capabilities: Capabilities;
+  node(name: string): NodeHandle;
+  pod(name: string): PodHandle;
+  destroy(): Promise<void>;
+}
+
+/** What a provider is asked to build, and what suites run against it. */
+export interface Profile {
+  name: string;
+  description: string;
+  provider: 'lab' | 'kind';
+  cni: Capabilities['cni'];
+  /** Behaviour ids from BEHAVIOURS.md this profile is meant to prove. */
+  behaviours: string[];
+}
+
+export interface ProviderInfo {
+  name: Profile['provider'] | 'attach';
+  /** Why this provider cannot run here, or undefined when it can. */
+  unavailable?: string;
+}
+
+/** One small provider interface, as kind's: build from a profile, list, destroy. */
+export interface Provider<P extends Profile = Profile> {
+  info(): Promise<ProviderInfo>;
+  create(profile: P, options: CreateOptions): Promise<ClusterHandle>;
+  /** Cluster names this provider has running for the given run id (all runs when omitted). */
+  list(runId?: string): Promise<string[]>;
+  destroy(name: string): Promise<void>;
+}
+
+export interface CreateOptions {
+  runId: string;
+  log?: (line: string) => void;
+  /** Keep containers after the run for debugging. */
+  keep?: boolean;
+}

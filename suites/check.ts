@@ -1,0 +1,37 @@
+import type { ClusterHandle } from '../clusters/types.ts';
+import type { Behaviour, Observation } from './types.ts';
+
+/** Declares a behaviour; the generic keeps probe and expectation in step. */
+export function defineBehaviour<T>(behaviour: Behaviour<T>): Behaviour<T> {
+  return behaviour;
+}
+
+/** The failure of a behaviour check: its message lists every problem the expectation found. */
+export class BehaviourFailed extends Error {
+  readonly problems: string[];
+  readonly raw: Record<string, string>;
+  constructor(id: string, problems: string[], raw: Record<string, string>) {
+    super(`${id} does not hold:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'BehaviourFailed';
+    this.problems = problems;
+    this.raw = raw;
+  }
+}
+
+export interface CheckResult<T> {
+  observation: Observation<T>;
+  problems: string[];
+}
+
+/** Probes the cluster and judges the observation; never throws for a failed expectation. */
+export async function checkBehaviour<T>(behaviour: Behaviour<T>, cluster: ClusterHandle): Promise<CheckResult<T>> {
+  const observation = await behaviour.probe(cluster);
+  return { observation, problems: behaviour.expect(observation.value) };
+}
+
+/** Unmet requirements of a behaviour on this cluster, as skip reasons. */
+export function unmetRequirements(behaviour: Behaviour<unknown>, cluster: ClusterHandle): string[] {
+  return behaviour.requires
+    .filter((r) => !r.met(cluster.capabilities))
+    .map((r) => `${behaviour.id} requires ${r.name}: ${r.reason(cluster.capabilities)}`);
+}

@@ -1,0 +1,48 @@
+import { defineConfig } from 'vitest/config';
+
+const reporters = [
+  'default',
+  ['junit', { outputFile: 'reports/out/junit.xml' }],
+  ['allure-vitest/reporter', { resultsDir: 'reports/out/allure-results' }],
+  './reports/summary-reporter.ts',
+] as const;
+
+export default defineConfig({
+  test: {
+    reporters: [...reporters] as never,
+    setupFiles: ['allure-vitest/setup'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{helpers,clusters,suites,reports,cli}/**/*.test.ts'],
+          exclude: ['**/*.lab.test.ts', '**/*.kind.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'lab',
+          include: ['{suites,clusters}/**/*.lab.test.ts'],
+          globalSetup: ['./clusters/lab/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          // Each profile file builds its own topology; two at a time fits a 2-core machine.
+          maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'kind',
+          include: ['suites/**/*.kind.test.ts'],
+          globalSetup: ['./clusters/kind/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 1_800_000,
+          maxWorkers: 1,
+        },
+      },
+    ],
+  },
+});
