@@ -1,9 +1,13 @@
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { outDir } from './reports/out-dir.ts';
+
+const out = outDir();
 
 const reporters = [
   'default',
-  ['junit', { outputFile: 'reports/out/junit.xml' }],
-  ['allure-vitest/reporter', { resultsDir: 'reports/out/allure-results' }],
+  ['junit', { outputFile: join(out, 'junit.xml') }],
+  ['allure-vitest/reporter', { resultsDir: join(out, 'allure-results') }],
   './reports/summary-reporter.ts',
 ] as const;
 

@@ -1,7 +1,15 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
+import { outDir } from './out-dir.ts';
 
 /** Ends every run with the plain line CI reads: `N passed, N failed, N skipped`. */
 export default class SummaryReporter implements Reporter {
+  /** Each run starts with empty Allure results, so the report shows this run only. */
+  onInit(): void {
+    rmSync(join(outDir(), 'allure-results'), { recursive: true, force: true });
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
     for (const module of testModules) {

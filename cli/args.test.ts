@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from './args.ts';
+
+describe('parseArgs', () => {
+  const spec = { values: ['profile', 'behaviour'], flags: ['keep'] };
+
+  it('reads values, inline values, flags and positionals', () => {
+    const args = parseArgs(['--profile', 'calico-lab', '--behaviour=K-GW-1', '--keep', 'extra'], spec);
+    expect(args.values).toEqual({ profile: 'calico-lab', behaviour: 'K-GW-1' });
+    expect([...args.flags]).toEqual(['keep']);
+    expect(args.positional).toEqual(['extra']);
+  });
+
+  it('names every unknown option and missing value', () => {
+    expect(() => parseArgs(['--profle', 'x', '--profile'], spec)).toThrow(
+      'unknown option --profle; known: --profile, --behaviour, --keep\n--profile needs a value',
+    );
+  });
+});

@@ -1,0 +1,51 @@
+import { readdirSync } from 'node:fs';
+import { execa } from 'execa';
+import { DEFAULT_PROFILE, getProfile } from '../clusters/profiles/index.ts';
+import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
+import { buildReport } from '../reports/build-report.ts';
+import { catalogue } from '../suites/catalogue.ts';
+import { parseArgs } from './args.ts';
+
+const USAGE = `usage: npm run conformance -- [--profile NAME] [--behaviour ID[,ID...]] [--keep] [--no-report]
+Runs one profile's behaviour suites and writes the HTML report and the CNI x behaviour matrix under reports/out/.`;
+
+/** The main job: check inputs before anything starts, run the profile's suite, build the report. */
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), { values: ['profile', 'behaviour'], flags: ['keep', 'no-report', 'help'] });
+  if (args.flags.has('help')) { console.log(USAGE); return 0; }
+  const nodeProblem = nodeVersionProblem();
+  if (nodeProblem) throw new Error(nodeProblem);
+  const profile = getProfile(args.values.profile ?? DEFAULT_PROFILE);
+  const behaviours = args.values.behaviour?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const unknown = behaviours.filter((b) => !profile.behaviours.includes(b));
+  if (unknown.length > 0) {
+    throw new Error(`behaviour ${unknown.join(', ')}: not part of profile "${profile.name}"; it proves ${profile.behaviours.join(', ')}${
+      unknown.some((u) => !catalogue.has(u)) ? ` (known ids: ${[...catalogue.keys()].join(', ')})` : ''}`);
+  }
+  if (profile.provider === 'lab') await assertLabCanRun();
+  const file = suiteFileOf(profile.name);
+
+  // Ctrl-C reaches vitest too (same process group); it cleans up, and we wait for it to finish.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {});
+  const run = await execa('npx', ['vitest', 'run', '--project', profile.provider, file], {
+    stdio: 'inherit',
+    reject: false,
+    env: { ...(behaviours.length ? { BEHAVIOURS: behaviours.join(',') } : {}), ...(args.flags.has('keep') ? { KEEP: '1' } : {}) },
+  });
+  if (!args.flags.has('no-report')) await buildReport();
+  return run.exitCode ?? 1;
+}
+
+function suiteFileOf(profile: string): string {
+  for (const dir of ['suites/lab', 'suites/kind']) {
+    const found = readdirSync(dir, { withFileTypes: true }).find((f) => f.isFile() && f.name.startsWith(`${profile}.`) && f.name.endsWith('.test.ts'));
+    if (found) return `${dir}/${found.name}`;
+  }
+  throw new Error(`profile "${profile}": no suite file suites/{lab,kind}/${profile}.*.test.ts`);
+}
+
+main().then((code) => process.exit(code), (error: Error) => {
+  console.error(`cni-conformance: ${error.message}\n${USAGE}`);
+  process.exit(2);
+});

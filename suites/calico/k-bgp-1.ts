@@ -1,0 +1,34 @@
+import { defineBehaviour } from '../check.ts';
+import { cniIs, feature } from '../kube-actions.ts';
+import { DOCS, disableFirstPeer, nodeStatuses, type NodeBgp } from './bgp.ts';
+
+/** Full mesh: each node has one Established `node-to-node mesh` peer per other node. */
+export function expectFullMesh(nodes: NodeBgp[]): string[] {
+  const problems: string[] = [];
+  for (const n of nodes) {
+    if (!n.status.birdRunning) { problems.push(`node ${n.node}: BIRD is not running; BGP needs calico_backend: bird`); continue; }
+    const mesh = n.status.ipv4Peers.filter((p) => p.type === 'node-to-node mesh');
+    if (mesh.length !== nodes.length - 1) problems.push(`node ${n.node}: ${mesh.length} node-to-node mesh peers, expected ${nodes.length - 1} (one per other node)`);
+    for (const p of mesh) {
+      if (p.state !== 'up' || p.info !== 'Established') problems.push(`node ${n.node}: mesh peer ${p.address} is ${p.state}/${p.info}, expected up/Established`);
+    }
+  }
+  if (nodes.length < 2) problems.push(`need at least 2 nodes for a mesh, got ${nodes.length}`);
+  return problems;
+}
+
+export const kBgp1 = defineBehaviour<NodeBgp[]>({
+  id: 'K-BGP-1',
+  title: 'BGP full mesh',
+  docs: DOCS.nodeStatus,
+  requires: [cniIs('calico'), feature('bgp-mesh', 'calico_backend: bird with nodeToNodeMeshEnabled (the default)')],
+  probe: nodeStatuses,
+  expect: expectFullMesh,
+  negativeControls: [
+    {
+      name: 'one Mesh_ BIRD protocol disabled',
+      apply: (cluster) => disableFirstPeer(cluster, 'Mesh_'),
+      expectFailure: /mesh peer \S+ is (start|stop|down)\/\S*.*expected up\/Established/,
+    },
+  ],
+});

@@ -1,0 +1,62 @@
+import { defineBehaviour } from '../check.ts';
+import { cniIs, feature, kubeOf, kubectl, output } from '../kube-actions.ts';
+import { DOCS } from './bgp.ts';
+
+export interface VppObservation { nodes: { node: string; driver?: string; busInfo?: string; vppInterfaces: string[] }[] }
+
+/** `ethtool -i eth0` key: value lines. */
+export function readEthtool(text: string): { driver?: string; busInfo?: string } {
+  const get = (k: string) => new RegExp(`^${k}:\\s*(\\S*)`, 'm').exec(text)?.[1];
+  const driver = get('driver'), busInfo = get('bus-info');
+  return { ...(driver !== undefined ? { driver } : {}), ...(busInfo !== undefined ? { busInfo } : {}) };
+}
+
+/** Interface names (first column) of VPP `show interface`. */
+export function readVppInterfaces(text: string): string[] {
+  return [...text.matchAll(/^(\S+)\s+\d+\s+(?:up|down)\b/gm)].map((m) => m[1] ?? '');
+}
+
+/** The uplink became a tap: eth0 is a tun/tap device and VPP has host-eth0 and tap0. */
+export function expectVppUplink(v: VppObservation): string[] {
+  const problems: string[] = [];
+  for (const n of v.nodes) {
+    if (n.driver !== 'tun' || n.busInfo !== 'tap') problems.push(`node ${n.node}: eth0 driver ${n.driver ?? '?'} bus-info ${n.busInfo ?? '?'}, expected tun/tap (VPP owns the uplink)`);
+    for (const want of ['host-eth0', 'tap0']) if (!n.vppInterfaces.includes(want)) problems.push(`node ${n.node}: VPP has no interface ${want} (has ${n.vppInterfaces.join(', ') || 'none'})`);
+  }
+  if (v.nodes.length === 0) problems.push('no node was probed');
+  return problems;
+}
+
+export const kVpp1 = defineBehaviour<VppObservation>({
+  id: 'K-VPP-1',
+  title: 'VPP dataplane: uplink becomes a tap',
+  docs: DOCS.vpp,
+  requires: [cniIs('calico'), feature('vpp', 'calico-vpp-kind.yaml with the af_packet uplink')],
+  async probe(cluster) {
+    const kube = kubeOf(cluster);
+    const raw: Record<string, string> = {};
+    const nodes: VppObservation['nodes'] = [];
+    for (const node of cluster.nodes) {
+      const eth = await output(`node ${node.name}`, (a) => node.exec(a), ['ethtool', '-i', 'eth0']);
+      const vpp = await output(`node ${node.name}`, (a) => kube.run(a), ['calivppctl', 'vppctl', node.name, 'show', 'interface']);
+      raw[`${node.name}: ethtool -i eth0`] = eth;
+      raw[`${node.name}: vppctl show interface`] = vpp;
+      nodes.push({ node: node.name, ...readEthtool(eth), vppInterfaces: readVppInterfaces(vpp) });
+    }
+    return { raw, value: { nodes } };
+  },
+  expect: expectVppUplink,
+  negativeControls: [
+    {
+      // calico-vpp gives the uplink back to Linux when its vpp container stops; probed before it restarts.
+      name: 'calico-vpp-node pod deleted on one node',
+      async apply(cluster) {
+        const node = cluster.nodes[0];
+        if (!node) throw new Error(`cluster "${cluster.name}": no node`);
+        await kubectl(cluster, ['-n', 'calico-vpp-dataplane', 'delete', 'pod', '-l', 'k8s-app=calico-vpp-node', '--field-selector', `spec.nodeName=${node.name}`, '--wait=false']);
+        return { what: `calico-vpp-node on ${node.name} deleted`, undo: () => kubeOf(cluster).waitReady('calico-vpp-dataplane', 'daemonset/calico-vpp-node') };
+      },
+      expectFailure: /eth0 driver \S+ bus-info \S+, expected tun\/tap|VPP has no interface/,
+    },
+  ],
+});
