@@ -101,9 +101,6 @@ async function label(b: Behaviour<unknown>, profile: string, cni: string, provid
     { name: 'cni', value: cni },
     { name: 'provider', value: provider },
     { name: 'check', value: kind },
-    { name: 'parentSuite', value: provider },
-    { name: 'suite', value: profile },
-    { name: 'subSuite', value: b.id },
   );
   await allure.link(b.docs, `${b.id} upstream docs`);
   await allure.parameter('profile', profile);

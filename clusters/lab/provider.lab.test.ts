@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { calicoLab } from '../profiles/lab/calico-lab.ts';
+import { docker } from '../docker.ts';
+import { LABEL, newRunId } from '../run.ts';
+import { labProvider } from './provider.ts';
+import type { LabProfile } from './types.ts';
+
+const containersOf = async (runId: string) =>
+  (await docker(['ps', '-a', '--filter', `label=${LABEL.run}=${runId}`, '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean);
+
+describe('lab provider', () => {
+  it('removes everything it started when setup fails, and says which node and command failed', async () => {
+    const runId = newRunId();
+    const broken: LabProfile = {
+      ...calicoLab,
+      name: 'broken-setup',
+      nodes: [calicoLab.nodes[0]!, { name: 'node-b', role: 'worker', setup: ['ip route add 10.99.0.0/24 via 192.0.2.1 dev nosuchdev'] }],
+    };
+    await expect(labProvider.create(broken, { runId })).rejects.toThrow(/failed to run on node node-b \(exit \d+\):\nip route add 10\.99\.0\.0\/24 via 192\.0\.2\.1 dev nosuchdev/);
+    expect(await containersOf(runId)).toEqual([]);
+  });
+
+  it('refuses an invalid profile before creating anything', async () => {
+    const runId = newRunId();
+    const invalid: LabProfile = { ...calicoLab, name: 'invalid', pods: [{ name: 'p', node: 'node-x', address: '10.0.0.1' }] };
+    await expect(labProvider.create(invalid, { runId })).rejects.toThrow('profile "invalid": pod "p": node "node-x" is not declared');
+    expect(await containersOf(runId)).toEqual([]);
+  });
+
+  it('builds the same profile twice at once without collisions, and each destroy removes only its own', async () => {
+    const [a, b] = [newRunId(), newRunId()];
+    const [first, second] = await Promise.all([labProvider.create(calicoLab, { runId: a }), labProvider.create(calicoLab, { runId: b })]);
+    try {
+      expect(await containersOf(a)).toHaveLength(2);
+      expect(await containersOf(b)).toHaveLength(2);
+      const [pingA, pingB] = await Promise.all([
+        first.pod('pod-a1').exec(['ping', '-c1', '-W2', '10.244.0.74']),
+        second.pod('pod-a1').exec(['ping', '-c1', '-W2', '10.244.0.74']),
+      ]);
+      expect([pingA.exitCode, pingB.exitCode]).toEqual([0, 0]);
+      await first.destroy();
+      expect(await containersOf(a)).toEqual([]);
+      expect(await containersOf(b)).toHaveLength(2);
+    } finally {
+      await first.destroy();
+      await second.destroy();
+    }
+    expect(await containersOf(b)).toEqual([]);
+  });
+});
