@@ -48,6 +48,8 @@ export interface ClusterHandle extends AsyncDisposable {
   node(name: string): NodeHandle;
   pod(name: string): PodHandle;
   destroy(): Promise<void>;
+  /** Provider-specific diagnostics attached to the report when a behaviour fails (e.g. agent status, pod logs). */
+  diagnostics?(): Promise<Record<string, string>>;
 }
 
 /** What a provider is asked to build, and what suites run against it. */

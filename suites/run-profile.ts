@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getProfile } from '../clusters/profiles/index.ts';
 import { currentRunId, removeRunSync } from '../clusters/run.ts';
 import type { ClusterHandle } from '../clusters/types.ts';
+import { collectDiagnostics } from '../helpers/probes/diagnostics.ts';
 import { behaviour } from './catalogue.ts';
 import { BehaviourFailed, checkBehaviour, unmetRequirements } from './check.ts';
 import { createCluster } from './providers.ts';
@@ -59,7 +60,10 @@ export function runProfile(name: string): void {
           return r;
         });
         await allure.attachment('observation.json', JSON.stringify(result.observation.value, null, 2), 'application/json');
-        if (result.problems.length > 0) throw new BehaviourFailed(id, result.problems, result.observation.raw);
+        if (result.problems.length > 0) {
+          await allure.step('diagnostics', async () => attachRaw(await collectDiagnostics(live)));
+          throw new BehaviourFailed(id, result.problems, result.observation.raw);
+        }
       });
       for (const control of b.negativeControls) {
         it(`${id} negative control: ${control.name}`, async (ctx) => {

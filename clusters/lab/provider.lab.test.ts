@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { calicoLab } from '../profiles/lab/calico-lab.ts';
 import { docker } from '../docker.ts';
 import { LABEL, newRunId } from '../run.ts';
+import { collectDiagnostics } from '../../helpers/probes/diagnostics.ts';
 import { labProvider } from './provider.ts';
 import type { LabProfile } from './types.ts';
 
@@ -38,6 +39,11 @@ describe('lab provider', () => {
         second.pod('pod-a1').exec(['ping', '-c1', '-W2', '10.244.0.74']),
       ]);
       expect([pingA.exitCode, pingB.exitCode]).toEqual([0, 0]);
+      // What a failing behaviour attaches: each node's real routing state.
+      const diagnostics = await collectDiagnostics(first);
+      expect(diagnostics['node-a: ip route show table all']).toContain('10.244.0.64/26 via 172.30.0.12 dev eth0');
+      expect(diagnostics['node-b: iptables-save']).toBeDefined();
+      expect(diagnostics['node-b: iptables-save']).not.toMatch(/\(exit \d+\)/);
       await first.destroy();
       expect(await containersOf(a)).toEqual([]);
       expect(await containersOf(b)).toHaveLength(2);
