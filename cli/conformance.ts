@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { DEFAULT_PROFILE, getProfile } from '../clusters/profiles/index.ts';
 import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
@@ -6,12 +6,14 @@ import { buildReport } from '../reports/build-report.ts';
 import { catalogue } from '../suites/catalogue.ts';
 import { parseArgs } from './args.ts';
 
-const USAGE = `usage: npm run conformance -- [--profile NAME] [--behaviour ID[,ID...]] [--keep] [--no-report]
-Runs one profile's behaviour suites and writes the HTML report and the CNI x behaviour matrix under reports/out/.`;
+const USAGE = `usage: npm run conformance -- [--profile NAME|PROVIDER/NAME] [--behaviour ID[,ID...]] [--keep] [--no-report]
+                               [--attach CONTEXT [--node-exec 'ssh {node} --']]
+Runs one profile's behaviour suites and writes the HTML report and the CNI x behaviour matrix under reports/out/.
+--attach runs a kind profile's suites against an existing cluster (kubeconfig context); nothing is created or deleted.`;
 
 /** The main job: check inputs before anything starts, run the profile's suite, build the report. */
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), { values: ['profile', 'behaviour'], flags: ['keep', 'no-report', 'help'] });
+  const args = parseArgs(process.argv.slice(2), { values: ['profile', 'behaviour', 'attach', 'node-exec'], flags: ['keep', 'no-report', 'help'] });
   if (args.flags.has('help')) { console.log(USAGE); return 0; }
   const nodeProblem = nodeVersionProblem();
   if (nodeProblem) throw new Error(nodeProblem);
@@ -22,8 +24,12 @@ async function main(): Promise<number> {
     throw new Error(`behaviour ${unknown.join(', ')}: not part of profile "${profile.name}"; it proves ${profile.behaviours.join(', ')}${
       unknown.some((u) => !catalogue.has(u)) ? ` (known ids: ${[...catalogue.keys()].join(', ')})` : ''}`);
   }
+  const attach = args.values.attach;
+  if (attach && profile.provider !== 'kind') throw new Error(`--attach ${attach}: attach runs kind profiles' suites; "${profile.name}" is a ${profile.provider} profile`);
+  if (args.values['node-exec'] && !attach) throw new Error('--node-exec goes with --attach');
   if (profile.provider === 'lab') await assertLabCanRun();
-  const file = suiteFileOf(profile.name);
+  const file = `suites/${profile.provider}/${profile.name}.${profile.provider}.test.ts`;
+  if (!existsSync(file)) throw new Error(`profile "${profile.name}": its suite file ${file} is missing`);
 
   // Ctrl-C reaches vitest too (same process group); it cleans up, and we wait for it to finish.
   process.on('SIGINT', () => {});
@@ -31,18 +37,17 @@ async function main(): Promise<number> {
   const run = await execa('npx', ['vitest', 'run', '--project', profile.provider, file], {
     stdio: 'inherit',
     reject: false,
-    env: { ...(behaviours.length ? { BEHAVIOURS: behaviours.join(',') } : {}), ...(args.flags.has('keep') ? { KEEP: '1' } : {}) },
+    env: {
+      ...(behaviours.length ? { BEHAVIOURS: behaviours.join(',') } : {}),
+      ...(args.flags.has('keep') ? { KEEP: '1' } : {}),
+      ...(attach ? { CNI_CONFORMANCE_ATTACH: attach, KIND_REQUIRED: '0' } : {}),
+      ...(args.values['node-exec'] ? { CNI_CONFORMANCE_NODE_EXEC: args.values['node-exec'] } : {}),
+      // Asked for by name: a kind profile that cannot run fails fast with what is missing.
+      ...(profile.provider === 'kind' && !attach ? { KIND_REQUIRED: '1' } : {}),
+    },
   });
   if (!args.flags.has('no-report')) await buildReport();
   return run.exitCode ?? 1;
-}
-
-function suiteFileOf(profile: string): string {
-  for (const dir of ['suites/lab', 'suites/kind']) {
-    const found = readdirSync(dir, { withFileTypes: true }).find((f) => f.isFile() && f.name.startsWith(`${profile}.`) && f.name.endsWith('.test.ts'));
-    if (found) return `${dir}/${found.name}`;
-  }
-  throw new Error(`profile "${profile}": no suite file suites/{lab,kind}/${profile}.*.test.ts`);
 }
 
 main().then((code) => process.exit(code), (error: Error) => {

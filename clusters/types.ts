@@ -50,6 +50,29 @@ export interface ClusterHandle extends AsyncDisposable {
   destroy(): Promise<void>;
   /** Provider-specific diagnostics attached to the report when a behaviour fails (e.g. agent status, pod logs). */
   diagnostics?(): Promise<Record<string, string>>;
+  /** Kubernetes actions: present on kind and attach clusters, absent on the lab. */
+  kube?: KubeActions;
+}
+
+/**
+ * Kubernetes API actions of a cluster handle (kind, attach). `run` executes host-side CLIs
+ * (kubectl, cilium, calicoctl, calivppctl) already pointed at this cluster; it never rejects on a non-zero exit.
+ */
+export interface KubeActions {
+  /** The kubeconfig context of this cluster, e.g. "kind-c1". */
+  context: string;
+  /** Pods matching a label selector (e.g. kube-system, "k8s-app=cilium"), exec'ing into `container` when given. */
+  pods(namespace: string, selector: string, container?: string): Promise<PodHandle[]>;
+  scale(namespace: string, deployment: string, replicas: number): Promise<void>;
+  /** Waits until the workload (e.g. "deployment/rebel-base", "daemonset/cilium") is ready. */
+  waitReady(namespace: string, workload: string, timeoutMs?: number): Promise<void>;
+  /** Logs of one pod (all containers when container is omitted). */
+  logs(namespace: string, pod: string, container?: string): Promise<string>;
+  /** `kubectl apply -f -` with the manifest text. */
+  apply(manifest: string): Promise<void>;
+  /** `kubectl delete -f -` with the manifest text; ignores not-found. */
+  delete(manifest: string): Promise<void>;
+  run(argv: string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
 }
 
 /** What a provider is asked to build, and what suites run against it. */

@@ -23,6 +23,7 @@ export default class SummaryReporter implements Reporter {
       if (module.state() === 'failed' && ![...module.children.allTests()].some((t) => t.result().state === 'failed')) counts.failed++;
     }
     if (unhandledErrors.length > 0) counts.failed += unhandledErrors.length;
-    process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    // Printed at exit so that it is the last line, after other reporters' closing messages (CI reads it).
+    process.once('exit', () => process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`));
   }
 }

@@ -1,16 +1,25 @@
 import type { Profile } from '../types.ts';
+import { kindProfiles } from './kind/index.ts';
 import { labProfiles } from './lab/index.ts';
 
 /** The profile a plain `npm run conformance` runs. */
 export const DEFAULT_PROFILE = 'calico-lab';
 
 export function allProfiles(): Profile[] {
-  return [...labProfiles];
+  return [...labProfiles, ...kindProfiles];
 }
 
-/** Looks a profile up by name; an unknown name lists the known ones. */
-export function getProfile(name: string): Profile {
-  const found = allProfiles().find((p) => p.name === name);
-  if (!found) throw new Error(`profile "${name}": unknown profile; known: ${allProfiles().map((p) => p.name).sort().join(', ')}`);
-  return found;
+/** `provider/name`: unique across providers (calico-vxlan exists on the lab and on kind). */
+export const qualifiedName = (p: Profile) => `${p.provider}/${p.name}`;
+
+/**
+ * Looks a profile up by `name` or `provider/name`. A name on several providers must be qualified;
+ * an unknown one lists the known ones.
+ */
+export function getProfile(ref: string): Profile {
+  const profiles = allProfiles();
+  const matches = ref.includes('/') ? profiles.filter((p) => qualifiedName(p) === ref) : profiles.filter((p) => p.name === ref);
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) throw new Error(`profile "${ref}": exists on several providers; say ${matches.map(qualifiedName).join(' or ')}`);
+  throw new Error(`profile "${ref}": unknown profile; known: ${profiles.map(qualifiedName).sort().join(', ')}`);
 }

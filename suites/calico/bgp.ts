@@ -1,6 +1,8 @@
 import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
 import { parseCalicoNodeStatus, type CalicoNodeStatus } from '../../helpers/parsers/calicoctl-node-status.ts';
 import { output } from '../kube-actions.ts';
+import { parseBirdProtocols } from '../../helpers/parsers/birdc-protocols.ts';
+import { birdcArgv, blocksFromRoutes, statusFromBird, untilHolds, type NodeBlocks } from './bgp-bird.ts';
 
 export const DOCS = {
   bgp: 'https://docs.tigera.io/calico/latest/networking/configuring/bgp',
@@ -11,19 +13,46 @@ export const DOCS = {
   vpp: 'https://docs.tigera.io/calico/latest/getting-started/kubernetes/vpp/getting-started',
 };
 
-export interface NodeBgp { node: string; address?: string; status: CalicoNodeStatus }
+export interface NodeBgp { node: string; address?: string; status: CalicoNodeStatus; blocks?: NodeBlocks }
 
-/** `calicoctl node status` on every node (calicoctl installed on the kind nodes, BIRD socket local). */
+/**
+ * `calicoctl node status` on every node (calicoctl installed on the kind nodes, BIRD socket local);
+ * on the lab, which has no calicoctl, `birdc show protocols` on the same socket, mapped as calicoctl maps it.
+ * Both read the node's `proto bird` routes: its own blocks (blackholes) and the others' it learnt.
+ */
 export async function nodeStatuses(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: NodeBgp[] }> {
   const raw: Record<string, string> = {};
   const value: NodeBgp[] = [];
+  const lab = cluster.capabilities.provider === 'lab';
   for (const node of cluster.nodes) {
-    const text = await output(`node ${node.name}`, (a) => node.exec(a), ['calicoctl', 'node', 'status']);
-    raw[`${node.name}: calicoctl node status`] = text;
+    const argv = lab ? birdcArgv('show', 'protocols') : ['calicoctl', 'node', 'status'];
+    const text = await output(`node ${node.name}`, (a) => node.exec(a), argv);
+    raw[`${node.name}: ${argv.join(' ')}`] = text;
+    const routes = await output(`node ${node.name}`, (a) => node.exec(a), ['ip', '-4', 'route', 'show']);
+    raw[`${node.name}: ip -4 route show`] = routes;
     const address = node.addresses[0];
-    value.push({ node: node.name, ...(address ? { address } : {}), status: parseCalicoNodeStatus(text) });
+    const status = lab ? statusFromBird(parseBirdProtocols(text)) : parseCalicoNodeStatus(text);
+    value.push({ node: node.name, ...(address ? { address } : {}), status, blocks: blocksFromRoutes(routes) });
   }
   return { raw, value };
+}
+
+/** Runs a BIRD CLI command on a node: birdc on the lab node, birdcl in the node's calico-node pod on kind. */
+export function birdOn(cluster: ClusterHandle, node: string): (...args: string[]) => Promise<string> {
+  if (cluster.capabilities.provider === 'lab') {
+    const n = cluster.node(node);
+    return (...args) => output(`node ${node}`, (a) => n.exec(a), birdcArgv(...args));
+  }
+  const pod = calicoNodePod(cluster, node);
+  return (...args) => output(`calico-node ${pod.name}`, (a) => pod.exec(a), ['birdcl', '-s', '/var/run/calico/bird.ctl', ...args]);
+}
+
+/** Polls `show protocols` until the named BGP sessions are Established again (after re-enabling). */
+export async function untilEstablished(bird: (...args: string[]) => Promise<string>, where: string, names: RegExp): Promise<void> {
+  await untilHolds(`BGP sessions ${names.source} on ${where} re-establishing`, async () =>
+    parseBirdProtocols(await bird('show', 'protocols')).protocols
+      .filter((p) => p.proto === 'BGP' && names.test(p.name) && !p.info.startsWith('Established'))
+      .map((p) => `${where}: ${p.name} ${p.state} ${p.info}`));
 }
 
 export function calicoNodePod(cluster: ClusterHandle, node: string): PodHandle {
@@ -36,10 +65,15 @@ export function calicoNodePod(cluster: ClusterHandle, node: string): PodHandle {
 export async function disableFirstPeer(cluster: ClusterHandle, prefix: string) {
   const node = cluster.nodes[0];
   if (!node) throw new Error(`cluster "${cluster.name}": no node`);
-  const pod = calicoNodePod(cluster, node.name);
-  const birdcl = (...args: string[]) => output(`calico-node ${pod.name}`, (a) => pod.exec(a), ['birdcl', '-s', '/var/run/calico/bird.ctl', ...args]);
+  const birdcl = birdOn(cluster, node.name);
   const name = /^\s*(?:\d{4}-)?\s*(\S+)\s+BGP\b/m.exec((await birdcl('show', 'protocols')).split('\n').filter((l) => l.includes(prefix)).join('\n'))?.[1];
-  if (!name) throw new Error(`calico-node ${pod.name}: no BIRD protocol starting ${prefix}`);
+  if (!name) throw new Error(`node ${node.name}: no BIRD protocol starting ${prefix} in "show protocols"`);
   await birdcl('disable', name);
-  return { what: `BIRD protocol ${name} disabled on ${node.name}`, undo: async () => { await birdcl('enable', name); } };
+  return {
+    what: `BIRD protocol ${name} disabled on ${node.name}`,
+    undo: async () => {
+      await birdcl('enable', name);
+      await untilEstablished(birdcl, node.name, new RegExp(`^${name}$`));
+    },
+  };
 }

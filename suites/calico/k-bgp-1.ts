@@ -1,8 +1,9 @@
 import { defineBehaviour } from '../check.ts';
 import { cniIs, feature } from '../kube-actions.ts';
 import { DOCS, disableFirstPeer, nodeStatuses, type NodeBgp } from './bgp.ts';
+import { blockRouteProblems } from './bgp-bird.ts';
 
-/** Full mesh: each node has one Established `node-to-node mesh` peer per other node. */
+/** Full mesh: each node has one Established `node-to-node mesh` peer per other node, and a route to every other node's block. */
 export function expectFullMesh(nodes: NodeBgp[]): string[] {
   const problems: string[] = [];
   for (const n of nodes) {
@@ -14,7 +15,7 @@ export function expectFullMesh(nodes: NodeBgp[]): string[] {
     }
   }
   if (nodes.length < 2) problems.push(`need at least 2 nodes for a mesh, got ${nodes.length}`);
-  return problems;
+  return [...problems, ...blockRouteProblems(nodes)];
 }
 
 export const kBgp1 = defineBehaviour<NodeBgp[]>({

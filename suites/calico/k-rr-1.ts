@@ -1,12 +1,14 @@
 import { defineBehaviour } from '../check.ts';
 import { cniIs, feature, kubeOf, kubectl, output } from '../kube-actions.ts';
-import { DOCS, nodeStatuses, type NodeBgp } from './bgp.ts';
+import { birdOn, DOCS, nodeStatuses, type NodeBgp } from './bgp.ts';
+import { blockRouteProblems, meshOnInLab, reflectorsFromSessions, untilHolds } from './bgp-bird.ts';
+import type { ClusterHandle } from '../../clusters/types.ts';
 
 export const RR_LABEL = 'route-reflector';
 
 export interface RrObservation { reflectors: string[]; nodes: NodeBgp[] }
 
-/** Clients peer only with the reflectors (`node specific`), all Established; no mesh anywhere. */
+/** Clients peer only with the reflectors (`node specific`), all Established; no mesh anywhere; every node still routes every block. */
 export function expectRouteReflectors(v: RrObservation): string[] {
   const problems: string[] = [];
   if (v.reflectors.length === 0) problems.push(`no node labelled ${RR_LABEL}=true`);
@@ -18,7 +20,7 @@ export function expectRouteReflectors(v: RrObservation): string[] {
     if (toRr.length !== v.reflectors.length) problems.push(`client ${n.node}: ${toRr.length} node specific peers, expected ${v.reflectors.length} (one per reflector)`);
     for (const p of toRr) if (p.info !== 'Established') problems.push(`client ${n.node}: peer ${p.address} is ${p.state}/${p.info}, expected Established`);
   }
-  return problems;
+  return [...problems, ...blockRouteProblems(v.nodes)];
 }
 
 export const kRr1 = defineBehaviour<RrObservation>({
@@ -26,16 +28,13 @@ export const kRr1 = defineBehaviour<RrObservation>({
   title: 'route reflectors',
   docs: DOCS.bgp,
   requires: [cniIs('calico'), feature('route-reflector', 'RR nodes labelled route-reflector=true with routeReflectorClusterID, mesh off, BGPPeer peer-to-rrs')],
-  async probe(cluster) {
-    const names = await kubectl(cluster, ['get', 'nodes', '-l', `${RR_LABEL}=true`, '-o', 'jsonpath={.items[*].metadata.name}']);
-    const { raw, value } = await nodeStatuses(cluster);
-    return { raw: { ...raw, reflectors: names }, value: { reflectors: names.split(/\s+/).filter(Boolean), nodes: value } };
-  },
+  probe: probeRr,
   expect: expectRouteReflectors,
   negativeControls: [
     {
       name: 'node-to-node mesh turned back on',
       async apply(cluster) {
+        if (cluster.capabilities.provider === 'lab') return meshOnInLab(cluster, (await probeRr(cluster)).value.reflectors);
         const kube = kubeOf(cluster);
         const patch = (on: boolean) => output(`cluster "${cluster.name}"`, (a) => kube.run(a), ['calicoctl', 'patch', 'bgpconfiguration', 'default', '-p', JSON.stringify({ spec: { nodeToNodeMeshEnabled: on } })]);
         await patch(true);
@@ -43,5 +42,33 @@ export const kRr1 = defineBehaviour<RrObservation>({
       },
       expectFailure: /node-to-node mesh peers, expected none/,
     },
+    {
+      name: 'every BGP session of the route reflector disabled',
+      async apply(cluster) {
+        const [rr] = (await probeRr(cluster)).value.reflectors;
+        if (!rr) throw new Error(`failed to break K-RR-1 on "${cluster.name}": no route reflector found`);
+        const bird = birdOn(cluster, rr);
+        await bird('disable', '"Node_*"');
+        // Clients withdraw what the reflector taught them; wait until that shows, so the check sees it.
+        await untilHolds(`clients of ${rr} losing its routes`, async () =>
+          (expectRouteReflectors((await probeRr(cluster)).value).some((p) => /no route to/.test(p)) ? [] : ['a client still routing every block']), 30_000);
+        return {
+          what: `BIRD protocols Node_* disabled on reflector ${rr}`,
+          async undo() {
+            await bird('enable', '"Node_*"');
+            await untilHolds(`K-RR-1 holding again after re-enabling ${rr}'s sessions`, async () => expectRouteReflectors((await probeRr(cluster)).value));
+          },
+        };
+      },
+      expectFailure: /node \S+: no route to \S+'s block [\d./]+ \(expected via [\d.]+ proto bird\)/,
+    },
   ],
 });
+
+/** Reflectors by label on kind; on the lab (no labels) the node whose BIRD peers with every other node. */
+async function probeRr(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: RrObservation }> {
+  const { raw, value } = await nodeStatuses(cluster);
+  if (cluster.capabilities.provider === 'lab') return { raw, value: { reflectors: reflectorsFromSessions(value), nodes: value } };
+  const names = await kubectl(cluster, ['get', 'nodes', '-l', `${RR_LABEL}=true`, '-o', 'jsonpath={.items[*].metadata.name}']);
+  return { raw: { ...raw, reflectors: names }, value: { reflectors: names.split(/\s+/).filter(Boolean), nodes: value } };
+}

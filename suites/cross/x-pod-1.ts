@@ -1,5 +1,4 @@
-import { lookupRoute } from '../../helpers/parsers/ip-route.ts';
-import { probePing, probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
+import { probePing, rawOf, type Probed } from '../../helpers/probes/net.ts';
 import { podPairs } from '../../helpers/probes/workload.ts';
 import { defineBehaviour } from '../check.ts';
 
@@ -44,23 +43,22 @@ export const xPod1 = defineBehaviour<PodReachability[]>({
   },
   negativeControls: [
     {
-      name: 'route to the other node\'s pods removed on the first pod\'s node',
+      // A /32 blackhole outranks whatever the CNI programs for the pod's block, and a routing daemon
+      // (BIRD's kernel sync, flanneld) leaves a route it does not own alone: a deleted one it would re-add.
+      name: 'blackhole route to a pod on another node added on the first pod\'s node',
       expectFailure: /cannot reach \S+ \([\d.]+\) on \S+: \d+ sent, 0 received/,
       async apply(cluster) {
         const pair = podPairs(cluster).find((p) => !p.sameNode);
         if (!pair) throw new Error('failed to break X-POD-1: no pods on two nodes');
         const node = cluster.node(pair.from.node);
-        const routes = await probeRoutes(node);
-        const route = lookupRoute(routes.value, pair.to.addresses[0] ?? '');
-        if (!route || route.dst === 'default') throw new Error(`failed to break X-POD-1: ${node.name} has no specific route to ${pair.to.addresses[0]}`);
-        const spec = route.raw.replace(/^unicast\s+/, '').split(/\s+/);
-        const del = await node.exec(['ip', 'route', 'del', ...spec]);
-        if (del.exitCode !== 0) throw new Error(`failed to delete route "${route.raw}" on ${node.name}: ${del.stderr}`);
+        const target = `${pair.to.addresses[0] ?? ''}/32`;
+        const add = await node.exec(['ip', 'route', 'add', 'blackhole', target]);
+        if (add.exitCode !== 0) throw new Error(`failed to add "blackhole ${target}" on ${node.name}: ${add.stderr}`);
         return {
-          what: `route "${route.raw}" deleted on ${node.name}`,
+          what: `route "blackhole ${target}" added on ${node.name}`,
           async undo() {
-            const add = await node.exec(['ip', 'route', 'replace', ...spec]);
-            if (add.exitCode !== 0) throw new Error(`failed to restore route "${route.raw}" on ${node.name}: ${add.stderr}`);
+            const del = await node.exec(['ip', 'route', 'del', 'blackhole', target]);
+            if (del.exitCode !== 0) throw new Error(`failed to delete "blackhole ${target}" on ${node.name}: ${del.stderr}`);
           },
         };
       },

@@ -124,7 +124,7 @@ export function renderBirdConfig(c: BirdNodeConfig): string {
     '  error wait time 5,30;',
     '  ipv4 { gateway recursive; add paths on; };',
     '}',
-    ...c.peers.flatMap((p) => ['', ...renderPeer(p, c.nodeIp)]),
+    renderPeers(c.peers, c.nodeIp),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -139,8 +139,13 @@ function renderPeer(p: BirdPeer, nodeIp: string): string[] {
     '    import all;',
     '    export filter { calico_export_to_bgp_peers(true); reject; };  # Only want to export routes for workloads.',
     '  };',
-    ...(p.passive ? ['  passive on; # Mesh is unidirectional, peer will connect to us.'] : []),
+    ...(p.passive ? ['  passive on; # Peering is unidirectional, peer will connect to us.'] : []),
     ...(p.rrClusterId ? ['  rr client;', `  rr cluster id ${p.rrClusterId};`] : []),
     '}',
   ];
+}
+
+/** The `protocol bgp` blocks alone, e.g. to add sessions to a running config and `birdc configure`. */
+export function renderPeers(peers: BirdPeer[], nodeIp: string): string {
+  return peers.flatMap((p) => ['', ...renderPeer(p, nodeIp)]).join('\n');
 }

@@ -7,7 +7,7 @@ export const calicoLab: LabProfile = {
   description: 'Calico workload datapath (cali veths, ee:ee:ee:ee:ee:ee, proxy ARP, /32 pods), static routes between two nodes',
   provider: 'lab',
   cni: 'calico',
-  behaviours: ['K-GW-1', 'X-POD-1'],
+  behaviours: ['K-GW-1', 'X-POD-1', 'X-MTU-1'],
   nodes: [
     { name: 'node-a', role: 'worker' },
     { name: 'node-b', role: 'worker' },

@@ -1,0 +1,1 @@
+export { attachCluster, nodeCommand, type AttachOptions } from './provider.ts';

@@ -1,0 +1,22 @@
+import { docker } from '../docker.ts';
+import type { NodeHandle } from '../types.ts';
+
+/** A kind node container; every command goes through `docker exec`, as kind's own node handle does. */
+export function kindNode(name: string, role: NodeHandle['role'], addresses: string[]): NodeHandle {
+  return { name, role, addresses, exec: (argv) => docker(['exec', name, ...argv]) };
+}
+
+/** Roles from kind's container label io.x-k8s.kind.role. */
+export function roleOf(label: string): NodeHandle['role'] {
+  return label === 'control-plane' ? 'control-plane' : 'worker';
+}
+
+/** Node containers of a kind cluster with role and addresses, from `docker ps`/`inspect` (label io.x-k8s.kind.cluster). */
+export async function listKindNodes(cluster: string): Promise<NodeHandle[]> {
+  const ps = await docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Names}}\t{{.Label "io.x-k8s.kind.role"}}']);
+  const rows = ps.stdout.split('\n').filter(Boolean).map((line) => line.split('\t') as [string, string]);
+  return Promise.all(rows.sort(([a], [b]) => a.localeCompare(b)).map(async ([name, role]) => {
+    const inspect = await docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', name]);
+    return kindNode(name, roleOf(role), inspect.stdout.trim().split(/\s+/).filter(Boolean));
+  }));
+}

@@ -1,0 +1,125 @@
+import { stringify } from 'yaml';
+import { versions } from '../../versions.ts';
+import { ciliumInstallCommands, ciliumValues, ciliumValuesFile, clustermeshConnectCommands, copyCiliumCa } from './cni/cilium.ts';
+import { calicoFiles, calicoInstallCommands, calicoObject, installationResource } from './cni/calico.ts';
+import { cniPluginsArchive, flannelInstallCommands, flannelNetConfPatch, flannelPatchFile } from './cni/flannel.ts';
+import { kindConfig } from './kind-config.ts';
+import { clusterName, contextName, kubeconfigPath, nodeNames, workloadNamespace } from './naming.ts';
+import type { Command, Download, KindClusterSpec, KindProfile, Plan, WorkloadSet } from './types.ts';
+import { workloadManifests, workloadWaitTargets } from './workloads.ts';
+
+export interface PlanOptions {
+  runId: string;
+  /** Absolute plan folder: kind mounts host paths from here. */
+  dir: string;
+  /** CPU architecture of the release archives (Go naming). */
+  arch?: 'amd64' | 'arm64';
+}
+
+export function yamlDocs(docs: readonly unknown[]): string {
+  return docs.map((doc) => stringify(doc, { lineWidth: 0 })).join('---\n');
+}
+
+/** Renders every file and command a profile needs, without touching Docker or a network. */
+export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
+  const names = profile.clusters.map((c) => clusterName(options.runId, c.suffix));
+  const files: Record<string, string> = {};
+  const downloads: Download[] = [];
+  const create: Command[] = [];
+  const install: Command[] = [];
+  const workloads: Command[] = [];
+
+  const cniPluginsDir = `cni-plugins/${versions.cniPlugins}`;
+  if (profile.clusters.some((c) => c.install.cni === 'flannel')) {
+    const url = cniPluginsArchive(options.arch ?? 'amd64');
+    downloads.push({ url, sha256Url: `${url}.sha256`, extractTo: cniPluginsDir });
+  }
+
+  profile.clusters.forEach((spec, index) => {
+    const name = names[index]!;
+    const configFile = `kind/${name}.yaml`;
+    files[configFile] = stringify(kindConfig({ name, runId: options.runId, spec, cniPluginsDir: `${options.dir}/${cniPluginsDir}` }));
+    create.push({
+      tool: 'kind',
+      args: ['create', 'cluster', '--name', name, '--config', configFile, '--kubeconfig', kubeconfigPath(name)],
+      why: `create kind cluster ${name} (${spec.nodes.length} nodes, ${versions.kind.nodeImage.split('@')[0]})`,
+    });
+    create.push(...annotateCommands(name, spec));
+    install.push(...installCommands(profile, index, names, spec, files));
+    const sets = workloadSets(profile, index);
+    if (sets.length > 0) {
+      const file = `workloads/${name}.yaml`;
+      files[file] = yamlDocs(workloadManifests(options.runId, sets, meshClusterName(spec) ?? name));
+      workloads.push(kubectl(name, ['apply', '-f', file], `deploy test workloads (${sets.join(', ')}) on ${name}`));
+      for (const target of workloadWaitTargets(sets)) {
+        workloads.push(kubectl(name, ['-n', workloadNamespace, 'rollout', 'status', target, '--timeout', '300s'], `wait for ${target} on ${name}`));
+      }
+    }
+  });
+
+  if (profile.clustermesh && names.length === 2) install.push(...clustermeshConnectCommands(names[0]!, names[1]!));
+
+  return {
+    profile: profile.name,
+    runId: options.runId,
+    clusters: names,
+    files,
+    downloads,
+    commands: [...create, ...install, ...workloads],
+    teardown: names.map((name) => ({ tool: 'kind', args: ['delete', 'cluster', '--name', name], why: `delete kind cluster ${name}`, optional: true })),
+  };
+}
+
+function kubectl(cluster: string, args: string[], why: string): Command {
+  return { tool: 'kubectl', args: ['--kubeconfig', kubeconfigPath(cluster), '--context', contextName(cluster), ...args], why };
+}
+
+/** kind sets labels itself; annotations (e.g. Calico's RouteReflectorClusterID) need kubectl. */
+function annotateCommands(cluster: string, spec: KindClusterSpec): Command[] {
+  const nodes = nodeNames(cluster, spec.nodes);
+  return spec.nodes.flatMap((node, i) => {
+    const pairs = Object.entries(node.annotations ?? {});
+    if (pairs.length === 0) return [];
+    return [kubectl(cluster, ['annotate', 'node', nodes[i]!, ...pairs.map(([k, v]) => `${k}=${v}`), '--overwrite'],
+      `annotate ${nodes[i]} (${pairs.map(([k]) => k).join(', ')})`)];
+  });
+}
+
+function installCommands(profile: KindProfile, index: number, names: string[], spec: KindClusterSpec, files: Record<string, string>): Command[] {
+  const name = names[index]!;
+  const install = spec.install;
+  if (install.cni === 'cilium') {
+    files[ciliumValuesFile(name)] = stringify(ciliumValues(name, spec, install));
+    const shareCa = profile.clustermesh && index > 0 ? [copyCiliumCa(names[0]!, name)] : [];
+    return [...shareCa, ...ciliumInstallCommands(name)];
+  }
+  if (install.cni === 'calico') {
+    const calico = calicoFiles(name);
+    files[calico.installation] = yamlDocs([installationResource(install)]);
+    files[calico.resources] = yamlDocs(install.resources.map(calicoObject));
+    return calicoInstallCommands(name, install);
+  }
+  files[flannelPatchFile(name)] = stringify(flannelNetConfPatch(install));
+  return flannelInstallCommands(name, install);
+}
+
+function workloadSets(profile: KindProfile, index: number): WorkloadSet[] {
+  if (!profile.workloads) return ['probes'];
+  return profile.workloads.filter((w) => w.cluster === index).flatMap((w) => w.sets);
+}
+
+/** Cilium's cluster.name when the values set one. */
+function meshClusterName(spec: KindClusterSpec): string | undefined {
+  if (spec.install.cni !== 'cilium') return undefined;
+  const cluster = spec.install.values['cluster'];
+  if (cluster && typeof cluster === 'object' && 'name' in cluster && typeof cluster.name === 'string') return cluster.name;
+  return undefined;
+}
+
+/** A command as a person would type it (for plan summaries and KEEP=1 hints). */
+export function renderCommand(command: Command): string {
+  const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+  const env = Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${quote(v)} `).join('');
+  const line = `${env}${command.tool} ${command.args.map(quote).join(' ')}`;
+  return command.stdinFrom ? `${renderCommand(command.stdinFrom)} | ${line}` : line;
+}

@@ -1,0 +1,117 @@
+import { PassThrough } from 'node:stream';
+import { AppsV1Api, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Pod, type V1Status } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import type { ExecResult, PodHandle } from '../types.ts';
+
+/** Kubernetes access for one cluster context: pods as handles, exec, scale, wait ready. */
+export class KubeAccess {
+  readonly config: KubeConfig;
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+
+  constructor(kubeconfigFile: string, context?: string) {
+    this.config = new KubeConfig();
+    this.config.loadFromFile(kubeconfigFile);
+    if (context) this.config.setCurrentContext(context);
+    this.core = this.config.makeApiClient(CoreV1Api);
+    this.apps = this.config.makeApiClient(AppsV1Api);
+  }
+
+  async pods(namespace: string, labelSelector?: string): Promise<PodHandle[]> {
+    const list = await this.core.listNamespacedPod({ namespace, ...(labelSelector ? { labelSelector } : {}) });
+    return list.items.map((pod) => this.podHandle(pod));
+  }
+
+  podHandle(pod: V1Pod): PodHandle {
+    const name = pod.metadata?.name ?? '';
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const container = pod.spec?.containers[0]?.name ?? '';
+    return {
+      name, namespace,
+      node: pod.spec?.nodeName ?? '',
+      addresses: (pod.status?.podIPs ?? []).map((ip) => ip.ip),
+      labels: pod.metadata?.labels ?? {},
+      exec: (argv) => this.exec(namespace, name, container, argv),
+    };
+  }
+
+  /** Runs argv in a pod container; resolves with the exit code from the exec status. */
+  exec(namespace: string, pod: string, container: string, argv: string[]): Promise<ExecResult> {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+    return new Promise((resolve, reject) => {
+      new Exec(this.config).exec(namespace, pod, container, argv, stdout, stderr, null, false, (status: V1Status) => {
+        resolve({ stdout: out, stderr: err, exitCode: exitCodeOf(status) });
+      }).catch(reject);
+    });
+  }
+
+  async scale(namespace: string, deployment: string, replicas: number): Promise<void> {
+    // read + replace avoids patch content-type negotiation.
+    const scale = await this.apps.readNamespacedDeploymentScale({ namespace, name: deployment });
+    await this.apps.replaceNamespacedDeploymentScale({ namespace, name: deployment, body: { ...scale, spec: { replicas } } });
+  }
+
+  /** Polls until every pod matching the selector is Ready (and there are `min` of them). */
+  async waitReady(namespace: string, labelSelector: string, timeoutMs = 300_000, min = 1): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const list = await this.core.listNamespacedPod({ namespace, labelSelector });
+      const ready = list.items.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      if (ready.length >= min && ready.length === list.items.length) return;
+      if (Date.now() > deadline) {
+        throw new Error(`failed to wait for pods ${labelSelector} in ${namespace}: ${ready.length}/${list.items.length} ready after ${timeoutMs / 1000}s`);
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+
+  /** Creates each document, replacing it when it exists (kubectl apply without the last-applied annotation). */
+  async applyManifest(manifest: string): Promise<void> {
+    const objects = this.objectApi();
+    for (const spec of documents(manifest)) {
+      try {
+        await objects.create(spec);
+      } catch (error) {
+        if (statusCode(error) !== 409) throw error;
+        const current = await objects.read(spec as KubernetesObject & { metadata: { name: string } });
+        await objects.replace({ ...spec, metadata: { ...spec.metadata, resourceVersion: current.metadata?.resourceVersion } });
+      }
+    }
+  }
+
+  /** Deletes each document; not-found is fine. */
+  async deleteManifest(manifest: string): Promise<void> {
+    const objects = this.objectApi();
+    for (const spec of documents(manifest)) {
+      try { await objects.delete(spec); } catch (error) { if (statusCode(error) !== 404) throw error; }
+    }
+  }
+
+  private objectApi(): KubernetesObjectApi {
+    return KubernetesObjectApi.makeApiClient(this.config);
+  }
+
+  async logs(namespace: string, pod: string, container?: string): Promise<string> {
+    return this.core.readNamespacedPodLog({ namespace, name: pod, ...(container ? { container } : {}) });
+  }
+}
+
+/** Exit code from a Kubernetes exec V1Status: Success = 0, else the ExitCode cause (1 when absent). */
+export function exitCodeOf(status: V1Status): number {
+  if (status.status === 'Success') return 0;
+  const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+  return cause?.message ? Number(cause.message) : 1;
+}
+
+function documents(manifest: string): KubernetesObject[] {
+  return parseAllDocuments(manifest).map((d) => d.toJS() as KubernetesObject).filter((o) => o && o.kind);
+}
+
+function statusCode(error: unknown): number | undefined {
+  return error && typeof error === 'object' && 'code' in error && typeof error.code === 'number' ? error.code : undefined;
+}

@@ -1,0 +1,110 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { execa } from 'execa';
+import type { StartedTestContainer } from 'testcontainers';
+import { docker } from '../docker.ts';
+import type { KubeCluster } from '../../suites/kube-actions.ts';
+import type { ClusterHandle, CreateOptions, Provider, ProviderInfo } from '../types.ts';
+import { daemonSetJsonPath, detectCapabilities } from './capabilities.ts';
+import { kindUnavailable } from './detect.ts';
+import { listKindNodes } from './node.ts';
+import { buildPlan, renderCommand } from './plan.ts';
+import { writePlan } from './plan-write.ts';
+import { KubeAccess } from './pods.ts';
+import { kindKubeActions } from './kube-actions.ts';
+import { loadKindProfile } from './profiles.ts';
+import { provision, runStep, teardown, type Log } from './provision.ts';
+import { hostRunner, toolboxRunner, type CommandRunner } from './runner.ts';
+import { clusterPrefix, contextName, kubeconfigPath, runSlugOf, workloadNamespace } from './naming.ts';
+import { ensureToolbox, startToolbox } from './toolbox.ts';
+import { hostTools } from './tools.ts';
+import type { KindProfile } from './types.ts';
+
+/** Host CLIs when all are present at their pinned versions, else the toolbox container. */
+async function chooseRunner(planDir: string, runId: string, log: Log): Promise<{ runner: CommandRunner; toolbox?: StartedTestContainer }> {
+  const statuses = await hostTools(['kind', 'kubectl', 'helm', 'cilium', 'calicoctl']);
+  if (statuses.every((s) => s.ok)) return { runner: hostRunner(planDir) };
+  log(`🧰 using the toolbox: ${statuses.filter((s) => !s.ok).map((s) => s.problem).join('; ')}`);
+  const toolbox = await startToolbox(await ensureToolbox(log), planDir, runId);
+  return { runner: toolboxRunner(toolbox, planDir), toolbox };
+}
+
+/** The kind provider: one cluster (or two, for clustermesh) per profile per run. */
+export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, profile: string): string } = {
+  planDirFor: (runId, profile) => resolve(process.env['CNC_PLAN_ROOT'] ?? 'reports/out/plans', runId, profile),
+
+  async info(): Promise<ProviderInfo> {
+    return { name: 'kind', unavailable: await kindUnavailable() };
+  },
+
+  async create(requested: KindProfile, options: CreateOptions): Promise<ClusterHandle> {
+    const log = options.log ?? ((line: string) => console.log(line));
+    const unavailable = await kindUnavailable();
+    if (unavailable) throw new Error(`failed to create kind profile "${requested.name}": ${unavailable}`);
+    const profile = loadKindProfile(requested.name, [requested]);
+    const planDir = kindProvider.planDirFor(options.runId, profile.name);
+    await mkdir(planDir, { recursive: true });
+    const plan = buildPlan(profile, { runId: options.runId, dir: planDir, arch: process.arch === 'arm64' ? 'arm64' : 'amd64' });
+    await writePlan(plan, planDir);
+    const { runner, toolbox } = await chooseRunner(planDir, options.runId, log);
+
+    let destroyed = false;
+    const destroy = async () => {
+      if (destroyed) return;
+      destroyed = true;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (options.keep || process.env['KEEP'] === '1') {
+        log(`🔒 KEEP: clusters kept; delete with:\n${plan.teardown.map((c) => `  ${renderCommand(c)}`).join('\n')}`);
+      } else {
+        await teardown(plan, runner, log);
+      }
+      await toolbox?.stop();
+    };
+    const onSignal = () => { void destroy().finally(() => process.exit(130)); };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+
+    try {
+      await provision(plan, planDir, runner, log);
+      const main = plan.clusters[0]!;
+      const nodes = (await Promise.all(plan.clusters.map(listKindNodes))).flat();
+      const kube = new KubeAccess(resolve(planDir, kubeconfigPath(main)), contextName(main));
+      const pods = await kube.pods(workloadNamespace);
+      const daemonSets = await runStep(runner, {
+        tool: 'kubectl', args: ['--kubeconfig', kubeconfigPath(main), '--context', contextName(main), 'get', 'daemonsets', '-A', '-o', `jsonpath=${daemonSetJsonPath}`],
+        why: `list DaemonSets on ${main}`,
+      }, log);
+      const capabilities = await detectCapabilities('kind', daemonSets, nodes.filter((n) => n.name.startsWith(main)));
+      log(`🔎 ${main}: ${capabilities.cni} ${JSON.stringify(capabilities.versions)}, features ${capabilities.features.join(', ') || 'none'}, ipip ${capabilities.kernel.ipip}`);
+      const handle: KubeCluster = {
+        name: main, profile, nodes, pods, capabilities,
+        kube: kindKubeActions(main, runner, kube),
+        node(name) { const n = nodes.find((x) => x.name === name); if (!n) throw new Error(`node "${name}": not in ${plan.clusters.join(', ')}; nodes: ${nodes.map((x) => x.name).join(', ')}`); return n; },
+        pod(name) { const p = pods.find((x) => x.name === name); if (!p) throw new Error(`pod "${name}": not in namespace ${workloadNamespace}; pods: ${pods.map((x) => x.name).join(', ')}`); return p; },
+        destroy,
+        [Symbol.asyncDispose]: destroy,
+      };
+      return handle;
+    } catch (error) {
+      await destroy();
+      throw error;
+    }
+  },
+
+  async list(runId?: string): Promise<string[]> {
+    const result = await execa('kind', ['get', 'clusters'], { reject: false });
+    const prefix = runId ? clusterPrefix(runId) : 'cnc-';
+    return String(result.stdout ?? '').split('\n').filter((name) => name.startsWith(prefix) && runSlugOf(name) !== undefined);
+  },
+
+  async destroy(name: string): Promise<void> {
+    if (!runSlugOf(name)) throw new Error(`cluster "${name}": not made by cni-conformance (names start cnc-<run>-); delete it yourself with kind delete cluster --name ${name}`);
+    const result = await execa('kind', ['delete', 'cluster', '--name', name], { reject: false });
+    if (result.exitCode !== 0) {
+      // No host kind: remove the node containers by kind's own label.
+      const ids = (await docker(['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${name}`])).stdout.split('\n').filter(Boolean);
+      if (ids.length > 0) await docker(['rm', '-f', ...ids]);
+    }
+  },
+};

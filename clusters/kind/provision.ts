@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { renderCommand } from './plan.ts';
+import type { CommandRunner } from './runner.ts';
+import type { Command, Download, Plan } from './types.ts';
+
+export type Log = (line: string) => void;
+
+function seconds(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)}s`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs one command, retrying for `retrySeconds`; throws naming the step, the command and its stderr. */
+export async function runStep(runner: CommandRunner, command: Command, log: Log, signal?: AbortSignal): Promise<string> {
+  const started = performance.now();
+  const deadline = started + (command.retrySeconds ?? 0) * 1000;
+  for (let attempt = 1; ; attempt++) {
+    signal?.throwIfAborted();
+    const result = await runner.run(command, signal);
+    if (result.exitCode === 0) {
+      log(`✅ ${command.why} (${seconds(started)}${attempt > 1 ? `, ${attempt} attempts` : ''})`);
+      return result.stdout;
+    }
+    if (performance.now() < deadline) { await sleep(3000); continue; }
+    const message = `failed to ${command.why}: \`${renderCommand(command)}\` exited ${result.exitCode}: ${(result.stderr || result.stdout).trim().slice(-2000)}`;
+    if (command.optional) { log(`⚠️ ${message}`); return ''; }
+    log(`❌ ${command.why} (${seconds(started)})`);
+    throw new Error(message);
+  }
+}
+
+/** Fetches an archive, checks it against its published sha256 and extracts it. */
+export async function download(item: Download, planDir: string, log: Log): Promise<void> {
+  const started = performance.now();
+  const [archive, sums] = await Promise.all([fetch(item.url), fetch(item.sha256Url)]);
+  if (!archive.ok || !sums.ok) throw new Error(`failed to download ${item.url}: HTTP ${archive.status}/${sums.status}; check network access to github.com`);
+  const bytes = Buffer.from(await archive.arrayBuffer());
+  const expected = (await sums.text()).trim().split(/\s+/)[0];
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== expected) throw new Error(`failed to verify ${item.url}: sha256 ${actual}, published ${expected}`);
+  const dir = join(planDir, item.extractTo);
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'archive.tgz');
+  await writeFile(file, bytes);
+  await execa('tar', ['-xzf', file, '-C', dir]);
+  log(`✅ downloaded ${item.url.split('/').pop()} (${seconds(started)})`);
+}
+
+/** Downloads, then every command in order, with one progress line per step and the total at the end. */
+export async function provision(plan: Plan, planDir: string, runner: CommandRunner, log: Log, signal?: AbortSignal): Promise<void> {
+  const started = performance.now();
+  log(`🚀 ${plan.profile}: ${plan.commands.length} steps via ${runner.where} in ${planDir}`);
+  for (const item of plan.downloads) await download(item, planDir, log);
+  for (const command of plan.commands) await runStep(runner, command, log, signal);
+  log(`🏁 ${plan.profile} ready in ${seconds(started)}`);
+}
+
+/** Runs the teardown; collects failures instead of stopping at the first. */
+export async function teardown(plan: Plan, runner: CommandRunner, log: Log): Promise<void> {
+  for (const command of plan.teardown) await runStep(runner, { ...command, optional: true }, log);
+}

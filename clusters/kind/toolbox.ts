@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { versions } from '../../versions.ts';
+import { docker, dockerOrThrow } from '../docker.ts';
+import { runIdLabel, runSlug } from './naming.ts';
+
+const dockerfile = new URL('../../images/toolbox/Dockerfile', import.meta.url);
+const repository = 'cni-conformance/toolbox';
+
+/** Tag = hash of the Dockerfile and the pinned versions: a bump rebuilds, a match reuses. */
+export function toolboxTag(): string {
+  const hash = createHash('sha256').update(readFileSync(dockerfile)).update(JSON.stringify(toolboxBuildArgs())).digest('hex').slice(0, 12);
+  return `${repository}:${hash}`;
+}
+
+export function toolboxBuildArgs(): Record<string, string> {
+  return {
+    BASE_IMAGE: versions.toolbox.baseImage,
+    KIND_VERSION: versions.kind.kind,
+    KUBECTL_VERSION: versions.kind.kubectl,
+    HELM_VERSION: versions.helm,
+    CILIUM_CLI_VERSION: versions.cilium.cli,
+    CALICOCTL_VERSION: versions.calico.calicoctl,
+  };
+}
+
+/** Builds the toolbox image when absent (needs a registry for the base image and release downloads). */
+export async function ensureToolbox(log: (line: string) => void): Promise<string> {
+  const tag = toolboxTag();
+  if ((await docker(['image', 'inspect', tag])).exitCode === 0) return tag;
+  log(`building ${tag} from images/toolbox/Dockerfile`);
+  const args = Object.entries(toolboxBuildArgs()).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
+  await dockerOrThrow(['build', '-t', tag, ...args, '-f', dockerfile.pathname, new URL('.', dockerfile).pathname]);
+  return tag;
+}
+
+/**
+ * A long-lived toolbox container for one run: host network (kind's kubeconfigs point at 127.0.0.1), host Docker
+ * socket, and the plan folder mounted at the same absolute path so kind's hostPath mounts resolve on the host.
+ */
+export async function startToolbox(tag: string, planDir: string, runId: string): Promise<StartedTestContainer> {
+  return new GenericContainer(tag)
+    .withNetworkMode('host')
+    .withBindMounts([
+      { source: '/var/run/docker.sock', target: '/var/run/docker.sock' },
+      { source: planDir, target: planDir },
+    ])
+    .withWorkingDir(planDir)
+    .withLabels({ [runIdLabel]: runSlug(runId) })
+    .withCommand(['sleep', 'infinity'])
+    .start();
+}

@@ -1,0 +1,124 @@
+import type { Profile } from '../types.ts';
+
+/** kind's v1alpha4 `networking` fields the profiles use (json names from kind's types.go). */
+export interface KindNetworking {
+  podSubnet?: string;
+  serviceSubnet?: string;
+  disableDefaultCNI?: boolean;
+  kubeProxyMode?: 'iptables' | 'ipvs' | 'nftables' | 'none';
+  ipFamily?: 'ipv4' | 'ipv6' | 'dual';
+}
+
+export interface KindMount {
+  hostPath: string;
+  containerPath: string;
+  readOnly?: boolean;
+}
+
+/** One kind node as the profile asks for it. */
+export interface KindNodeSpec {
+  role: 'control-plane' | 'worker';
+  /** Kubernetes node labels, set by kind at creation (e.g. route-reflector=true). */
+  labels?: Record<string, string>;
+  /** Kubernetes node annotations, set with kubectl after creation (kind has no field for them). */
+  annotations?: Record<string, string>;
+}
+
+/** A Cilium install: the chart at versions.cilium.chart with these values. */
+export interface CiliumInstall {
+  cni: 'cilium';
+  values: Record<string, unknown>;
+}
+
+/** Calico resources the harness creates with calicoctl (spec fields as in the crd.projectcalico.org CRDs). */
+export interface CalicoResource {
+  kind: 'IPPool' | 'BGPConfiguration' | 'BGPPeer';
+  name: string;
+  spec: Record<string, unknown>;
+}
+
+/** A Calico install through the tigera-operator at versions.calico.release. */
+export interface CalicoInstall {
+  cni: 'calico';
+  /** Installation.spec.calicoNetwork fields; ipPools is always [] (pools come from `resources`). */
+  calicoNetwork: Record<string, unknown>;
+  resources: CalicoResource[];
+  /** calico-vpp: apply the upstream calico-vpp-kind.yaml at versions.calicoVpp.release. */
+  vpp?: boolean;
+}
+
+/** flannel's net-conf.json (kube-flannel-cfg ConfigMap). */
+export interface FlannelNetConf {
+  Network: string;
+  EnableNFTables?: boolean;
+  Backend: { Type: 'vxlan' | 'host-gw'; VNI?: number; Port?: number };
+}
+
+export interface FlannelInstall {
+  cni: 'flannel';
+  netConf: FlannelNetConf;
+}
+
+export type CniInstall = CiliumInstall | CalicoInstall | FlannelInstall;
+
+/** One kind cluster of a profile; `suffix` names it inside a run (cluster name `cnc-<run>-<suffix>`). */
+export interface KindClusterSpec {
+  suffix: string;
+  networking: KindNetworking;
+  nodes: KindNodeSpec[];
+  install: CniInstall;
+}
+
+/** Test workloads the harness deploys after the CNI is ready (our own manifests). */
+export type WorkloadSet = 'probes' | 'rebel-base' | 'x-wing';
+
+export interface KindProfile extends Profile {
+  provider: 'kind';
+  clusters: KindClusterSpec[];
+  /** Which of our workloads go to which cluster index (default: probes everywhere). */
+  workloads?: Array<{ cluster: number; sets: WorkloadSet[] }>;
+  /** Clustermesh: connect cluster 0 to cluster 1 with cilium-cli after install. */
+  clustermesh?: { nodePort: number };
+}
+
+/** A tool the plan runs; resolved to a host binary or the toolbox container at run time. */
+export type Tool = 'kind' | 'kubectl' | 'helm' | 'cilium' | 'calicoctl' | 'docker';
+
+/** One step of a plan: argv for a tool, run with cwd = plan folder. */
+export interface Command {
+  tool: Tool;
+  args: string[];
+  /** Why this step exists, printed as the progress line. */
+  why: string;
+  env?: Record<string, string>;
+  /** Feed this command's stdout to this command (a shell pipe). */
+  stdinFrom?: Command;
+  /** Retry until success for this long (e.g. CRDs becoming established). */
+  retrySeconds?: number;
+  /** Step may fail without failing the run (e.g. cleanup). */
+  optional?: boolean;
+}
+
+/** A release archive extracted into the plan folder (e.g. the CNI reference plugins for flannel). */
+export interface Download {
+  url: string;
+  /** URL of the published `<sha256>  <file>` line. */
+  sha256Url: string;
+  /** Folder relative to the plan folder. */
+  extractTo: string;
+}
+
+/** Everything a profile would apply, rendered without Docker. */
+export interface Plan {
+  profile: string;
+  runId: string;
+  /** kind cluster names, in profile order. */
+  clusters: string[];
+  /** Relative path -> file content (kind configs, values, manifests). */
+  files: Record<string, string>;
+  /** Archives fetched (and checked against their published sha256) before the commands run. */
+  downloads: Download[];
+  commands: Command[];
+  /** Delete commands, run at the end of a run unless KEEP=1. */
+  teardown: Command[];
+}

@@ -1,0 +1,62 @@
+import { parseIpRoute, type Route } from '../../../../helpers/parsers/ip-route.ts';
+import type { BgpPeerSummary, OspfNeighbor } from '../../../../helpers/parsers/frr.ts';
+import { probeBgpSummary, probeOspfNeighbours } from '../../../../helpers/probes/frr.ts';
+import type { Executor } from '../../../types.ts';
+import type { Datapath } from '../../types.ts';
+
+/** What one router shows once FRR has converged. */
+export interface FrrWant {
+  ospfFull?: number;
+  bgpEstablished?: number;
+  /** Kernel routes that must be present, e.g. { dst: '66.66.66.66', proto: 'bgp' }. */
+  routes?: Array<{ dst: string; proto: 'ospf' | 'bgp' }>;
+}
+
+export interface FrrState {
+  ospf: OspfNeighbor[];
+  bgp: BgpPeerSummary[];
+  routes: Route[];
+}
+
+export async function frrState(on: Executor): Promise<FrrState> {
+  const [ospf, bgp, routes] = await Promise.all([probeOspfNeighbours(on), probeBgpSummary(on), on.exec(['ip', '-4', 'route', 'show'])]);
+  return { ospf: ospf.value, bgp: bgp.value, routes: parseIpRoute(routes.stdout) };
+}
+
+/** What is still missing on `node` (empty = converged). Pure. */
+export function frrGaps(node: string, state: FrrState, want: FrrWant): string[] {
+  const gaps: string[] = [];
+  const full = state.ospf.filter((n) => n.state.startsWith('Full')).length;
+  if (want.ospfFull !== undefined && full < want.ospfFull) gaps.push(`${node}: ${full}/${want.ospfFull} OSPF neighbours Full (${state.ospf.map((n) => `${n.routerId}=${n.state}`).join(', ') || 'none'})`);
+  const up = state.bgp.filter((p) => p.state === 'Established').length;
+  if (want.bgpEstablished !== undefined && up < want.bgpEstablished) gaps.push(`${node}: ${up}/${want.bgpEstablished} BGP sessions Established (${state.bgp.map((p) => `${p.peer}=${p.state}`).join(', ') || 'none'})`);
+  for (const r of want.routes ?? []) {
+    if (!state.routes.some((x) => x.dst === r.dst && x.proto === r.proto)) gaps.push(`${node}: no kernel route ${r.dst} proto ${r.proto}`);
+  }
+  return gaps;
+}
+
+/** Polls every router (1 s apart) until all show `want`; throws with what was still missing at the deadline. */
+export async function waitFrrConverged(nodeOf: (name: string) => Executor, want: Record<string, FrrWant>, deadlineMs = 60_000): Promise<number> {
+  const started = performance.now();
+  let gaps: string[] = [];
+  for (;;) {
+    const states = await Promise.all(Object.entries(want).map(async ([node, w]) => frrGaps(node, await frrState(nodeOf(node)), w)));
+    gaps = states.flat();
+    if (gaps.length === 0) return performance.now() - started;
+    if (performance.now() - started > deadlineMs) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`failed to converge FRR within ${deadlineMs / 1000}s; still missing:\n${gaps.map((g) => `  - ${g}`).join('\n')}\n(check /etc/frr/frr.conf and "vtysh -c 'show running-config'" on those routers)`);
+}
+
+/** FRR routers: daemons started by node setup from declared files; ready when every router shows `want`. */
+export function frrDatapath(options: { features: string[]; want: Record<string, FrrWant> }): Datapath {
+  return {
+    name: 'frr',
+    features: options.features,
+    async ready(lab) {
+      await waitFrrConverged((n) => lab.node(n), options.want);
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { KindProfile } from '../../kind/types.ts';
+import { calicoPool } from './calico-common.ts';
+import { crossBehaviours, kindPodSubnet, threeNodes } from './common.ts';
+
+export const calicoVxlan: KindProfile = {
+  name: 'calico-vxlan',
+  description: 'Calico VXLAN (vxlan.calico, VNI 4096) with BGP disabled: BIRD does not run.',
+  provider: 'kind',
+  cni: 'calico',
+  behaviours: ['K-VX-1', 'K-GW-1', ...crossBehaviours],
+  clusters: [{
+    suffix: 'cal-vxlan',
+    networking: { disableDefaultCNI: true, podSubnet: kindPodSubnet },
+    nodes: threeNodes(),
+    install: {
+      cni: 'calico',
+      calicoNetwork: { bgp: 'Disabled' },
+      resources: [calicoPool({ ipipMode: 'Never', vxlanMode: 'Always' })],
+    },
+  }],
+};

@@ -1,0 +1,59 @@
+import { describe, it, expect } from 'vitest';
+import { parseCiliumStatus, parseCiliumStatusStrict } from './cilium-status.ts';
+import { fixture } from './fixture.ts';
+
+const load = (name: string) => parseCiliumStatus(fixture('cilium-status', name));
+
+describe('parseCiliumStatus', () => {
+  it('reads 1.11 Strict KPR, legacy host routing and iptables masquerading', () => {
+    const s = load('v1.11.0-strict-legacy.txt');
+    expect(s.version).toBe('1.11.0');
+    expect(s.kubeProxyReplacement).toEqual({ mode: 'Strict', devices: ['eth1'], directRoutingDevice: 'eth1' });
+    expect(s.routing).toEqual({ host: 'Legacy' });
+    expect(s.masquerading).toEqual({ mode: 'IPTables', devices: [], nativeCidrs: [], ipv4: true, ipv6: false });
+    expect(s.ipam?.ipv4).toEqual({ used: 3, total: 254, cidr: '172.16.1.0/24' });
+    expect(s.clusterHealth).toBeUndefined();
+  });
+
+  it('reads 1.12 BPF host routing and BPF masquerading with devices and native CIDR', () => {
+    const s = load('v1.12.2-probe-bpf.txt');
+    expect(s.kubeProxyReplacement?.mode).toBe('Probe');
+    expect(s.kubeProxyReplacement?.devices).toEqual(['eth0', 'eth1']);
+    expect(s.routing?.host).toBe('BPF');
+    expect(s.masquerading).toEqual({ mode: 'BPF', devices: ['eth0', 'eth1'], nativeCidrs: ['10.254.0.0/24'], ipv4: true, ipv6: false });
+  });
+
+  it('reads the 1.16+ Routing line (native) and cluster health', () => {
+    const s = load('v1.18.4-native-bpf.txt');
+    expect(s.version).toBe('1.18.4');
+    expect(s.kubeProxyReplacement).toEqual({ mode: 'True', devices: ['eth0'], directRoutingDevice: 'eth0' });
+    expect(s.routing).toEqual({ network: 'Native', host: 'BPF' });
+    expect(s.masquerading?.nativeCidrs).toEqual(['10.100.0.0/16']);
+    expect(s.clusterHealth).toEqual({ reachable: 3, total: 3 });
+  });
+
+  it('reads tunnel protocol from the Routing line', () => {
+    expect(load('v1.16-dev-routing-tunnel-legacy.txt').routing).toEqual({ network: 'Tunnel', tunnelProtocol: 'vxlan', host: 'Legacy' });
+  });
+
+  it('reads the indented docs samples, including --verbose KPR details', () => {
+    expect(load('docs-kpr-grep.txt').kubeProxyReplacement).toEqual({ mode: 'True', devices: ['eth0', 'eth1'], directRoutingDevice: 'eth0' });
+    expect(load('docs-kpr-verbose-snat.txt').kprDetails).toEqual({ status: 'True', mode: 'SNAT', backendSelection: 'Random' });
+  });
+
+  it('keeps feature lists of 1.7 out of the device list and reads old cluster health', () => {
+    const s = load('v1.7-pr10083-cluster-health.txt');
+    expect(s.kubeProxyReplacement?.devices).toEqual([]);
+    expect(s.clusterHealth).toEqual({ reachable: 0, total: 1 });
+    expect(s.version).toBeUndefined();
+  });
+
+  it('reads the ClusterMesh line of a mesh member', () => {
+    expect(load('v1.12.0-clustermesh.txt').clusterMesh).toEqual({ ready: 1, total: 1, globalServices: 10 });
+  });
+
+  it('leaves everything undefined for unrelated text and the strict form throws', () => {
+    expect(parseCiliumStatus('error: unable to upgrade connection: container not found ("cilium-agent")')).toEqual({});
+    expect(() => parseCiliumStatusStrict('command terminated with exit code 1')).toThrow(/no known status line.*cilium-dbg status/);
+  });
+});

@@ -1,0 +1,55 @@
+import { parseClusterMeshStatus, type ClusterMeshStatus } from '../../helpers/parsers/cilium-clustermesh-status.ts';
+import { defineBehaviour } from '../check.ts';
+import { cniIs, feature, kubeOf } from '../kube-actions.ts';
+import { DOCS } from './agents.ts';
+
+export interface ClusterMeshObservation { status?: ClusterMeshStatus; error?: string }
+
+/** At least one remote cluster, configured and connected on every node. */
+export function expectClusterMesh(v: ClusterMeshObservation): string[] {
+  if (!v.status) return [`cilium clustermesh status failed: ${v.error ?? 'no output'}; check the clustermesh-apiserver deployment`];
+  const s = v.status;
+  const problems: string[] = [];
+  if (s.clusters.length === 0) problems.push('no remote cluster connected; run "cilium clustermesh connect"');
+  for (const c of s.clusters) {
+    if (c.connected < c.connectedOf || c.configured < c.configuredOf || c.connectedOf === 0) {
+      problems.push(`remote cluster ${c.name}: ${c.configured}/${c.configuredOf} configured, ${c.connected}/${c.connectedOf} connected, expected all nodes`);
+    }
+  }
+  if (s.nodes && s.nodes.notConnected > 0) problems.push(`${s.nodes.notConnected}/${s.nodes.total} nodes are not connected to all clusters`);
+  problems.push(...s.errors.map((e) => `error: ${e}`));
+  return problems;
+}
+
+export const cCm1 = defineBehaviour<ClusterMeshObservation>({
+  id: 'C-CM-1',
+  title: 'clustermesh connects two clusters',
+  docs: DOCS.clustermesh,
+  requires: [cniIs('cilium'), feature('clustermesh', 'two kind clusters with distinct cluster.name/cluster.id, clustermesh enabled and connected')],
+  async probe(cluster) {
+    const kube = kubeOf(cluster);
+    const r = await kube.run(['cilium', 'clustermesh', 'status', '--context', kube.context]);
+    const text = r.stdout + r.stderr;
+    const raw = { 'cilium clustermesh status': text };
+    try {
+      return { raw, value: { status: parseClusterMeshStatus(text) } };
+    } catch (e) {
+      return { raw, value: { error: `exit ${r.exitCode}: ${(e as Error).message}` } };
+    }
+  },
+  expect: expectClusterMesh,
+  negativeControls: [
+    {
+      name: 'local clustermesh-apiserver scaled to 0',
+      async apply(cluster) {
+        const kube = kubeOf(cluster);
+        await kube.scale('kube-system', 'clustermesh-apiserver', 0);
+        return {
+          what: 'clustermesh-apiserver replicas=0',
+          undo: async () => { await kube.scale('kube-system', 'clustermesh-apiserver', 1); await kube.waitReady('kube-system', 'deployment/clustermesh-apiserver'); },
+        };
+      },
+      expectFailure: /cilium clustermesh status failed|not connected|no remote cluster connected/,
+    },
+  ],
+});

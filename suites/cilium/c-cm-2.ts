@@ -1,0 +1,34 @@
+import { defineBehaviour } from '../check.ts';
+import { cniIs, feature, kubectl } from '../kube-actions.ts';
+import { DOCS } from './agents.ts';
+import { GLOBAL_ANNOTATION, curlRebelBase, type Replies } from './rebel-base.ts';
+
+export const REQUESTS = 20;
+
+/** A global service answers from both clusters and never fails. */
+export function expectBothClusters(v: Replies): string[] {
+  const problems: string[] = [];
+  const seen = Object.keys(v.clusters).sort();
+  if (seen.length < 2) problems.push(`replies came from ${seen.join(', ') || 'no cluster'} only, expected both clusters; annotate rebel-base with ${GLOBAL_ANNOTATION}: "true" in both clusters`);
+  if (v.failures.length > 0) problems.push(`${v.failures.length}/${v.requests} requests failed, first: ${v.failures[0]}`);
+  return problems;
+}
+
+export const cCm2 = defineBehaviour<Replies>({
+  id: 'C-CM-2',
+  title: 'global service load-balances across clusters',
+  docs: DOCS.services,
+  requires: [cniIs('cilium'), feature('clustermesh', 'connected mesh with the rebel-base/x-wing global-service example')],
+  probe: (cluster) => curlRebelBase(cluster, REQUESTS),
+  expect: expectBothClusters,
+  negativeControls: [
+    {
+      name: 'global annotation removed locally',
+      async apply(cluster) {
+        await kubectl(cluster, ['annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}-`]);
+        return { what: `${GLOBAL_ANNOTATION} removed from rebel-base`, undo: async () => { await kubectl(cluster, ['annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}=true`]); } };
+      },
+      expectFailure: /replies came from \S+ only, expected both clusters/,
+    },
+  ],
+});

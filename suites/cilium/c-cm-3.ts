@@ -1,0 +1,48 @@
+import { defineBehaviour } from '../check.ts';
+import { cniIs, feature, kubeOf, kubectl } from '../kube-actions.ts';
+import { DOCS } from './agents.ts';
+import { GLOBAL_ANNOTATION, curlRebelBase, type Replies } from './rebel-base.ts';
+
+export interface FailoverObservation extends Replies { localCluster: string }
+
+/** With the local backends at 0 replicas, every reply comes from the other cluster and none fails. */
+export function expectFailover(v: FailoverObservation): string[] {
+  const problems: string[] = [];
+  const local = v.clusters[v.localCluster] ?? 0;
+  if (local > 0) problems.push(`${local}/${v.requests} replies came from the scaled-down cluster ${v.localCluster}`);
+  if (v.failures.length > 0) problems.push(`${v.failures.length}/${v.requests} requests failed during failover, first: ${v.failures[0]}; is rebel-base global in both clusters?`);
+  if (Object.keys(v.clusters).length === 0) problems.push('no request was answered');
+  return problems;
+}
+
+export const cCm3 = defineBehaviour<FailoverObservation>({
+  id: 'C-CM-3',
+  title: 'global service failover',
+  docs: DOCS.services,
+  requires: [cniIs('cilium'), feature('clustermesh', 'connected mesh with the rebel-base/x-wing global-service example')],
+  async probe(cluster) {
+    const kube = kubeOf(cluster);
+    // The replies name the cluster ("Cluster-1"); learn the local name before scaling down.
+    const before = await curlRebelBase(cluster, 1);
+    const localName = (await kubectl(cluster, ['get', 'configmap', 'rebel-base-response', '-o', 'jsonpath={.data.message}'])).match(/"Cluster":\s*"([^"]+)"/)?.[1] ?? Object.keys(before.value.clusters)[0] ?? 'unknown';
+    await kube.scale('default', 'rebel-base', 0);
+    try {
+      const { raw, value } = await curlRebelBase(cluster, 20);
+      return { raw, value: { ...value, localCluster: localName } };
+    } finally {
+      await kube.scale('default', 'rebel-base', 2);
+      await kube.waitReady('default', 'deployment/rebel-base');
+    }
+  },
+  expect: expectFailover,
+  negativeControls: [
+    {
+      name: 'service not global: no remote backends to fail over to',
+      async apply(cluster) {
+        await kubectl(cluster, ['annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}-`]);
+        return { what: `${GLOBAL_ANNOTATION} removed from rebel-base`, undo: async () => { await kubectl(cluster, ['annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}=true`]); } };
+      },
+      expectFailure: /requests failed during failover/,
+    },
+  ],
+});

@@ -1,0 +1,35 @@
+import { defineBehaviour } from '../check.ts';
+import { cniIs, feature } from '../kube-actions.ts';
+import { DOCS, agentStatuses, setConfig } from './agents.ts';
+
+export interface HostRoutingObservation { agents: { pod: string; host?: string; network?: string }[] }
+
+export function expectHostRouting(want: 'BPF' | 'Legacy') {
+  return (v: HostRoutingObservation): string[] => {
+    const fix = want === 'BPF' ? 'needs bpf.masquerade=true, kubeProxyReplacement=true and a 5.10+ kernel' : 'set bpf.masquerade=false or bpf.hostLegacyRouting=true';
+    const problems = v.agents
+      .filter((a) => a.host !== want)
+      .map((a) => `agent ${a.pod}: Host routing is ${a.host ?? 'not reported'}, expected ${want} (${fix})`);
+    if (v.agents.length === 0) problems.push('no cilium agent was probed');
+    return problems;
+  };
+}
+
+export const cHr1 = defineBehaviour<HostRoutingObservation>({
+  id: 'C-HR-1',
+  title: 'BPF host routing active',
+  docs: DOCS.hostRouting,
+  requires: [cniIs('cilium'), feature('bpf-host-routing', 'profile sets bpf.masquerade=true with kube-proxy replacement')],
+  async probe(cluster) {
+    const { raw, value } = await agentStatuses(cluster);
+    return { raw, value: { agents: value.map((a) => ({ pod: a.pod, ...a.status.routing })) } };
+  },
+  expect: expectHostRouting('BPF'),
+  negativeControls: [
+    {
+      name: 'legacy host routing forced',
+      apply: (cluster) => setConfig(cluster, 'enable-host-legacy-routing', 'true', 'false'),
+      expectFailure: /Host routing is Legacy, expected BPF/,
+    },
+  ],
+});

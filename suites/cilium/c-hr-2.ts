@@ -1,0 +1,58 @@
+import { defineBehaviour } from '../check.ts';
+import { cniIs, feature, kubeOf } from '../kube-actions.ts';
+import { DOCS, agents, agentStatuses, setConfig } from './agents.ts';
+import { expectHostRouting, type HostRoutingObservation } from './c-hr-1.ts';
+
+export const FALLBACK_LOG = 'Falling back to legacy host routing';
+
+export interface FallbackObservation extends HostRoutingObservation {
+  masquerading: { pod: string; mode?: string }[];
+  /** Pods whose agent log has the fallback message. */
+  fallbackLogged: string[];
+}
+
+/** Without BPF masquerade: Legacy host routing, iptables masquerading, and the agent says why. */
+export function expectFallback(v: FallbackObservation): string[] {
+  const problems = expectHostRouting('Legacy')(v);
+  for (const m of v.masquerading) {
+    if (m.mode !== 'IPTables') problems.push(`agent ${m.pod}: Masquerading is ${m.mode ?? 'not reported'}, expected IPTables with bpf.masquerade=false`);
+  }
+  for (const a of v.agents) {
+    if (!v.fallbackLogged.includes(a.pod)) problems.push(`agent ${a.pod}: log lacks "${FALLBACK_LOG}"; the fallback reason is not reported`);
+  }
+  return problems;
+}
+
+export const cHr2 = defineBehaviour<FallbackObservation>({
+  id: 'C-HR-2',
+  title: 'fallback to legacy host routing without BPF masquerade',
+  docs: DOCS.hostRouting,
+  requires: [cniIs('cilium'), feature('legacy-host-routing', 'profile sets bpf.masquerade=false')],
+  async probe(cluster) {
+    const { raw, value } = await agentStatuses(cluster);
+    const kube = kubeOf(cluster);
+    const fallbackLogged: string[] = [];
+    for (const pod of agents(cluster)) {
+      const log = await kube.logs(pod.namespace, pod.name, 'cilium-agent');
+      const hits = log.split('\n').filter((l) => l.includes(FALLBACK_LOG));
+      raw[`${pod.name}: log lines with "${FALLBACK_LOG}"`] = hits.join('\n');
+      if (hits.length > 0) fallbackLogged.push(pod.name);
+    }
+    return {
+      raw,
+      value: {
+        agents: value.map((a) => ({ pod: a.pod, ...a.status.routing })),
+        masquerading: value.map((a) => ({ pod: a.pod, ...(a.status.masquerading ? { mode: a.status.masquerading.mode } : {}) })),
+        fallbackLogged,
+      },
+    };
+  },
+  expect: expectFallback,
+  negativeControls: [
+    {
+      name: 'BPF masquerade turned on',
+      apply: (cluster) => setConfig(cluster, 'enable-bpf-masquerade', 'true', 'false'),
+      expectFailure: /Host routing is BPF, expected Legacy/,
+    },
+  ],
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { xMtu1, type MtuObservation, type NodeMtuView } from './x-mtu-1.ts';
+
+const vxlanNode: NodeMtuView = { node: 'node-a', underlay: { iface: 'eth0', mtu: 1500 }, tunnels: [{ name: 'vxlan.calico', kind: 'vxlan', overhead: 50 }] };
+const plainNode: NodeMtuView = { node: 'node-a', underlay: { iface: 'eth0', mtu: 1500 }, tunnels: [] };
+const obs = (node: NodeMtuView, eth0Mtu: number, routeMtu?: number): MtuObservation => ({
+  nodes: [node], pods: [{ pod: 'pod-a1', node: 'node-a', eth0Mtu, ...(routeMtu ? { routeMtu } : {}) }],
+});
+
+describe('X-MTU-1 expectation', () => {
+  it('holds for 1450 over VXLAN, 1480 over IPIP and 1500 without encapsulation', () => {
+    expect(xMtu1.expect(obs(vxlanNode, 1450))).toEqual([]);
+    expect(xMtu1.expect(obs({ ...plainNode, tunnels: [{ name: 'tunl0', kind: 'ipip', overhead: 20 }] }, 1480))).toEqual([]);
+    expect(xMtu1.expect(obs(plainNode, 1500))).toEqual([]);
+  });
+
+  it('takes a lower route MTU as the pod MTU (Cilium)', () => {
+    expect(xMtu1.expect(obs(vxlanNode, 1500, 1450))).toEqual([]);
+  });
+
+  it('names the pod, its MTU and the arithmetic, matching the negative control', () => {
+    const problems = xMtu1.expect(obs(vxlanNode, 1350));
+    expect(problems).toEqual(['pod pod-a1 on node-a: eth0 MTU 1350, expected 1450 (underlay eth0 1500 - 50 vxlan overhead of vxlan.calico)']);
+    expect(problems[0]).toMatch(xMtu1.negativeControls[0]!.expectFailure);
+  });
+
+  it('fails a VXLAN pod left at the underlay MTU', () => {
+    expect(xMtu1.expect(obs(vxlanNode, 1500))[0]).toMatch(/eth0 MTU 1500, expected 1450/);
+  });
+
+  it('fails without an underlay or pods', () => {
+    expect(xMtu1.expect({ nodes: [{ node: 'node-a', tunnels: [] }], pods: obs(plainNode, 1500).pods })[0]).toMatch(/underlay MTU is unknown/);
+    expect(xMtu1.expect({ nodes: [plainNode], pods: [] })).toEqual(['no pods to check']);
+  });
+});

@@ -1,0 +1,97 @@
+import { FRR_CONVERGED } from '../../clusters/profiles/lab/fundamentals/fund-frr.ts';
+import { EBGP_PREFIX, FRR_LOOPBACKS, RR_MARKER_PREFIX } from '../../clusters/profiles/lab/fundamentals/plan.ts';
+import { waitFrrConverged } from '../../clusters/lab/datapaths/fundamentals/frr.ts';
+import { probeBgpPrefix, probeBgpSummary } from '../../helpers/probes/frr.ts';
+import { probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
+import type { ClusterHandle } from '../../clusters/types.ts';
+import { defineBehaviour } from '../check.ts';
+import { feature } from '../requirements.ts';
+import { pollFor, pollUntil, vtyshConf } from './lab-ops.ts';
+
+export interface RrView {
+  withRr: { ar1: boolean };
+  withoutRr: { ar1: boolean; ar1Marker: boolean; ar2: boolean };
+  restored: { ar1: boolean };
+}
+
+const TARGET = EBGP_PREFIX.split('/')[0]!;
+const MARKER = RR_MARKER_PREFIX.split('/')[0]!;
+const CLIENTS = [FRR_LOOPBACKS.ar1, FRR_LOOPBACKS.ar3];
+
+async function bgpRoutes(cluster: ClusterHandle, router: string, raw: Array<[string, Probed<unknown>]>, label: string): Promise<string[]> {
+  const r = await probeRoutes(cluster.node(router));
+  raw.push([`${router} ${label}`, r]);
+  return r.value.filter((x) => x.proto === 'bgp').map((x) => x.dst);
+}
+
+/** ar2's client list on or off; the changed flag resets the sessions, which come back within seconds. */
+async function setClients(cluster: ClusterHandle, on: boolean): Promise<void> {
+  await vtyshConf(cluster.node('ar2'), ['router bgp 123', 'address-family ipv4 unicast', ...CLIENTS.map((c) => `${on ? '' : 'no '}neighbor ${c} route-reflector-client`)]);
+  await cluster.node('ar2').exec(['vtysh', '-c', `clear bgp ${FRR_LOOPBACKS.ar1}`]);
+}
+
+/**
+ * F-BGP-2: with ar2 reflecting, ar1 learns 66.66.66.66/32 (from ar3 through ar2); with ar2 a plain iBGP
+ * peer, iBGP split horizon keeps it from ar1 although ar2 still has it. The probe turns the reflector
+ * off and on again itself, then waits for the converged lab.
+ */
+export const fBgp2 = defineBehaviour<RrView>({
+  id: 'F-BGP-2',
+  title: 'iBGP split horizon without a route reflector, reachability with one',
+  docs: 'https://docs.frrouting.org/en/stable-8.4/bgp.html#route-reflector',
+  requires: [feature('bgp-route-reflector')],
+  async probe(cluster) {
+    const raw: Array<[string, Probed<unknown>]> = [];
+    raw.push(['ar1 with RR', await probeBgpPrefix(cluster.node('ar1'), EBGP_PREFIX)]);
+    const withRr = { ar1: (await bgpRoutes(cluster, 'ar1', raw, 'with RR')).includes(TARGET) };
+    await setClients(cluster, false);
+    let withoutRr = { ar1: true, ar1Marker: false, ar2: false };
+    try {
+      // Settled when ar1 has ar2's own prefix again (its session delivered) but not the reflected one.
+      await pollUntil(15_000, async () => {
+        const ar1 = (await probeRoutes(cluster.node('ar1'))).value.filter((x) => x.proto === 'bgp').map((x) => x.dst);
+        return ar1.includes(MARKER) && !ar1.includes(TARGET);
+      });
+      const [ar1, ar2] = [await bgpRoutes(cluster, 'ar1', raw, 'without RR'), await bgpRoutes(cluster, 'ar2', raw, 'without RR')];
+      raw.push(['ar2 without RR', await probeBgpSummary(cluster.node('ar2'))]);
+      withoutRr = { ar1: ar1.includes(TARGET), ar1Marker: ar1.includes(MARKER), ar2: ar2.includes(TARGET) };
+    } finally {
+      await setClients(cluster, true);
+    }
+    const back = await pollUntil(20_000, async () => (await bgpRoutes(cluster, 'ar1', [], 'restored')).includes(TARGET));
+    await waitFrrConverged((n) => cluster.node(n), FRR_CONVERGED, 45_000);
+    return { raw: rawOf(raw), value: { withRr, withoutRr, restored: { ar1: back } } };
+  },
+  expect(v) {
+    const problems: string[] = [];
+    if (!v.withRr.ar1) problems.push(`with ar2 reflecting, ar1 has no kernel route to ${EBGP_PREFIX}: reflection to the client failed`);
+    if (!v.withoutRr.ar2) problems.push(`without the reflector ar2 itself lost ${EBGP_PREFIX}: split horizon cannot be told from a lost route`);
+    if (!v.withoutRr.ar1Marker) problems.push(`without the reflector ar1 never got ar2's own ${RR_MARKER_PREFIX}: the ar1-ar2 session did not come back`);
+    if (v.withoutRr.ar1) problems.push(`without the reflector ar1 still has ${EBGP_PREFIX} (learnt over iBGP by ar2 from ar3): split horizon not observed`);
+    if (!v.restored.ar1) problems.push(`after making ar1 and ar3 reflector clients again, ar1 did not relearn ${EBGP_PREFIX} within 20 s`);
+    return problems;
+  },
+  negativeControls: [
+    {
+      name: 'direct iBGP session ar1 - ar3 (full mesh)',
+      expectFailure: /ar1 still has 66\.66\.66\.66\/32 .*split horizon not observed/,
+      async apply(cluster) {
+        const [ar1, ar3] = [cluster.node('ar1'), cluster.node('ar3')];
+        const session = (peer: string, extra: string[]) => ['router bgp 123', `neighbor ${peer} remote-as 123`, `neighbor ${peer} update-source lo`,
+          `neighbor ${peer} timers connect 1`, 'address-family ipv4 unicast', `neighbor ${peer} activate`, ...extra];
+        await vtyshConf(ar1, session(FRR_LOOPBACKS.ar3, []));
+        await vtyshConf(ar3, session(FRR_LOOPBACKS.ar1, [`neighbor ${FRR_LOOPBACKS.ar1} next-hop-self`]));
+        await pollFor('ar1 - ar3 iBGP session Established', 20_000, async () =>
+          (await probeBgpSummary(ar1)).value.some((p) => p.peer === FRR_LOOPBACKS.ar3 && p.state === 'Established'));
+        return {
+          what: 'iBGP session ar1 - ar3 added',
+          async undo() {
+            await vtyshConf(ar1, ['router bgp 123', `no neighbor ${FRR_LOOPBACKS.ar3}`]);
+            await vtyshConf(ar3, ['router bgp 123', `no neighbor ${FRR_LOOPBACKS.ar1}`]);
+            await waitFrrConverged((n) => cluster.node(n), FRR_CONVERGED, 45_000);
+          },
+        };
+      },
+    },
+  ],
+});

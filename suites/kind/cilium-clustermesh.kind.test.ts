@@ -1,0 +1,3 @@
+import { runProfile } from '../run-profile.ts';
+
+runProfile('kind/cilium-clustermesh');
