@@ -61,6 +61,8 @@ export interface ClusterHandle extends AsyncDisposable {
 export interface KubeActions {
   /** The kubeconfig context of this cluster, e.g. "kind-c1". */
   context: string;
+  /** The host folder where relative paths given to `run` land (files a CLI writes, e.g. a JUnit file). */
+  workdir: string;
   /** Pods matching a label selector (e.g. kube-system, "k8s-app=cilium"), exec'ing into `container` when given. */
   pods(namespace: string, selector: string, container?: string): Promise<PodHandle[]>;
   scale(namespace: string, deployment: string, replicas: number): Promise<void>;

@@ -1,15 +1,10 @@
 import type { ClusterHandle, Executor, KubeActions } from '../clusters/types.ts';
 
 export type { KubeActions };
-import type { Capabilities } from '../clusters/types.ts';
-import type { Requirement } from './types.ts';
-
-/** A cluster handle with the optional Kubernetes actions (kind provider). */
-export type KubeCluster = ClusterHandle;
 
 export function kubeOf(cluster: ClusterHandle): KubeActions {
   const kube = cluster.kube;
-  if (!kube) throw new Error(`cluster "${cluster.name}": no Kubernetes actions (kube) on this handle; run this behaviour on a kind cluster`);
+  if (!kube) throw new Error(`cluster "${cluster.name}": no Kubernetes actions (kube) on this handle; run this behaviour on a kind or attached cluster`);
   return kube;
 }
 
@@ -24,24 +19,3 @@ export async function kubectl(cluster: ClusterHandle, args: string[]): Promise<s
   const kube = kubeOf(cluster);
   return output(`cluster "${cluster.name}"`, (a) => kube.run(a), ['kubectl', ...args]);
 }
-
-/** Requirement: the detected CNI. */
-export function cniIs(cni: Capabilities['cni']): Requirement {
-  return { name: `cni ${cni}`, met: (c) => c.cni === cni, reason: (c) => `detected CNI is ${c.cni}, not ${cni}` };
-}
-
-/** Requirement: a datapath feature the profile/detection reports in capabilities.features. */
-export function feature(name: string, why: string): Requirement {
-  return {
-    name: `feature ${name}`,
-    met: (c) => c.features.includes(name),
-    reason: (c) => `feature "${name}" not detected (${why}); detected: ${c.features.join(', ') || 'none'}`,
-  };
-}
-
-/** Requirement: only kind (or attach) clusters have a Kubernetes API. */
-export const onKubernetes: Requirement = {
-  name: 'a Kubernetes cluster',
-  met: (c) => c.provider !== 'lab',
-  reason: () => 'the lab provider has no Kubernetes API; run on a kind profile',
-};

@@ -5,11 +5,15 @@ export function cni(name: Capabilities['cni']): Requirement {
   return { name: `CNI ${name}`, met: (c) => c.cni === name, reason: (c) => `the cluster runs ${c.cni}, not ${name}` };
 }
 
-export function feature(name: string): Requirement {
+/**
+ * A datapath feature detected from the live cluster (capabilities.features); `why` says what makes it show,
+ * e.g. "cilium-config kube-proxy-replacement=true". Feature names: clusters/kind/capabilities.ts `kindFeatures`.
+ */
+export function feature(name: string, why?: string): Requirement {
   return {
     name: `feature ${name}`,
     met: (c) => c.features.includes(name),
-    reason: (c) => `the cluster does not show ${name} (detected: ${c.features.join(', ') || 'none'})`,
+    reason: (c) => `the cluster does not show ${name}${why ? ` (${why})` : ''}; detected: ${c.features.join(', ') || 'none'}`,
   };
 }
 
@@ -24,3 +28,10 @@ export function kernelModule(name: keyof Capabilities['kernel']): Requirement {
 export function provider(...names: Capabilities['provider'][]): Requirement {
   return { name: `provider ${names.join(' or ')}`, met: (c) => names.includes(c.provider), reason: (c) => `runs only on ${names.join('/')}, this is ${c.provider}` };
 }
+
+/** Only kind and attached clusters have a Kubernetes API (cluster.kube). */
+export const onKubernetes: Requirement = {
+  name: 'a Kubernetes cluster',
+  met: (c) => c.provider !== 'lab',
+  reason: () => 'the lab provider has no Kubernetes API; run on a kind profile or attach to a cluster',
+};

@@ -1,4 +1,5 @@
 import * as allure from 'allure-js-commons';
+import { Status } from 'allure-js-commons';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getProfile } from '../clusters/profiles/index.ts';
 import { currentRunId, removeRunSync } from '../clusters/run.ts';
@@ -60,6 +61,9 @@ export function runProfile(name: string): void {
           return r;
         });
         await allure.attachment('observation.json', JSON.stringify(result.observation.value, null, 2), 'application/json');
+        for (const sub of result.observation.subtests ?? []) {
+          await allure.logStep(sub.message ? `${sub.name}: ${sub.message}` : sub.name, sub.status === 'passed' ? Status.PASSED : sub.status === 'failed' ? Status.FAILED : Status.SKIPPED);
+        }
         if (result.problems.length > 0) {
           await allure.step('diagnostics', async () => attachRaw(await collectDiagnostics(live)));
           throw new BehaviourFailed(id, result.problems, result.observation.raw);

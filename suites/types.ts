@@ -12,6 +12,8 @@ export interface Requirement {
 export interface Observation<T> {
   raw: Record<string, string>;
   value: T;
+  /** Results of a tool's own tests (e.g. cilium connectivity test's JUnit), imported into the report as steps. */
+  subtests?: Array<{ name: string; status: 'passed' | 'failed' | 'skipped'; message?: string }>;
 }
 
 /** Pure judgement of an observation: empty list = behaviour holds. */

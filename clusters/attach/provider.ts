@@ -1,8 +1,10 @@
 import { execa } from 'execa';
 import { docker } from '../docker.ts';
-import { daemonSetJsonPath, detectCapabilities } from '../kind/capabilities.ts';
+import { detectCapabilities } from '../kind/capabilities.ts';
+import { contextArgv, kubeActions, unknownTool, type RunCli } from '../kind/kube-actions.ts';
 import { KubeAccess } from '../kind/pods.ts';
 import { workloadNamespace } from '../kind/naming.ts';
+import { systemDiagnostics } from '../kind/diagnostics.ts';
 import type { ClusterHandle, NodeHandle, Profile } from '../types.ts';
 
 export interface AttachOptions {
@@ -15,6 +17,20 @@ export interface AttachOptions {
 /** Expands `{node}` in an exec template and appends argv. */
 export function nodeCommand(template: readonly string[], node: string, argv: string[]): string[] {
   return [...template.map((part) => part.replaceAll('{node}', node)), ...argv];
+}
+
+/** Host CLIs pointed at the attached context (kubectl/cilium --context; KUBECONFIG for all; calicoctl in kubernetes datastore mode). */
+export function attachRun(options: Pick<AttachOptions, 'kubeconfig' | 'context'>): RunCli {
+  return async (argv, runOptions) => {
+    const command = contextArgv(options.context, argv);
+    if (!command) return unknownTool(argv);
+    const r = await execa(command.tool, command.args, {
+      reject: false,
+      env: { KUBECONFIG: options.kubeconfig, DATASTORE_TYPE: 'kubernetes' },
+      ...(runOptions?.timeoutMs ? { timeout: runOptions.timeoutMs } : {}),
+    });
+    return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1 };
+  };
 }
 
 /** A handle over an existing cluster: reads and execs only; creates and deletes nothing. */
@@ -35,12 +51,14 @@ export async function attachCluster(profile: Profile, options: AttachOptions): P
         };
     return { name, role, addresses: ips.filter(Boolean), exec };
   });
-  const daemonSets = await execa('kubectl', ['--kubeconfig', options.kubeconfig, '--context', options.context, 'get', 'daemonsets', '-A', '-o', `jsonpath=${daemonSetJsonPath}`], { reject: false });
-  const capabilities = await detectCapabilities('attach', String(daemonSets.stdout ?? ''), nodes);
+  const actions = kubeActions(options.context, kube, attachRun(options), process.cwd());
+  const capabilities = await detectCapabilities('attach', actions.run, nodes);
   const pods = await kube.pods(workloadNamespace).catch(() => []);
   const noop = async () => {};
   return {
     name: options.context, profile, nodes, pods, capabilities,
+    kube: actions,
+    diagnostics: () => systemDiagnostics(actions, capabilities),
     node(name) { const n = nodes.find((x) => x.name === name); if (!n) throw new Error(`node "${name}": not in context ${options.context}`); return n; },
     pod(name) { const p = pods.find((x) => x.name === name); if (!p) throw new Error(`pod "${name}": not in namespace ${workloadNamespace}`); return p; },
     destroy: noop,

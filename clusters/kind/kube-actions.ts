@@ -1,5 +1,4 @@
-import type { KubeActions } from '../../suites/kube-actions.ts';
-import type { ExecResult } from '../types.ts';
+import type { ExecResult, KubeActions } from '../types.ts';
 import { contextName, kubeconfigPath } from './naming.ts';
 import type { KubeAccess } from './pods.ts';
 import type { CommandRunner } from './runner.ts';
@@ -7,32 +6,53 @@ import type { Tool } from './types.ts';
 
 const tools: readonly Tool[] = ['kubectl', 'helm', 'cilium', 'calicoctl', 'kind', 'docker'];
 
-/** Points a CLI at this cluster: kubectl/cilium take --context; all read KUBECONFIG (calicoctl also DATASTORE_TYPE). */
-export function clusterArgv(cluster: string, argv: string[]): { tool: Tool; args: string[] } | undefined {
+/** What KubeActions needs of the API client: KubeAccess, or a fake in unit tests. */
+export type KubeApi = Pick<KubeAccess, 'pods' | 'scale' | 'logs' | 'applyManifest' | 'deleteManifest'>;
+
+export type RunCli = (argv: string[], options?: { timeoutMs?: number }) => Promise<ExecResult>;
+
+/** Points a CLI at a context: kubectl/cilium take --context; all read KUBECONFIG (calicoctl also DATASTORE_TYPE). */
+export function contextArgv(context: string, argv: string[]): { tool: Tool; args: string[] } | undefined {
   const [tool, ...args] = argv;
   if (!tool || !(tools as readonly string[]).includes(tool)) return undefined;
-  const withContext = tool === 'kubectl' || tool === 'cilium' ? ['--context', contextName(cluster), ...args] : args;
+  const withContext = tool === 'kubectl' || tool === 'cilium' ? ['--context', context, ...args] : args;
   return { tool: tool as Tool, args: withContext };
 }
 
-/** KubeActions over one kind cluster: CLIs through the run's runner (host or toolbox), API calls through KubeAccess. */
-export function kindKubeActions(cluster: string, runner: CommandRunner, kube: KubeAccess): KubeActions {
-  const env = { KUBECONFIG: kubeconfigPath(cluster), DATASTORE_TYPE: 'kubernetes' };
-  const run = async (argv: string[]): Promise<ExecResult> => {
-    const command = clusterArgv(cluster, argv);
-    if (!command) return { stdout: '', stderr: `tool "${argv[0]}": not one of ${tools.join(', ')}`, exitCode: 127 };
-    return runner.run({ ...command, env, why: argv.join(' ') });
-  };
+/** Points a CLI at this kind cluster. */
+export function clusterArgv(cluster: string, argv: string[]): { tool: Tool; args: string[] } | undefined {
+  return contextArgv(contextName(cluster), argv);
+}
+
+/** The refusal `run` answers for a tool outside the allowed list. */
+export function unknownTool(argv: string[]): ExecResult {
+  return { stdout: '', stderr: `tool "${argv[0]}": not one of ${tools.join(', ')}`, exitCode: 127 };
+}
+
+/** KubeActions over one context: API calls through `api`, CLIs through `run` (already pointed at the context). */
+export function kubeActions(context: string, api: KubeApi, run: RunCli, workdir: string): KubeActions {
   return {
-    context: contextName(cluster),
-    scale: (namespace, deployment, replicas) => kube.scale(namespace, deployment, replicas),
+    context,
+    workdir,
+    pods: (namespace, selector, container) => api.pods(namespace, selector, container),
+    scale: (namespace, deployment, replicas) => api.scale(namespace, deployment, replicas),
     async waitReady(namespace, workload, timeoutMs = 300_000) {
-      const r = await run(['kubectl', '-n', namespace, 'rollout', 'status', workload, `--timeout=${Math.round(timeoutMs / 1000)}s`]);
-      if (r.exitCode !== 0) throw new Error(`failed to wait for ${workload} in ${namespace} on ${cluster}: ${r.stderr.trim()}`);
+      const r = await run(['kubectl', '-n', namespace, 'rollout', 'status', workload, `--timeout=${Math.round(timeoutMs / 1000)}s`], { timeoutMs: timeoutMs + 30_000 });
+      if (r.exitCode !== 0) throw new Error(`failed to wait for ${workload} in ${namespace} on ${context}: ${(r.stderr || r.stdout).trim()}`);
     },
-    logs: (namespace, pod, container) => kube.logs(namespace, pod, container),
-    apply: (manifest) => kube.applyManifest(manifest),
-    delete: (manifest) => kube.deleteManifest(manifest),
-    run: (argv) => run(argv),
+    logs: (namespace, pod, container) => api.logs(namespace, pod, container),
+    apply: (manifest) => api.applyManifest(manifest),
+    delete: (manifest) => api.deleteManifest(manifest),
+    run,
   };
+}
+
+/** KubeActions over one kind cluster: CLIs through the run's runner (host or toolbox), API calls through KubeAccess. */
+export function kindKubeActions(cluster: string, runner: CommandRunner, kube: KubeApi, planDir: string): KubeActions {
+  const env = { KUBECONFIG: kubeconfigPath(cluster), DATASTORE_TYPE: 'kubernetes' };
+  return kubeActions(contextName(cluster), kube, async (argv) => {
+    const command = clusterArgv(cluster, argv);
+    if (!command) return unknownTool(argv);
+    return runner.run({ ...command, env, why: argv.join(' ') });
+  }, planDir);
 }

@@ -5,8 +5,10 @@ import { calicoFiles, calicoInstallCommands, calicoObject, installationResource 
 import { cniPluginsArchive, flannelInstallCommands, flannelNetConfPatch, flannelPatchFile } from './cni/flannel.ts';
 import { kindConfig } from './kind-config.ts';
 import { clusterName, contextName, kubeconfigPath, nodeNames, workloadNamespace } from './naming.ts';
-import type { Command, Download, KindClusterSpec, KindProfile, Plan, WorkloadSet } from './types.ts';
-import { workloadManifests, workloadWaitTargets } from './workloads.ts';
+import type { CalicoResource, Command, Download, KindClusterSpec, KindProfile, Plan, WorkloadSet } from './types.ts';
+import {
+  fixedAddressIn, fixedIpApp, fixedIpManifests, migrationPool, poolMigrationManifests, poolNamespace, poolProbeApp, workloadManifests, workloadWaitTargets,
+} from './workloads.ts';
 
 export interface PlanOptions {
   runId: string;
@@ -47,14 +49,16 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
     create.push(...annotateCommands(name, spec));
     install.push(...installCommands(profile, index, names, spec, files));
     const sets = workloadSets(profile, index);
-    if (sets.length > 0) {
+    const base = sets.filter((s) => s !== 'pool-migration' && s !== 'fixed-ip');
+    if (base.length > 0) {
       const file = `workloads/${name}.yaml`;
-      files[file] = yamlDocs(workloadManifests(options.runId, sets, meshClusterName(spec) ?? name));
-      workloads.push(kubectl(name, ['apply', '-f', file], `deploy test workloads (${sets.join(', ')}) on ${name}`));
-      for (const target of workloadWaitTargets(sets)) {
+      files[file] = yamlDocs(workloadManifests(options.runId, base, meshClusterName(spec) ?? name));
+      workloads.push(kubectl(name, ['apply', '-f', file], `deploy test workloads (${base.join(', ')}) on ${name}`));
+      for (const target of workloadWaitTargets(base)) {
         workloads.push(kubectl(name, ['-n', workloadNamespace, 'rollout', 'status', target, '--timeout', '300s'], `wait for ${target} on ${name}`));
       }
     }
+    workloads.push(...calicoWorkloadCommands(options.runId, name, spec, sets, files));
   });
 
   if (profile.clustermesh && names.length === 2) install.push(...clustermeshConnectCommands(names[0]!, names[1]!));
@@ -101,6 +105,49 @@ function installCommands(profile: KindProfile, index: number, names: string[], s
   }
   files[flannelPatchFile(name)] = stringify(flannelNetConfPatch(install));
   return flannelInstallCommands(name, install);
+}
+
+/** The profile's IPPools, as the plan applies them. */
+function calicoPools(spec: KindClusterSpec): CalicoResource[] {
+  return spec.install.cni === 'calico' ? spec.install.resources.filter((r) => r.kind === 'IPPool') : [];
+}
+
+/**
+ * pool-migration: new blockSize-26 pool (the old pool's encapsulation), old pools disabled, then pods in conformance-pool;
+ * fixed-ip: a pod asking for an address of the pool that is enabled by then. Both after the CNI and the other workloads.
+ */
+function calicoWorkloadCommands(runId: string, name: string, spec: KindClusterSpec, sets: WorkloadSet[], files: Record<string, string>): Command[] {
+  const wanted = sets.filter((s) => s === 'pool-migration' || s === 'fixed-ip');
+  if (wanted.length === 0) return [];
+  const pools = calicoPools(spec);
+  const old = pools[0];
+  if (spec.install.cni !== 'calico' || !old) throw new Error(`failed to plan ${wanted.join(', ')} on ${name}: needs a Calico install with an IPPool`);
+  const commands: Command[] = [];
+  const wait = (ns: string, app: string) => kubectl(name, ['-n', ns, 'rollout', 'status', `deployment/${app}`, '--timeout', '300s'], `wait for deployment/${app} on ${name}`);
+  let enabledCidr = String(old.spec['cidr']);
+  if (wanted.includes('pool-migration')) {
+    const migration: CalicoResource[] = [
+      { kind: 'IPPool', name: migrationPool.name, spec: { ...old.spec, cidr: migrationPool.cidr, blockSize: migrationPool.blockSize } },
+      ...pools.map((p) => ({ ...p, spec: { ...p.spec, disabled: true } })),
+    ];
+    const poolFile = `calico/${name}-pool-migration.yaml`;
+    files[poolFile] = yamlDocs(migration.map(calicoObject));
+    commands.push({
+      tool: 'calicoctl', args: ['apply', '-f', poolFile, '--allow-version-mismatch'],
+      env: { DATASTORE_TYPE: 'kubernetes', KUBECONFIG: kubeconfigPath(name) },
+      why: `migrate pools on ${name}: add ${migrationPool.name} (${migrationPool.cidr}, blockSize ${migrationPool.blockSize}), disable ${pools.map((p) => p.name).join(', ')}`,
+    });
+    const podsFile = `workloads/${name}-pool-migration.yaml`;
+    files[podsFile] = yamlDocs(poolMigrationManifests(runId));
+    commands.push(kubectl(name, ['apply', '-f', podsFile], `start pods in ${poolNamespace} after the pool migration on ${name}`), wait(poolNamespace, poolProbeApp));
+    enabledCidr = migrationPool.cidr;
+  }
+  if (wanted.includes('fixed-ip')) {
+    const file = `workloads/${name}-fixed-ip.yaml`;
+    files[file] = yamlDocs(fixedIpManifests(runId, fixedAddressIn(enabledCidr)));
+    commands.push(kubectl(name, ['apply', '-f', file], `start ${fixedIpApp} at ${fixedAddressIn(enabledCidr)} on ${name}`), wait(workloadNamespace, fixedIpApp));
+  }
+  return commands;
 }
 
 function workloadSets(profile: KindProfile, index: number): WorkloadSet[] {

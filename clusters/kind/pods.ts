@@ -17,22 +17,14 @@ export class KubeAccess {
     this.apps = this.config.makeApiClient(AppsV1Api);
   }
 
-  async pods(namespace: string, labelSelector?: string): Promise<PodHandle[]> {
+  /** Pods matching the selector (all pods when omitted); exec goes to `container`, else the first container. */
+  async pods(namespace: string, labelSelector?: string, container?: string): Promise<PodHandle[]> {
     const list = await this.core.listNamespacedPod({ namespace, ...(labelSelector ? { labelSelector } : {}) });
-    return list.items.map((pod) => this.podHandle(pod));
+    return podHandles(list.items, (ns, pod, c, argv) => this.exec(ns, pod, c, argv), container);
   }
 
-  podHandle(pod: V1Pod): PodHandle {
-    const name = pod.metadata?.name ?? '';
-    const namespace = pod.metadata?.namespace ?? 'default';
-    const container = pod.spec?.containers[0]?.name ?? '';
-    return {
-      name, namespace,
-      node: pod.spec?.nodeName ?? '',
-      addresses: (pod.status?.podIPs ?? []).map((ip) => ip.ip),
-      labels: pod.metadata?.labels ?? {},
-      exec: (argv) => this.exec(namespace, name, container, argv),
-    };
+  podHandle(pod: V1Pod, container?: string): PodHandle {
+    return podHandle(pod, (ns, name, c, argv) => this.exec(ns, name, c, argv), container);
   }
 
   /** Runs argv in a pod container; resolves with the exit code from the exec status. */
@@ -99,6 +91,34 @@ export class KubeAccess {
   async logs(namespace: string, pod: string, container?: string): Promise<string> {
     return this.core.readNamespacedPodLog({ namespace, name: pod, ...(container ? { container } : {}) });
   }
+}
+
+export type PodExec = (namespace: string, pod: string, container: string, argv: string[]) => Promise<ExecResult>;
+
+/** A pod as a handle; exec goes to `container` (checked against the pod spec), else to the first container. */
+export function podHandle(pod: V1Pod, exec: PodExec, container?: string): PodHandle {
+  const name = pod.metadata?.name ?? '';
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const containers = (pod.spec?.containers ?? []).map((c) => c.name);
+  if (container !== undefined && !containers.includes(container)) {
+    throw new Error(`pod ${namespace}/${name}: no container "${container}" (containers: ${containers.join(', ') || 'none'})`);
+  }
+  const target = container ?? containers[0] ?? '';
+  return {
+    name, namespace,
+    node: pod.spec?.nodeName ?? '',
+    addresses: (pod.status?.podIPs ?? []).map((ip) => ip.ip),
+    labels: pod.metadata?.labels ?? {},
+    exec: (argv) => exec(namespace, name, target, argv),
+  };
+}
+
+/** Handles of the running pods of a list, sorted by node then name (terminating and finished pods left out). */
+export function podHandles(items: readonly V1Pod[], exec: PodExec, container?: string): PodHandle[] {
+  return items
+    .filter((p) => !p.metadata?.deletionTimestamp && (p.status?.phase === undefined || p.status.phase === 'Running' || p.status.phase === 'Pending'))
+    .map((p) => podHandle(p, exec, container))
+    .sort((a, b) => a.node.localeCompare(b.node) || a.name.localeCompare(b.name));
 }
 
 /** Exit code from a Kubernetes exec V1Status: Success = 0, else the ExitCode cause (1 when absent). */

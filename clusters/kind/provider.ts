@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { execa } from 'execa';
 import type { StartedTestContainer } from 'testcontainers';
 import { docker } from '../docker.ts';
-import type { KubeCluster } from '../../suites/kube-actions.ts';
 import type { ClusterHandle, CreateOptions, Provider, ProviderInfo } from '../types.ts';
-import { daemonSetJsonPath, detectCapabilities } from './capabilities.ts';
+import { detectCapabilities } from './capabilities.ts';
+import { systemDiagnostics } from './diagnostics.ts';
 import { kindUnavailable } from './detect.ts';
 import { listKindNodes } from './node.ts';
 import { buildPlan, renderCommand } from './plan.ts';
@@ -13,7 +13,7 @@ import { writePlan } from './plan-write.ts';
 import { KubeAccess } from './pods.ts';
 import { kindKubeActions } from './kube-actions.ts';
 import { loadKindProfile } from './profiles.ts';
-import { provision, runStep, teardown, type Log } from './provision.ts';
+import { provision, teardown, type Log } from './provision.ts';
 import { hostRunner, toolboxRunner, type CommandRunner } from './runner.ts';
 import { clusterPrefix, contextName, kubeconfigPath, runSlugOf, workloadNamespace } from './naming.ts';
 import { ensureToolbox, startToolbox } from './toolbox.ts';
@@ -71,15 +71,13 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
       const nodes = (await Promise.all(plan.clusters.map(listKindNodes))).flat();
       const kube = new KubeAccess(resolve(planDir, kubeconfigPath(main)), contextName(main));
       const pods = await kube.pods(workloadNamespace);
-      const daemonSets = await runStep(runner, {
-        tool: 'kubectl', args: ['--kubeconfig', kubeconfigPath(main), '--context', contextName(main), 'get', 'daemonsets', '-A', '-o', `jsonpath=${daemonSetJsonPath}`],
-        why: `list DaemonSets on ${main}`,
-      }, log);
-      const capabilities = await detectCapabilities('kind', daemonSets, nodes.filter((n) => n.name.startsWith(main)));
+      const actions = kindKubeActions(main, runner, kube, planDir);
+      const capabilities = await detectCapabilities('kind', actions.run, nodes.filter((n) => n.name.startsWith(`${main}-`)));
       log(`🔎 ${main}: ${capabilities.cni} ${JSON.stringify(capabilities.versions)}, features ${capabilities.features.join(', ') || 'none'}, ipip ${capabilities.kernel.ipip}`);
-      const handle: KubeCluster = {
+      const handle: ClusterHandle = {
         name: main, profile, nodes, pods, capabilities,
-        kube: kindKubeActions(main, runner, kube),
+        kube: actions,
+        diagnostics: () => systemDiagnostics(actions, capabilities),
         node(name) { const n = nodes.find((x) => x.name === name); if (!n) throw new Error(`node "${name}": not in ${plan.clusters.join(', ')}; nodes: ${nodes.map((x) => x.name).join(', ')}`); return n; },
         pod(name) { const p = pods.find((x) => x.name === name); if (!p) throw new Error(`pod "${name}": not in namespace ${workloadNamespace}; pods: ${pods.map((x) => x.name).join(', ')}`); return p; },
         destroy,

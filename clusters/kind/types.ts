@@ -69,8 +69,12 @@ export interface KindClusterSpec {
   install: CniInstall;
 }
 
-/** Test workloads the harness deploys after the CNI is ready (our own manifests). */
-export type WorkloadSet = 'probes' | 'rebel-base' | 'x-wing';
+/**
+ * Test workloads the harness deploys after the CNI is ready (our own manifests), in this order:
+ * probes/rebel-base/x-wing; then pool-migration (Calico: a new blockSize-26 pool, the old one disabled, then pods in
+ * namespace conformance-pool: K-POOL-1); then fixed-ip (Calico: a pod annotated cni.projectcalico.org/ipAddrs: K-IPAM-1).
+ */
+export type WorkloadSet = 'probes' | 'rebel-base' | 'x-wing' | 'pool-migration' | 'fixed-ip';
 
 export interface KindProfile extends Profile {
   provider: 'kind';

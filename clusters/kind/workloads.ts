@@ -24,8 +24,52 @@ function labels(runId: string, app: string): Record<string, string> {
   return { app, 'app.kubernetes.io/part-of': 'cni-conformance', [runIdLabel]: runSlug(runId) };
 }
 
-function namespace(runId: string): Manifest {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: workloadNamespace, labels: labels(runId, 'cni-conformance') } };
+function namespace(runId: string, name = workloadNamespace): Manifest {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: labels(runId, 'cni-conformance') } };
+}
+
+/** K-POOL-1: namespace of the pods started after the pool migration, their label, and the pool they must come from. */
+export const poolNamespace = 'conformance-pool';
+export const poolProbeApp = 'pool-probe';
+export const migrationPool = { name: 'conformance-pool-26', cidr: '10.245.0.0/16', blockSize: 26 } as const;
+
+/** K-IPAM-1: the pod (Deployment, so deleting the pod brings it back at the same address) asking for a fixed address. */
+export const fixedIpApp = 'fixed-ip';
+export const fixedIpAnnotation = 'cni.projectcalico.org/ipAddrs';
+
+/** An address inside an IPv4 CIDR (prefix /16 or shorter): the third octet 200, the fourth 10, e.g. 10.245.200.10. */
+export function fixedAddressIn(cidr: string): string {
+  const [net = '', bits = ''] = cidr.split('/');
+  const octets = net.split('.').map(Number);
+  if (octets.length !== 4 || Number(bits) > 16) throw new Error(`pool ${cidr}: need an IPv4 /16 or shorter to place the fixed address`);
+  return `${octets[0]}.${octets[1]}.200.10`;
+}
+
+/** Deployment whose pods sleep: for behaviours that only read their addresses. */
+function sleeper(runId: string, name: string, ns: string, replicas: number, annotations: Record<string, string> = {}): Manifest {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name, namespace: ns, labels: labels(runId, name) },
+    spec: {
+      replicas,
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: labels(runId, name), annotations },
+        spec: { containers: [{ name, image: versions.testImages.netshoot, imagePullPolicy: 'IfNotPresent', command: ['sleep', 'infinity'] }] },
+      },
+    },
+  };
+}
+
+/** Pods started in namespace conformance-pool after the migration (one per node of a 3-node cluster). */
+export function poolMigrationManifests(runId: string): Manifest[] {
+  return JSON.parse(JSON.stringify([namespace(runId, poolNamespace), sleeper(runId, poolProbeApp, poolNamespace, 3)])) as Manifest[];
+}
+
+/** The fixed-ip Deployment asking Calico IPAM for `address`. */
+export function fixedIpManifests(runId: string, address: string): Manifest[] {
+  return JSON.parse(JSON.stringify([namespace(runId), sleeper(runId, fixedIpApp, workloadNamespace, 1, { [fixedIpAnnotation]: JSON.stringify([address]) })])) as Manifest[];
 }
 
 function container(name: string, command: string[]): Manifest {
@@ -111,6 +155,7 @@ function xWing(runId: string): Manifest[] {
 export function workloadManifests(runId: string, sets: readonly WorkloadSet[], clusterLabel: string): Manifest[] {
   const out: Manifest[] = [namespace(runId)];
   for (const set of sets) {
+    // pool-migration and fixed-ip need Calico resources first: the plan applies them as their own steps.
     if (set === 'probes') out.push(...probes(runId));
     if (set === 'rebel-base') out.push(...rebelBase(runId, clusterLabel));
     if (set === 'x-wing') out.push(...xWing(runId));
@@ -120,5 +165,5 @@ export function workloadManifests(runId: string, sets: readonly WorkloadSet[], c
 
 /** kubectl wait targets that mean "workloads ready" for these sets. */
 export function workloadWaitTargets(sets: readonly WorkloadSet[]): string[] {
-  return sets.map((set) => (set === 'probes' ? 'daemonset/probe' : `deployment/${set}`));
+  return sets.flatMap((set) => (set === 'probes' ? ['daemonset/probe'] : set === 'rebel-base' || set === 'x-wing' ? [`deployment/${set}`] : []));
 }

@@ -59,18 +59,21 @@ export function reflectorsFromSessions(nodes: Array<{ node: string; address?: st
 }
 
 /** Lab form of `nodeToNodeMeshEnabled: true`: Mesh_ sessions added to BIRD on every node not a reflector, then `birdc configure`. */
-export async function meshOnInLab(cluster: ClusterHandle, reflectors: string[]): Promise<Breakage> {
+export async function meshOnInLab(cluster: ClusterHandle, reflectors: string[], settled: () => Promise<string[]>): Promise<Breakage> {
   const clients = cluster.nodes.filter((n) => !reflectors.includes(n.name));
   const ips = clients.map((n) => n.addresses[0] ?? '');
   const saved = `${CALICO_BIRD_CONFIG}.before-mesh`;
+  // "Reconfigured", or "Reconfiguration in progress" while removed sessions shut down.
+  const configure = `${birdcArgv('configure').join(' ')} | grep -E 'Reconfigur(ed|ation in progress)'`;
   for (const node of clients) {
     const peers = renderPeers(meshPeers(node.addresses[0] ?? '', ips, 64512), node.addresses[0] ?? '');
-    await sh(node, [`cp ${CALICO_BIRD_CONFIG} ${saved}`, `cat >> ${CALICO_BIRD_CONFIG} <<'EOF'\n${peers}\nEOF`, `${birdcArgv('configure').join(' ')} | grep -q Reconfigured`]);
+    await sh(node, [`cp ${CALICO_BIRD_CONFIG} ${saved}`, `cat >> ${CALICO_BIRD_CONFIG} <<'EOF'\n${peers}\nEOF`, configure]);
   }
   return {
     what: `Mesh_ sessions configured in BIRD on ${clients.map((n) => n.name).join(', ')}`,
     async undo() {
-      for (const node of clients) await sh(node, [`mv ${saved} ${CALICO_BIRD_CONFIG}`, `${birdcArgv('configure').join(' ')} | grep -q Reconfigured`]);
+      for (const node of clients) await sh(node, [`mv ${saved} ${CALICO_BIRD_CONFIG}`, configure]);
+      await untilHolds('BIRD back to its own config (Mesh_ sessions removed)', settled);
     },
   };
 }

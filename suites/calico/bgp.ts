@@ -1,6 +1,7 @@
 import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
-import { parseCalicoNodeStatus, type CalicoNodeStatus } from '../../helpers/parsers/calicoctl-node-status.ts';
-import { output } from '../kube-actions.ts';
+import type { CalicoNodeStatus } from '../../helpers/parsers/calicoctl-node-status.ts';
+import { calicoNodePods, systemPods } from '../../clusters/kind/system-pods.ts';
+import { kubeOf, output } from '../kube-actions.ts';
 import { parseBirdProtocols } from '../../helpers/parsers/birdc-protocols.ts';
 import { birdcArgv, blocksFromRoutes, statusFromBird, untilHolds, type NodeBlocks } from './bgp-bird.ts';
 
@@ -16,8 +17,8 @@ export const DOCS = {
 export interface NodeBgp { node: string; address?: string; status: CalicoNodeStatus; blocks?: NodeBlocks }
 
 /**
- * `calicoctl node status` on every node (calicoctl installed on the kind nodes, BIRD socket local);
- * on the lab, which has no calicoctl, `birdc show protocols` on the same socket, mapped as calicoctl maps it.
+ * What `calicoctl node status` reads, on every node: BIRD's `show protocols` on its control socket, mapped as calicoctl maps it;
+ * birdc on the lab node, birdcl in the node's calico-node pod on kind (kind nodes have no calicoctl).
  * Both read the node's `proto bird` routes: its own blocks (blackholes) and the others' it learnt.
  */
 export async function nodeStatuses(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: NodeBgp[] }> {
@@ -25,13 +26,13 @@ export async function nodeStatuses(cluster: ClusterHandle): Promise<{ raw: Recor
   const value: NodeBgp[] = [];
   const lab = cluster.capabilities.provider === 'lab';
   for (const node of cluster.nodes) {
-    const argv = lab ? birdcArgv('show', 'protocols') : ['calicoctl', 'node', 'status'];
-    const text = await output(`node ${node.name}`, (a) => node.exec(a), argv);
+    const argv = lab ? birdcArgv('show', 'protocols') : birdclArgv('show', 'protocols');
+    const text = lab ? await output(`node ${node.name}`, (a) => node.exec(a), argv) : await birdOn(cluster, node.name)('show', 'protocols');
     raw[`${node.name}: ${argv.join(' ')}`] = text;
     const routes = await output(`node ${node.name}`, (a) => node.exec(a), ['ip', '-4', 'route', 'show']);
     raw[`${node.name}: ip -4 route show`] = routes;
     const address = node.addresses[0];
-    const status = lab ? statusFromBird(parseBirdProtocols(text)) : parseCalicoNodeStatus(text);
+    const status = statusFromBird(parseBirdProtocols(text));
     value.push({ node: node.name, ...(address ? { address } : {}), status, blocks: blocksFromRoutes(routes) });
   }
   return { raw, value };
@@ -43,9 +44,14 @@ export function birdOn(cluster: ClusterHandle, node: string): (...args: string[]
     const n = cluster.node(node);
     return (...args) => output(`node ${node}`, (a) => n.exec(a), birdcArgv(...args));
   }
-  const pod = calicoNodePod(cluster, node);
-  return (...args) => output(`calico-node ${pod.name}`, (a) => pod.exec(a), ['birdcl', '-s', '/var/run/calico/bird.ctl', ...args]);
+  return async (...args) => {
+    const pod = await calicoNodePod(cluster, node);
+    return output(`calico-node ${pod.name}`, (a) => pod.exec(a), birdclArgv(...args));
+  };
 }
+
+/** BIRD's CLI inside calico-node, on the same control socket. */
+export const birdclArgv = (...args: string[]) => ['birdcl', '-s', '/var/run/calico/bird.ctl', ...args];
 
 /** Polls `show protocols` until the named BGP sessions are Established again (after re-enabling). */
 export async function untilEstablished(bird: (...args: string[]) => Promise<string>, where: string, names: RegExp): Promise<void> {
@@ -55,9 +61,10 @@ export async function untilEstablished(bird: (...args: string[]) => Promise<stri
       .map((p) => `${where}: ${p.name} ${p.state} ${p.info}`));
 }
 
-export function calicoNodePod(cluster: ClusterHandle, node: string): PodHandle {
-  const pod = cluster.pods.find((p) => p.labels['k8s-app'] === 'calico-node' && p.node === node);
-  if (!pod) throw new Error(`cluster "${cluster.name}": no calico-node pod on node ${node}`);
+/** The calico-node pod on a node (calico-system with the operator, else kube-system; k8s-app=calico-node), exec'ing into calico-node. */
+export async function calicoNodePod(cluster: ClusterHandle, node: string): Promise<PodHandle> {
+  const pod = (await calicoNodePods(kubeOf(cluster))).find((p) => p.node === node);
+  if (!pod) throw new Error(`cluster "${cluster.name}": no calico-node pod (${systemPods.calicoNode.selector} in ${systemPods.calicoNode.namespaces.join(' or ')}) on node ${node}`);
   return pod;
 }
 

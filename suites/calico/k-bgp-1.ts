@@ -1,5 +1,5 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS, disableFirstPeer, nodeStatuses, type NodeBgp } from './bgp.ts';
 import { blockRouteProblems } from './bgp-bird.ts';
 
@@ -22,7 +22,7 @@ export const kBgp1 = defineBehaviour<NodeBgp[]>({
   id: 'K-BGP-1',
   title: 'BGP full mesh',
   docs: DOCS.nodeStatus,
-  requires: [cniIs('calico'), feature('bgp-mesh', 'calico_backend: bird with nodeToNodeMeshEnabled (the default)')],
+  requires: [cni('calico'), feature('bgp-mesh', 'calico_backend: bird with nodeToNodeMeshEnabled (the default)')],
   probe: nodeStatuses,
   expect: expectFullMesh,
   negativeControls: [

@@ -1,10 +1,22 @@
 import { parseIpamCheck, type IpamCheck } from '../../helpers/parsers/calicoctl-ipam-check.ts';
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature, kubeOf, kubectl, output } from '../kube-actions.ts';
+import { fixedIpAnnotation, fixedIpApp } from '../../clusters/kind/workloads.ts';
+import { workloadNamespace } from '../../clusters/kind/naming.ts';
+import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
+import { kubeOf, kubectl, output } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS } from './bgp.ts';
 
-export const FIXED_POD = 'fixed-ip';
-export const ANNOTATION = 'cni.projectcalico.org/ipAddrs';
+/** The fixed-ip pods the profile plan deploys (workload set fixed-ip): namespace, label, annotation. */
+export const FIXED_NAMESPACE = workloadNamespace;
+export const FIXED_SELECTOR = `app=${fixedIpApp}`;
+export const ANNOTATION = fixedIpAnnotation;
+
+async function fixedPod(cluster: ClusterHandle): Promise<PodHandle> {
+  const [pod] = await kubeOf(cluster).pods(FIXED_NAMESPACE, FIXED_SELECTOR);
+  if (!pod) throw new Error(`cluster "${cluster.name}": no pod ${FIXED_SELECTOR} in namespace ${FIXED_NAMESPACE}; the profile's workloads must include fixed-ip`);
+  return pod;
+}
 
 export interface FixedIpObservation { pod: string; requested: string[]; actual: string[]; ipamCheck?: IpamCheck; ipamError?: string }
 
@@ -23,17 +35,18 @@ export const kIpam1 = defineBehaviour<FixedIpObservation>({
   id: 'K-IPAM-1',
   title: 'fixed pod IP',
   docs: DOCS.specificIp,
-  requires: [cniIs('calico'), feature('fixed-ip', `profile starts pod ${FIXED_POD} annotated ${ANNOTATION}`)],
+  requires: [cni('calico'), feature('calico-ipam', 'an enabled Calico IPPool')],
   async probe(cluster) {
-    const annotation = await kubectl(cluster, ['get', 'pod', FIXED_POD, '-o', `jsonpath={.metadata.annotations.${ANNOTATION.replace(/\./g, '\\.')}}`]);
-    const actual = (await kubectl(cluster, ['get', 'pod', FIXED_POD, '-o', 'jsonpath={.status.podIPs[*].ip}'])).split(/\s+/).filter(Boolean);
+    const pod = await fixedPod(cluster);
+    const annotation = await kubectl(cluster, ['-n', pod.namespace, 'get', 'pod', pod.name, '-o', `jsonpath={.metadata.annotations.${ANNOTATION.replace(/\./g, '\\.')}}`]);
+    const actual = pod.addresses;
     const r = await kubeOf(cluster).run(['calicoctl', 'ipam', 'check']);
     const raw = { annotation, podIPs: actual.join(' '), 'calicoctl ipam check': r.stdout + r.stderr };
     const requested = annotation ? (JSON.parse(annotation) as string[]) : [];
     try {
-      return { raw, value: { pod: FIXED_POD, requested, actual, ipamCheck: parseIpamCheck(r.stdout) } };
+      return { raw, value: { pod: pod.name, requested, actual, ipamCheck: parseIpamCheck(r.stdout) } };
     } catch (e) {
-      return { raw, value: { pod: FIXED_POD, requested, actual, ipamError: `exit ${r.exitCode}: ${(e as Error).message}` } };
+      return { raw, value: { pod: pod.name, requested, actual, ipamError: `exit ${r.exitCode}: ${(e as Error).message}` } };
     }
   },
   expect: expectFixedIp,
@@ -43,11 +56,14 @@ export const kIpam1 = defineBehaviour<FixedIpObservation>({
       name: 'fixed address released from IPAM while in use',
       async apply(cluster) {
         const kube = kubeOf(cluster);
-        const ip = (await kubectl(cluster, ['get', 'pod', FIXED_POD, '-o', 'jsonpath={.status.podIP}'])).trim();
+        const pod = await fixedPod(cluster);
+        const ip = pod.addresses[0];
+        if (!ip) throw new Error(`pod ${pod.namespace}/${pod.name}: no address to release`);
         await output(`cluster "${cluster.name}"`, (a) => kube.run(a), ['calicoctl', 'ipam', 'release', `--ip=${ip}`, '--force']);
         return {
           what: `IPAM allocation of ${ip} released`,
-          undo: async () => { await kubectl(cluster, ['delete', 'pod', FIXED_POD, '--wait']); await kube.waitReady('default', `pod/${FIXED_POD}`); },
+          // The Deployment starts a new pod, which asks for the same (now free) address again.
+          undo: async () => { await kubectl(cluster, ['-n', pod.namespace, 'delete', 'pod', pod.name, '--wait']); await kube.waitReady(pod.namespace, `deployment/${fixedIpApp}`); },
         };
       },
       expectFailure: /calicoctl ipam check found \d+ problems, expected 0/,

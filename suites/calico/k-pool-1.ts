@@ -1,11 +1,24 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature, kubectl } from '../kube-actions.ts';
+import { calicoGet } from '../../clusters/kind/capabilities.ts';
+import { poolNamespace, poolProbeApp } from '../../clusters/kind/workloads.ts';
+import type { ClusterHandle } from '../../clusters/types.ts';
+import { kubeOf, output } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS } from './bgp.ts';
 
 export interface Pool { name: string; cidr: string; blockSize?: number; disabled: boolean }
 export interface PoolObservation { pools: Pool[]; pods: { name: string; ip: string }[] }
 
-export const POOL_NAMESPACE = 'conformance-pool';
+/** The pods the profile plan starts after migrating the pools (workload set pool-migration). */
+export const POOL_NAMESPACE = poolNamespace;
+export const POOL_SELECTOR = `app=${poolProbeApp}`;
+
+/** The IPPool list, through whichever Calico API the cluster serves (crd.projectcalico.org, projectcalico.org, calicoctl). */
+async function ippools(cluster: ClusterHandle): Promise<string> {
+  const json = await calicoGet((a) => kubeOf(cluster).run(a), 'ippools');
+  if (!json) throw new Error(`cluster "${cluster.name}": failed to list IPPools (kubectl get ippools.crd.projectcalico.org / ippools.projectcalico.org, calicoctl get ippools)`);
+  return json;
+}
 
 export function inCidr(ip: string, cidr: string): boolean {
   const [net = '', bits = '32'] = cidr.split('/');
@@ -39,10 +52,10 @@ export const kPool1 = defineBehaviour<PoolObservation>({
   id: 'K-POOL-1',
   title: 'IPPool management',
   docs: DOCS.ippools,
-  requires: [cniIs('calico'), feature('ippool-migration', 'profile adds a blockSize 26 pool, disables the old one and starts pods in conformance-pool')],
+  requires: [cni('calico'), feature('ippool-migration', 'a disabled IPPool next to an enabled one: the profile adds a blockSize 26 pool and disables the old one')],
   async probe(cluster) {
-    const poolsJson = await kubectl(cluster, ['get', 'ippools.crd.projectcalico.org', '-o', 'json']);
-    const pods = cluster.pods.filter((p) => p.namespace === POOL_NAMESPACE).map((p) => ({ name: p.name, ip: p.addresses[0] ?? '' }));
+    const poolsJson = await ippools(cluster);
+    const pods = (await kubeOf(cluster).pods(POOL_NAMESPACE, POOL_SELECTOR)).map((p) => ({ name: p.name, ip: p.addresses[0] ?? '' }));
     return { raw: { ippools: poolsJson }, value: { pools: readPools(poolsJson), pods } };
   },
   expect: expectPoolMigration,
@@ -50,8 +63,9 @@ export const kPool1 = defineBehaviour<PoolObservation>({
     {
       name: 'old pool re-enabled and new pool disabled',
       async apply(cluster) {
-        const pools = readPools(await kubectl(cluster, ['get', 'ippools.crd.projectcalico.org', '-o', 'json']));
-        const set = (p: Pool, disabled: boolean) => kubectl(cluster, ['patch', 'ippools.crd.projectcalico.org', p.name, '--type=merge', '-p', JSON.stringify({ spec: { disabled } })]);
+        const kube = kubeOf(cluster);
+        const pools = readPools(await ippools(cluster));
+        const set = (p: Pool, disabled: boolean) => output(`cluster "${cluster.name}"`, (a) => kube.run(a), ['calicoctl', 'patch', 'ippool', p.name, '-p', JSON.stringify({ spec: { disabled } })]);
         for (const p of pools) await set(p, !p.disabled);
         return { what: 'IPPool disabled flags swapped', undo: async () => { for (const p of pools) await set(p, p.disabled); } };
       },

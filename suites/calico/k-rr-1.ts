@@ -1,5 +1,6 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature, kubeOf, kubectl, output } from '../kube-actions.ts';
+import { kubeOf, kubectl, output } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { birdOn, DOCS, nodeStatuses, type NodeBgp } from './bgp.ts';
 import { blockRouteProblems, meshOnInLab, reflectorsFromSessions, untilHolds } from './bgp-bird.ts';
 import type { ClusterHandle } from '../../clusters/types.ts';
@@ -27,14 +28,16 @@ export const kRr1 = defineBehaviour<RrObservation>({
   id: 'K-RR-1',
   title: 'route reflectors',
   docs: DOCS.bgp,
-  requires: [cniIs('calico'), feature('route-reflector', 'RR nodes labelled route-reflector=true with routeReflectorClusterID, mesh off, BGPPeer peer-to-rrs')],
+  requires: [cni('calico'), feature('route-reflector', 'RR nodes labelled route-reflector=true with routeReflectorClusterID, mesh off, BGPPeer peer-to-rrs')],
   probe: probeRr,
   expect: expectRouteReflectors,
   negativeControls: [
     {
       name: 'node-to-node mesh turned back on',
       async apply(cluster) {
-        if (cluster.capabilities.provider === 'lab') return meshOnInLab(cluster, (await probeRr(cluster)).value.reflectors);
+        if (cluster.capabilities.provider === 'lab') {
+          return meshOnInLab(cluster, (await probeRr(cluster)).value.reflectors, async () => expectRouteReflectors((await probeRr(cluster)).value));
+        }
         const kube = kubeOf(cluster);
         const patch = (on: boolean) => output(`cluster "${cluster.name}"`, (a) => kube.run(a), ['calicoctl', 'patch', 'bgpconfiguration', 'default', '-p', JSON.stringify({ spec: { nodeToNodeMeshEnabled: on } })]);
         await patch(true);

@@ -1,6 +1,11 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature, kubeOf, kubectl, output } from '../kube-actions.ts';
+import { systemPods } from '../../clusters/kind/system-pods.ts';
+import { kubeOf, kubectl, output } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS } from './bgp.ts';
+
+/** VPP's CLI socket (cli-listen in calico-vpp-config of calico-vpp-kind.yaml). */
+export const VPP_CLI_SOCKET = '/var/run/vpp/cli.sock';
 
 export interface VppObservation { nodes: { node: string; driver?: string; busInfo?: string; vppInterfaces: string[] }[] }
 
@@ -31,14 +36,18 @@ export const kVpp1 = defineBehaviour<VppObservation>({
   id: 'K-VPP-1',
   title: 'VPP dataplane: uplink becomes a tap',
   docs: DOCS.vpp,
-  requires: [cniIs('calico'), feature('vpp', 'calico-vpp-kind.yaml with the af_packet uplink')],
+  requires: [cni('calico'), feature('vpp', 'a DaemonSet in calico-vpp-dataplane: calico-vpp-kind.yaml with the af_packet uplink')],
   async probe(cluster) {
-    const kube = kubeOf(cluster);
+    const { namespace, selector, container } = systemPods.calicoVppNode;
+    const vppPods = await kubeOf(cluster).pods(namespace, selector, container);
     const raw: Record<string, string> = {};
     const nodes: VppObservation['nodes'] = [];
     for (const node of cluster.nodes) {
       const eth = await output(`node ${node.name}`, (a) => node.exec(a), ['ethtool', '-i', 'eth0']);
-      const vpp = await output(`node ${node.name}`, (a) => kube.run(a), ['calivppctl', 'vppctl', node.name, 'show', 'interface']);
+      // What `calivppctl vppctl NODE` does: vppctl in the vpp container of the node's calico-vpp-node pod.
+      const pod = vppPods.find((p) => p.node === node.name);
+      if (!pod) throw new Error(`node ${node.name}: no calico-vpp-node pod (${namespace}, ${selector}); is calico-vpp installed?`);
+      const vpp = await output(`calico-vpp-node ${pod.name}`, (a) => pod.exec(a), ['vppctl', '-s', VPP_CLI_SOCKET, 'show', 'interface']);
       raw[`${node.name}: ethtool -i eth0`] = eth;
       raw[`${node.name}: vppctl show interface`] = vpp;
       nodes.push({ node: node.name, ...readEthtool(eth), vppInterfaces: readVppInterfaces(vpp) });

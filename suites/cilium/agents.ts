@@ -1,5 +1,6 @@
 import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
 import { parseCiliumStatus, parseCiliumStatusStrict, type CiliumStatus } from '../../helpers/parsers/cilium-status.ts';
+import { ciliumAgentPods, systemPods } from '../../clusters/kind/system-pods.ts';
 import { kubeOf, output } from '../kube-actions.ts';
 import type { Breakage } from '../types.ts';
 
@@ -14,10 +15,11 @@ export const DOCS = {
   connectivity: 'https://docs.cilium.io/en/stable/cmdref/cilium_connectivity_test/',
 };
 
-/** The cilium agent pods (DaemonSet label k8s-app=cilium). */
-export function agents(cluster: ClusterHandle): PodHandle[] {
-  const pods = cluster.pods.filter((p) => p.labels['k8s-app'] === 'cilium');
-  if (pods.length === 0) throw new Error(`cluster "${cluster.name}": no cilium agent pod (label k8s-app=cilium); is Cilium installed?`);
+/** The cilium agent pods (kube-system, k8s-app=cilium), exec'ing into container cilium-agent. */
+export async function agents(cluster: ClusterHandle): Promise<PodHandle[]> {
+  const pods = await ciliumAgentPods(kubeOf(cluster));
+  const { namespace, selector } = systemPods.ciliumAgent;
+  if (pods.length === 0) throw new Error(`cluster "${cluster.name}": no cilium agent pod (${namespace}, ${selector}); is Cilium installed?`);
   return pods;
 }
 
@@ -27,7 +29,7 @@ export interface AgentStatus { pod: string; node: string; status: CiliumStatus }
 export async function agentStatuses(cluster: ClusterHandle, verbose = false): Promise<{ raw: Record<string, string>; value: AgentStatus[] }> {
   const raw: Record<string, string> = {};
   const value: AgentStatus[] = [];
-  for (const pod of agents(cluster)) {
+  for (const pod of await agents(cluster)) {
     const text = await output(`cilium agent ${pod.name}`, (a) => pod.exec(a), ['cilium-dbg', 'status', ...(verbose ? ['--verbose'] : [])]);
     raw[`${pod.name}: cilium-dbg status`] = text;
     value.push({ pod: pod.name, node: pod.node, status: parseCiliumStatusStrict(text) });

@@ -1,6 +1,7 @@
 import { parseClusterMeshStatus, type ClusterMeshStatus } from '../../helpers/parsers/cilium-clustermesh-status.ts';
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature, kubeOf } from '../kube-actions.ts';
+import { kubeOf } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS } from './agents.ts';
 
 export interface ClusterMeshObservation { status?: ClusterMeshStatus; error?: string }
@@ -25,10 +26,11 @@ export const cCm1 = defineBehaviour<ClusterMeshObservation>({
   id: 'C-CM-1',
   title: 'clustermesh connects two clusters',
   docs: DOCS.clustermesh,
-  requires: [cniIs('cilium'), feature('clustermesh', 'two kind clusters with distinct cluster.name/cluster.id, clustermesh enabled and connected')],
+  requires: [cni('cilium'), feature('clustermesh', 'cilium-config cluster-id > 0 and the clustermesh-apiserver Deployment')],
   async probe(cluster) {
     const kube = kubeOf(cluster);
-    const r = await kube.run(['cilium', 'clustermesh', 'status', '--context', kube.context]);
+    // run points cilium at this cluster's context.
+    const r = await kube.run(['cilium', 'clustermesh', 'status']);
     const text = r.stdout + r.stderr;
     const raw = { 'cilium clustermesh status': text };
     try {

@@ -1,7 +1,8 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature, kubectl } from '../kube-actions.ts';
+import { kubectl } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS } from './agents.ts';
-import { GLOBAL_ANNOTATION, curlRebelBase, type Replies } from './rebel-base.ts';
+import { GLOBAL_ANNOTATION, MESH_NAMESPACE, curlRebelBase, type Replies } from './rebel-base.ts';
 
 export const REQUESTS = 20;
 
@@ -18,15 +19,15 @@ export const cCm2 = defineBehaviour<Replies>({
   id: 'C-CM-2',
   title: 'global service load-balances across clusters',
   docs: DOCS.services,
-  requires: [cniIs('cilium'), feature('clustermesh', 'connected mesh with the rebel-base/x-wing global-service example')],
+  requires: [cni('cilium'), feature('clustermesh', 'cilium-config cluster-id > 0 and the clustermesh-apiserver Deployment')],
   probe: (cluster) => curlRebelBase(cluster, REQUESTS),
   expect: expectBothClusters,
   negativeControls: [
     {
       name: 'global annotation removed locally',
       async apply(cluster) {
-        await kubectl(cluster, ['annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}-`]);
-        return { what: `${GLOBAL_ANNOTATION} removed from rebel-base`, undo: async () => { await kubectl(cluster, ['annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}=true`]); } };
+        await kubectl(cluster, ['-n', MESH_NAMESPACE, 'annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}-`]);
+        return { what: `${GLOBAL_ANNOTATION} removed from rebel-base`, undo: async () => { await kubectl(cluster, ['-n', MESH_NAMESPACE, 'annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}=true`]); } };
       },
       expectFailure: /replies came from \S+ only, expected both clusters/,
     },

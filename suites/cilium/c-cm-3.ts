@@ -1,7 +1,8 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature, kubeOf, kubectl } from '../kube-actions.ts';
+import { kubeOf, kubectl } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS } from './agents.ts';
-import { GLOBAL_ANNOTATION, curlRebelBase, type Replies } from './rebel-base.ts';
+import { GLOBAL_ANNOTATION, MESH_NAMESPACE, curlRebelBase, type Replies } from './rebel-base.ts';
 
 export interface FailoverObservation extends Replies { localCluster: string }
 
@@ -19,19 +20,18 @@ export const cCm3 = defineBehaviour<FailoverObservation>({
   id: 'C-CM-3',
   title: 'global service failover',
   docs: DOCS.services,
-  requires: [cniIs('cilium'), feature('clustermesh', 'connected mesh with the rebel-base/x-wing global-service example')],
+  requires: [cni('cilium'), feature('clustermesh', 'cilium-config cluster-id > 0 and the clustermesh-apiserver Deployment')],
   async probe(cluster) {
     const kube = kubeOf(cluster);
-    // The replies name the cluster ("Cluster-1"); learn the local name before scaling down.
-    const before = await curlRebelBase(cluster, 1);
-    const localName = (await kubectl(cluster, ['get', 'configmap', 'rebel-base-response', '-o', 'jsonpath={.data.message}'])).match(/"Cluster":\s*"([^"]+)"/)?.[1] ?? Object.keys(before.value.clusters)[0] ?? 'unknown';
-    await kube.scale('default', 'rebel-base', 0);
+    // rebel-base replies with the Cilium cluster name (cluster-name in cilium-config), which names the local cluster.
+    const localName = (await kubectl(cluster, ['-n', 'kube-system', 'get', 'configmap', 'cilium-config', '-o', 'jsonpath={.data.cluster-name}'])).trim() || 'unknown';
+    await kube.scale(MESH_NAMESPACE, 'rebel-base', 0);
     try {
       const { raw, value } = await curlRebelBase(cluster, 20);
-      return { raw, value: { ...value, localCluster: localName } };
+      return { raw: { ...raw, 'local cluster-name': localName }, value: { ...value, localCluster: localName } };
     } finally {
-      await kube.scale('default', 'rebel-base', 2);
-      await kube.waitReady('default', 'deployment/rebel-base');
+      await kube.scale(MESH_NAMESPACE, 'rebel-base', 2);
+      await kube.waitReady(MESH_NAMESPACE, 'deployment/rebel-base');
     }
   },
   expect: expectFailover,
@@ -39,8 +39,8 @@ export const cCm3 = defineBehaviour<FailoverObservation>({
     {
       name: 'service not global: no remote backends to fail over to',
       async apply(cluster) {
-        await kubectl(cluster, ['annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}-`]);
-        return { what: `${GLOBAL_ANNOTATION} removed from rebel-base`, undo: async () => { await kubectl(cluster, ['annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}=true`]); } };
+        await kubectl(cluster, ['-n', MESH_NAMESPACE, 'annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}-`]);
+        return { what: `${GLOBAL_ANNOTATION} removed from rebel-base`, undo: async () => { await kubectl(cluster, ['-n', MESH_NAMESPACE, 'annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}=true`]); } };
       },
       expectFailure: /requests failed during failover/,
     },

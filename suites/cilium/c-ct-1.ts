@@ -1,13 +1,27 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defineBehaviour } from '../check.ts';
-import { cniIs, kubeOf, onKubernetes } from '../kube-actions.ts';
+import { kubeOf } from '../kube-actions.ts';
+import { cni, onKubernetes } from '../requirements.ts';
 import { DOCS } from './agents.ts';
 
 export interface ConnectivityObservation { exitCode: number; tests: number; failures: number; failed: string[] }
 
+/** One JUnit testcase: its name and whether it failed, was skipped or passed. */
+export function junitCases(xml: string): Array<{ name: string; status: 'passed' | 'failed' | 'skipped'; message?: string }> {
+  return [...xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)].map((c) => {
+    const body = c[3] ?? '';
+    const name = /name="([^"]*)"/.exec(c[1] ?? '')?.[1] ?? '?';
+    const message = /<(?:failure|error)\b[^>]*message="([^"]*)"/.exec(body)?.[1];
+    const status = /<(failure|error)\b/.test(body) ? 'failed' : /<skipped\b/.test(body) ? 'skipped' : 'passed';
+    return { name, status, ...(message ? { message } : {}) };
+  });
+}
+
 /** Counts JUnit testcases and the names of those with a <failure> or <error>. */
 export function readJunit(xml: string): Pick<ConnectivityObservation, 'tests' | 'failures' | 'failed'> {
-  const cases = [...xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)];
-  const failed = cases.filter((c) => /<(failure|error)\b/.test(c[3] ?? '')).map((c) => /name="([^"]*)"/.exec(c[1] ?? '')?.[1] ?? '?');
+  const cases = junitCases(xml);
+  const failed = cases.filter((c) => c.status === 'failed').map((c) => c.name);
   return { tests: cases.length, failures: failed.length, failed };
 }
 
@@ -19,20 +33,25 @@ export function expectConnectivity(v: ConnectivityObservation): string[] {
   return problems;
 }
 
-const JUNIT = '/tmp/cilium-connectivity-junit.xml';
+/** Relative: the CLI writes it in the cluster's workdir (the plan folder, mounted into the toolbox). */
+const JUNIT = 'cilium-connectivity-junit.xml';
 const TEST_NS = 'cilium-test-1';
 
 export const cCt1 = defineBehaviour<ConnectivityObservation>({
   id: 'C-CT-1',
   title: 'cilium connectivity test passes',
   docs: DOCS.connectivity,
-  requires: [cniIs('cilium'), onKubernetes],
+  requires: [cni('cilium'), onKubernetes],
   async probe(cluster) {
     const kube = kubeOf(cluster);
     // Upstream CI runs with hubble and flow validation off: their listeners flake.
-    const r = await kube.run(['cilium', 'connectivity', 'test', '--context', kube.context, '--junit-file', JUNIT, '--hubble=false', '--flow-validation=disabled', '--test-namespace', TEST_NS], { timeoutMs: 1_800_000 });
-    const xml = (await kube.run(['cat', JUNIT])).stdout;
-    return { raw: { 'cilium connectivity test': r.stdout + r.stderr, junit: xml }, value: { exitCode: r.exitCode, ...readJunit(xml) } };
+    const r = await kube.run(['cilium', 'connectivity', 'test', '--junit-file', JUNIT, '--hubble=false', '--flow-validation=disabled', '--test-namespace', TEST_NS], { timeoutMs: 1_800_000 });
+    const xml = await readFile(join(kube.workdir, JUNIT), 'utf8').catch(() => '');
+    return {
+      raw: { 'cilium connectivity test': r.stdout + r.stderr, [JUNIT]: xml || '(not written)' },
+      value: { exitCode: r.exitCode, ...readJunit(xml) },
+      subtests: junitCases(xml),
+    };
   },
   expect: expectConnectivity,
   negativeControls: [

@@ -1,5 +1,5 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS, agentStatuses, setConfig } from './agents.ts';
 
 export interface DsrObservation { agents: { pod: string; mode?: string; dsrDispatch?: string }[] }
@@ -17,7 +17,7 @@ export const cDsr1 = defineBehaviour<DsrObservation>({
   id: 'C-DSR-1',
   title: 'DSR load balancing',
   docs: DOCS.dsr,
-  requires: [cniIs('cilium'), feature('dsr', 'profile sets loadBalancer.mode=dsr')],
+  requires: [cni('cilium'), feature('dsr', 'cilium-config bpf-lb-mode=dsr (loadBalancer.mode=dsr)')],
   async probe(cluster) {
     const { raw, value } = await agentStatuses(cluster, true);
     return { raw, value: { agents: value.map((a) => ({ pod: a.pod, ...a.status.kprDetails })) } };

@@ -1,5 +1,5 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS, agentStatuses, setConfig } from './agents.ts';
 
 export interface HostRoutingObservation { agents: { pod: string; host?: string; network?: string }[] }
@@ -19,7 +19,7 @@ export const cHr1 = defineBehaviour<HostRoutingObservation>({
   id: 'C-HR-1',
   title: 'BPF host routing active',
   docs: DOCS.hostRouting,
-  requires: [cniIs('cilium'), feature('bpf-host-routing', 'profile sets bpf.masquerade=true with kube-proxy replacement')],
+  requires: [cni('cilium'), feature('bpf-host-routing', 'cilium-config: enable-bpf-masquerade=true, kube-proxy-replacement=true, enable-host-legacy-routing not true')],
   async probe(cluster) {
     const { raw, value } = await agentStatuses(cluster);
     return { raw, value: { agents: value.map((a) => ({ pod: a.pod, ...a.status.routing })) } };

@@ -1,5 +1,6 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature, kubeOf } from '../kube-actions.ts';
+import { kubeOf } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS, agents, agentStatuses, setConfig } from './agents.ts';
 import { expectHostRouting, type HostRoutingObservation } from './c-hr-1.ts';
 
@@ -27,12 +28,12 @@ export const cHr2 = defineBehaviour<FallbackObservation>({
   id: 'C-HR-2',
   title: 'fallback to legacy host routing without BPF masquerade',
   docs: DOCS.hostRouting,
-  requires: [cniIs('cilium'), feature('legacy-host-routing', 'profile sets bpf.masquerade=false')],
+  requires: [cni('cilium'), feature('legacy-host-routing', 'cilium-config enable-bpf-masquerade=false with IPv4 masquerading on, or enable-host-legacy-routing=true')],
   async probe(cluster) {
     const { raw, value } = await agentStatuses(cluster);
     const kube = kubeOf(cluster);
     const fallbackLogged: string[] = [];
-    for (const pod of agents(cluster)) {
+    for (const pod of await agents(cluster)) {
       const log = await kube.logs(pod.namespace, pod.name, 'cilium-agent');
       const hits = log.split('\n').filter((l) => l.includes(FALLBACK_LOG));
       raw[`${pod.name}: log lines with "${FALLBACK_LOG}"`] = hits.join('\n');

@@ -1,6 +1,8 @@
 import { chainsWithPrefix, parseIptablesSave } from '../../helpers/parsers/iptables-save.ts';
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature, output } from '../kube-actions.ts';
+import { kubeOf, output } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
+import { systemPods } from '../../clusters/kind/system-pods.ts';
 import { DOCS, agentStatuses } from './agents.ts';
 
 export interface KprObservation {
@@ -29,7 +31,7 @@ export const cKpr1 = defineBehaviour<KprObservation>({
   id: 'C-KPR-1',
   title: 'kube-proxy replacement: no kube-proxy, no KUBE-SVC iptables rules',
   docs: DOCS.kpr,
-  requires: [cniIs('cilium'), feature('kube-proxy-replacement', 'profile sets kubeProxyReplacement=true and kind kubeProxyMode=none')],
+  requires: [cni('cilium'), feature('kube-proxy-replacement', 'cilium-config kube-proxy-replacement=true: kubeProxyReplacement=true with kind kubeProxyMode none')],
   async probe(cluster) {
     const raw: Record<string, string> = {};
     const nodes: KprObservation['nodes'] = [];
@@ -41,7 +43,8 @@ export const cKpr1 = defineBehaviour<KprObservation>({
     }
     const statuses = await agentStatuses(cluster);
     Object.assign(raw, statuses.raw);
-    const kubeProxyPods = cluster.pods.filter((p) => p.labels['k8s-app'] === 'kube-proxy').map((p) => p.name);
+    const { namespace, selector } = systemPods.kubeProxy;
+    const kubeProxyPods = (await kubeOf(cluster).pods(namespace, selector)).map((p) => p.name);
     return {
       raw,
       value: {

@@ -1,6 +1,7 @@
 import { parseIptablesSave, rulesForService } from '../../helpers/parsers/iptables-save.ts';
 import { defineBehaviour } from '../check.ts';
-import { feature, output } from '../kube-actions.ts';
+import { output } from '../kube-actions.ts';
+import { feature } from '../requirements.ts';
 import { DOCS } from './agents.ts';
 
 /** The service every cluster has; its KUBE-SVC chains prove kube-proxy programs iptables. */
@@ -29,7 +30,7 @@ export const cKpr2 = defineBehaviour<KubeProxyRulesObservation>({
   id: 'C-KPR-2',
   title: 'negative control: default kind with kube-proxy has KUBE-SVC rules',
   docs: DOCS.kpr,
-  requires: [feature('kube-proxy', 'default kind cluster with kube-proxy in iptables mode')],
+  requires: [feature('kube-proxy', 'DaemonSet kube-system/kube-proxy: kind kubeProxyMode iptables')],
   async probe(cluster) {
     const raw: Record<string, string> = {};
     const nodes: KubeProxyRulesObservation['nodes'] = [];

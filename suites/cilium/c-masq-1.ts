@@ -1,5 +1,5 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS, agentStatuses, setConfig } from './agents.ts';
 
 export interface MasqObservation {
@@ -25,7 +25,7 @@ export const cMasq1 = defineBehaviour<MasqObservation>({
   id: 'C-MASQ-1',
   title: 'BPF masquerading',
   docs: DOCS.masquerading,
-  requires: [cniIs('cilium'), feature('bpf-masquerade', 'profile sets bpf.masquerade=true')],
+  requires: [cni('cilium'), feature('bpf-masquerade', 'cilium-config enable-bpf-masquerade=true (bpf.masquerade=true)')],
   async probe(cluster) {
     const { raw, value } = await agentStatuses(cluster);
     return {

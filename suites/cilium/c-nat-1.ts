@@ -1,5 +1,6 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature, output } from '../kube-actions.ts';
+import { output } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS } from './agents.ts';
 
 export interface NativeRoutingObservation {
@@ -31,7 +32,7 @@ export const cNat1 = defineBehaviour<NativeRoutingObservation>({
   id: 'C-NAT-1',
   title: 'native routing with autoDirectNodeRoutes',
   docs: DOCS.routing,
-  requires: [cniIs('cilium'), feature('native-routing', 'profile sets routingMode=native, autoDirectNodeRoutes=true')],
+  requires: [cni('cilium'), feature('native-routing', 'cilium-config routing-mode=native'), feature('auto-direct-node-routes', 'cilium-config auto-direct-node-routes=true')],
   async probe(cluster) {
     const raw: Record<string, string> = {};
     const nodes: NativeRoutingObservation['nodes'] = [];

@@ -1,5 +1,6 @@
 import { defineBehaviour } from '../check.ts';
-import { cniIs, feature, output } from '../kube-actions.ts';
+import { output } from '../kube-actions.ts';
+import { cni, feature } from '../requirements.ts';
 import { DOCS, agentStatuses } from './agents.ts';
 
 export interface TunnelObservation {
@@ -35,7 +36,7 @@ export const cTun1 = defineBehaviour<TunnelObservation>({
   id: 'C-TUN-1',
   title: 'VXLAN tunnel between nodes',
   docs: DOCS.routing,
-  requires: [cniIs('cilium'), feature('vxlan', 'profile sets routingMode=tunnel, tunnelProtocol=vxlan')],
+  requires: [cni('cilium'), feature('vxlan', 'cilium-config routing-mode=tunnel, tunnel-protocol=vxlan')],
   async probe(cluster) {
     const raw: Record<string, string> = {};
     const nodes: TunnelObservation['nodes'] = [];

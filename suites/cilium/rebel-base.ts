@@ -1,4 +1,9 @@
+import { workloadNamespace } from '../../clusters/kind/naming.ts';
 import type { ClusterHandle } from '../../clusters/types.ts';
+import { kubeOf } from '../kube-actions.ts';
+
+/** Namespace of the global-service example: the profile plan deploys rebel-base and x-wing with our test workloads. */
+export const MESH_NAMESPACE = workloadNamespace;
 
 /** Replies of the upstream global-service example: {"Galaxy": "Alderaan", "Cluster": "Cluster-1"}. */
 export function replyCluster(body: string): string | undefined {
@@ -7,10 +12,10 @@ export function replyCluster(body: string): string | undefined {
 
 export interface Replies { requests: number; clusters: Record<string, number>; failures: string[] }
 
-/** Curls the global service from the x-wing pod `count` times. */
+/** Curls the global service from the x-wing pod (namespace MESH_NAMESPACE, app=x-wing) `count` times. */
 export async function curlRebelBase(cluster: ClusterHandle, count: number): Promise<{ raw: Record<string, string>; value: Replies }> {
-  const xwing = cluster.pods.find((p) => p.labels['name'] === 'x-wing' || p.name.startsWith('x-wing'));
-  if (!xwing) throw new Error(`cluster "${cluster.name}": no x-wing pod; apply the clustermesh global-service example (cluster1.yaml)`);
+  const [xwing] = await kubeOf(cluster).pods(MESH_NAMESPACE, 'app=x-wing');
+  if (!xwing) throw new Error(`cluster "${cluster.name}": no x-wing pod in namespace ${MESH_NAMESPACE} (app=x-wing); the profile's workloads must include x-wing and rebel-base`);
   const value: Replies = { requests: count, clusters: {}, failures: [] };
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {

@@ -8,6 +8,8 @@ export const calicoIpip: KindProfile = {
   provider: 'kind',
   cni: 'calico',
   behaviours: ['K-GW-1', 'K-IPIP-1', 'K-BGP-1', 'K-POOL-1', 'K-IPAM-1', ...crossBehaviours],
+  // K-POOL-1 and K-IPAM-1 read what the plan deploys after the probes: migrated pools, their pods, a fixed-address pod.
+  workloads: [{ cluster: 0, sets: ['probes', 'pool-migration', 'fixed-ip'] }],
   clusters: [{
     suffix: 'cal-ipip',
     networking: { disableDefaultCNI: true, podSubnet: kindPodSubnet },

@@ -1,0 +1,44 @@
+import type { Datapath, LabNode } from '../types.ts';
+import { plugCalicoWorkload } from './calico-workloads.ts';
+import { vtepIpOf } from './calico-vxlan.ts';
+
+export const IPIP_OVERHEAD = 20;
+
+/**
+ * Calico IPIP mode as BIRD (Calico's fork, krt_tunnel = "tunl0") and Felix leave it: tunl0 up with an
+ * address from the node's block, `<block> via <node> dev tunl0 proto bird onlink` per remote block, and a
+ * `blackhole <own block> proto bird`. Routes are written statically: BIRD 2 cannot set krt_tunnel.
+ *
+ * A kernel without IPIP cannot make tunl0; the node then routes blocks straight over the underlay
+ * (`proto bird`, as CrossSubnet does within one subnet), pods get the full underlay MTU, and the
+ * datapath does not show the `ipip` feature.
+ */
+export function calicoIpipDatapath(o: { blocks: Record<string, string>; uplink: string; underlayMtu: number }): Datapath {
+  const ipipOn = new WeakMap<LabNode, boolean>();
+  let shown: boolean | undefined;
+  return {
+    name: 'calico-ipip',
+    get features() {
+      return ['calico-gateway', ...(shown === true ? ['ipip'] : shown === false ? ['ipip-unavailable'] : [])];
+    },
+    async setupNode(node, lab) {
+      // Felix creates tunl0 when the ipip module has not (`ip tunnel add tunl0 mode ipip`).
+      const made = await node.exec(['sh', '-c', 'ip link show tunl0 >/dev/null 2>&1 || ip link add name tunl0 type ipip']);
+      const ipip = made.exitCode === 0;
+      ipipOn.set(node, ipip);
+      shown = shown === false ? false : ipip;
+      const block = o.blocks[node.name];
+      if (!block) throw new Error(`calico-ipip datapath: node "${node.name}" has no block in the profile's blocks`);
+      const remote = Object.entries(o.blocks).filter(([n]) => n !== node.name);
+      await node.sh([
+        `ip route replace default dev ${o.uplink}`,
+        ...(ipip ? [`ip link set tunl0 mtu ${o.underlayMtu - IPIP_OVERHEAD} up`, `ip addr add ${vtepIpOf(block)}/32 dev tunl0`] : []),
+        `ip route add blackhole ${block} proto bird`,
+        ...remote.map(([n, b]) => ipip
+          ? `ip route add ${b} via ${lab.address(n, o.uplink)} dev tunl0 proto bird onlink`
+          : `ip route add ${b} via ${lab.address(n, o.uplink)} dev ${o.uplink} proto bird`),
+      ]);
+    },
+    plugPod: (pod, node) => plugCalicoWorkload(pod, node, o.underlayMtu - (ipipOn.get(node) ? IPIP_OVERHEAD : 0)),
+  };
+}
