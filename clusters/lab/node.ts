@@ -11,9 +11,18 @@ export interface StartNodeOptions {
   labels: Record<string, string>;
 }
 
+/** A node container with Docker's init as PID 1, so that finished probes (tcpdump, ping) are reaped, not left as zombies. */
+class InitContainer extends GenericContainer {
+  withInit(): this {
+    this.hostConfig.Init = true;
+    return this;
+  }
+}
+
 /** Starts a node container: network mode none, NET_ADMIN + SYS_ADMIN, writable /proc/sys, forwarding on. */
 export async function startNodeContainer(options: StartNodeOptions): Promise<StartedTestContainer> {
-  const container = await new GenericContainer(options.image)
+  const container = await new InitContainer(options.image)
+    .withInit()
     .withName(options.containerName)
     .withLabels(options.labels)
     .withNetworkMode('none')

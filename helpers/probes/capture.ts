@@ -15,6 +15,9 @@ export interface CaptureSpec {
   link?: boolean;
 }
 
+// The node's PID 1 (sleep) never reaps, so a finished capture stays a zombie: alive = exists and not Z.
+const ALIVE = `alive() { s=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' /proc/$1/status 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }`;
+
 /**
  * Runs a bounded tcpdump in the background on `on`, waits until it is listening, runs `action`,
  * then waits (at most spec.seconds + 2 s) for the capture to end and parses what it saw.
@@ -27,7 +30,7 @@ export async function captureWhile<T>(on: Executor, spec: CaptureSpec, action: (
   if (started.exitCode !== 0 || !/^\d+$/.test(pid)) throw new Error(`failed to start "${command}": ${started.stderr || started.stdout}`);
   // Poll (5 s deadline) until tcpdump says it listens, or has already died.
   const listening = await on.exec(['sh', '-c',
-    `i=0; until grep -q 'listening on' ${file}.err; do kill -0 ${pid} 2>/dev/null || exit 3; i=$((i+1)); [ $i -ge 50 ] && exit 4; sleep 0.1; done`]);
+    `${ALIVE}; i=0; until grep -q 'listening on' ${file}.err; do alive ${pid} || exit 3; i=$((i+1)); [ $i -ge 50 ] && exit 4; sleep 0.1; done`]);
   if (listening.exitCode !== 0) {
     const err = await on.exec(['cat', `${file}.err`]);
     await on.exec(['sh', '-c', `kill ${pid} 2>/dev/null; rm -f ${file} ${file}.err`]);
@@ -38,7 +41,7 @@ export async function captureWhile<T>(on: Executor, spec: CaptureSpec, action: (
     result = await action();
   } finally {
     const bound = (spec.seconds + 2) * 10;
-    await on.exec(['sh', '-c', `i=0; while kill -0 ${pid} 2>/dev/null; do i=$((i+1)); [ $i -ge ${bound} ] && kill ${pid}; sleep 0.1; done; true`]);
+    await on.exec(['sh', '-c', `${ALIVE}; i=0; while alive ${pid}; do i=$((i+1)); [ $i -ge ${bound} ] && { kill ${pid}; break; }; sleep 0.1; done; true`]);
   }
   const out = await on.exec(['sh', '-c', `cat ${file} ${file}.err; rm -f ${file} ${file}.err`]);
   return { capture: { command, raw: out.stdout, value: parseTcpdump(out.stdout) }, result };

@@ -47,10 +47,11 @@ export const fBgp2 = defineBehaviour<RrView>({
     await setClients(cluster, false);
     let withoutRr = { ar1: true, ar1Marker: false, ar2: false };
     try {
-      // Settled when ar1 has ar2's own prefix again (its session delivered) but not the reflected one.
-      await pollUntil(15_000, async () => {
-        const ar1 = (await probeRoutes(cluster.node('ar1'))).value.filter((x) => x.proto === 'bgp').map((x) => x.dst);
-        return ar1.includes(MARKER) && !ar1.includes(TARGET);
+      // Settled when ar2 has the route again (its sessions to both clients reset too), ar1 has ar2's
+      // own prefix (their session delivered) but not the reflected one.
+      await pollUntil(12_000, async () => {
+        const [ar1, ar2] = await Promise.all([bgpRoutes(cluster, 'ar1', [], ''), bgpRoutes(cluster, 'ar2', [], '')]);
+        return ar2.includes(TARGET) && ar1.includes(MARKER) && !ar1.includes(TARGET);
       });
       const [ar1, ar2] = [await bgpRoutes(cluster, 'ar1', raw, 'without RR'), await bgpRoutes(cluster, 'ar2', raw, 'without RR')];
       raw.push(['ar2 without RR', await probeBgpSummary(cluster.node('ar2'))]);

@@ -1,7 +1,7 @@
 import { VX_HOSTS, VX_MCAST, type VxHost } from '../../clusters/profiles/lab/fundamentals/plan.ts';
-import { parseBridgeFdb, type FdbEntry } from '../../helpers/parsers/bridge-fdb.ts';
+import type { FdbEntry } from '../../helpers/parsers/bridge-fdb.ts';
+import { probeFdb } from '../../helpers/probes/fdb.ts';
 import { probePing, rawOf, type Probed } from '../../helpers/probes/net.ts';
-import type { Executor } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
 import { sh } from './lab-ops.ts';
@@ -13,11 +13,6 @@ export interface VxMcastView {
 
 const HOSTS = Object.keys(VX_HOSTS) as VxHost[];
 const PAIRS: Array<[VxHost, VxHost]> = [['host-a', 'host-b'], ['host-a', 'host-c'], ['host-b', 'host-c']];
-
-export async function probeFdb(on: Executor, dev: string): Promise<Probed<FdbEntry[]>> {
-  const r = await on.exec(['bridge', '-j', 'fdb', 'show', 'dev', dev]);
-  return { command: `bridge -j fdb show dev ${dev}`, raw: r.stdout + r.stderr, value: r.exitCode === 0 ? parseBridgeFdb(r.stdout) : [] };
-}
 
 const learnt = (fdb: FdbEntry[]) => fdb.filter((e) => !e.allZero && e.dst).map((e) => e.dst!);
 

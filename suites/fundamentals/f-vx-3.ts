@@ -1,9 +1,9 @@
 import { VX_HER, VX_HOSTS, herFdbLine, type VxHost } from '../../clusters/profiles/lab/fundamentals/plan.ts';
 import { captureWhile } from '../../helpers/probes/capture.ts';
+import { probeFdb } from '../../helpers/probes/fdb.ts';
 import { probeLinks, probePing, rawOf } from '../../helpers/probes/net.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
-import { probeFdb } from './f-vx-2.ts';
 import { sh } from './lab-ops.ts';
 
 export interface VxHerView {
