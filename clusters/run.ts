@@ -32,12 +32,13 @@ export function runLabels(runId: string, cluster?: string): Record<string, strin
   };
 }
 
-/** Removes every container of a run, synchronously so that it also works from exit and signal handlers. */
-export function removeRunSync(runId: string): number {
+/** Removes every container of a run (or of one of its clusters), synchronously so that it also works from exit and signal handlers. */
+export function removeRunSync(runId: string, cluster?: string): number {
+  const filters = [`label=${LABEL.run}=${runId}`, ...(cluster ? [`label=${LABEL.cluster}=${cluster}`] : [])];
   let removed = 0;
   // A create that was in flight when a signal came lands after the first listing: look again until quiet.
   for (let pass = 0; pass < 4; pass++) {
-    const found = removeContainersSync([`label=${LABEL.run}=${runId}`]);
+    const found = removeContainersSync(filters);
     removed += found;
     if (found === 0 && pass > 0) break;
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);

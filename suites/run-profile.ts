@@ -36,8 +36,8 @@ export function runProfile(name: string): void {
     beforeAll(async () => {
       if (unavailable) return;
       const runId = currentRunId();
-      // Should this worker be interrupted mid-creation, its containers still go.
-      process.once('exit', () => removeRunSync(runId));
+      // Should this worker be interrupted mid-creation, its cluster still goes; other workers' clusters of the run stay.
+      process.once('exit', () => removeRunSync(runId, profile.name));
       cluster = await createCluster(profile, { runId, log: (line) => process.stderr.write(`${line}\n`), keep: process.env.KEEP === '1' });
     });
     afterAll(async () => {

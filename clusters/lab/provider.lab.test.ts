@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calicoLab } from '../profiles/lab/calico-lab.ts';
 import { docker } from '../docker.ts';
-import { LABEL, newRunId } from '../run.ts';
+import { LABEL, newRunId, removeRunSync } from '../run.ts';
 import { collectDiagnostics } from '../../helpers/probes/diagnostics.ts';
 import { labProvider } from './provider.ts';
 import type { LabProfile } from './types.ts';
@@ -52,5 +52,22 @@ describe('lab provider', () => {
       await second.destroy();
     }
     expect(await containersOf(b)).toEqual([]);
+  });
+
+  it('removes one cluster of a run without touching the run\'s other clusters (a worker exits while others still test)', async () => {
+    const runId = newRunId();
+    const [one, other] = await Promise.all([
+      labProvider.create(calicoLab, { runId }),
+      labProvider.create({ ...calicoLab, name: 'calico-lab-2' }, { runId }),
+    ]);
+    try {
+      expect(removeRunSync(runId, 'calico-lab')).toBe(2);
+      expect((await containersOf(runId)).sort()).toEqual([`cc-${runId}-calico-lab-2-node-a`, `cc-${runId}-calico-lab-2-node-b`]);
+      expect((await other.pod('pod-a1').exec(['ping', '-c1', '-W2', '10.244.0.74'])).exitCode).toBe(0);
+    } finally {
+      await one.destroy();
+      await other.destroy();
+    }
+    expect(await containersOf(runId)).toEqual([]);
   });
 });
