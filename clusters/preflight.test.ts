@@ -26,6 +26,13 @@ describe('profiles', () => {
     expect(() => getProfile('calico-ipp')).toThrow(/profile "calico-ipp": unknown profile; known: .*calico-lab/);
   });
 
+  it('asks for provider/name when a name exists on several providers, and resolves qualified names', () => {
+    expect(() => getProfile('calico-vxlan')).toThrow('profile "calico-vxlan": exists on several providers; say lab/calico-vxlan or kind/calico-vxlan');
+    expect(getProfile('kind/calico-vxlan').provider).toBe('kind');
+    expect(getProfile('lab/calico-vxlan').provider).toBe('lab');
+    expect(getProfile('calico-lab').provider).toBe('lab');
+  });
+
   it('accepts calico-lab and reports every problem of a broken lab profile at once', () => {
     expect(labProfileProblems(calicoLab)).toEqual([]);
     const broken = {

@@ -10,7 +10,7 @@ export const calicoBgpRr: KindProfile = {
   description: 'Calico with the node mesh off and one route-reflector node; every other node peers only with the reflector.',
   provider: 'kind',
   cni: 'calico',
-  behaviours: ['K-RR-1', ...crossBehaviours],
+  behaviours: ['K-RR-1', 'K-GW-1', ...crossBehaviours],
   clusters: [{
     suffix: 'cal-rr',
     networking: { disableDefaultCNI: true, podSubnet: kindPodSubnet },
