@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { DEFAULT_PROFILE, getProfile } from '../clusters/profiles/index.ts';
+import { kindUnavailable } from '../clusters/kind/detect.ts';
 import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
 import { buildReport } from '../reports/build-report.ts';
 import { catalogue } from '../suites/catalogue.ts';
@@ -28,6 +29,10 @@ async function main(): Promise<number> {
   if (attach && profile.provider !== 'kind') throw new Error(`--attach ${attach}: attach runs kind profiles' suites; "${profile.name}" is a ${profile.provider} profile`);
   if (args.values['node-exec'] && !attach) throw new Error('--node-exec goes with --attach');
   if (profile.provider === 'lab') await assertLabCanRun();
+  if (profile.provider === 'kind' && !attach) {
+    const reason = await kindUnavailable();
+    if (reason) throw new Error(`failed to run kind profile "${profile.name}": ${reason}`);
+  }
   const file = `suites/${profile.provider}/${profile.name}.${profile.provider}.test.ts`;
   if (!existsSync(file)) throw new Error(`profile "${profile.name}": its suite file ${file} is missing`);
 
