@@ -1,4 +1,5 @@
 import { probeLinks, probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
+import { deleteRoute } from '../breakages.ts';
 import { defineBehaviour } from '../check.ts';
 import type { Behaviour, Breakage } from '../types.ts';
 import { cni, kernelModule } from '../requirements.ts';
@@ -62,17 +63,7 @@ export const kIpip1: Behaviour<IpipNodeView[]> = defineBehaviour<IpipNodeView[]>
         const [a, b] = (await kIpip1.probe(cluster)).value;
         const route = a && b ? a.routes.find((r) => b.own.includes(r.dst) && r.dev === 'tunl0') : undefined;
         if (!a || !route?.via) throw new Error('failed to break K-IPIP-1: the first node has no tunl0 route to the second node\'s block');
-        const node = cluster.node(a.node);
-        const spec = [route.dst, 'via', route.via, 'dev', 'tunl0', 'proto', 'bird', 'onlink'];
-        const del = await node.exec(['ip', 'route', 'del', ...spec]);
-        if (del.exitCode !== 0) throw new Error(`failed to delete route ${spec.join(' ')} on ${a.node}: ${del.stderr}`);
-        return {
-          what: `route ${spec.join(' ')} deleted on ${a.node}`,
-          async undo() {
-            const add = await node.exec(['ip', 'route', 'replace', ...spec]);
-            if (add.exitCode !== 0) throw new Error(`failed to restore route ${spec.join(' ')} on ${a.node}: ${add.stderr}`);
-          },
-        };
+        return deleteRoute(cluster.node(a.node), [route.dst, 'via', route.via, 'dev', 'tunl0', 'proto', 'bird', 'onlink']);
       },
     },
   ],

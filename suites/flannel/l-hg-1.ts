@@ -1,4 +1,5 @@
 import { probeAddresses, probeLinks, probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
+import { deleteRoute } from '../breakages.ts';
 import { defineBehaviour } from '../check.ts';
 import type { Behaviour, Breakage } from '../types.ts';
 import { cni } from '../requirements.ts';
@@ -62,17 +63,7 @@ export const lHg1: Behaviour<HostGwNodeView[]> = defineBehaviour<HostGwNodeView[
         const [a, b] = (await lHg1.probe(cluster)).value;
         const route = a && b ? a.routes.find((r) => b.subnets.includes(r.dst)) : undefined;
         if (!a || !route?.via || !route.dev) throw new Error('failed to break L-HG-1: the first node has no route to the second node\'s subnet');
-        const node = cluster.node(a.node);
-        const spec = [route.dst, 'via', route.via, 'dev', route.dev];
-        const del = await node.exec(['ip', 'route', 'del', ...spec]);
-        if (del.exitCode !== 0) throw new Error(`failed to delete route ${spec.join(' ')} on ${a.node}: ${del.stderr}`);
-        return {
-          what: `route ${spec.join(' ')} deleted on ${a.node}`,
-          async undo() {
-            const add = await node.exec(['ip', 'route', 'replace', ...spec]);
-            if (add.exitCode !== 0) throw new Error(`failed to restore route ${spec.join(' ')} on ${a.node}: ${add.stderr}`);
-          },
-        };
+        return deleteRoute(cluster.node(a.node), [route.dst, 'via', route.via, 'dev', route.dev]);
       },
     },
   ],
