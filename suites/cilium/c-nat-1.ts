@@ -1,3 +1,4 @@
+import { parseIpRoute } from '../../helpers/parsers/ip-route.ts';
 import { defineBehaviour } from '../check.ts';
 import { output } from '../kube-actions.ts';
 import { cni, feature } from '../requirements.ts';
@@ -9,7 +10,9 @@ export interface NativeRoutingObservation {
 
 /** Routes `<cidr> via <ip> dev <dev>` from `ip -4 route`. */
 export function readViaRoutes(text: string): NativeRoutingObservation['nodes'][number]['routes'] {
-  return [...text.matchAll(/^(\d+\.\d+\.\d+\.\d+\/\d+) via (\S+) dev (\S+)/gm)].map(([, cidr = '', via = '', dev = '']) => ({ cidr, via, dev }));
+  return parseIpRoute(text)
+    .filter((r) => r.type === 'unicast' && r.dst.includes('/') && r.via && r.dev)
+    .map((r) => ({ cidr: r.dst, via: r.via!, dev: r.dev! }));
 }
 
 /** autoDirectNodeRoutes: no cilium_vxlan, and a route via each other node's address on eth0. */

@@ -1,3 +1,4 @@
+import { parseIpLink } from '../../helpers/parsers/ip-link.ts';
 import { defineBehaviour } from '../check.ts';
 import { output } from '../kube-actions.ts';
 import { cni, feature } from '../requirements.ts';
@@ -10,10 +11,10 @@ export interface TunnelObservation {
 
 /** Reads `ip -d link show cilium_vxlan` (flags and dstport); undefined when the device is absent. */
 export function readVxlanLink(text: string): TunnelObservation['nodes'][number]['vxlan'] {
-  if (!/cilium_vxlan:/.test(text)) return undefined;
-  const flags = /<([^>]*)>/.exec(text)?.[1]?.split(',') ?? [];
-  const port = /dstport (\d+)/.exec(text)?.[1];
-  return { up: flags.includes('UP'), ...(port ? { dstport: Number(port) } : {}) };
+  const link = parseIpLink(text).find((l) => l.name === 'cilium_vxlan');
+  if (!link) return undefined;
+  const port = link.vxlan?.dstport;
+  return { up: link.flags.includes('UP'), ...(port !== undefined ? { dstport: port } : {}) };
 }
 
 export function expectVxlanTunnel(v: TunnelObservation): string[] {
