@@ -23,7 +23,10 @@ export function buildMatrix(results: AllureResult[]): Matrix {
   for (const r of results) {
     const behaviour = label(r, 'behaviour');
     const cni = label(r, 'cni');
-    const profile = label(r, 'profile');
+    const name = label(r, 'profile');
+    const provider = label(r, 'provider');
+    // Qualified: the same profile name can exist on the lab and on kind.
+    const profile = name && provider ? `${provider}/${name}` : name;
     if (!behaviour || !cni || !profile || label(r, 'check') !== 'behaviour') continue;
     if (!matrix.cnis.includes(cni)) matrix.cnis.push(cni);
     if (!matrix.behaviours.includes(behaviour)) matrix.behaviours.push(behaviour);
@@ -33,6 +36,7 @@ export function buildMatrix(results: AllureResult[]): Matrix {
   }
   matrix.cnis.sort();
   matrix.behaviours.sort();
+  for (const row of Object.values(matrix.cells)) for (const outcomes of Object.values(row)) outcomes.sort((a, b) => a.profile.localeCompare(b.profile));
   return matrix;
 }
 
