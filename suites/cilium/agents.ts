@@ -3,6 +3,7 @@ import { parseCiliumStatus, parseCiliumStatusStrict, type CiliumStatus } from '.
 import { ciliumAgentPods, systemPods } from '../../clusters/kind/system-pods.ts';
 import { kubeOf, output } from '../kube-actions.ts';
 import type { Breakage } from '../types.ts';
+import { cni, feature } from '../requirements.ts';
 
 export const DOCS = {
   kpr: 'https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/',
@@ -49,3 +50,7 @@ export async function setConfig(cluster: ClusterHandle, key: string, value: stri
 }
 
 export { parseCiliumStatus };
+
+/** C-CM-*: the cluster runs Cilium with clustermesh set up (detected from cilium-config and the apiserver Deployment). */
+export const clustermeshRequirements = [cni('cilium'), feature('clustermesh', 'cilium-config cluster-id > 0 and the clustermesh-apiserver Deployment')];
+

@@ -1,8 +1,8 @@
 import { parseClusterMeshStatus, type ClusterMeshStatus } from '../../helpers/parsers/cilium-clustermesh-status.ts';
 import { defineBehaviour } from '../check.ts';
 import { kubeOf } from '../kube-actions.ts';
-import { cni, feature } from '../requirements.ts';
-import { DOCS } from './agents.ts';
+
+import { DOCS, clustermeshRequirements } from './agents.ts';
 
 export interface ClusterMeshObservation { status?: ClusterMeshStatus; error?: string }
 
@@ -26,7 +26,7 @@ export const cCm1 = defineBehaviour<ClusterMeshObservation>({
   id: 'C-CM-1',
   title: 'clustermesh connects two clusters',
   docs: DOCS.clustermesh,
-  requires: [cni('cilium'), feature('clustermesh', 'cilium-config cluster-id > 0 and the clustermesh-apiserver Deployment')],
+  requires: clustermeshRequirements,
   async probe(cluster) {
     const kube = kubeOf(cluster);
     // run points cilium at this cluster's context.

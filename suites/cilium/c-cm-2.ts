@@ -1,7 +1,7 @@
 import { defineBehaviour } from '../check.ts';
 import { kubectl } from '../kube-actions.ts';
-import { cni, feature } from '../requirements.ts';
-import { DOCS } from './agents.ts';
+
+import { DOCS, clustermeshRequirements } from './agents.ts';
 import { GLOBAL_ANNOTATION, MESH_NAMESPACE, curlRebelBase, type Replies } from './rebel-base.ts';
 
 export const REQUESTS = 20;
@@ -19,7 +19,7 @@ export const cCm2 = defineBehaviour<Replies>({
   id: 'C-CM-2',
   title: 'global service load-balances across clusters',
   docs: DOCS.services,
-  requires: [cni('cilium'), feature('clustermesh', 'cilium-config cluster-id > 0 and the clustermesh-apiserver Deployment')],
+  requires: clustermeshRequirements,
   probe: (cluster) => curlRebelBase(cluster, REQUESTS),
   expect: expectBothClusters,
   negativeControls: [

@@ -1,7 +1,7 @@
 import { defineBehaviour } from '../check.ts';
 import { kubeOf, kubectl } from '../kube-actions.ts';
-import { cni, feature } from '../requirements.ts';
-import { DOCS } from './agents.ts';
+
+import { DOCS, clustermeshRequirements } from './agents.ts';
 import { GLOBAL_ANNOTATION, MESH_NAMESPACE, curlRebelBase, type Replies } from './rebel-base.ts';
 
 export interface FailoverObservation extends Replies { localCluster: string }
@@ -20,7 +20,7 @@ export const cCm3 = defineBehaviour<FailoverObservation>({
   id: 'C-CM-3',
   title: 'global service failover',
   docs: DOCS.services,
-  requires: [cni('cilium'), feature('clustermesh', 'cilium-config cluster-id > 0 and the clustermesh-apiserver Deployment')],
+  requires: clustermeshRequirements,
   async probe(cluster) {
     const kube = kubeOf(cluster);
     // rebel-base replies with the Cilium cluster name (cluster-name in cilium-config), which names the local cluster.
