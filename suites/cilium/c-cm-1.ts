@@ -1,7 +1,6 @@
 import { parseClusterMeshStatus, type ClusterMeshStatus } from '../../helpers/parsers/cilium-clustermesh-status.ts';
 import { defineBehaviour } from '../check.ts';
 import { kubeOf } from '../kube-actions.ts';
-
 import { DOCS, clustermeshRequirements } from './agents.ts';
 
 export interface ClusterMeshObservation { status?: ClusterMeshStatus; error?: string }

@@ -1,6 +1,5 @@
 import { defineBehaviour } from '../check.ts';
 import { kubeOf, kubectl } from '../kube-actions.ts';
-
 import { DOCS, clustermeshRequirements } from './agents.ts';
 import { GLOBAL_ANNOTATION, MESH_NAMESPACE, curlRebelBase, type Replies } from './rebel-base.ts';
 
