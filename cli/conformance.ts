@@ -4,17 +4,20 @@ import { DEFAULT_PROFILE, getProfile } from '../clusters/profiles/index.ts';
 import { kindUnavailable } from '../clusters/kind/detect.ts';
 import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
 import { buildReport } from '../reports/build-report.ts';
-import { catalogue } from '../suites/catalogue.ts';
+import { behaviour, catalogue } from '../suites/catalogue.ts';
+import { ALLOW_DISRUPTIVE_ENV, ALLOW_DISRUPTIVE_FLAG, attachNotice, controlListing } from '../suites/disruption.ts';
 import { parseArgs } from './args.ts';
 
 const USAGE = `usage: npm run conformance -- [--profile NAME|PROVIDER/NAME] [--behaviour ID[,ID...]] [--keep] [--no-report]
-                               [--attach CONTEXT [--node-exec 'ssh {node} --']]
+                               [--attach CONTEXT [--node-exec 'ssh {node} --'] [--allow-disruptive]]
 Runs one profile's behaviour suites and writes the HTML report and the CNI x behaviour matrix under reports/out/.
---attach runs a kind profile's suites against an existing cluster (kubeconfig context); nothing is created or deleted.`;
+--attach runs a kind profile's suites against an existing cluster (kubeconfig context); nothing is created or deleted,
+and only non-disruptive checks run: the negative controls (which break the datapath, then undo) are skipped.
+--allow-disruptive runs them on the attached cluster too; they are listed before anything runs.`;
 
 /** The main job: check inputs before anything starts, run the profile's suite, build the report. */
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), { values: ['profile', 'behaviour', 'attach', 'node-exec'], flags: ['keep', 'no-report', 'help'] });
+  const args = parseArgs(process.argv.slice(2), { values: ['profile', 'behaviour', 'attach', 'node-exec'], flags: ['keep', 'no-report', 'help', ALLOW_DISRUPTIVE_FLAG] });
   if (args.flags.has('help')) { console.log(USAGE); return 0; }
   const nodeProblem = nodeVersionProblem();
   if (nodeProblem) throw new Error(nodeProblem);
@@ -28,6 +31,8 @@ async function main(): Promise<number> {
   const attach = args.values.attach;
   if (attach && profile.provider !== 'kind') throw new Error(`--attach ${attach}: attach runs kind profiles' suites; "${profile.name}" is a ${profile.provider} profile`);
   if (args.values['node-exec'] && !attach) throw new Error('--node-exec goes with --attach');
+  const allowDisruptive = args.flags.has(ALLOW_DISRUPTIVE_FLAG);
+  if (allowDisruptive && !attach) throw new Error(`--${ALLOW_DISRUPTIVE_FLAG} goes with --attach (on clusters the harness builds, the negative controls always run)`);
   if (profile.provider === 'lab') await assertLabCanRun();
   if (profile.provider === 'kind' && !attach) {
     const reason = await kindUnavailable();
@@ -35,6 +40,20 @@ async function main(): Promise<number> {
   }
   const file = `suites/${profile.provider}/${profile.name}.${profile.provider}.test.ts`;
   if (!existsSync(file)) throw new Error(`profile "${profile.name}": its suite file ${file} is missing`);
+  const runEnv = {
+    ...(behaviours.length ? { BEHAVIOURS: behaviours.join(',') } : {}),
+    ...(args.flags.has('keep') ? { KEEP: '1' } : {}),
+    // Set either way: an attach context or opt-in left in the shell's environment must not reach the suites unasked.
+    CNI_CONFORMANCE_ATTACH: attach ?? '',
+    [ALLOW_DISRUPTIVE_ENV]: attach && allowDisruptive ? '1' : '0',
+    ...(attach ? { KIND_REQUIRED: '0' } : {}),
+    ...(args.values['node-exec'] ? { CNI_CONFORMANCE_NODE_EXEC: args.values['node-exec'] } : {}),
+    // Asked for by name: a kind profile that cannot run fails fast with what is missing.
+    ...(profile.provider === 'kind' && !attach ? { KIND_REQUIRED: '1' } : {}),
+  };
+  // Before anything touches an attached cluster: what its negative controls would do, and whether they will.
+  const notice = attachNotice(controlListing(behaviours.length ? behaviours : profile.behaviours, behaviour), runEnv);
+  if (notice) console.error(notice);
 
   // Ctrl-C reaches vitest too (same process group); it cleans up, and we wait for it to finish.
   process.on('SIGINT', () => {});
@@ -42,14 +61,7 @@ async function main(): Promise<number> {
   const run = await execa('npx', ['vitest', 'run', '--project', profile.provider, file], {
     stdio: 'inherit',
     reject: false,
-    env: {
-      ...(behaviours.length ? { BEHAVIOURS: behaviours.join(',') } : {}),
-      ...(args.flags.has('keep') ? { KEEP: '1' } : {}),
-      ...(attach ? { CNI_CONFORMANCE_ATTACH: attach, KIND_REQUIRED: '0' } : {}),
-      ...(args.values['node-exec'] ? { CNI_CONFORMANCE_NODE_EXEC: args.values['node-exec'] } : {}),
-      // Asked for by name: a kind profile that cannot run fails fast with what is missing.
-      ...(profile.provider === 'kind' && !attach ? { KIND_REQUIRED: '1' } : {}),
-    },
+    env: runEnv,
   });
   if (!args.flags.has('no-report')) await buildReport();
   return run.exitCode ?? 1;

@@ -43,8 +43,14 @@ export interface ClusterHandle extends AsyncDisposable {
   name: string;
   profile: Profile;
   nodes: NodeHandle[];
+  /** The workload pods as last read; kind and attach handles re-read them in `refresh`. */
   pods: PodHandle[];
   capabilities: Capabilities;
+  /**
+   * Re-reads the live workload pods into `pods` (kind, attach): pods are replaced by controls and restarts.
+   * checkBehaviour calls it before every probe; absent on the lab, whose pods are netns that stay.
+   */
+  refresh?(): Promise<void>;
   node(name: string): NodeHandle;
   pod(name: string): PodHandle;
   destroy(): Promise<void>;

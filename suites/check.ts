@@ -23,8 +23,12 @@ export interface CheckResult<T> {
   problems: string[];
 }
 
-/** Probes the cluster and judges the observation; never throws for a failed expectation. */
+/**
+ * Probes the cluster and judges the observation; never throws for a failed expectation.
+ * The live pods are re-read first (kind/attach): a control or a restart may have replaced them.
+ */
 export async function checkBehaviour<T>(behaviour: Behaviour<T>, cluster: ClusterHandle): Promise<CheckResult<T>> {
+  await cluster.refresh?.();
   const observation = await behaviour.probe(cluster);
   return { observation, problems: behaviour.expect(observation.value) };
 }

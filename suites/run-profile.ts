@@ -7,6 +7,8 @@ import type { ClusterHandle } from '../clusters/types.ts';
 import { collectDiagnostics } from '../helpers/probes/diagnostics.ts';
 import { behaviour } from './catalogue.ts';
 import { BehaviourFailed, checkBehaviour, unmetRequirements } from './check.ts';
+import { breakCheckUndo, UndoFailed, type ControlReporter } from './control-run.ts';
+import { attachNotice, controlListing, controlSkipReason } from './disruption.ts';
 import { createCluster } from './providers.ts';
 import type { Behaviour, NegativeControl } from './types.ts';
 
@@ -31,7 +33,13 @@ export function runProfile(name: string): void {
   const profile = getProfile(name);
   describe(`${profile.name} [${profile.provider}, ${profile.cni}]`, () => {
     let cluster: ClusterHandle | undefined;
+    /** Set when an undo failed: later tests on this cluster say so instead of probing a broken cluster. */
+    let leftBroken: string | undefined;
     const unavailable = inject('providerUnavailable');
+    const ids = selected(profile.behaviours);
+    // On an attached cluster, say what the negative controls would do (or will do) before anything runs.
+    const notice = unavailable ? undefined : attachNotice(controlListing(ids, behaviour));
+    if (notice) process.stderr.write(`${notice}\n`);
 
     beforeAll(async () => {
       if (unavailable) return;
@@ -44,11 +52,12 @@ export function runProfile(name: string): void {
       await cluster?.destroy();
     });
 
-    for (const id of selected(profile.behaviours)) {
+    for (const id of ids) {
       const b = behaviour(id);
       it(`${id} ${b.title}`, async (ctx) => {
         await label(b, profile.name, profile.cni, profile.provider);
         if (unavailable) return ctx.skip(unavailable);
+        if (leftBroken) throw new Error(`${id} not probed: ${leftBroken}`);
         const live = cluster!;
         const unmet = unmetRequirements(b, live);
         if (unmet.length > 0) {
@@ -73,28 +82,48 @@ export function runProfile(name: string): void {
         it(`${id} negative control: ${control.name}`, async (ctx) => {
           await label(b, profile.name, profile.cni, profile.provider, 'negative-control');
           if (unavailable) return ctx.skip(unavailable);
+          const notAllowed = controlSkipReason(id, control);
+          if (notAllowed) {
+            await allure.description(`Skipped: ${notAllowed}`);
+            return ctx.skip(notAllowed);
+          }
+          if (leftBroken) throw new Error(`${id} negative control not applied: ${leftBroken}`);
           const unmet = unmetRequirements(b, cluster!);
           if (unmet.length > 0) return ctx.skip(unmet.join('; '));
-          await runNegativeControl(b, control, cluster!);
+          try {
+            await runNegativeControl(b, control, cluster!);
+          } catch (error) {
+            if (error instanceof UndoFailed) leftBroken = `the cluster was left broken by ${id} negative control "${control.name}": ${error.message}`;
+            throw error;
+          }
         });
       }
     }
   });
 }
 
+/** Report steps through Allure; a cluster possibly left broken is said on stderr and in the report. */
+const allureReporter: ControlReporter = {
+  step: (name, body) => allure.step(name, body),
+  async shout(message) {
+    process.stderr.write(`\n!!! ${message}\n\n`);
+    await allure.attachment('CLUSTER MAY BE LEFT BROKEN.txt', message, 'text/plain');
+  },
+};
+
 async function runNegativeControl(b: Behaviour<unknown>, control: NegativeControl, cluster: ClusterHandle): Promise<void> {
-  const breakage = await allure.step(`break: ${control.name}`, () => control.apply(cluster));
-  let problems: string[];
-  try {
-    problems = await allure.step(`${b.id} must fail while ${breakage.what}`, async () => {
+  const { breakage, problems } = await breakCheckUndo({
+    control,
+    where: `cluster "${cluster.name}"`,
+    apply: () => control.apply(cluster),
+    checkWhileBroken: async (broken) => allure.step(`${b.id} must fail while ${broken.what}`, async () => {
       const r = await checkBehaviour(b, cluster);
       await attachRaw(r.observation.raw);
       await allure.attachment('problems.txt', r.problems.join('\n') || '(none)', 'text/plain');
       return r.problems;
-    });
-  } finally {
-    await allure.step(`restore: ${breakage.what}`, () => breakage.undo());
-  }
+    }),
+    ...(cluster.refresh ? { refresh: () => cluster.refresh!() } : {}),
+  }, allureReporter);
   expect(problems, `${b.id} still held while ${breakage.what}: the check cannot fail`).not.toEqual([]);
   expect(problems.join('\n')).toMatch(control.expectFailure);
   // Restored, the behaviour holds again: the failure came from the breakage and the undo is complete.

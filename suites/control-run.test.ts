@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { breakCheckUndo, breakInSteps, PartialBreakage, UndoFailed, type ControlReporter, type ControlRun } from './control-run.ts';
+import type { NegativeControl } from './types.ts';
+
+function recorder() {
+  const events: string[] = [];
+  const shouts: string[] = [];
+  const report: ControlReporter = {
+    step: async (name, body) => { events.push(`step ${name}`); return body(); },
+    shout: async (m) => { shouts.push(m); },
+  };
+  return { events, shouts, report };
+}
+
+const control: NegativeControl = { name: 'route to the peer block deleted', apply: async () => { throw new Error('unused'); }, expectFailure: /x/ };
+
+function run(overrides: Partial<ControlRun>, events: string[]): ControlRun {
+  return {
+    control, where: 'cluster "prod"',
+    apply: async () => ({ what: 'route deleted', undo: async () => { events.push('undo'); } }),
+    checkWhileBroken: async () => { events.push('check'); return ['route missing']; },
+    refresh: async () => { events.push('refresh'); },
+    ...overrides,
+  };
+}
+
+describe('a negative control always undoes', () => {
+  it('applies, refreshes the pods, checks, undoes, refreshes again', async () => {
+    const { events, report } = recorder();
+    const r = await breakCheckUndo(run({}, events), report);
+    expect(r.problems).toEqual(['route missing']);
+    expect(events).toEqual(['step break: route to the peer block deleted', 'refresh', 'check', 'step restore: route deleted', 'undo', 'refresh']);
+  });
+
+  it('undoes when the check throws, and rethrows the check error', async () => {
+    const { events, report } = recorder();
+    await expect(breakCheckUndo(run({ checkWhileBroken: async () => { throw new Error('exec closed'); } }, events), report)).rejects.toThrow('exec closed');
+    expect(events).toContain('undo');
+  });
+
+  it('undoes what an apply changed before it failed part-way', async () => {
+    const { events, shouts, report } = recorder();
+    const undone: string[] = [];
+    const apply = () => breakInSteps([
+      { what: 'IPPool a disabled', apply: async () => {}, undo: async () => { undone.push('a'); } },
+      { what: 'IPPool b disabled', apply: async () => {}, undo: async () => { undone.push('b'); } },
+      { what: 'pod replaced', apply: async () => { throw new Error('timed out'); }, undo: async () => { undone.push('never'); } },
+    ]);
+    await expect(breakCheckUndo(run({ apply }, events), report)).rejects.toThrow(
+      'negative control "route to the peer block deleted" failed while applying: failed at "pod replaced" (timed out) after IPPool a disabled, IPPool b disabled; what it had changed was undone');
+    expect(undone).toEqual(['b', 'a']);
+    expect(events).not.toContain('check');
+    expect(shouts).toEqual([]);
+  });
+
+  it('says loudly when an apply throws without an undo', async () => {
+    const { shouts, report } = recorder();
+    await expect(breakCheckUndo(run({ apply: async () => { throw new Error('boom'); } }, []), report)).rejects.toThrow('boom');
+    expect(shouts).toEqual([expect.stringMatching(/threw while applying on cluster "prod": boom\. It gave no undo .*restore it by hand/)]);
+  });
+
+  it('says loudly when the undo fails, and fails with UndoFailed', async () => {
+    const { shouts, report } = recorder();
+    const apply = async () => ({ what: 'route deleted', undo: async () => { throw new Error('RTNETLINK answers: Network is unreachable'); } });
+    const error = await breakCheckUndo(run({ apply }, []), report).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UndoFailed);
+    expect(shouts).toEqual(['UNDO FAILED: cluster "prod": "route deleted" is still in effect; restore it by hand (RTNETLINK answers: Network is unreachable)']);
+  });
+
+  it('says loudly when the undo of a part-way apply fails', async () => {
+    const { shouts, report } = recorder();
+    const apply = async () => { throw new PartialBreakage('half done', async () => { throw new Error('gone'); }); };
+    await expect(breakCheckUndo(run({ apply }, []), report)).rejects.toBeInstanceOf(UndoFailed);
+    expect(shouts[0]).toMatch(/^UNDO FAILED: cluster "prod": the partly applied "route to the peer block deleted" is still in effect/);
+  });
+
+  it('a whole stepwise breakage undoes last first', async () => {
+    const undone: string[] = [];
+    const b = await breakInSteps([
+      { what: 'a', apply: async () => {}, undo: async () => { undone.push('a'); } },
+      { what: 'b', apply: async () => {}, undo: async () => { undone.push('b'); } },
+    ]);
+    expect(b.what).toBe('a, b');
+    await b.undo();
+    expect(undone).toEqual(['b', 'a']);
+  });
+});
