@@ -1,20 +1,47 @@
-import { PassThrough } from 'node:stream';
-import { AppsV1Api, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Pod, type V1Status } from '@kubernetes/client-node';
+import { Writable } from 'node:stream';
+import { AppsV1Api, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Node, type V1Pod, type V1Status } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import type { ExecResult, PodHandle } from '../types.ts';
+
+/** How long one pod exec may take before it is cut and rejected (a control's undo must never wait forever). */
+export const DEFAULT_EXEC_DEADLINE_MS = 180_000;
+
+export interface KubeAccessOptions {
+  /** Deadline of one pod exec. */
+  execDeadlineMs?: number;
+  /** The websocket side of exec (a fake in unit tests); client-node's WebSocketHandler by default. */
+  execSocket?: ConstructorParameters<typeof Exec>[1];
+}
 
 /** Kubernetes access for one cluster context: pods as handles, exec, scale, wait ready. */
 export class KubeAccess {
   readonly config: KubeConfig;
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
+  private readonly options: KubeAccessOptions;
 
-  constructor(kubeconfigFile: string, context?: string) {
-    this.config = new KubeConfig();
-    this.config.loadFromFile(kubeconfigFile);
-    if (context) this.config.setCurrentContext(context);
+  /** `kubeconfig`: one kubeconfig file (kind writes one per cluster), or a loaded KubeConfig (attach: loadFromDefault). */
+  constructor(kubeconfig: string | KubeConfig, context?: string, options: KubeAccessOptions = {}) {
+    if (typeof kubeconfig === 'string') {
+      this.config = new KubeConfig();
+      this.config.loadFromFile(kubeconfig);
+    } else {
+      this.config = kubeconfig;
+    }
+    if (context) {
+      if (!this.config.getContextObject(context)) {
+        throw new Error(`context "${context}": not in the kubeconfig; contexts: ${this.config.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+      }
+      this.config.setCurrentContext(context);
+    }
+    this.options = options;
     this.core = this.config.makeApiClient(CoreV1Api);
     this.apps = this.config.makeApiClient(AppsV1Api);
+  }
+
+  /** The cluster's nodes as the API returns them. */
+  async nodes(): Promise<V1Node[]> {
+    return (await this.core.listNode()).items;
   }
 
   /** Pods matching the selector (all pods when omitted); exec goes to `container`, else the first container. */
@@ -27,19 +54,9 @@ export class KubeAccess {
     return podHandle(pod, (ns, name, c, argv) => this.exec(ns, name, c, argv), container);
   }
 
-  /** Runs argv in a pod container; resolves with the exit code from the exec status. */
+  /** Runs argv in a pod container; see podExec. */
   exec(namespace: string, pod: string, container: string, argv: string[]): Promise<ExecResult> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-    return new Promise((resolve, reject) => {
-      new Exec(this.config).exec(namespace, pod, container, argv, stdout, stderr, null, false, (status: V1Status) => {
-        resolve({ stdout: out, stderr: err, exitCode: exitCodeOf(status) });
-      }).catch(reject);
-    });
+    return podExec(new Exec(this.config, this.options.execSocket), { namespace, pod, container }, argv, this.options.execDeadlineMs);
   }
 
   async scale(namespace: string, deployment: string, replicas: number): Promise<void> {
@@ -91,6 +108,48 @@ export class KubeAccess {
   async logs(namespace: string, pod: string, container?: string): Promise<string> {
     return this.core.readNamespacedPodLog({ namespace, name: pod, ...(container ? { container } : {}) });
   }
+}
+
+/** The socket Exec.exec resolves with: `ws`'s WebSocket (isomorphic-ws in Node), an EventEmitter. */
+interface ExecSocket { on(event: 'close', listener: (code: number, reason: Buffer) => void): unknown; close(): void }
+
+/**
+ * Runs argv in a pod container and resolves with the exit code of the exec status frame.
+ * client-node 2.0.1 calls the status callback only when a status frame arrives (dist/exec.js, handleStandardStreams
+ * in dist/web-socket-handler.js), and ignores errors once the socket is open: a socket that closes without one
+ * (the container restarted, the connection dropped) would leave the promise pending for ever. So the socket's
+ * close rejects, and a deadline cuts the exec and rejects.
+ */
+export function podExec(exec: Pick<Exec, 'exec'>, target: { namespace: string; pod: string; container: string }, argv: string[], deadlineMs = DEFAULT_EXEC_DEADLINE_MS): Promise<ExecResult> {
+  const where = `exec in pod ${target.namespace}/${target.pod} (${target.container}) "${argv.join(' ')}"`;
+  let out = '';
+  let err = '';
+  // Writables that append at once: the status frame comes after the last output frame on the same socket.
+  const sink = (append: (text: string) => void) => new Writable({ write(chunk: Buffer, _encoding, done) { append(chunk.toString()); done(); } });
+  const stdout = sink((t) => { out += t; });
+  const stderr = sink((t) => { err += t; });
+  return new Promise<ExecResult>((resolve, reject) => {
+    let settled = false;
+    let socket: ExecSocket | undefined;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
+    const timer = setTimeout(() => finish(() => {
+      socket?.close();
+      reject(new Error(`${where}: no exit status within ${deadlineMs / 1000}s; the exec was cut`));
+    }), deadlineMs);
+    exec.exec(target.namespace, target.pod, target.container, argv, stdout, stderr, null, false, (status: V1Status) => {
+      finish(() => resolve({ stdout: out, stderr: err, exitCode: exitCodeOf(status) }));
+    }).then((ws) => {
+      socket = ws as unknown as ExecSocket;
+      socket.on('close', (code) => finish(() => reject(new Error(
+        `${where}: the connection closed (code ${code}) before an exit status came; the container may have restarted`
+        + `${out || err ? `; output so far: ${(out + err).trim().slice(-300)}` : ''}`))));
+    }, (error: unknown) => finish(() => reject(error instanceof Error ? error : new Error(`${where}: ${String(error)}`))));
+  });
 }
 
 export type PodExec = (namespace: string, pod: string, container: string, argv: string[]) => Promise<ExecResult>;
