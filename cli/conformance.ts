@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { DEFAULT_PROFILE, getProfile } from '../clusters/profiles/index.ts';
+import { parseTemplate } from '../clusters/attach/node-exec.ts';
 import { kindUnavailable } from '../clusters/kind/detect.ts';
 import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
 import { buildReport } from '../reports/build-report.ts';
@@ -31,6 +32,7 @@ async function main(): Promise<number> {
   const attach = args.values.attach;
   if (attach && profile.provider !== 'kind') throw new Error(`--attach ${attach}: attach runs kind profiles' suites; "${profile.name}" is a ${profile.provider} profile`);
   if (args.values['node-exec'] && !attach) throw new Error('--node-exec goes with --attach');
+  if (args.values['node-exec']) parseTemplate(args.values['node-exec']);
   const allowDisruptive = args.flags.has(ALLOW_DISRUPTIVE_FLAG);
   if (allowDisruptive && !attach) throw new Error(`--${ALLOW_DISRUPTIVE_FLAG} goes with --attach (on clusters the harness builds, the negative controls always run)`);
   if (profile.provider === 'lab') await assertLabCanRun();

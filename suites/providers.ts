@@ -1,4 +1,4 @@
-import { attachCluster } from '../clusters/attach/index.ts';
+import { attachCluster, attachOptionsFromEnv } from '../clusters/attach/index.ts';
 import { kindProvider } from '../clusters/kind/index.ts';
 import type { KindProfile } from '../clusters/kind/types.ts';
 import { labProvider } from '../clusters/lab/provider.ts';
@@ -11,14 +11,7 @@ import type { ClusterHandle, CreateOptions, Profile } from '../clusters/types.ts
  */
 export async function createCluster(profile: Profile, options: CreateOptions): Promise<ClusterHandle> {
   const context = process.env.CNI_CONFORMANCE_ATTACH;
-  if (context) {
-    const nodeExec = process.env.CNI_CONFORMANCE_NODE_EXEC;
-    return attachCluster(profile, {
-      context,
-      kubeconfig: process.env.KUBECONFIG ?? `${process.env.HOME}/.kube/config`,
-      nodeExec: nodeExec ? nodeExec.split(' ').filter(Boolean) : 'docker',
-    });
-  }
+  if (context) return attachCluster(profile, attachOptionsFromEnv());
   switch (profile.provider) {
     case 'lab':
       return labProvider.create(profile as LabProfile, options);

@@ -1,1 +1,1 @@
-export { attachCluster, nodeCommand, type AttachOptions } from './provider.ts';
+export { attachCluster, attachOptionsFromEnv, nodeCommand, type AttachOptions } from './provider.ts';

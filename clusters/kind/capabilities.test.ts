@@ -56,7 +56,8 @@ test('exec status exit codes and attach exec templates', () => {
 
 test('kube actions point CLIs at the cluster and refuse unknown tools', async () => {
   const { clusterArgv } = await import('./kube-actions.ts');
-  expect(clusterArgv('c1', ['kubectl', 'get', 'pods'])).toEqual({ tool: 'kubectl', args: ['--context', 'kind-c1', 'get', 'pods'] });
-  expect(clusterArgv('c1', ['calicoctl', 'node', 'status'])).toEqual({ tool: 'calicoctl', args: ['node', 'status'] });
+  expect(clusterArgv('c1', ['kubectl', 'get', 'pods'])).toEqual({ tool: 'kubectl', args: ['--context', 'kind-c1', 'get', 'pods'], env: {} });
+  expect(clusterArgv('c1', ['calicoctl', 'node', 'status'])).toEqual({ tool: 'calicoctl', args: ['node', 'status'], env: { K8S_CURRENT_CONTEXT: 'kind-c1' } });
+  expect(clusterArgv('c1', ['helm', 'list'])).toEqual({ tool: 'helm', args: ['--kube-context=kind-c1', 'list'], env: {} });
   expect(clusterArgv('c1', ['rm', '-rf', '/'])).toBeUndefined();
 });

@@ -40,11 +40,25 @@ export function linkFeatures(ipDetailLink: string): string[] {
   return [...features];
 }
 
+/**
+ * A link probe refused for lack of privilege says nothing about the kernel: iproute2 6.1 prints
+ * "RTNETLINK answers: Operation not permitted" (exit 2) without CAP_NET_ADMIN, recorded here for ipip and vxlan;
+ * a kernel without the module answers "Error: Unknown device type.". Throws rather than record "no module".
+ */
+export function assertLinkProbePermitted(node: string, kind: string, r: ExecResult): void {
+  if (r.exitCode !== 0 && /Operation not permitted|Permission denied/i.test(r.stderr)) {
+    throw new Error(`node ${node}: cannot tell whether the kernel has ${kind}: "ip link add type ${kind}" was refused (${r.stderr.trim()}); `
+      + `the node command runs without root or CAP_NET_ADMIN: give it root, e.g. --node-exec 'ssh {node} -- sudo'`);
+  }
+}
+
 /** Probes one node for kernel support and link features; removes what it made. */
 export async function probeNode(node: NodeHandle): Promise<{ ipip: boolean; vxlan: boolean; features: string[] }> {
   const ipip = await node.exec(['ip', 'link', 'add', 'cnc-ipip-probe', 'type', 'ipip', 'remote', '192.0.2.1', 'local', '192.0.2.2']);
+  assertLinkProbePermitted(node.name, 'ipip', ipip);
   await node.exec(['ip', 'link', 'del', 'cnc-ipip-probe']);
   const vxlan = await node.exec(['ip', 'link', 'add', 'cnc-vx-probe', 'type', 'vxlan', 'id', '4242', 'dstport', '4789', 'dev', 'lo']);
+  assertLinkProbePermitted(node.name, 'vxlan', vxlan);
   await node.exec(['ip', 'link', 'del', 'cnc-vx-probe']);
   const links = await node.exec(['ip', '-d', 'link', 'show']);
   return { ipip: ipipProbeOk(ipip.exitCode, ipip.stderr), vxlan: ipipProbeOk(vxlan.exitCode, vxlan.stderr), features: linkFeatures(links.stdout) };

@@ -11,16 +11,22 @@ export type KubeApi = Pick<KubeAccess, 'pods' | 'scale' | 'logs' | 'applyManifes
 
 export type RunCli = (argv: string[], options?: { timeoutMs?: number }) => Promise<ExecResult>;
 
-/** Points a CLI at a context: kubectl/cilium take --context; all read KUBECONFIG (calicoctl also DATASTORE_TYPE). */
-export function contextArgv(context: string, argv: string[]): { tool: Tool; args: string[] } | undefined {
+/**
+ * Points a CLI at a context; all read KUBECONFIG. kubectl and cilium take --context; helm takes --kube-context
+ * (pkg/cli/environment.go@v3.21.4; the `=` form keeps cobra from taking the value for a subcommand); calicoctl has
+ * no flag and reads K8S_CURRENT_CONTEXT (libcalico-go/lib/apiconfig/apiconfig.go@v3.32.1, used as the loading
+ * rules' CurrentContext override in libcalico-go/lib/backend/k8s/client.go).
+ */
+export function contextArgv(context: string, argv: string[]): { tool: Tool; args: string[]; env: Record<string, string> } | undefined {
   const [tool, ...args] = argv;
   if (!tool || !(tools as readonly string[]).includes(tool)) return undefined;
-  const withContext = tool === 'kubectl' || tool === 'cilium' ? ['--context', context, ...args] : args;
-  return { tool: tool as Tool, args: withContext };
+  const flag = tool === 'kubectl' || tool === 'cilium' ? ['--context', context] : tool === 'helm' ? [`--kube-context=${context}`] : [];
+  const env: Record<string, string> = tool === 'calicoctl' ? { K8S_CURRENT_CONTEXT: context } : {};
+  return { tool: tool as Tool, args: [...flag, ...args], env };
 }
 
 /** Points a CLI at this kind cluster. */
-export function clusterArgv(cluster: string, argv: string[]): { tool: Tool; args: string[] } | undefined {
+export function clusterArgv(cluster: string, argv: string[]): ReturnType<typeof contextArgv> {
   return contextArgv(contextName(cluster), argv);
 }
 
@@ -53,6 +59,6 @@ export function kindKubeActions(cluster: string, runner: CommandRunner, kube: Ku
   return kubeActions(contextName(cluster), kube, async (argv) => {
     const command = clusterArgv(cluster, argv);
     if (!command) return unknownTool(argv);
-    return runner.run({ ...command, env, why: argv.join(' ') });
+    return runner.run({ tool: command.tool, args: command.args, env: { ...env, ...command.env }, why: argv.join(' ') });
   }, planDir);
 }

@@ -1,0 +1,151 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { V1Node } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { KubeAccess } from '../kind/pods.ts';
+import { attachNodes, attachOptionsFromEnv, attachRun, loadKubeconfig, nodeRole, podRefresher } from './provider.ts';
+import { nodeCommand, parseTemplate, shellQuote } from './node-exec.ts';
+import type { PodHandle } from '../types.ts';
+import { probeNode } from '../kind/capabilities.ts';
+
+describe('--node-exec templates', () => {
+  it('are split as a shell splits words, not on every space', () => {
+    expect(parseTemplate(`ssh -i "/home/me/my key" -o 'ProxyJump=bastion x' {node} --`)).toEqual(['ssh', '-i', '/home/me/my key', '-o', 'ProxyJump=bastion x', '{node}', '--']);
+    expect(parseTemplate('ssh {node} -- sudo')).toEqual(['ssh', '{node}', '--', 'sudo']);
+    expect(parseTemplate(String.raw`ssh a\ b {node}`)).toEqual(['ssh', 'a b', '{node}']);
+  });
+
+  it('refuse what they cannot mean, before anything runs', () => {
+    expect(() => parseTemplate(`ssh -i "key {node}`)).toThrow('unterminated double quote');
+    expect(() => parseTemplate(`ssh 'x {node}`)).toThrow('unterminated single quote');
+    expect(() => parseTemplate('ssh host --')).toThrow('has no {node}');
+    expect(() => parseTemplate('ssh {node} -- sudo | tee')).toThrow('"|" is shell syntax');
+    expect(() => parseTemplate('  ')).toThrow('--node-exec is empty');
+  });
+
+  // ssh joins its remote words with " " (openssh-portable ssh.c@V_9_9_P2) and the remote shell splits them again.
+  const viaSsh = async (argv: string[]) => {
+    const command = nodeCommand(['ssh', '{node}', '--', 'sudo'], 'worker-1', argv);
+    expect(command.slice(0, 3)).toEqual(['ssh', 'worker-1', '--']);
+    const remote = command.slice(3).join(' ').replace(/^sudo /, '');
+    return (await execa('sh', ['-c', remote])).stdout;
+  };
+
+  it('pass each word through ssh intact: spaces, quotes and shell characters', async () => {
+    expect(await viaSsh(['printf', '%s|', 'a b', "it's", '$HOME', 'x;y', ''])).toBe(`a b|it's|$HOME|x;y||`);
+    // The old split-and-append gave the remote shell `printf %s| a b ...`: a pipe and re-split words.
+    expect(shellQuote('plain-word_1.2')).toBe('plain-word_1.2');
+  });
+
+  it('hand the whole command as one quoted string to {cmd}', async () => {
+    const command = nodeCommand(['sh', '-c', '{cmd}'], 'n1', ['printf', '%s|', 'a b', "it's"]);
+    expect(command).toEqual(['sh', '-c', `printf '%s|' 'a b' 'it'\\''s'`]);
+    expect((await execa(command[0]!, command.slice(1))).stdout).toBe(`a b|it's|`);
+  });
+
+  it('reach the suites parsed, from the CLI environment', () => {
+    expect(attachOptionsFromEnv({ CNI_CONFORMANCE_ATTACH: 'prod', CNI_CONFORMANCE_NODE_EXEC: `ssh -i "my key" {node} --`, KUBECONFIG: 'a:b' }))
+      .toEqual({ context: 'prod', kubeconfig: 'a:b', nodeExec: ['ssh', '-i', 'my key', '{node}', '--'] });
+    expect(attachOptionsFromEnv({ CNI_CONFORMANCE_ATTACH: 'kind-x' })).toEqual({ context: 'kind-x', nodeExec: 'docker' });
+  });
+});
+
+describe('attached nodes', () => {
+  // Labels as kubeadm sets them on a control-plane node (kubectl get node -o json of a kind v0.32.0 node).
+  const controlPlane: V1Node = {
+    metadata: { name: 'cp', labels: { 'kubernetes.io/hostname': 'cp', 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' } },
+    status: { addresses: [{ type: 'InternalIP', address: '172.18.0.3' }, { type: 'Hostname', address: 'cp' }] },
+  };
+  const worker: V1Node = { metadata: { name: 'w1', labels: { 'kubernetes.io/hostname': 'w1' } }, status: { addresses: [{ type: 'InternalIP', address: '172.18.0.2' }] } };
+
+  it('a control-plane label with an empty value means control plane', () => {
+    expect(nodeRole(controlPlane.metadata!.labels)).toBe('control-plane');
+    expect(nodeRole({ 'node-role.kubernetes.io/master': '' })).toBe('control-plane');
+    expect(nodeRole(worker.metadata!.labels)).toBe('worker');
+    expect(nodeRole(undefined)).toBe('worker');
+  });
+
+  it('get their InternalIPs and exec through the template', async () => {
+    const calls: string[][] = [];
+    const fakeExec = (async (cmd: string, args: string[]) => { calls.push([cmd, ...args]); return { stdout: 'ok', stderr: '', exitCode: 0 }; }) as never;
+    const nodes = attachNodes([worker, controlPlane], ['ssh', '{node}', '--'], fakeExec);
+    expect(nodes.map((n) => [n.name, n.role, n.addresses])).toEqual([['cp', 'control-plane', ['172.18.0.3']], ['w1', 'worker', ['172.18.0.2']]]);
+    await nodes[1]!.exec(['ip', 'route', 'show', 'table', 'main']);
+    expect(calls).toEqual([['ssh', 'w1', '--', 'ip', 'route', 'show', 'table', 'main']]);
+  });
+});
+
+describe('attached kubeconfig and contexts', () => {
+  const kubeconfigFile = (dir: string, name: string, server: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, `apiVersion: v1
+kind: Config
+clusters: [{ name: ${name}, cluster: { server: '${server}' } }]
+users: [{ name: ${name}, user: { token: t } }]
+contexts: [{ name: ${name}, context: { cluster: ${name}, user: ${name} } }]
+current-context: ${name}
+`);
+    return file;
+  };
+
+  it('a KUBECONFIG list is merged as kubectl merges it, and the named context is used', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnc-kubeconfig-'));
+    const list = [kubeconfigFile(dir, 'dev', 'https://dev:6443'), kubeconfigFile(dir, 'prod', 'https://prod:6443')].join(delimiter);
+    const config = loadKubeconfig(list);
+    expect(config.getContexts().map((c) => c.name)).toEqual(['dev', 'prod']);
+    const kube = new KubeAccess(config, 'prod');
+    expect(kube.config.getCurrentCluster()?.server).toBe('https://prod:6443');
+    // Loading a list as one file (the old loadFromFile) fails on the joined path.
+    expect(() => new KubeAccess(list, 'prod')).toThrow();
+  });
+
+  it('every CLI gets the attached context and the KUBECONFIG list as the user wrote it', async () => {
+    const calls: Array<{ tool: string; args: string[]; env: Record<string, string> }> = [];
+    const fakeExec = (async (tool: string, args: string[], options: { env: Record<string, string> }) => { calls.push({ tool, args, env: options.env }); return { stdout: '', stderr: '', exitCode: 0 }; }) as never;
+    const run = attachRun({ context: 'prod', kubeconfig: `/a${delimiter}/b` }, fakeExec);
+    await run(['kubectl', 'get', 'nodes']);
+    await run(['helm', 'list', '-A']);
+    await run(['cilium', 'status']);
+    await run(['calicoctl', 'get', 'ippools']);
+    expect(calls.map((c) => [c.tool, ...c.args])).toEqual([
+      ['kubectl', '--context', 'prod', 'get', 'nodes'],
+      ['helm', '--kube-context=prod', 'list', '-A'],
+      ['cilium', '--context', 'prod', 'status'],
+      ['calicoctl', 'get', 'ippools'],
+    ]);
+    for (const c of calls) expect(c.env.KUBECONFIG).toBe(`/a${delimiter}/b`);
+    expect(calls[3]!.env).toMatchObject({ K8S_CURRENT_CONTEXT: 'prod', DATASTORE_TYPE: 'kubernetes' });
+  });
+});
+
+describe('attached pods', () => {
+  it('are re-read in place on refresh', async () => {
+    const pod = (name: string) => ({ name, namespace: 'cni-conformance', node: 'w1', addresses: [], labels: {}, exec: async () => ({ stdout: '', stderr: '', exitCode: 0 }) }) as PodHandle;
+    const pods: PodHandle[] = [pod('fixed-ip-aaaa')];
+    const held = pods;
+    await podRefresher(pods, async () => [pod('fixed-ip-bbbb'), pod('probe-x')])();
+    expect(held.map((p) => p.name)).toEqual(['fixed-ip-bbbb', 'probe-x']);
+  });
+});
+
+describe('kernel probes through --node-exec', () => {
+  const node = (answers: Record<string, { exitCode: number; stderr: string }>) => ({
+    name: 'w1', role: 'worker' as const, addresses: [],
+    exec: async (argv: string[]) => ({ stdout: '', ...(answers[argv[5] ?? ''] ?? { exitCode: 0, stderr: '' }) }),
+  });
+
+  it('without root say so, instead of recording "no ipip"', async () => {
+    // iproute2-6.1.0 as uid 1000 (docker run --user 1000 cni-conformance/lab-node): both link types refused alike.
+    const denied = { exitCode: 2, stderr: 'RTNETLINK answers: Operation not permitted\n' };
+    await expect(probeNode(node({ ipip: denied, vxlan: denied }))).rejects.toThrow(
+      /node w1: cannot tell whether the kernel has ipip: "ip link add type ipip" was refused \(RTNETLINK answers: Operation not permitted\); the node command runs without root.*ssh \{node\} -- sudo/);
+  });
+
+  it('a kernel without the module is still "no ipip"', async () => {
+    // iproute2-6.1.0 as root on this project's CI kernel, which has no ipip module.
+    const probe = await probeNode(node({ ipip: { exitCode: 2, stderr: 'Error: Unknown device type.\n' } }));
+    expect(probe).toMatchObject({ ipip: false, vxlan: true });
+  });
+});
