@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { deleteRunKindClustersSync, dockerSync, type DockerSync } from './kind/cleanup.ts';
 
 /** Labels on everything a run creates; cleanup finds containers by them, never by name guesses. */
 export const LABEL = {
@@ -32,46 +32,71 @@ export function runLabels(runId: string, cluster?: string): Record<string, strin
   };
 }
 
-/** Removes every container of a run (or of one of its clusters), synchronously so that it also works from exit and signal handlers. */
-export function removeRunSync(runId: string, cluster?: string): number {
+/**
+ * Removes every container of a run (or of one of its clusters), synchronously so that it also works from exit and
+ * signal handlers. For the whole run also its kind clusters (found by name: kind's node containers carry kind's
+ * labels, not ours) and its run marker.
+ */
+export function removeRunSync(runId: string, cluster?: string, docker: DockerSync = dockerSync): number {
   const filters = [`label=${LABEL.run}=${runId}`, ...(cluster ? [`label=${LABEL.cluster}=${cluster}`] : [])];
   let removed = 0;
   // A create that was in flight when a signal came lands after the first listing: look again until quiet.
   for (let pass = 0; pass < 4; pass++) {
-    const found = removeContainersSync(filters);
+    const found = removeContainersSync(filters, docker) + (cluster ? 0 : deleteRunKindClustersSync(runId, docker));
     removed += found;
     if (found === 0 && pass > 0) break;
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
   }
+  if (!cluster) unmarkRunSync(runId, docker);
   return removed;
 }
 
-function removeContainersSync(filters: string[]): number {
+function removeContainersSync(filters: string[], docker: DockerSync): number {
   try {
-    const args = ['ps', '-aq', ...filters.flatMap((f) => ['--filter', f])];
-    const ids = execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean);
-    if (ids.length > 0) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
+    const ids = docker(['ps', '-aq', ...filters.flatMap((f) => ['--filter', f])]).split('\n').filter(Boolean);
+    if (ids.length > 0) docker(['rm', '-f', '-v', ...ids]);
     return ids.length;
   } catch {
     return 0;
   }
 }
 
+/** Name of the docker volume that marks a live run. */
+export function runMarker(runId: string): string {
+  return `cnc-run-${runId}`;
+}
+
+/**
+ * Marks a run as live with a labelled (empty) docker volume: kind clusters cannot carry our labels, so the next
+ * run's reaper learns from the marker's owner pid whether the run that named `cnc-<run>-` clusters is dead.
+ */
+export function markRunSync(runId: string, docker: DockerSync = dockerSync): void {
+  const labels = Object.entries(runLabels(runId)).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  docker(['volume', 'create', ...labels, runMarker(runId)]);
+}
+
+function unmarkRunSync(runId: string, docker: DockerSync): void {
+  try { docker(['volume', 'rm', '-f', runMarker(runId)]); } catch { /* already gone */ }
+}
+
 /** Removes what earlier runs on this host left behind when their owner process is gone (kill -9, crash). */
-export function reapOrphansSync(): number {
-  let lines: string[];
-  try {
-    lines = execFileSync(
-      'docker',
-      ['ps', '-a', '--filter', `label=${LABEL.host}=${hostname()}`, '--format', `{{.Label "${LABEL.run}"}} {{.Label "${LABEL.owner}"}}`],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-    ).split('\n').filter(Boolean);
-  } catch {
-    return 0;
-  }
-  const deadRuns = new Set(lines.map((l) => l.split(' ')).filter(([, pid]) => !processAlive(Number(pid))).map(([run]) => run!));
+export function reapOrphansSync(docker: DockerSync = dockerSync, alive: (pid: number) => boolean = processAlive): number {
+  const owners = (args: string[]) => {
+    try {
+      return docker(args).split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]);
+    } catch {
+      return [];
+    }
+  };
+  const format = `{{.Label "${LABEL.run}"}} {{.Label "${LABEL.owner}"}}`;
+  const host = `label=${LABEL.host}=${hostname()}`;
+  const lines = [
+    ...owners(['ps', '-a', '--filter', host, '--format', format]),
+    ...owners(['volume', 'ls', '--filter', host, '--format', format]),
+  ];
+  const deadRuns = new Set(lines.filter(([run, pid]) => run && !alive(Number(pid))).map(([run]) => run));
   let removed = 0;
-  for (const run of deadRuns) removed += removeRunSync(run);
+  for (const run of deadRuns) removed += removeRunSync(run, undefined, docker);
   return removed;
 }
 
@@ -95,6 +120,8 @@ export function cleanupOnExit(runId: string, keep = false): void {
     if (done.value) return;
     done.value = true;
     if (keep) {
+      // Unmarked, the kept clusters are never taken for a dead run's leftovers by the next run's reaper.
+      unmarkRunSync(runId, dockerSync);
       process.stderr.write(`KEEP=1: containers of run ${runId} were kept; delete them with:\n  docker rm -f $(docker ps -aq --filter label=${LABEL.run}=${runId})\n`);
       return;
     }

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { docker } from '../docker.ts';
 import { detectCapabilities } from '../kind/capabilities.ts';
 import { contextArgv, kubeActions, unknownTool, type RunCli } from '../kind/kube-actions.ts';
-import { KubeAccess } from '../kind/pods.ts';
+import { KubeAccess, podRefresher } from '../kind/pods.ts';
 import { workloadNamespace } from '../kind/naming.ts';
 import { systemDiagnostics } from '../kind/diagnostics.ts';
 import type { ClusterHandle, NodeHandle, PodHandle, Profile } from '../types.ts';
@@ -96,11 +96,6 @@ export function attachNodes(items: readonly V1Node[], nodeExec: AttachOptions['n
         };
     return { name, role: nodeRole(item.metadata?.labels), addresses, exec: run };
   }).sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** Re-reads the workload pods into `pods`, in place, so every holder of the array sees the live list. */
-export function podRefresher(pods: PodHandle[], read: () => Promise<PodHandle[]>): () => Promise<void> {
-  return async () => { pods.splice(0, pods.length, ...(await read())); };
 }
 
 /** A handle over an existing cluster: reads and execs only; creates and deletes nothing. */

@@ -152,6 +152,11 @@ export function podExec(exec: Pick<Exec, 'exec'>, target: { namespace: string; p
   });
 }
 
+/** Re-reads the workload pods into `pods`, in place, so every holder of the array (cluster.pods) sees the live list. */
+export function podRefresher(pods: PodHandle[], read: () => Promise<PodHandle[]>): () => Promise<void> {
+  return async () => { pods.splice(0, pods.length, ...(await read())); };
+}
+
 export type PodExec = (namespace: string, pod: string, container: string, argv: string[]) => Promise<ExecResult>;
 
 /** A pod as a handle; exec goes to `container` (checked against the pod spec), else to the first container. */

@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { execa } from 'execa';
 import type { StartedTestContainer } from 'testcontainers';
-import { docker } from '../docker.ts';
+import { deleteKindClusterSync, runKindClustersSync } from './cleanup.ts';
 import type { ClusterHandle, CreateOptions, Provider, ProviderInfo } from '../types.ts';
 import { detectCapabilities } from './capabilities.ts';
 import { systemDiagnostics } from './diagnostics.ts';
@@ -10,12 +9,12 @@ import { kindUnavailable } from './detect.ts';
 import { listKindNodes } from './node.ts';
 import { buildPlan, renderCommand } from './plan.ts';
 import { writePlan } from './plan-write.ts';
-import { KubeAccess } from './pods.ts';
+import { KubeAccess, podRefresher } from './pods.ts';
 import { kindKubeActions } from './kube-actions.ts';
 import { loadKindProfile } from './profiles.ts';
 import { provision, teardown, type Log } from './provision.ts';
 import { hostRunner, toolboxRunner, type CommandRunner } from './runner.ts';
-import { clusterPrefix, contextName, kubeconfigPath, runSlugOf, workloadNamespace } from './naming.ts';
+import { contextName, kubeconfigPath, workloadNamespace } from './naming.ts';
 import { ensureToolbox, startToolbox } from './toolbox.ts';
 import { hostTools } from './tools.ts';
 import type { KindProfile } from './types.ts';
@@ -64,6 +63,10 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     const onSignal = () => { void destroy().finally(() => process.exit(130)); };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    // A worker that dies before destroy (uncaught error, process.exit) still deletes its clusters, found by name.
+    if (!(options.keep || process.env['KEEP'] === '1')) {
+      process.once('exit', () => { if (!destroyed) for (const name of plan.clusters) deleteKindClusterSync(name); });
+    }
 
     try {
       await provision(plan, planDir, runner, log);
@@ -71,11 +74,13 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
       const nodes = (await Promise.all(plan.clusters.map(listKindNodes))).flat();
       const kube = new KubeAccess(resolve(planDir, kubeconfigPath(main)), contextName(main));
       const pods = await kube.pods(workloadNamespace);
+      const refresh = podRefresher(pods, () => kube.pods(workloadNamespace));
       const actions = kindKubeActions(main, runner, kube, planDir);
       const capabilities = await detectCapabilities('kind', actions.run, nodes.filter((n) => n.name.startsWith(`${main}-`)));
       log(`🔎 ${main}: ${capabilities.cni} ${JSON.stringify(capabilities.versions)}, features ${capabilities.features.join(', ') || 'none'}, ipip ${capabilities.kernel.ipip}`);
       const handle: ClusterHandle = {
         name: main, profile, nodes, pods, capabilities,
+        refresh,
         kube: actions,
         diagnostics: () => systemDiagnostics(actions, capabilities),
         node(name) { const n = nodes.find((x) => x.name === name); if (!n) throw new Error(`node "${name}": not in ${plan.clusters.join(', ')}; nodes: ${nodes.map((x) => x.name).join(', ')}`); return n; },
@@ -90,19 +95,13 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     }
   },
 
+  /** Our kind clusters (of one run, or of all runs), found as kind lists them: by kind's node container label. */
   async list(runId?: string): Promise<string[]> {
-    const result = await execa('kind', ['get', 'clusters'], { reject: false });
-    const prefix = runId ? clusterPrefix(runId) : 'cnc-';
-    return String(result.stdout ?? '').split('\n').filter((name) => name.startsWith(prefix) && runSlugOf(name) !== undefined);
+    return runKindClustersSync(runId);
   },
 
+  /** Deletes one of our clusters as `kind delete cluster` does; refuses clusters the harness did not name. */
   async destroy(name: string): Promise<void> {
-    if (!runSlugOf(name)) throw new Error(`cluster "${name}": not made by cni-conformance (names start cnc-<run>-); delete it yourself with kind delete cluster --name ${name}`);
-    const result = await execa('kind', ['delete', 'cluster', '--name', name], { reject: false });
-    if (result.exitCode !== 0) {
-      // No host kind: remove the node containers by kind's own label.
-      const ids = (await docker(['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${name}`])).stdout.split('\n').filter(Boolean);
-      if (ids.length > 0) await docker(['rm', '-f', ...ids]);
-    }
+    deleteKindClusterSync(name);
   },
 };
