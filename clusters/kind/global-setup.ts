@@ -3,13 +3,25 @@ import { cleanupOnExit, markRunSync, newRunId, reapOrphansSync } from '../run.ts
 import { kindUnavailable } from './detect.ts';
 
 /**
+ * What the kind project does when kind cannot run: with KIND_REQUIRED=1 the run fails loudly with the reason;
+ * otherwise every kind suite skips with it (never a pass), and the reason is printed once.
+ * Returns the skip reason ('' when kind can run).
+ */
+export function kindProjectGate(reason: string | undefined, env: Record<string, string | undefined>, say: (line: string) => void): string {
+  if (!reason) return '';
+  if (env['KIND_REQUIRED'] === '1') throw new Error(`KIND_REQUIRED=1 but ${reason}`);
+  say(`⚠️  every kind suite is skipped: ${reason} (KIND_REQUIRED=1 makes this a failure)`);
+  return reason;
+}
+
+/**
  * Detects once whether kind can run; the kind suites skip with the detected reason (never a pass).
  * KIND_REQUIRED=1 fails fast instead. Attaching to an existing cluster (CNI_CONFORMANCE_ATTACH) needs no kind.
  */
 export default async function setup(project: TestProject): Promise<void> {
-  const reason = process.env.CNI_CONFORMANCE_ATTACH ? '' : ((await kindUnavailable()) ?? '');
-  if (reason && process.env.KIND_REQUIRED === '1') throw new Error(`failed to start the kind project: ${reason}`);
-  if (!reason && !process.env.CNI_CONFORMANCE_ATTACH) {
+  const attached = !!process.env.CNI_CONFORMANCE_ATTACH;
+  const reason = attached ? '' : kindProjectGate(await kindUnavailable(), process.env, (line) => process.stderr.write(`${line}\n`));
+  if (!reason && !attached) {
     // kind clusters of runs whose process died (kill -9) go first; then this run is marked live for the next reaper.
     const reaped = reapOrphansSync();
     if (reaped > 0) process.stderr.write(`removed ${reaped} container(s) left by earlier runs that died\n`);
@@ -17,7 +29,7 @@ export default async function setup(project: TestProject): Promise<void> {
     process.env.CNI_CONFORMANCE_OWNER_PID = String(process.pid);
     markRunSync(process.env.CNI_CONFORMANCE_RUN_ID);
     cleanupOnExit(process.env.CNI_CONFORMANCE_RUN_ID, process.env.KEEP === '1');
-  } else if (!reason) {
+  } else if (attached) {
     // Attached: nothing is created, so nothing is marked, reaped or cleaned up; run-profile still needs a run id.
     process.env.CNI_CONFORMANCE_RUN_ID ??= newRunId();
   }
