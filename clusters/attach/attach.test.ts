@@ -23,6 +23,8 @@ describe('--node-exec templates', () => {
     expect(() => parseTemplate('ssh host --')).toThrow('has no {node}');
     expect(() => parseTemplate('ssh {node} -- sudo | tee')).toThrow('"|" is shell syntax');
     expect(() => parseTemplate('  ')).toThrow('--node-exec is empty');
+    expect(() => parseTemplate('ssh -i "$HOME/key" {node}')).toThrow('"$" is shell syntax, but the template runs without a local shell (nothing is expanded)');
+    expect(parseTemplate(`ssh -o 'User=$x' {node}`)).toEqual(['ssh', '-o', 'User=$x', '{node}']);
   });
 
   // ssh joins its remote words with " " (openssh-portable ssh.c@V_9_9_P2) and the remote shell splits them again.

@@ -21,6 +21,7 @@ export function parseTemplate(template: string): string[] {
       let j = i + 1;
       for (; j < template.length && template[j] !== '"'; j++) {
         if (template[j] === '\\' && j + 1 < template.length && '$`"\\'.includes(template[j + 1]!)) j++;
+        else if (template[j] === '$' || template[j] === '`') throw unexpanded(template, template[j]!);
         word += template[j];
       }
       if (j >= template.length) throw new Error(`--node-exec "${template}": unterminated double quote`);
@@ -34,7 +35,7 @@ export function parseTemplate(template: string): string[] {
       word = '';
       inWord = false;
     } else if ('|;&<>()`$'.includes(c)) {
-      throw new Error(`--node-exec "${template}": "${c}" is shell syntax, but the template runs without a local shell; quote it, or wrap the command in sh -c {cmd}`);
+      throw unexpanded(template, c);
     } else {
       word += c;
       inWord = true;
@@ -44,6 +45,10 @@ export function parseTemplate(template: string): string[] {
   if (words.length === 0) throw new Error('--node-exec is empty; e.g. --node-exec \'ssh {node} --\'');
   if (!words.some((w) => w.includes('{node}'))) throw new Error(`--node-exec "${template}": has no {node}; e.g. 'ssh {node} --'`);
   return words;
+}
+
+function unexpanded(template: string, c: string): Error {
+  return new Error(`--node-exec "${template}": "${c}" is shell syntax, but the template runs without a local shell (nothing is expanded); write the value out, quote it with '...', or wrap the command in sh -c {cmd}`);
 }
 
 /** One word quoted for a POSIX shell: '...' with each ' written as '\''. */
