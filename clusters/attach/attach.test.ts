@@ -9,6 +9,7 @@ import { attachNodes, attachOptionsFromEnv, attachRun, loadKubeconfig, nodeRole 
 import { nodeCommand, parseTemplate, shellQuote } from './node-exec.ts';
 import type { PodHandle } from '../types.ts';
 import { probeNode } from '../kind/capabilities.ts';
+import { kernelFactsScript, moduleVerdict, readOnlyProbe } from './kernel-probe.ts';
 
 describe('--node-exec templates', () => {
   it('are split as a shell splits words, not on every space', () => {
@@ -149,5 +150,32 @@ describe('kernel probes through --node-exec', () => {
     // iproute2-6.1.0 as root on this project's CI kernel, which has no ipip module.
     const probe = await probeNode(node({ ipip: { exitCode: 2, stderr: 'Error: Unknown device type.\n' } }));
     expect(probe).toMatchObject({ ipip: false, vxlan: true });
+  });
+});
+
+describe('kernel modules on an attached node, read without changing it', () => {
+  it('reads this CI kernel right: vxlan built in, no ipip, no module loading', () => {
+    // kernelFactsScript on this project's CI machine (kernel 6.18.44, no /proc/modules), as root and as uid 1000.
+    const facts = 'sys:vxlan\n';
+    expect(moduleVerdict('vxlan', facts)).toEqual({ ok: true });
+    expect(moduleVerdict('ipip', facts)).toEqual({ ok: false, why: 'ipip is neither loaded nor built in, and this kernel loads no modules' });
+  });
+
+  it('a loadable module counts, as listed in modules.dep', async () => {
+    // A modules.dep line in depmod's "module: dependencies" form (Debian linux-image 6.1 layout).
+    const dir = mkdtempSync(join(tmpdir(), 'cnc-modules-'));
+    writeFileSync(join(dir, 'modules.dep'), 'kernel/net/ipv4/ipip.ko: kernel/net/ipv4/tunnel4.ko kernel/net/ipv4/ip_tunnel.ko\nkernel/net/ipv4/tunnel4.ko:\n');
+    const grep = kernelFactsScript.slice(kernelFactsScript.indexOf('grep')).replace('/lib/modules/$(uname -r)/modules.dep', join(dir, 'modules.dep'));
+    const deps = (await execa('sh', ['-c', grep])).stdout;
+    expect(deps).toBe('dep:ipip');
+    expect(moduleVerdict('ipip', `modules:on\n${deps}\n`)).toEqual({ ok: true });
+    expect(moduleVerdict('vxlan', `modules:on\n${deps}\n`)).toMatchObject({ ok: false });
+  });
+
+  it('the attach probe runs only reads', async () => {
+    const calls: string[][] = [];
+    const node = { name: 'w1', role: 'worker' as const, addresses: [], exec: async (argv: string[]) => { calls.push(argv); return { stdout: argv[0] === 'sh' ? 'sys:vxlan\n' : '', stderr: '', exitCode: 0 }; } };
+    expect(await readOnlyProbe(node)).toEqual({ ipip: false, vxlan: true, features: [] });
+    expect(calls).toEqual([['sh', '-c', kernelFactsScript], ['ip', '-d', 'link', 'show']]);
   });
 });

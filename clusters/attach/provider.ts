@@ -7,6 +7,7 @@ import { KubeAccess, podRefresher } from '../kind/pods.ts';
 import { workloadNamespace } from '../kind/naming.ts';
 import { systemDiagnostics } from '../kind/diagnostics.ts';
 import type { ClusterHandle, NodeHandle, PodHandle, Profile } from '../types.ts';
+import { readOnlyProbe } from './kernel-probe.ts';
 import { nodeCommand, parseTemplate } from './node-exec.ts';
 
 export { nodeCommand };
@@ -113,7 +114,8 @@ export async function attachCluster(profile: Profile, options: AttachOptions): P
   });
   const nodes = attachNodes(items, options.nodeExec);
   const actions = kubeActions(options.context, kube, attachRun(options), process.cwd());
-  const capabilities = await detectCapabilities('attach', actions.run, nodes);
+  // Read-only node probe: no test links on a cluster the harness did not create.
+  const capabilities = await detectCapabilities('attach', actions.run, nodes, (node) => readOnlyProbe(node, (line) => process.stderr.write(`${line}\n`)));
   const pods: PodHandle[] = [];
   // No workload namespace is fine here (the user deploys the plan's workloads); a refresh then finds none.
   const refresh = podRefresher(pods, () => kube.pods(workloadNamespace).catch(() => []));

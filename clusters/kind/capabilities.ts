@@ -187,10 +187,10 @@ export function calicoGet(run: Run, plural: string, name?: string): Promise<stri
 }
 
 /** Capabilities from the live cluster: DaemonSets, the CNI's own configuration, and one node probe. */
-export async function detectCapabilities(provider: Capabilities['provider'], run: Run, nodes: NodeHandle[]): Promise<Capabilities> {
+export async function detectCapabilities(provider: Capabilities['provider'], run: Run, nodes: NodeHandle[], probeOne: typeof probeNode = probeNode): Promise<Capabilities> {
   const daemonSets = (await run(['kubectl', 'get', 'daemonsets', '-A', '-o', `jsonpath=${daemonSetJsonPath}`])).stdout;
   const { cni, versions } = detectCni(daemonSets);
-  const probe = nodes[0] ? await probeNode(nodes[0]) : { ipip: false, vxlan: false, features: [] };
+  const probe = nodes[0] ? await probeOne(nodes[0]) : { ipip: false, vxlan: false, features: [] };
   const features = new Set<string>(probe.features);
   if (/kube-system\/kube-proxy\b/.test(daemonSets)) features.add('kube-proxy');
   if (/calico-vpp-dataplane\//.test(daemonSets)) features.add('vpp');
