@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { behaviour } from './catalogue.ts';
-import { attachNotice, controlListing, controlSkipReason } from './disruption.ts';
+import { attachNotice, checkSkipReason, controlListing, controlSkipReason } from './disruption.ts';
 import { getProfile } from '../clusters/profiles/index.ts';
 import type { NegativeControl } from './types.ts';
 
@@ -22,13 +22,21 @@ describe('negative controls on an attached cluster', () => {
   it('are listed, each with what it will do, before anything runs', () => {
     const profile = getProfile('kind/calico-bgp-mesh');
     const lines = controlListing(profile.behaviours, behaviour);
-    const expected = profile.behaviours.flatMap((id) => behaviour(id).negativeControls.map((c) => `${id}: ${c.name}`));
+    const expected = profile.behaviours.flatMap((id) => behaviour(id).negativeControls.map((c) => `${id} negative control: ${c.name}`));
     expect(lines).toEqual(expected);
     expect(lines.length).toBeGreaterThan(0);
     const skipped = attachNotice(lines, { CNI_CONFORMANCE_ATTACH: 'prod-ctx' })!;
-    expect(skipped).toMatch(/only non-disruptive checks run; \d+ negative control\(s\) are skipped \(pass --allow-disruptive to run them\)/);
+    expect(skipped).toMatch(/only non-disruptive checks run; \d+ step\(s\) that change the cluster are skipped \(pass --allow-disruptive to run them\)/);
     for (const line of lines) expect(skipped).toContain(`  - ${line}`);
-    expect(attachNotice(lines, { CNI_CONFORMANCE_ATTACH: 'prod-ctx', CNI_CONFORMANCE_ALLOW_DISRUPTIVE: '1' })).toMatch(/will break the cluster, one at a time, and undo each breakage/);
+    expect(attachNotice(lines, { CNI_CONFORMANCE_ATTACH: 'prod-ctx', CNI_CONFORMANCE_ALLOW_DISRUPTIVE: '1' })).toMatch(/will change the cluster, one at a time; each negative control breaks it and undoes the breakage/);
     expect(attachNotice(lines, {})).toBeUndefined();
+  });
+
+  it('a check that itself deploys workloads (C-CT-1) is gated and listed like a control', () => {
+    expect(checkSkipReason('C-CT-1', { CNI_CONFORMANCE_ATTACH: 'prod-ctx' })).toMatch(/^C-CT-1 not run on attached context "prod-ctx": the check runs cilium connectivity test, which deploys .*--allow-disruptive/);
+    expect(checkSkipReason('C-CT-1', {})).toBeUndefined();
+    expect(checkSkipReason('C-CT-1', { CNI_CONFORMANCE_ATTACH: 'prod-ctx', CNI_CONFORMANCE_ALLOW_DISRUPTIVE: '1' })).toBeUndefined();
+    expect(checkSkipReason('K-GW-1', { CNI_CONFORMANCE_ATTACH: 'prod-ctx' })).toBeUndefined();
+    expect(controlListing(['C-CT-1'], behaviour)[0]).toMatch(/^C-CT-1 check: the check runs cilium connectivity test/);
   });
 });

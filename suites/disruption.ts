@@ -29,21 +29,42 @@ export function controlSkipReason(id: string, control: NegativeControl, env: Env
     + `pass --${ALLOW_DISRUPTIVE_FLAG} (or ${ALLOW_DISRUPTIVE_ENV}=1) to run the negative controls`;
 }
 
-/** One line per negative control of the given behaviours: which behaviour, and what the control will do. */
+/**
+ * Behaviours whose check itself changes the cluster (it does more than read and send test traffic): on an
+ * attached cluster they are gated like the negative controls.
+ */
+export const changingChecks: Readonly<Record<string, string>> = {
+  // suites/cilium/c-ct-1.ts runs `cilium connectivity test`, which deploys its client and echo workloads.
+  'C-CT-1': 'the check runs cilium connectivity test, which deploys its test workloads in a cilium-test-* namespace',
+};
+
+/** Why a behaviour's check must not run on this cluster (it changes the cluster), or undefined when it may. */
+export function checkSkipReason(id: string, env: Env = process.env): string | undefined {
+  const change = changingChecks[id];
+  const context = attachedContext(env);
+  if (!change || !context || disruptiveAllowed(env)) return undefined;
+  return `${id} not run on attached context "${context}": ${change}, and the harness did not create this cluster; `
+    + `pass --${ALLOW_DISRUPTIVE_FLAG} (or ${ALLOW_DISRUPTIVE_ENV}=1) to run it`;
+}
+
+/** One line per cluster change of the given behaviours (negative controls, changing checks): which, and what it does. */
 export function controlListing(ids: readonly string[], lookup: (id: string) => Pick<Behaviour<unknown>, 'negativeControls'>): string[] {
-  return ids.flatMap((id) => lookup(id).negativeControls.map((c) => `${id}: ${c.name}`));
+  return ids.flatMap((id) => [
+    ...(changingChecks[id] ? [`${id} check: ${changingChecks[id]}`] : []),
+    ...lookup(id).negativeControls.map((c) => `${id} negative control: ${c.name}`),
+  ]);
 }
 
 /** What an attached run will do to the cluster, said before anything runs; undefined when not attached. */
 export function attachNotice(lines: readonly string[], env: Env = process.env): string | undefined {
   const context = attachedContext(env);
   if (!context) return undefined;
-  if (lines.length === 0) return `attached to context "${context}": only checks run (this selection has no negative controls).`;
+  if (lines.length === 0) return `attached to context "${context}": only checks run (nothing in this selection changes the cluster).`;
   const list = lines.map((l) => `  - ${l}`).join('\n');
   if (!disruptiveAllowed(env)) {
-    return `attached to context "${context}": only non-disruptive checks run; ${lines.length} negative control(s) are skipped `
+    return `attached to context "${context}": only non-disruptive checks run; ${lines.length} step(s) that change the cluster are skipped `
       + `(pass --${ALLOW_DISRUPTIVE_FLAG} to run them). They would:\n${list}`;
   }
-  return `⚠️  attached to context "${context}" with --${ALLOW_DISRUPTIVE_FLAG}: these ${lines.length} negative control(s) will break `
-    + `the cluster, one at a time, and undo each breakage:\n${list}`;
+  return `⚠️  attached to context "${context}" with --${ALLOW_DISRUPTIVE_FLAG}: these ${lines.length} step(s) will change the cluster, `
+    + `one at a time; each negative control breaks it and undoes the breakage:\n${list}`;
 }

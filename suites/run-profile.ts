@@ -8,7 +8,7 @@ import { collectDiagnostics } from '../helpers/probes/diagnostics.ts';
 import { behaviour } from './catalogue.ts';
 import { BehaviourFailed, checkBehaviour, unmetRequirements } from './check.ts';
 import { breakCheckUndo, UndoFailed, type ControlReporter } from './control-run.ts';
-import { attachNotice, controlListing, controlSkipReason } from './disruption.ts';
+import { attachNotice, checkSkipReason, controlListing, controlSkipReason } from './disruption.ts';
 import { createCluster } from './providers.ts';
 import type { Behaviour, NegativeControl } from './types.ts';
 
@@ -57,6 +57,11 @@ export function runProfile(name: string): void {
       it(`${id} ${b.title}`, async (ctx) => {
         await label(b, profile.name, profile.cni, profile.provider);
         if (unavailable) return ctx.skip(unavailable);
+        const changes = checkSkipReason(id);
+        if (changes) {
+          await allure.description(`Skipped: ${changes}`);
+          return ctx.skip(changes);
+        }
         if (leftBroken) throw new Error(`${id} not probed: ${leftBroken}`);
         const live = cluster!;
         const unmet = unmetRequirements(b, live);
