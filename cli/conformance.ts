@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { DEFAULT_PROFILE, getProfile } from '../clusters/profiles/index.ts';
 import { parseTemplate } from '../clusters/attach/node-exec.ts';
+import { attachAccess } from '../clusters/attach/provider.ts';
 import { kindUnavailable } from '../clusters/kind/detect.ts';
 import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
 import { buildReport } from '../reports/build-report.ts';
@@ -33,6 +34,8 @@ async function main(): Promise<number> {
   if (attach && profile.provider !== 'kind') throw new Error(`--attach ${attach}: attach runs kind profiles' suites; "${profile.name}" is a ${profile.provider} profile`);
   if (args.values['node-exec'] && !attach) throw new Error('--node-exec goes with --attach');
   if (args.values['node-exec']) parseTemplate(args.values['node-exec']);
+  // The context must exist before anything starts (the suites would fail one by one otherwise).
+  if (attach) attachAccess({ context: attach, ...(process.env.KUBECONFIG ? { kubeconfig: process.env.KUBECONFIG } : {}) });
   const allowDisruptive = args.flags.has(ALLOW_DISRUPTIVE_FLAG);
   if (allowDisruptive && !attach) throw new Error(`--${ALLOW_DISRUPTIVE_FLAG} goes with --attach (on clusters the harness builds, the negative controls always run)`);
   if (profile.provider === 'lab') await assertLabCanRun();

@@ -104,6 +104,19 @@ current-context: ${name}
     expect(() => new KubeAccess(list, 'prod')).toThrow();
   });
 
+  it('no kubeconfig at all is said as such, not as a missing context', () => {
+    const home = process.env.HOME;
+    const kubeconfig = process.env.KUBECONFIG;
+    process.env.HOME = mkdtempSync(join(tmpdir(), 'cnc-home-'));
+    delete process.env.KUBECONFIG;
+    try {
+      expect(() => loadKubeconfig()).toThrow('no kubeconfig found: KUBECONFIG is unset and ~/.kube/config does not exist');
+    } finally {
+      process.env.HOME = home;
+      if (kubeconfig !== undefined) process.env.KUBECONFIG = kubeconfig;
+    }
+  });
+
   it('every CLI gets the attached context and the KUBECONFIG list as the user wrote it', async () => {
     const calls: Array<{ tool: string; args: string[]; env: Record<string, string> }> = [];
     const fakeExec = (async (tool: string, args: string[], options: { env: Record<string, string> }) => { calls.push({ tool, args, env: options.env }); return { stdout: '', stderr: '', exitCode: 0 }; }) as never;

@@ -45,6 +45,10 @@ export function loadKubeconfig(kubeconfig?: string): KubeConfig {
   } finally {
     if (saved === undefined) delete process.env.KUBECONFIG; else process.env.KUBECONFIG = saved;
   }
+  // With no file at all loadFromDefault falls back to http://localhost:8080 as context "loaded-context" (dist/config.js).
+  if (config.getContexts().length === 1 && config.getContexts()[0]?.name === 'loaded-context' && config.getCurrentCluster()?.server === 'http://localhost:8080') {
+    throw new Error('no kubeconfig found: KUBECONFIG is unset and ~/.kube/config does not exist; point KUBECONFIG at the cluster\'s kubeconfig');
+  }
   return config;
 }
 
@@ -99,8 +103,8 @@ export function attachNodes(items: readonly V1Node[], nodeExec: AttachOptions['n
   }).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** A handle over an existing cluster: reads and execs only; creates and deletes nothing. */
-export async function attachCluster(profile: Profile, options: AttachOptions): Promise<ClusterHandle> {
+/** The API access of an attached context; a kubeconfig that cannot be read or lacks the context is a clear error. */
+export function attachAccess(options: Pick<AttachOptions, 'kubeconfig' | 'context'>): KubeAccess {
   let config: KubeConfig;
   try {
     config = loadKubeconfig(options.kubeconfig);
@@ -108,7 +112,12 @@ export async function attachCluster(profile: Profile, options: AttachOptions): P
     // client-node refuses a cluster/user/context name that two files of a KUBECONFIG list both define (kubectl takes the first).
     throw new Error(`failed to read the kubeconfig (KUBECONFIG=${options.kubeconfig ?? '~/.kube/config'}): ${(error as Error).message}`);
   }
-  const kube = new KubeAccess(config, options.context);
+  return new KubeAccess(config, options.context);
+}
+
+/** A handle over an existing cluster: reads and execs only; creates and deletes nothing. */
+export async function attachCluster(profile: Profile, options: AttachOptions): Promise<ClusterHandle> {
+  const kube = attachAccess(options);
   const items = await kube.nodes().catch((error: Error) => {
     throw new Error(`failed to attach to context "${options.context}": ${error.message}; check KUBECONFIG and the context name`);
   });
