@@ -78,6 +78,17 @@ describe('attached nodes', () => {
     await nodes[1]!.exec(['ip', 'route', 'show', 'table', 'main']);
     expect(calls).toEqual([['ssh', 'w1', '--', 'ip', 'route', 'show', 'table', 'main']]);
   });
+
+  it('cut a node command that hangs, and say so', async () => {
+    const hung = (async (cmd: string, args: string[], options: { timeout: number }) => {
+      expect(options.timeout).toBe(180_000);
+      return execa(cmd, args, { ...options, reject: false, timeout: 200 });
+    }) as never;
+    const [node] = attachNodes([worker], [process.execPath, '-e', 'setTimeout(() => {}, 30000)', '{node}'], hung);
+    const r = await node!.exec(['true']);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toMatch(/on node w1: "true" cut after 180s/);
+  });
 });
 
 describe('attached kubeconfig and contexts', () => {

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { docker } from '../docker.ts';
 import { detectCapabilities } from '../kind/capabilities.ts';
 import { contextArgv, kubeActions, unknownTool, type RunCli } from '../kind/kube-actions.ts';
-import { KubeAccess, podRefresher } from '../kind/pods.ts';
+import { DEFAULT_EXEC_DEADLINE_MS, KubeAccess, podRefresher } from '../kind/pods.ts';
 import { workloadNamespace } from '../kind/naming.ts';
 import { systemDiagnostics } from '../kind/diagnostics.ts';
 import type { ClusterHandle, NodeHandle, PodHandle, Profile } from '../types.ts';
@@ -96,8 +96,10 @@ export function attachNodes(items: readonly V1Node[], nodeExec: AttachOptions['n
       ? (argv: string[]) => docker(['exec', name, ...argv])
       : async (argv: string[]) => {
           const [cmd = '', ...args] = nodeCommand(nodeExec, name, argv);
-          const r = await exec(cmd, args, { reject: false });
-          return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1 };
+          // A deadline, as for pod exec: a hung ssh must not keep a control from its undo.
+          const r = await exec(cmd, args, { reject: false, timeout: DEFAULT_EXEC_DEADLINE_MS });
+          const timedOut = r.timedOut ? `\n${cmd} on node ${name}: "${argv.join(' ')}" cut after ${DEFAULT_EXEC_DEADLINE_MS / 1000}s` : '';
+          return { stdout: String(r.stdout ?? ''), stderr: `${String(r.stderr ?? '')}${timedOut}`, exitCode: r.exitCode ?? 1 };
         };
     return { name, role: nodeRole(item.metadata?.labels), addresses, exec: run };
   }).sort((a, b) => a.name.localeCompare(b.name));
