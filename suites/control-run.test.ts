@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakCheckUndo, breakInSteps, PartialBreakage, UndoFailed, type ControlReporter, type ControlRun } from './control-run.ts';
+import { awaitBroken, breakCheckUndo, breakInSteps, PartialBreakage, UndoFailed, type ControlReporter, type ControlRun } from './control-run.ts';
 import type { NegativeControl } from './types.ts';
 
 function recorder() {
@@ -83,5 +83,12 @@ describe('a negative control always undoes', () => {
     expect(b.what).toBe('a, b');
     await b.undo();
     expect(undone).toEqual(['b', 'a']);
+  });
+
+  it('a change whose convergence wait fails is undone', async () => {
+    const { events, report } = recorder();
+    const apply = () => awaitBroken({ what: 'KUBE-SERVICES flushed', undo: async () => { events.push('undo'); } }, 'kube-proxy to stop answering', async () => { throw new Error('still answering after 30s'); });
+    await expect(breakCheckUndo(run({ apply }, events), report)).rejects.toThrow('"KUBE-SERVICES flushed" was made, but waiting for kube-proxy to stop answering failed (still answering after 30s); what it had changed was undone');
+    expect(events).toContain('undo');
   });
 });

@@ -47,6 +47,19 @@ export async function breakInSteps(steps: readonly BreakStep[]): Promise<Breakag
   return { what: steps.map((s) => s.what).join(', '), undo: undoDone };
 }
 
+/**
+ * A change already made, then a wait for the broken state it names (convergence): when the wait throws, the
+ * change is still in effect, so the error is a PartialBreakage carrying the change's undo.
+ */
+export async function awaitBroken(change: Breakage, waitingFor: string, wait: () => Promise<void>): Promise<Breakage> {
+  try {
+    await wait();
+  } catch (error) {
+    throw new PartialBreakage(`"${change.what}" was made, but waiting for ${waitingFor} failed (${(error as Error).message})`, change.undo, { cause: error });
+  }
+  return change;
+}
+
 /** How the suite reports: one report step per phase, and a loud line when the cluster may be left broken. */
 export interface ControlReporter {
   step<T>(name: string, body: () => Promise<T>): PromiseLike<T>;
@@ -87,8 +100,8 @@ export async function breakCheckUndo(run: ControlRun, report: ControlReporter): 
     checkError = error;
   }
   await undoOrShout(`restore: ${breakage.what}`, breakage.undo, `${where}: "${breakage.what}" is still in effect`, report);
-  await run.refresh?.();
   if (checkError !== undefined) throw checkError;
+  await run.refresh?.();
   return { breakage, problems: problems! };
 }
 
@@ -96,7 +109,6 @@ async function failedApply(run: ControlRun, report: ControlReporter, error: unkn
   const message = (error as Error)?.message ?? String(error);
   if (error instanceof PartialBreakage) {
     await undoOrShout(`restore after the failed apply of ${run.control.name}`, error.undo, `${run.where}: the partly applied "${run.control.name}" is still in effect`, report);
-    await run.refresh?.();
     throw new Error(`negative control "${run.control.name}" failed while applying: ${message}; what it had changed was undone`, { cause: error });
   }
   await report.shout(`negative control "${run.control.name}" threw while applying on ${run.where}: ${message}. `
