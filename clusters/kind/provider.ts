@@ -63,9 +63,10 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     const onSignal = () => { void destroy().finally(() => process.exit(130)); };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    // A worker that dies before destroy (uncaught error, process.exit) still deletes its clusters, found by name.
+    // A worker that exits before or during destroy (uncaught error, process.exit, a teardown that failed) still
+    // deletes its clusters, found by name; after a complete teardown this finds nothing.
     if (!(options.keep || process.env['KEEP'] === '1')) {
-      process.once('exit', () => { if (!destroyed) for (const name of plan.clusters) deleteKindClusterSync(name); });
+      process.once('exit', () => { for (const name of plan.clusters) deleteKindClusterSync(name); });
     }
 
     try {
