@@ -16,4 +16,8 @@ describe('parseArgs', () => {
       'unknown option --profle; known: --profile, --behaviour, --keep\n--profile needs a value',
     );
   });
+
+  it('refuses a value on a flag instead of ignoring it', () => {
+    expect(() => parseArgs(['--keep=no'], spec)).toThrow('--keep takes no value (got "no")');
+  });
 });

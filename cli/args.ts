@@ -8,7 +8,10 @@ export function parseArgs(argv: string[], spec: { values: string[]; flags: strin
     const arg = argv[i]!;
     if (!arg.startsWith('--')) { positional.push(arg); continue; }
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    if (spec.flags.includes(name)) flags.add(name);
+    if (spec.flags.includes(name)) {
+      if (inline !== undefined) problems.push(`--${name} takes no value (got "${inline}")`);
+      else flags.add(name);
+    }
     else if (spec.values.includes(name)) {
       const value = inline ?? argv[++i];
       if (value === undefined || value.startsWith('--')) problems.push(`--${name} needs a value`);
