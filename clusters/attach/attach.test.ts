@@ -1,11 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { V1Node } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { KubeAccess, podRefresher } from '../kind/pods.ts';
-import { attachNodes, attachOptionsFromEnv, attachRun, loadKubeconfig, nodeRole } from './provider.ts';
+import { attachAccess, attachNodes, attachOptionsFromEnv, attachRun, loadKubeconfig, nodeRole } from './provider.ts';
 import { nodeCommand, parseTemplate, shellQuote } from './node-exec.ts';
 import type { PodHandle } from '../types.ts';
 import { probeNode } from '../kind/capabilities.ts';
@@ -96,7 +98,7 @@ describe('attached kubeconfig and contexts', () => {
     const file = join(dir, name);
     writeFileSync(file, `apiVersion: v1
 kind: Config
-clusters: [{ name: ${name}, cluster: { server: '${server}' } }]
+clusters: [{ name: ${name}, cluster: { server: '${server}', insecure-skip-tls-verify: true } }]
 users: [{ name: ${name}, user: { token: t } }]
 contexts: [{ name: ${name}, context: { cluster: ${name}, user: ${name} } }]
 current-context: ${name}
@@ -113,6 +115,28 @@ current-context: ${name}
     expect(kube.config.getCurrentCluster()?.server).toBe('https://prod:6443');
     // Loading a list as one file (the old loadFromFile) fails on the joined path.
     expect(() => new KubeAccess(list, 'prod')).toThrow();
+  });
+
+  it('the API calls go to the named context\'s server of a KUBECONFIG list, and roles come from the labels', async () => {
+    const servers = await Promise.all(['dev', 'prod'].map((name) => new Promise<{ url: string; close: () => void }>((resolve) => {
+      const server = createServer((req, res) => {
+        res.setHeader('content-type', 'application/json');
+        if (req.url?.startsWith('/api/v1/nodes')) {
+          res.end(JSON.stringify({ kind: 'NodeList', apiVersion: 'v1', metadata: {}, items: [
+            { metadata: { name: `${name}-cp`, labels: { 'node-role.kubernetes.io/control-plane': '' } }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.1' }] } },
+          ] }));
+        } else { res.statusCode = 404; res.end('{}'); }
+      });
+      server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() }));
+    })));
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'cnc-kubeconfig-'));
+      const list = [kubeconfigFile(dir, 'dev', servers[0]!.url), kubeconfigFile(dir, 'prod', servers[1]!.url)].join(delimiter);
+      const items = await attachAccess({ context: 'prod', kubeconfig: list }).nodes();
+      expect(attachNodes(items, 'docker').map((n) => [n.name, n.role])).toEqual([['prod-cp', 'control-plane']]);
+    } finally {
+      for (const s of servers) s.close();
+    }
   });
 
   it('no kubeconfig at all is said as such, not as a missing context', () => {
