@@ -11,6 +11,7 @@ import { attachAccess, attachNodes, attachOptionsFromEnv, attachRun, loadKubecon
 import { nodeCommand, parseTemplate, shellQuote } from './node-exec.ts';
 import type { PodHandle } from '../types.ts';
 import { probeNode } from '../kind/capabilities.ts';
+import { dockerExec } from '../kind/node.ts';
 import { kernelFactsScript, moduleVerdict, readOnlyProbe } from './kernel-probe.ts';
 
 describe('--node-exec templates', () => {
@@ -225,5 +226,15 @@ describe('kernel modules on an attached node, read without changing it', () => {
     const node = { name: 'w1', role: 'worker' as const, addresses: [], exec: async (argv: string[]) => { calls.push(argv); return { stdout: argv[0] === 'sh' ? 'sys:vxlan\n' : '', stderr: '', exitCode: 0 }; } };
     expect(await readOnlyProbe(node)).toEqual({ ipip: false, vxlan: true, features: [] });
     expect(calls).toEqual([['sh', '-c', kernelFactsScript], ['ip', '-d', 'link', 'show']]);
+  });
+});
+
+describe('docker exec into a node', () => {
+  it('is cut at the deadline and says so', async () => {
+    const hung = (async (_cmd: string, _args: string[], options: { timeout: number }) =>
+      execa(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { reject: false, timeout: options.timeout })) as never;
+    const r = await dockerExec('cnc-x-c1-worker', ['tcpdump', '-c', '1'], 200, hung);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toMatch(/docker exec cnc-x-c1-worker "tcpdump -c 1": cut after 0.2s/);
   });
 });

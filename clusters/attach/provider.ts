@@ -1,6 +1,6 @@
 import { KubeConfig, type V1Node } from '@kubernetes/client-node';
 import { execa } from 'execa';
-import { docker } from '../docker.ts';
+import { dockerExec } from '../kind/node.ts';
 import { detectCapabilities } from '../kind/capabilities.ts';
 import { contextArgv, kubeActions, unknownTool, type RunCli } from '../kind/kube-actions.ts';
 import { DEFAULT_EXEC_DEADLINE_MS, KubeAccess, podRefresher } from '../kind/pods.ts';
@@ -93,7 +93,7 @@ export function attachNodes(items: readonly V1Node[], nodeExec: AttachOptions['n
     const name = item.metadata?.name ?? '';
     const addresses = (item.status?.addresses ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address);
     const run = nodeExec === 'docker'
-      ? (argv: string[]) => docker(['exec', name, ...argv])
+      ? (argv: string[]) => dockerExec(name, argv)
       : async (argv: string[]) => {
           const [cmd = '', ...args] = nodeCommand(nodeExec, name, argv);
           // A deadline, as for pod exec: a hung ssh must not keep a control from its undo.

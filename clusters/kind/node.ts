@@ -1,9 +1,21 @@
+import { execa } from 'execa';
 import { docker } from '../docker.ts';
-import type { NodeHandle } from '../types.ts';
+import type { ExecResult, NodeHandle } from '../types.ts';
+import { DEFAULT_EXEC_DEADLINE_MS } from './pods.ts';
+
+/**
+ * `docker exec <container> argv` with the exec deadline: a command that hangs in a node is cut (the docker client
+ * is killed), so a negative control always reaches its undo. Never rejects; a cut command says so in stderr.
+ */
+export async function dockerExec(container: string, argv: string[], deadlineMs = DEFAULT_EXEC_DEADLINE_MS, exec: typeof execa = execa): Promise<ExecResult> {
+  const r = await exec('docker', ['exec', container, ...argv], { reject: false, timeout: deadlineMs });
+  const cut = r.timedOut ? `\ndocker exec ${container} "${argv.join(' ')}": cut after ${deadlineMs / 1000}s` : '';
+  return { stdout: String(r.stdout ?? ''), stderr: `${String(r.stderr ?? '')}${cut}`, exitCode: r.exitCode ?? 1 };
+}
 
 /** A kind node container; every command goes through `docker exec`, as kind's own node handle does. */
 export function kindNode(name: string, role: NodeHandle['role'], addresses: string[]): NodeHandle {
-  return { name, role, addresses, exec: (argv) => docker(['exec', name, ...argv]) };
+  return { name, role, addresses, exec: (argv) => dockerExec(name, argv) };
 }
 
 /** Roles from kind's container label io.x-k8s.kind.role. */
