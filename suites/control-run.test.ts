@@ -91,4 +91,11 @@ describe('a negative control always undoes', () => {
     await expect(breakCheckUndo(run({ apply }, events), report)).rejects.toThrow('"KUBE-SERVICES flushed" was made, but waiting for kube-proxy to stop answering failed (still answering after 30s); what it had changed was undone');
     expect(events).toContain('undo');
   });
+
+  it('undoes when the check while broken hangs past its deadline', async () => {
+    const { events, report } = recorder();
+    const hang = () => new Promise<string[]>(() => {});
+    await expect(breakCheckUndo(run({ checkWhileBroken: hang, checkDeadlineMs: 50 }, events), report)).rejects.toThrow('the check while "route deleted" did not finish within 0.05s');
+    expect(events).toContain('undo');
+  });
 });

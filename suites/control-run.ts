@@ -76,6 +76,19 @@ export interface ControlRun {
   checkWhileBroken(breakage: Breakage): Promise<string[]>;
   /** Re-reads the cluster's live pods (after apply and after undo); absent on the lab. */
   refresh?(): Promise<void>;
+  /**
+   * How long the check while broken may take before the undo goes ahead anyway (the check is abandoned): the undo
+   * must run inside the test, before the test timeout hands the broken cluster to the next test.
+   */
+  checkDeadlineMs?: number;
+}
+
+/** Resolves or rejects as `work` does, or rejects after `ms` naming `what`; undefined ms = no deadline. */
+function withDeadline<T>(work: Promise<T>, ms: number | undefined, what: string): Promise<T> {
+  if (!ms || ms <= 0) return work;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000}s`)), ms); });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -95,7 +108,7 @@ export async function breakCheckUndo(run: ControlRun, report: ControlReporter): 
   let checkError: unknown;
   try {
     await run.refresh?.();
-    problems = await run.checkWhileBroken(breakage);
+    problems = await withDeadline(run.checkWhileBroken(breakage), run.checkDeadlineMs, `the check while "${breakage.what}"`);
   } catch (error) {
     checkError = error;
   }

@@ -96,7 +96,8 @@ export function runProfile(name: string): void {
           const unmet = unmetRequirements(b, cluster!);
           if (unmet.length > 0) return ctx.skip(unmet.join('; '));
           try {
-            await runNegativeControl(b, control, cluster!);
+            // Half the test timeout for the check while broken, the rest for the undo and the recovery check.
+            await runNegativeControl(b, control, cluster!, ctx.task.timeout > 0 ? Math.floor(ctx.task.timeout / 2) : undefined);
           } catch (error) {
             if (error instanceof UndoFailed) leftBroken = `the cluster was left broken by ${id} negative control "${control.name}": ${error.message}`;
             throw error;
@@ -116,9 +117,10 @@ const allureReporter: ControlReporter = {
   },
 };
 
-async function runNegativeControl(b: Behaviour<unknown>, control: NegativeControl, cluster: ClusterHandle): Promise<void> {
+async function runNegativeControl(b: Behaviour<unknown>, control: NegativeControl, cluster: ClusterHandle, checkDeadlineMs?: number): Promise<void> {
   const { breakage, problems } = await breakCheckUndo({
     control,
+    ...(checkDeadlineMs ? { checkDeadlineMs } : {}),
     where: `cluster "${cluster.name}"`,
     apply: () => control.apply(cluster),
     checkWhileBroken: async (broken) => allure.step(`${b.id} must fail while ${broken.what}`, async () => {
