@@ -6,7 +6,7 @@ import { currentRunId, removeRunSync } from '../clusters/run.ts';
 import type { ClusterHandle } from '../clusters/types.ts';
 import { collectDiagnostics } from '../helpers/probes/diagnostics.ts';
 import { behaviour } from './catalogue.ts';
-import { BehaviourFailed, checkBehaviour, unmetRequirements } from './check.ts';
+import { BehaviourFailed, checkBehaviour, recovered, unmetRequirements } from './check.ts';
 import { createCluster } from './providers.ts';
 import type { Behaviour, NegativeControl } from './types.ts';
 
@@ -16,6 +16,9 @@ declare module 'vitest' {
     providerUnavailable: string;
   }
 }
+
+/** How long a recovery check polls when the behaviour names no convergence deadline. */
+const defaultConvergenceMs = 60_000;
 
 /** BEHAVIOURS=K-GW-1,X-POD-1 narrows a run to those ids (as does vitest's -t). */
 function selected(ids: string[]): string[] {
@@ -68,7 +71,7 @@ export function runProfile(name: string): void {
           await allure.step('diagnostics', async () => attachRaw(await collectDiagnostics(live)));
           throw new BehaviourFailed(id, result.problems, result.observation.raw);
         }
-      });
+      }, b.timeoutMs);
       for (const control of b.negativeControls) {
         it(`${id} negative control: ${control.name}`, async (ctx) => {
           await label(b, profile.name, profile.cni, profile.provider, 'negative-control');
@@ -76,18 +79,20 @@ export function runProfile(name: string): void {
           const unmet = unmetRequirements(b, cluster!);
           if (unmet.length > 0) return ctx.skip(unmet.join('; '));
           await runNegativeControl(b, control, cluster!);
-        });
+        }, b.timeoutMs);
       }
     }
   });
 }
 
-async function runNegativeControl(b: Behaviour<unknown>, control: NegativeControl, cluster: ClusterHandle): Promise<void> {
+async function runNegativeControl(b: Behaviour<unknown>, control: NegativeControl<unknown>, cluster: ClusterHandle): Promise<void> {
+  // A control may probe narrower than its behaviour (e.g. a --test subset of cilium connectivity test).
+  const check = control.probe ? { ...b, probe: control.probe } : b;
   const breakage = await allure.step(`break: ${control.name}`, () => control.apply(cluster));
   let problems: string[];
   try {
     problems = await allure.step(`${b.id} must fail while ${breakage.what}`, async () => {
-      const r = await checkBehaviour(b, cluster);
+      const r = await checkBehaviour(check, cluster);
       await attachRaw(r.observation.raw);
       await allure.attachment('problems.txt', r.problems.join('\n') || '(none)', 'text/plain');
       return r.problems;
@@ -97,9 +102,9 @@ async function runNegativeControl(b: Behaviour<unknown>, control: NegativeContro
   }
   expect(problems, `${b.id} still held while ${breakage.what}: the check cannot fail`).not.toEqual([]);
   expect(problems.join('\n')).toMatch(control.expectFailure);
-  // Restored, the behaviour holds again: the failure came from the breakage and the undo is complete.
-  const after = await allure.step(`${b.id} holds again after restoring`, () => checkBehaviour(b, cluster));
-  expect(after.problems, `${b.id} did not recover after undoing "${breakage.what}"`).toEqual([]);
+  // Restored, the behaviour holds again (within its convergence deadline): the failure came from the breakage and the undo is complete.
+  const left = await allure.step(`${b.id} holds again after restoring`, () => recovered(check, cluster, b.convergenceMs ?? defaultConvergenceMs));
+  expect(left, `${b.id} did not recover within ${Math.round((b.convergenceMs ?? defaultConvergenceMs) / 1000)} s after undoing "${breakage.what}"`).toEqual([]);
 }
 
 async function label(b: Behaviour<unknown>, profile: string, cni: string, provider: string, kind = 'behaviour'): Promise<void> {

@@ -29,6 +29,8 @@ export const kRr1 = defineBehaviour<RrObservation>({
   title: 'route reflectors',
   docs: DOCS.bgp,
   requires: [cni('calico'), feature('route-reflector', 'RR nodes labelled route-reflector=true with routeReflectorClusterID, mesh off, BGPPeer peer-to-rrs')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   probe: probeRr,
   expect: expectRouteReflectors,
   negativeControls: [

@@ -37,6 +37,8 @@ export const kVpp1 = defineBehaviour<VppObservation>({
   title: 'VPP dataplane: uplink becomes a tap',
   docs: DOCS.vpp,
   requires: [cni('calico'), feature('vpp', 'a DaemonSet in calico-vpp-dataplane: calico-vpp-kind.yaml with the af_packet uplink')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const { namespace, selector, container } = systemPods.calicoVppNode;
     const vppPods = await kubeOf(cluster).pods(namespace, selector, container);

@@ -26,6 +26,8 @@ export const cCm1 = defineBehaviour<ClusterMeshObservation>({
   title: 'clustermesh connects two clusters',
   docs: DOCS.clustermesh,
   requires: clustermeshRequirements,
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const kube = kubeOf(cluster);
     // run points cilium at this cluster's context.

@@ -19,6 +19,7 @@ export const cCm2 = defineBehaviour<Replies>({
   title: 'global service load-balances across clusters',
   docs: DOCS.services,
   requires: clustermeshRequirements,
+  needs: [{ kind: 'rebel-base-x-wing-in-two-clusters' }],
   probe: (cluster) => curlRebelBase(cluster, REQUESTS),
   expect: expectBothClusters,
   negativeControls: [

@@ -20,6 +20,7 @@ export const cCm3 = defineBehaviour<FailoverObservation>({
   title: 'global service failover',
   docs: DOCS.services,
   requires: clustermeshRequirements,
+  needs: [{ kind: 'rebel-base-x-wing-in-two-clusters' }],
   async probe(cluster) {
     const kube = kubeOf(cluster);
     // rebel-base replies with the Cilium cluster name (cluster-name in cilium-config), which names the local cluster.

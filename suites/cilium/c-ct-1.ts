@@ -42,6 +42,8 @@ export const cCt1 = defineBehaviour<ConnectivityObservation>({
   title: 'cilium connectivity test passes',
   docs: DOCS.connectivity,
   requires: [cni('cilium'), onKubernetes],
+  // cilium connectivity test deploys its own workloads (namespace cilium-test-1).
+  needs: [],
   async probe(cluster) {
     const kube = kubeOf(cluster);
     // Upstream CI runs with hubble and flow validation off: their listeners flake.

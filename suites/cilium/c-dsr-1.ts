@@ -18,6 +18,8 @@ export const cDsr1 = defineBehaviour<DsrObservation>({
   title: 'DSR load balancing',
   docs: DOCS.dsr,
   requires: [cni('cilium'), feature('dsr', 'cilium-config bpf-lb-mode=dsr (loadBalancer.mode=dsr)')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const { raw, value } = await agentStatuses(cluster, true);
     return { raw, value: { agents: value.map((a) => ({ pod: a.pod, ...a.status.kprDetails })) } };

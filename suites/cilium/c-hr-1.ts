@@ -20,6 +20,8 @@ export const cHr1 = defineBehaviour<HostRoutingObservation>({
   title: 'BPF host routing active',
   docs: DOCS.hostRouting,
   requires: [cni('cilium'), feature('bpf-host-routing', 'cilium-config: enable-bpf-masquerade=true, kube-proxy-replacement=true, enable-host-legacy-routing not true')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const { raw, value } = await agentStatuses(cluster);
     return { raw, value: { agents: value.map((a) => ({ pod: a.pod, ...a.status.routing })) } };

@@ -29,6 +29,8 @@ export const cHr2 = defineBehaviour<FallbackObservation>({
   title: 'fallback to legacy host routing without BPF masquerade',
   docs: DOCS.hostRouting,
   requires: [cni('cilium'), feature('legacy-host-routing', 'cilium-config enable-bpf-masquerade=false with IPv4 masquerading on, or enable-host-legacy-routing=true')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const { raw, value } = await agentStatuses(cluster);
     const kube = kubeOf(cluster);

@@ -31,6 +31,8 @@ export const cKpr2 = defineBehaviour<KubeProxyRulesObservation>({
   title: 'negative control: default kind with kube-proxy has KUBE-SVC rules',
   docs: DOCS.kpr,
   requires: [feature('kube-proxy', 'DaemonSet kube-system/kube-proxy: kind kubeProxyMode iptables')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const raw: Record<string, string> = {};
     const nodes: KubeProxyRulesObservation['nodes'] = [];

@@ -26,6 +26,8 @@ export const cMasq1 = defineBehaviour<MasqObservation>({
   title: 'BPF masquerading',
   docs: DOCS.masquerading,
   requires: [cni('cilium'), feature('bpf-masquerade', 'cilium-config enable-bpf-masquerade=true (bpf.masquerade=true)')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const { raw, value } = await agentStatuses(cluster);
     return {

@@ -38,6 +38,8 @@ export const cTun1 = defineBehaviour<TunnelObservation>({
   title: 'VXLAN tunnel between nodes',
   docs: DOCS.routing,
   requires: [cni('cilium'), feature('vxlan', 'cilium-config routing-mode=tunnel, tunnel-protocol=vxlan')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const raw: Record<string, string> = {};
     const nodes: TunnelObservation['nodes'] = [];

@@ -34,6 +34,11 @@ export const xSvc1 = defineBehaviour<ServiceReplies[]>({
   title: 'pod to ClusterIP service, and to NodePort from a node',
   docs: 'https://kubernetes.io/docs/concepts/services-networking/service/',
   requires: [provider('kind', 'attach')],
+  needs: [
+    { kind: 'pods-on-nodes', count: 1 },
+    { kind: 'service', name: 'probe', type: 'ClusterIP', app: 'probe' },
+    { kind: 'service', name: 'probe-nodeport', type: 'NodePort', app: 'probe', nodePort: NODE_PORT },
+  ],
   async probe(cluster) {
     const client = cluster.pods.find((p) => p.labels.app === 'probe');
     const node = cluster.nodes.find((n) => n.role === 'worker') ?? cluster.nodes[0];
