@@ -50,6 +50,8 @@ export const kVpp1 = defineBehaviour<VppObservation>({
   expect: expectVppUplink,
   // A replaced calico-vpp-node pod needs its images started, VPP up and the uplink moved again.
   convergenceMs: 180_000,
+  // apply (60 s) + probe + undo (5 min) + recovery (3 min), beyond the kind project's 600 s testTimeout.
+  timeoutMs: 900_000,
   negativeControls: [
     {
       // vpp-manager gives the uplink back to Linux when VPP exits: it moves eth0 back from VPP's netns and re-adds its

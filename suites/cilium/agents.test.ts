@@ -48,3 +48,15 @@ describe('Cilium config controls wait for the agents cilium-cli deletes (issue 1
     await expect(agentsReplaced(stuck.cluster, ['cilium-0-a', 'cilium-0-b'], 'test', 50, 5)).rejects.toThrow(/old agent pods still running: cilium-0-a, cilium-0-b/);
   });
 });
+
+describe('behaviours whose controls restart the agents have room for it in their test timeout', () => {
+  it('two agent waits (5 min pods + 6 min cilium status each) fit, for every such behaviour', async () => {
+    const { CONFIG_CONTROL_TIMEOUT_MS } = await import('./agents.ts');
+    const { cHr1 } = await import('./c-hr-1.ts');
+    const { cHr2 } = await import('./c-hr-2.ts');
+    const { cMasq1 } = await import('./c-masq-1.ts');
+    const { cDsr1 } = await import('./c-dsr-1.ts');
+    expect(CONFIG_CONTROL_TIMEOUT_MS).toBeGreaterThanOrEqual(2 * (300_000 + 360_000));
+    for (const b of [cHr1, cHr2, cMasq1, cDsr1]) expect(b.timeoutMs, b.id).toBe(CONFIG_CONTROL_TIMEOUT_MS);
+  });
+});

@@ -39,6 +39,9 @@ export async function agentStatuses(cluster: ClusterHandle, verbose = false): Pr
   return { raw, value };
 }
 
+/** Test timeout of a behaviour whose control goes through setConfig: two agent restarts of up to 11 min each, plus probes. */
+export const CONFIG_CONTROL_TIMEOUT_MS = 1_800_000;
+
 /**
  * Waits until Cilium runs again after its agents were deleted: every agent pod is a new one (none of `before` left,
  * as many as before), then `cilium status --wait --interactive=false` as cilium-cli's own CI does

@@ -29,6 +29,8 @@ export const cCm1 = defineBehaviour<ClusterMeshObservation>({
   requires: clustermeshRequirements,
   // Node-level probes (and the CNI's own pods): no test workload needed.
   needs: [],
+  // The control's undo may wait 10 min for cilium clustermesh status --wait.
+  timeoutMs: 1_200_000,
   async probe(cluster) {
     const kube = kubeOf(cluster);
     // run points cilium at this cluster's context.

@@ -5,7 +5,7 @@ import { versions } from '../../versions.ts';
 import { defineBehaviour } from '../check.ts';
 import { kubeOf } from '../kube-actions.ts';
 import { cni, feature } from '../requirements.ts';
-import { DOCS, agentStatuses, setConfig } from './agents.ts';
+import { CONFIG_CONTROL_TIMEOUT_MS, DOCS, agentStatuses, setConfig } from './agents.ts';
 
 export const REQUESTS = 5;
 
@@ -102,6 +102,7 @@ export const cDsr1 = defineBehaviour<DsrObservation>({
     { kind: 'service', name: loneBackendApp, type: 'NodePort', app: loneBackendApp, nodePort: loneBackendNodePort },
     { kind: 'node-without-backend', app: loneBackendApp },
   ],
+  timeoutMs: CONFIG_CONTROL_TIMEOUT_MS,
   async probe(cluster) {
     const statuses = await agentStatuses(cluster, true);
     const outside = await externalRequests(cluster);
