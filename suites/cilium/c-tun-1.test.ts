@@ -15,7 +15,8 @@ const IPCACHE_W1 = JSON.stringify({
   '10.244.1.17/32': ['identity=3388 encryptkey=0 tunnelendpoint=0.0.0.0 flags=<none>'],
 });
 
-// `ip -4 route` on a tunnel-mode node: remote pod CIDRs via cilium_host's address (iproute2 print format).
+// `ip -4 route` on a tunnel-mode node: remote pod CIDRs via cilium_host's address, the shape Cilium installs
+// ("podIPSubnet via $IP dev cilium_host src $SrcIP mtu 1410", https://github.com/cilium/cilium/pull/14618 description).
 const ROUTES_W1 = [
   'default via 172.18.0.1 dev eth0',
   '10.244.0.0/24 via 10.244.1.228 dev cilium_host proto kernel src 10.244.1.228 mtu 1450',
