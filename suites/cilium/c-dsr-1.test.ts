@@ -25,7 +25,7 @@ function dsrCluster(seen: (target: string) => string) {
     },
   } as unknown as KubeActions;
   const nodes = [node('cp', '172.18.0.2'), node('w1', '172.18.0.3'), node('w2', '172.18.0.4')];
-  return { cluster: { name: 'dsr', nodes, kube } as unknown as ClusterHandle, argvs };
+  return { cluster: { name: 'cnc-unit-cil-dsr', nodes, kube } as unknown as ClusterHandle, argvs };
 }
 
 describe('C-DSR-1 probe sends from outside the cluster to a node without the backend (issue 11 item 16)', () => {
@@ -33,6 +33,7 @@ describe('C-DSR-1 probe sends from outside the cluster to a node without the bac
     const { cluster, argvs } = dsrCluster(() => '172.18.0.5');
     const r = await checkBehaviour(cDsr1, cluster);
     expect(argvs[0]!.slice(0, 5)).toEqual(['docker', 'run', '--rm', '--network', 'kind']);
+    expect(argvs[0]).toContain('cni-conformance/run-id=unit');
     expect(argvs[0]!.at(-1)).toContain('http://172.18.0.2:30090/');
     expect(r.problems).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { workloadNamespace } from '../../clusters/kind/naming.ts';
+import { runIdLabel, runSlugOf, workloadNamespace } from '../../clusters/kind/naming.ts';
 import { loneBackendApp, loneBackendNodePort } from '../../clusters/kind/workloads.ts';
 import type { ClusterHandle } from '../../clusters/types.ts';
 import { versions } from '../../versions.ts';
@@ -58,9 +58,11 @@ export function expectDsr(v: DsrObservation): string[] {
  * pkg/cluster/internal/providers/docker/network.go@v0.32.0 fixedNetworkName), started through the cluster's `docker`
  * tool (host or toolbox). It prints its own eth0 address, then one line per request: the reply body or the curl exit.
  */
-export function outsideClientArgv(url: string, requests = REQUESTS): string[] {
+export function outsideClientArgv(url: string, cluster: string, requests = REQUESTS): string[] {
   const script = `ip -4 -o addr show dev eth0; for i in $(seq ${requests}); do curl -s -m 5 ${url} || echo "curl exit $?"; echo; done`;
-  return ['docker', 'run', '--rm', '--network', 'kind', '--label', 'app.kubernetes.io/part-of=cni-conformance', versions.testImages.netshoot, 'sh', '-c', script];
+  // Labelled like the run's workloads (run-id slug from the cluster name), so what a killed run leaves can be found.
+  const labels = ['--label', 'app.kubernetes.io/part-of=cni-conformance', ...(runSlugOf(cluster) ? ['--label', `${runIdLabel}=${runSlugOf(cluster)}`] : [])];
+  return ['docker', 'run', '--rm', '--network', 'kind', ...labels, versions.testImages.netshoot, 'sh', '-c', script];
 }
 
 /** Reads the outside client's output: its address from `ip -o addr`, then each reply's "client" and "pod". */
@@ -85,7 +87,7 @@ async function externalRequests(cluster: ClusterHandle): Promise<{ raw: Record<s
   const target = cluster.nodes.find((n) => n.name !== backend.node && n.addresses[0]);
   if (!target) return { raw: {}, value: { externalError: `every node runs ${backend.name}: no node without the backend to send to` } };
   const address = target.addresses[0]!;
-  const argv = outsideClientArgv(`http://${address}:${loneBackendNodePort}/`);
+  const argv = outsideClientArgv(`http://${address}:${loneBackendNodePort}/`, cluster.name);
   const r = await kubeOf(cluster).run(argv, { timeoutMs: 120_000 });
   const raw = { [`outside client (docker run --network kind): curl ${address}:${loneBackendNodePort} x${REQUESTS}`]: r.stdout + r.stderr };
   if (r.exitCode !== 0) return { raw, value: { externalError: `docker run exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 300)}` } };
