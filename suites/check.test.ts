@@ -1,6 +1,7 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterHandle, PodHandle } from '../clusters/types.ts';
-import { checkBehaviour, defineBehaviour } from './check.ts';
+import { checkBehaviour, defineBehaviour, recovered } from './check.ts';
+import type { Behaviour } from './types.ts';
 
 it('checkBehaviour re-reads the live pods before every probe (a control may have replaced one)', async () => {
   const pod = (name: string) => ({ name, namespace: 'cni-conformance', node: 'w1', addresses: [], labels: {}, exec: async () => ({ stdout: '', stderr: '', exitCode: 0 }) }) as PodHandle;
@@ -16,4 +17,44 @@ it('checkBehaviour re-reads the live pods before every probe (a control may have
   expect((await checkBehaviour(seen, cluster)).observation.value).toBe('fixed-ip-old');
   expect((await checkBehaviour(seen, cluster)).observation.value).toBe('fixed-ip-new');
   expect(reads).toBe(2);
+});
+
+
+/** A behaviour whose probe reports `states` in turn (a string is a problem, an Error a failed probe, null holds). */
+function converging(states: Array<string | Error | null>): { b: Behaviour<string | null>; probes: () => number } {
+  let n = 0;
+  const b: Behaviour<string | null> = {
+    id: 'T-1', title: 't', docs: '', requires: [], negativeControls: [],
+    async probe() {
+      const s = states[Math.min(n++, states.length - 1)]!;
+      if (s instanceof Error) throw s;
+      return { raw: {}, value: s };
+    },
+    expect: (v) => (v === null ? [] : [v]),
+  };
+  return { b, probes: () => n };
+}
+const cluster = {} as ClusterHandle;
+
+describe('recovered: the recovery check after a negative control polls within the convergence deadline', () => {
+  it('holds once the state comes back, after a failed probe and a problem', async () => {
+    const { b, probes } = converging([new Error('agent restarting'), 'KUBE-SERVICES empty', null]);
+    expect(await recovered(b, cluster, 5_000, 10)).toEqual([]);
+    expect(probes()).toBe(3);
+  });
+  it('returns the last problems when the deadline passes', async () => {
+    const { b } = converging(['still broken']);
+    const started = Date.now();
+    expect(await recovered(b, cluster, 200, 20)).toEqual(['still broken']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  });
+  it('reports a probe that keeps throwing as a problem, not as an exception', async () => {
+    const { b } = converging([new Error('no calico-vpp-node pod')]);
+    expect(await recovered(b, cluster, 50, 10)).toEqual(['probe failed: no calico-vpp-node pod']);
+  });
+  it('probes once, without waiting, when the behaviour already holds', async () => {
+    const { b, probes } = converging([null]);
+    expect(await recovered(b, cluster, 60_000)).toEqual([]);
+    expect(probes()).toBe(1);
+  });
 });

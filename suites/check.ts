@@ -33,6 +33,19 @@ export async function checkBehaviour<T>(behaviour: Behaviour<T>, cluster: Cluste
   return { observation, problems: behaviour.expect(observation.value) };
 }
 
+/**
+ * Re-probes until the behaviour holds or `deadlineMs` passes (never waiting before the first probe); returns the last
+ * problems, empty once it holds. A probe that throws counts as a problem (agents restarting, pods not back yet).
+ */
+export async function recovered<T>(behaviour: Behaviour<T>, cluster: ClusterHandle, deadlineMs: number, intervalMs = 2_000): Promise<string[]> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const problems = await checkBehaviour(behaviour, cluster).then((r) => r.problems, (e: unknown) => [`probe failed: ${e instanceof Error ? e.message : String(e)}`]);
+    if (problems.length === 0 || Date.now() >= until) return problems;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, until - Date.now()))));
+  }
+}
+
 /** Unmet requirements of a behaviour on this cluster, as skip reasons. */
 export function unmetRequirements(behaviour: Behaviour<unknown>, cluster: ClusterHandle): string[] {
   return behaviour.requires

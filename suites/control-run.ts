@@ -68,7 +68,7 @@ export interface ControlReporter {
 }
 
 export interface ControlRun {
-  control: NegativeControl;
+  control: NegativeControl<unknown>;
   /** What the control is applied to, for messages (e.g. the context of an attached cluster). */
   where: string;
   apply(): Promise<Breakage>;

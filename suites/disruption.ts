@@ -21,7 +21,7 @@ export function disruptiveAllowed(env: Env = process.env): boolean {
  * Why a negative control must not run, or undefined when it may. Clusters the harness built (lab, kind)
  * are its own to break; an attached cluster is not, so its controls run only on explicit opt-in.
  */
-export function controlSkipReason(id: string, control: NegativeControl, env: Env = process.env): string | undefined {
+export function controlSkipReason(id: string, control: NegativeControl<unknown>, env: Env = process.env): string | undefined {
   const context = attachedContext(env);
   if (!context || disruptiveAllowed(env)) return undefined;
   return `${id} negative control not run on attached context "${context}": the harness did not create this cluster, `

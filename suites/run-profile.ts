@@ -6,7 +6,7 @@ import { currentRunId, removeRunSync } from '../clusters/run.ts';
 import type { ClusterHandle } from '../clusters/types.ts';
 import { collectDiagnostics } from '../helpers/probes/diagnostics.ts';
 import { behaviour } from './catalogue.ts';
-import { BehaviourFailed, checkBehaviour, unmetRequirements } from './check.ts';
+import { BehaviourFailed, checkBehaviour, recovered, unmetRequirements } from './check.ts';
 import { breakCheckUndo, UndoFailed, type ControlReporter } from './control-run.ts';
 import { attachNotice, checkSkipReason, controlListing, controlSkipReason } from './disruption.ts';
 import { createCluster } from './providers.ts';
@@ -18,6 +18,9 @@ declare module 'vitest' {
     providerUnavailable: string;
   }
 }
+
+/** How long a recovery check polls when the behaviour names no convergence deadline. */
+const defaultConvergenceMs = 60_000;
 
 /** BEHAVIOURS=K-GW-1,X-POD-1 narrows a run to those ids (as does vitest's -t). */
 function selected(ids: string[]): string[] {
@@ -82,7 +85,7 @@ export function runProfile(name: string): void {
           await allure.step('diagnostics', async () => attachRaw(await collectDiagnostics(live)));
           throw new BehaviourFailed(id, result.problems, result.observation.raw);
         }
-      });
+      }, b.timeoutMs);
       for (const control of b.negativeControls) {
         it(`${id} negative control: ${control.name}`, async (ctx) => {
           await label(b, profile.name, profile.cni, profile.provider, 'negative-control');
@@ -102,7 +105,7 @@ export function runProfile(name: string): void {
             if (error instanceof UndoFailed) leftBroken = `the cluster was left broken by ${id} negative control "${control.name}": ${error.message}`;
             throw error;
           }
-        });
+        }, b.timeoutMs);
       }
     }
   });
@@ -117,14 +120,16 @@ const allureReporter: ControlReporter = {
   },
 };
 
-async function runNegativeControl(b: Behaviour<unknown>, control: NegativeControl, cluster: ClusterHandle, checkDeadlineMs?: number): Promise<void> {
+async function runNegativeControl(b: Behaviour<unknown>, control: NegativeControl<unknown>, cluster: ClusterHandle, checkDeadlineMs?: number): Promise<void> {
+  // A control may probe narrower than its behaviour (e.g. a --test subset of cilium connectivity test).
+  const check = control.probe ? { ...b, probe: control.probe } : b;
   const { breakage, problems } = await breakCheckUndo({
     control,
     ...(checkDeadlineMs ? { checkDeadlineMs } : {}),
     where: `cluster "${cluster.name}"`,
     apply: () => control.apply(cluster),
     checkWhileBroken: async (broken) => allure.step(`${b.id} must fail while ${broken.what}`, async () => {
-      const r = await checkBehaviour(b, cluster);
+      const r = await checkBehaviour(check, cluster);
       await attachRaw(r.observation.raw);
       await allure.attachment('problems.txt', r.problems.join('\n') || '(none)', 'text/plain');
       return r.problems;
@@ -133,9 +138,9 @@ async function runNegativeControl(b: Behaviour<unknown>, control: NegativeContro
   }, allureReporter);
   expect(problems, `${b.id} still held while ${breakage.what}: the check cannot fail`).not.toEqual([]);
   expect(problems.join('\n')).toMatch(control.expectFailure);
-  // Restored, the behaviour holds again: the failure came from the breakage and the undo is complete.
-  const after = await allure.step(`${b.id} holds again after restoring`, () => checkBehaviour(b, cluster));
-  expect(after.problems, `${b.id} did not recover after undoing "${breakage.what}"`).toEqual([]);
+  // Restored, the behaviour holds again (within its convergence deadline): the failure came from the breakage and the undo is complete.
+  const left = await allure.step(`${b.id} holds again after restoring`, () => recovered(check, cluster, b.convergenceMs ?? defaultConvergenceMs));
+  expect(left, `${b.id} did not recover within ${Math.round((b.convergenceMs ?? defaultConvergenceMs) / 1000)} s after undoing "${breakage.what}"`).toEqual([]);
 }
 
 async function label(b: Behaviour<unknown>, profile: string, cni: string, provider: string, kind = 'behaviour'): Promise<void> {

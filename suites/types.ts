@@ -19,20 +19,51 @@ export interface Observation<T> {
 /** Pure judgement of an observation: empty list = behaviour holds. */
 export type Expectation<T> = (value: T) => string[];
 
-/** Something a negative control does to the datapath, with its undo. */
+/**
+ * Something a negative control does to the datapath, with its undo. On a live cluster `apply` returns once the
+ * broken state is in effect and `undo` once the state before it is observed again: each polls with a deadline
+ * (helpers/probes/poll.ts) and names what it waited for.
+ */
 export interface Breakage {
   /** What was broken, e.g. "proxy_arp=0 on the host veth of pod a1". */
   what: string;
   undo(): Promise<void>;
 }
 
-export interface NegativeControl {
+/** `T` is the behaviour's observation; the default (never) is a control without a probe of its own, which fits any behaviour. */
+export interface NegativeControl<T = never> {
   name: string;
   /** Breaks the datapath on a live cluster and returns how to restore it. */
   apply(cluster: ClusterHandle): Promise<Breakage>;
   /** The failure message must match this: it names what differs. */
   expectFailure: RegExp;
+  /**
+   * The probe to run while broken and for the recovery check, when narrower than the behaviour's
+   * (e.g. a `--test` subset of cilium connectivity test); the behaviour's own probe otherwise.
+   */
+  probe?(cluster: ClusterHandle): Promise<Observation<T>>;
 }
+
+/**
+ * What a behaviour needs of the cluster's test workloads (clusters/kind/workloads.ts), checked against every
+ * kind profile's rendered plan in clusters/kind/needs.test.ts. Probe pods are the `app=probe` pods of namespace
+ * cni-conformance, answering TCP 8080 and UDP 8081.
+ */
+export type WorkloadNeed =
+  /** Some node runs at least `count` probe pods (same-node pairs). */
+  | { kind: 'pods-on-one-node'; count: number }
+  /** Probe pods run on at least `count` distinct nodes (cross-node pairs). */
+  | { kind: 'pods-on-nodes'; count: number }
+  /** A Service `name` of `type` in cni-conformance selecting the pods labelled app=`app` (and this nodePort). */
+  | { kind: 'service'; name: string; type: 'ClusterIP' | 'NodePort'; app: string; nodePort?: number }
+  /** Some node runs no pod labelled app=`app`: a NodePort request there is forwarded to another node. */
+  | { kind: 'node-without-backend'; app: string }
+  /** rebel-base (a global Service) and x-wing in each of two clusters. */
+  | { kind: 'rebel-base-x-wing-in-two-clusters' }
+  /** A Calico pod asking for a fixed address (cni.projectcalico.org/ipAddrs), in namespace cni-conformance. */
+  | { kind: 'fixed-ip-pod' }
+  /** Pods started in namespace conformance-pool after the IPPool migration. */
+  | { kind: 'pool-migration-pods' };
 
 /** A behaviour from BEHAVIOURS.md as data: id, title, docs link, requirements, probe, expectation. */
 export interface Behaviour<T = unknown> {
@@ -42,5 +73,11 @@ export interface Behaviour<T = unknown> {
   requires: Requirement[];
   probe(cluster: ClusterHandle): Promise<Observation<T>>;
   expect: Expectation<T>;
-  negativeControls: NegativeControl[];
+  negativeControls: NegativeControl<T>[];
+  /** What the behaviour needs of the test workloads; required for every behaviour a kind profile runs. */
+  needs?: WorkloadNeed[];
+  /** Test timeout of the check and of each negative control, when longer than the project's testTimeout. */
+  timeoutMs?: number;
+  /** How long the recovery check after a negative control's undo may poll until the behaviour holds again (default 60 s). */
+  convergenceMs?: number;
 }

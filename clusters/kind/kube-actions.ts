@@ -56,9 +56,10 @@ export function kubeActions(context: string, api: KubeApi, run: RunCli, workdir:
 /** KubeActions over one kind cluster: CLIs through the run's runner (host or toolbox), API calls through KubeAccess. */
 export function kindKubeActions(cluster: string, runner: CommandRunner, kube: KubeApi, planDir: string): KubeActions {
   const env = { KUBECONFIG: kubeconfigPath(cluster), DATASTORE_TYPE: 'kubernetes' };
-  return kubeActions(contextName(cluster), kube, async (argv) => {
+  return kubeActions(contextName(cluster), kube, async (argv, options) => {
     const command = clusterArgv(cluster, argv);
     if (!command) return unknownTool(argv);
-    return runner.run({ tool: command.tool, args: command.args, env: { ...env, ...command.env }, why: argv.join(' ') });
+    // The caller's deadline reaches the runner (e.g. C-CT-1's 27 min for cilium connectivity test).
+    return runner.run({ tool: command.tool, args: command.args, env: { ...env, ...command.env }, why: argv.join(' ') }, options?.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined);
   }, planDir);
 }

@@ -151,7 +151,7 @@ function calicoWorkloadCommands(runId: string, name: string, spec: KindClusterSp
 }
 
 function workloadSets(profile: KindProfile, index: number): WorkloadSet[] {
-  if (!profile.workloads) return ['probes'];
+  if (!profile.workloads) return ['probes', 'lone-backend'];
   return profile.workloads.filter((w) => w.cluster === index).flatMap((w) => w.sets);
 }
 

@@ -73,13 +73,14 @@ export interface KindClusterSpec {
  * Test workloads the harness deploys after the CNI is ready (our own manifests), in this order:
  * probes/rebel-base/x-wing; then pool-migration (Calico: a new blockSize-26 pool, the old one disabled, then pods in
  * namespace conformance-pool: K-POOL-1); then fixed-ip (Calico: a pod annotated cni.projectcalico.org/ipAddrs: K-IPAM-1).
+ * lone-backend: one HTTP pod behind NodePort 30090, so some node has no local backend (C-DSR-1).
  */
-export type WorkloadSet = 'probes' | 'rebel-base' | 'x-wing' | 'pool-migration' | 'fixed-ip';
+export type WorkloadSet = 'probes' | 'rebel-base' | 'x-wing' | 'pool-migration' | 'fixed-ip' | 'lone-backend';
 
 export interface KindProfile extends Profile {
   provider: 'kind';
   clusters: KindClusterSpec[];
-  /** Which of our workloads go to which cluster index (default: probes everywhere). */
+  /** Which of our workloads go to which cluster index (default: probes and lone-backend on every cluster). */
   workloads?: Array<{ cluster: number; sets: WorkloadSet[] }>;
   /** Clustermesh: connect cluster 0 to cluster 1 with cilium-cli after install. */
   clustermesh?: { nodePort: number };

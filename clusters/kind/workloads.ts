@@ -2,22 +2,48 @@ import { versions } from '../../versions.ts';
 import { runIdLabel, runSlug, workloadNamespace } from './naming.ts';
 import type { WorkloadSet } from './types.ts';
 
-/** Port our probe and rebel-base servers answer HTTP on. */
+/** Ports every probe pod answers (BRIEF "Pod servers"): HTTP on TCP 8080, its name on UDP 8081. */
 export const probePort = 8080;
+export const probeUdpPort = 8081;
 export const probeNodePort = 30080;
+/** C-DSR-1: NodePort of the single-backend service, so a request can land on a node without the backend. */
+export const loneBackendApp = 'lone-backend';
+export const loneBackendNodePort = 30090;
 
 type Manifest = Record<string, unknown>;
 
 /**
- * Answers every HTTP request with the JSON in $BODY (rendered once at start, so $HOSTNAME expands).
- * The body goes through a file: socat would split a SYSTEM command at its commas.
+ * The pod servers: two reply scripts written at start, then socat with `EXEC:<script>`, so no command is nested
+ * inside socat's address syntax (SYSTEM: would need quoting that socat itself parses; socat(1) ADDRESS TYPES).
+ * socat gives each forked child the peer in $SOCAT_PEERADDR (socat(1) ENVIRONMENT VARIABLES), which the HTTP reply
+ * reports as "client" (C-DSR-1 reads it). The HTTP script reads the request head before answering, so closing
+ * never resets a connection with unread data; the UDP script reads the datagram before replying (see there). `$POD_NAME` comes from the downward API; `extra` is more JSON fields.
+ * If the UDP server dies it takes the container down ($$ is the shell that `exec` turns into the TCP server).
  */
-function httpServer(body: string): string[] {
-  const script = [
-    `printf '%s\\n' "${body}" > /tmp/body`,
-    `exec socat TCP-LISTEN:${probePort},fork,reuseaddr SYSTEM:'printf "HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nConnection: close\\r\\n\\r\\n"; cat /tmp/body'`,
+export function podServerScript(extra = ''): string {
+  if (/['%\\\n]/.test(extra)) throw new Error(`pod server JSON fields ${extra}: must not contain quotes, % or backslashes`);
+  return [
+    String.raw`cat > /tmp/http-reply <<'EOF'`,
+    String.raw`#!/bin/sh`,
+    String.raw`cr=$(printf '\r')`,
+    String.raw`while IFS= read -r line; do case "$line" in ''|"$cr") break ;; esac; done`,
+    String.raw`body=$(printf '{"pod":"%s","client":"%s"` + extra + String.raw`}' "$POD_NAME" "$SOCAT_PEERADDR")`,
+    String.raw`printf 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n%s\n' "$body"`,
+    String.raw`EOF`,
+    String.raw`cat > /tmp/udp-reply <<'EOF'`,
+    String.raw`#!/bin/sh`,
+    // Read the datagram first: a child that exits before socat hands it over makes socat fail on EPIPE and send nothing.
+    String.raw`head -c 1 >/dev/null`,
+    String.raw`printf '%s\n' "$POD_NAME"`,
+    String.raw`EOF`,
+    String.raw`chmod +x /tmp/http-reply /tmp/udp-reply`,
+    `(socat UDP-RECVFROM:${probeUdpPort},fork EXEC:/tmp/udp-reply; kill $$) &`,
+    `exec socat TCP-LISTEN:${probePort},fork,reuseaddr EXEC:/tmp/http-reply`,
   ].join('\n');
-  return ['sh', '-c', script];
+}
+
+function httpServer(extra = ''): string[] {
+  return ['sh', '-c', podServerScript(extra)];
 }
 
 function labels(runId: string, app: string): Record<string, string> {
@@ -72,43 +98,79 @@ export function fixedIpManifests(runId: string, address: string): Manifest[] {
   return JSON.parse(JSON.stringify([namespace(runId), sleeper(runId, fixedIpApp, workloadNamespace, 1, { [fixedIpAnnotation]: JSON.stringify([address]) })])) as Manifest[];
 }
 
+/** The pod's own name for the servers (downward API), rather than $HOSTNAME, which the image may not export. */
+const podNameEnv = { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } };
+
 function container(name: string, command: string[]): Manifest {
   return {
     name,
     image: versions.testImages.netshoot,
     imagePullPolicy: 'IfNotPresent',
     command,
-    ports: [{ containerPort: probePort, name: 'http' }],
+    env: [podNameEnv],
+    ports: [{ containerPort: probePort, name: 'http' }, { containerPort: probeUdpPort, name: 'udp', protocol: 'UDP' }],
     readinessProbe: { tcpSocket: { port: probePort }, periodSeconds: 2 },
     securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_RAW'] } },
   };
 }
 
-/** One probe pod per node (control plane included) serving its name, plus ClusterIP and NodePort services. */
-function probes(runId: string): Manifest[] {
-  const meta = { namespace: workloadNamespace, labels: labels(runId, 'probe') };
-  return [
-    {
-      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'probe', ...meta },
-      spec: {
-        selector: { matchLabels: { app: 'probe' } },
-        template: {
-          metadata: { labels: labels(runId, 'probe') },
-          spec: {
-            tolerations: [{ operator: 'Exists' }],
-            containers: [container('probe', httpServer('{\\"pod\\":\\"$HOSTNAME\\"}'))],
-          },
-        },
+/**
+ * A probe DaemonSet: one pod on every node, control plane included (the toleration matches kind's control-plane taint).
+ * Each set has its own selector label (`probe-set`): two DaemonSets must not select each other's pods.
+ */
+function probeDaemonSet(runId: string, name: string, set: string): Manifest {
+  const podLabels = { ...labels(runId, 'probe'), 'probe-set': set };
+  return {
+    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace: workloadNamespace, labels: labels(runId, 'probe') },
+    spec: {
+      selector: { matchLabels: { app: 'probe', 'probe-set': set } },
+      template: {
+        metadata: { labels: podLabels },
+        spec: { tolerations: [{ operator: 'Exists' }], containers: [container('probe', httpServer())] },
       },
     },
+  };
+}
+
+/** The probe DaemonSets: two, so every node runs two probe pods (X-POD-1's same-node pairs) and every node has one to reach. */
+export const probeDaemonSets = ['probe', 'probe-b'] as const;
+
+/**
+ * Two probe pods per node (control plane included) serving their names, plus ClusterIP and NodePort services over all of them.
+ * DaemonSet pods are placed one per eligible node by the DaemonSet controller, not by kube-scheduler's spreading, so the
+ * count per node is certain (a Deployment's replicas would be spread across nodes by the default PodTopologySpread).
+ */
+function probes(runId: string): Manifest[] {
+  return [
+    probeDaemonSet(runId, probeDaemonSets[0], 'a'),
+    probeDaemonSet(runId, probeDaemonSets[1], 'b'),
     service('probe', runId, 'ClusterIP'),
-    { ...service('probe-nodeport', runId, 'NodePort', 'probe') },
+    service('probe-nodeport', runId, 'NodePort', 'probe', {}, probeNodePort),
   ];
 }
 
-function service(name: string, runId: string, type: 'ClusterIP' | 'NodePort', app = name, annotations: Record<string, string> = {}): Manifest {
+/**
+ * C-DSR-1: one pod serving HTTP behind a NodePort. One replica on a 3-node cluster leaves nodes without the backend, so a
+ * request to such a node's NodePort is forwarded to another node: with DSR the backend sees the client's own address.
+ */
+function loneBackend(runId: string): Manifest[] {
+  return [
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment',
+      metadata: { name: loneBackendApp, namespace: workloadNamespace, labels: labels(runId, loneBackendApp) },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: loneBackendApp } },
+        template: { metadata: { labels: labels(runId, loneBackendApp) }, spec: { containers: [container(loneBackendApp, httpServer())] } },
+      },
+    },
+    service(loneBackendApp, runId, 'NodePort', loneBackendApp, {}, loneBackendNodePort),
+  ];
+}
+
+function service(name: string, runId: string, type: 'ClusterIP' | 'NodePort', app = name, annotations: Record<string, string> = {}, nodePort?: number): Manifest {
   const port: Record<string, unknown> = { name: 'http', port: 80, targetPort: probePort };
-  if (type === 'NodePort') port['nodePort'] = probeNodePort;
+  if (type === 'NodePort') port['nodePort'] = nodePort;
   return {
     apiVersion: 'v1', kind: 'Service',
     metadata: { name, namespace: workloadNamespace, labels: labels(runId, app), annotations },
@@ -127,7 +189,7 @@ function rebelBase(runId: string, clusterLabel: string): Manifest[] {
         selector: { matchLabels: { app: 'rebel-base' } },
         template: {
           metadata: { labels: labels(runId, 'rebel-base') },
-          spec: { containers: [container('rebel-base', httpServer(`{\\"Galaxy\\":\\"Alderaan\\",\\"Cluster\\":\\"${clusterLabel}\\",\\"pod\\":\\"$HOSTNAME\\"}`))] },
+          spec: { containers: [container('rebel-base', httpServer(`,"Galaxy":"Alderaan","Cluster":"${clusterLabel}"`))] },
         },
       },
     },
@@ -159,11 +221,16 @@ export function workloadManifests(runId: string, sets: readonly WorkloadSet[], c
     if (set === 'probes') out.push(...probes(runId));
     if (set === 'rebel-base') out.push(...rebelBase(runId, clusterLabel));
     if (set === 'x-wing') out.push(...xWing(runId));
+    if (set === 'lone-backend') out.push(...loneBackend(runId));
   }
   return JSON.parse(JSON.stringify(out)) as Manifest[];
 }
 
 /** kubectl wait targets that mean "workloads ready" for these sets. */
 export function workloadWaitTargets(sets: readonly WorkloadSet[]): string[] {
-  return sets.flatMap((set) => (set === 'probes' ? ['daemonset/probe'] : set === 'rebel-base' || set === 'x-wing' ? [`deployment/${set}`] : []));
+  return sets.flatMap((set) => {
+    if (set === 'probes') return probeDaemonSets.map((name) => `daemonset/${name}`);
+    if (set === 'rebel-base' || set === 'x-wing' || set === 'lone-backend') return [`deployment/${set}`];
+    return [];
+  });
 }

@@ -23,6 +23,8 @@ export const kBgp1 = defineBehaviour<NodeBgp[]>({
   title: 'BGP full mesh',
   docs: DOCS.nodeStatus,
   requires: [cni('calico'), feature('bgp-mesh', 'calico_backend: bird with nodeToNodeMeshEnabled (the default)')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   probe: nodeStatuses,
   expect: expectFullMesh,
   negativeControls: [

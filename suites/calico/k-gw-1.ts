@@ -23,6 +23,7 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
   title: 'pod gateway 169.254.1.1 answered by proxy ARP with ee:ee:ee:ee:ee:ee',
   docs: 'https://docs.tigera.io/calico/latest/reference/faq#why-does-my-container-have-a-route-to-16925411',
   requires: [cni('calico')],
+  needs: [{ kind: 'pods-on-nodes', count: 2 }],
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
     const value = await Promise.all(cluster.pods.map(async (pod) => {

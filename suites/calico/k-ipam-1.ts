@@ -36,6 +36,7 @@ export const kIpam1 = defineBehaviour<FixedIpObservation>({
   title: 'fixed pod IP',
   docs: DOCS.specificIp,
   requires: [cni('calico'), feature('calico-ipam', 'an enabled Calico IPPool')],
+  needs: [{ kind: 'fixed-ip-pod' }],
   async probe(cluster) {
     const pod = await fixedPod(cluster);
     const annotation = await kubectl(cluster, ['-n', pod.namespace, 'get', 'pod', pod.name, '-o', `jsonpath={.metadata.annotations.${ANNOTATION.replace(/\./g, '\\.')}}`]);

@@ -19,6 +19,8 @@ export const kIpip1: Behaviour<IpipNodeView[]> = defineBehaviour<IpipNodeView[]>
   title: 'IPIP mode: /26 block routes via tunl0',
   docs: 'https://docs.tigera.io/calico/latest/networking/configuring/vxlan-ipip',
   requires: [cni('calico'), kernelModule('ipip')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
     const value = await Promise.all(cluster.nodes.map(async (node): Promise<IpipNodeView> => {

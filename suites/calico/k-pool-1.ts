@@ -53,6 +53,7 @@ export const kPool1 = defineBehaviour<PoolObservation>({
   title: 'IPPool management',
   docs: DOCS.ippools,
   requires: [cni('calico'), feature('ippool-migration', 'a disabled IPPool next to an enabled one: the profile adds a blockSize 26 pool and disables the old one')],
+  needs: [{ kind: 'pool-migration-pods' }],
   async probe(cluster) {
     const poolsJson = await ippools(cluster);
     const pods = (await kubeOf(cluster).pods(POOL_NAMESPACE, POOL_SELECTOR)).map((p) => ({ name: p.name, ip: p.addresses[0] ?? '' }));

@@ -1,7 +1,8 @@
 import { defineBehaviour } from '../check.ts';
-import { kubeOf, kubectl, output } from '../kube-actions.ts';
+import { kubectl } from '../kube-actions.ts';
 import { cni, feature } from '../requirements.ts';
 import { birdOn, DOCS, nodeStatuses, type NodeBgp } from './bgp.ts';
+import { meshOnInKind } from './k-rr-1-kind.ts';
 import { blockRouteProblems, meshOnInLab, reflectorsFromSessions, untilHolds } from './bgp-bird.ts';
 import type { ClusterHandle } from '../../clusters/types.ts';
 
@@ -29,6 +30,8 @@ export const kRr1 = defineBehaviour<RrObservation>({
   title: 'route reflectors',
   docs: DOCS.bgp,
   requires: [cni('calico'), feature('route-reflector', 'RR nodes labelled route-reflector=true with routeReflectorClusterID, mesh off, BGPPeer peer-to-rrs')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   probe: probeRr,
   expect: expectRouteReflectors,
   negativeControls: [
@@ -38,10 +41,7 @@ export const kRr1 = defineBehaviour<RrObservation>({
         if (cluster.capabilities.provider === 'lab') {
           return meshOnInLab(cluster, (await probeRr(cluster)).value.reflectors, async () => expectRouteReflectors((await probeRr(cluster)).value));
         }
-        const kube = kubeOf(cluster);
-        const patch = (on: boolean) => output(`cluster "${cluster.name}"`, (a) => kube.run(a), ['calicoctl', 'patch', 'bgpconfiguration', 'default', '-p', JSON.stringify({ spec: { nodeToNodeMeshEnabled: on } })]);
-        await patch(true);
-        return { what: 'nodeToNodeMeshEnabled: true', undo: async () => { await patch(false); } };
+        return meshOnInKind(cluster);
       },
       expectFailure: /node-to-node mesh peers, expected none/,
     },

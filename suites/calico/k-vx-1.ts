@@ -14,6 +14,8 @@ export const kVx1 = defineBehaviour<VxlanNodeView[]>({
   title: 'VXLAN mode: remote blocks via vxlan.calico',
   docs: 'https://docs.tigera.io/calico/latest/networking/configuring/vxlan-ipip',
   requires: [cni('calico')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   probe,
   expect: (nodes) => vxlanMeshProblems(nodes, CALICO_VXLAN),
   negativeControls: [

@@ -73,7 +73,7 @@ describe('K-VPP-1 expectation (typed values: no real ethtool/vppctl sample store
   it('holds on tun/tap with host-eth0 and tap0, fails on a veth uplink', () => {
     expect(expectVppUplink({ nodes: [{ node: 'w', driver: 'tun', busInfo: 'tap', vppInterfaces: ['host-eth0', 'local0', 'tap0'] }] })).toEqual([]);
     expect(expectVppUplink({ nodes: [{ node: 'w', driver: 'veth', busInfo: '', vppInterfaces: [] }] })).toEqual([
-      'node w: eth0 driver veth bus-info , expected tun/tap (VPP owns the uplink)',
+      'node w: eth0 driver veth bus-info (none), expected tun/tap (VPP owns the uplink)',
       'node w: VPP has no interface host-eth0 (has none)',
       'node w: VPP has no interface tap0 (has none)',
     ]);

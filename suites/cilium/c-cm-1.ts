@@ -1,6 +1,7 @@
 import { parseClusterMeshStatus, type ClusterMeshStatus } from '../../helpers/parsers/cilium-clustermesh-status.ts';
 import { defineBehaviour } from '../check.ts';
-import { kubeOf } from '../kube-actions.ts';
+import { pollUntilDone } from '../../helpers/probes/poll.ts';
+import { kubeOf, output } from '../kube-actions.ts';
 import { DOCS, clustermeshRequirements } from './agents.ts';
 
 export interface ClusterMeshObservation { status?: ClusterMeshStatus; error?: string }
@@ -26,6 +27,10 @@ export const cCm1 = defineBehaviour<ClusterMeshObservation>({
   title: 'clustermesh connects two clusters',
   docs: DOCS.clustermesh,
   requires: clustermeshRequirements,
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
+  // The control's undo may wait 10 min for cilium clustermesh status --wait.
+  timeoutMs: 1_200_000,
   async probe(cluster) {
     const kube = kubeOf(cluster);
     // run points cilium at this cluster's context.
@@ -45,12 +50,23 @@ export const cCm1 = defineBehaviour<ClusterMeshObservation>({
       async apply(cluster) {
         const kube = kubeOf(cluster);
         await kube.scale('kube-system', 'clustermesh-apiserver', 0);
+        // kube.pods leaves terminating pods out: none listed means no apiserver serves this cluster's state any more.
+        await pollUntilDone('no clustermesh-apiserver pod left in kube-system', async () =>
+          (await kube.pods('kube-system', APISERVER_SELECTOR)).map((p) => `${p.name} still running`), 120_000, 1_000);
         return {
           what: 'clustermesh-apiserver replicas=0',
-          undo: async () => { await kube.scale('kube-system', 'clustermesh-apiserver', 1); await kube.waitReady('kube-system', 'deployment/clustermesh-apiserver'); },
+          async undo() {
+            await kube.scale('kube-system', 'clustermesh-apiserver', 1);
+            // With KVStoreMesh the agents resync from an empty local etcd: `--wait` returns once the Deployment is ready and
+            // no node (nor KVStoreMesh replica) is NotReady (clustermesh/clustermesh.go@v0.19.7 Status, statusConnectivity).
+            await output(`cluster "${cluster.name}"`, (a) => kube.run(a, { timeoutMs: 660_000 }), ['cilium', 'clustermesh', 'status', '--wait', '--wait-duration', '10m']);
+          },
         };
       },
       expectFailure: /cilium clustermesh status failed|not connected|no remote cluster connected/,
     },
   ],
 });
+
+/** The apiserver's pods (cilium-cli defaults.ClusterMeshPodSelector@v0.19.7). */
+const APISERVER_SELECTOR = 'k8s-app=clustermesh-apiserver';

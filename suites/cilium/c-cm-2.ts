@@ -1,7 +1,7 @@
 import { defineBehaviour } from '../check.ts';
 import { kubectl } from '../kube-actions.ts';
 import { DOCS, clustermeshRequirements } from './agents.ts';
-import { GLOBAL_ANNOTATION, MESH_NAMESPACE, curlRebelBase, type Replies } from './rebel-base.ts';
+import { GLOBAL_ANNOTATION, MESH_NAMESPACE, curlRebelBase, globalAnnotationRemoved, type Replies } from './rebel-base.ts';
 
 export const REQUESTS = 20;
 
@@ -19,15 +19,13 @@ export const cCm2 = defineBehaviour<Replies>({
   title: 'global service load-balances across clusters',
   docs: DOCS.services,
   requires: clustermeshRequirements,
+  needs: [{ kind: 'rebel-base-x-wing-in-two-clusters' }],
   probe: (cluster) => curlRebelBase(cluster, REQUESTS),
   expect: expectBothClusters,
   negativeControls: [
     {
       name: 'global annotation removed locally',
-      async apply(cluster) {
-        await kubectl(cluster, ['-n', MESH_NAMESPACE, 'annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}-`]);
-        return { what: `${GLOBAL_ANNOTATION} removed from rebel-base`, undo: async () => { await kubectl(cluster, ['-n', MESH_NAMESPACE, 'annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}=true`]); } };
-      },
+      apply: (cluster) => globalAnnotationRemoved(cluster),
       expectFailure: /replies came from \S+ only, expected both clusters/,
     },
   ],

@@ -1,7 +1,8 @@
+import { pollUntilDone } from '../../helpers/probes/poll.ts';
 import { defineBehaviour } from '../check.ts';
 import { kubeOf, kubectl } from '../kube-actions.ts';
 import { DOCS, clustermeshRequirements } from './agents.ts';
-import { GLOBAL_ANNOTATION, MESH_NAMESPACE, curlRebelBase, type Replies } from './rebel-base.ts';
+import { GLOBAL_ANNOTATION, MESH_NAMESPACE, curlRebelBase, globalAnnotationRemoved, type Replies } from './rebel-base.ts';
 
 export interface FailoverObservation extends Replies { localCluster: string }
 
@@ -20,12 +21,17 @@ export const cCm3 = defineBehaviour<FailoverObservation>({
   title: 'global service failover',
   docs: DOCS.services,
   requires: clustermeshRequirements,
+  needs: [{ kind: 'rebel-base-x-wing-in-two-clusters' }],
   async probe(cluster) {
     const kube = kubeOf(cluster);
     // rebel-base replies with the Cilium cluster name (cluster-name in cilium-config), which names the local cluster.
     const localName = (await kubectl(cluster, ['-n', 'kube-system', 'get', 'configmap', 'cilium-config', '-o', 'jsonpath={.data.cluster-name}'])).trim() || 'unknown';
     await kube.scale(MESH_NAMESPACE, 'rebel-base', 0);
     try {
+      // Failover is about local backends that are gone: wait until none is left, terminating ones included
+      // (kubectl lists pods with a deletionTimestamp; kube.pods leaves them out).
+      await pollUntilDone(`local rebel-base pods terminated in ${localName}`, async () =>
+        (await kubectl(cluster, ['-n', MESH_NAMESPACE, 'get', 'pods', '-l', 'app=rebel-base', '-o', 'name'])).split('\n').filter(Boolean).map((p) => `${p} still present`), 120_000, 1_000);
       const { raw, value } = await curlRebelBase(cluster, 20);
       return { raw: { ...raw, 'local cluster-name': localName }, value: { ...value, localCluster: localName } };
     } finally {
@@ -37,10 +43,7 @@ export const cCm3 = defineBehaviour<FailoverObservation>({
   negativeControls: [
     {
       name: 'service not global: no remote backends to fail over to',
-      async apply(cluster) {
-        await kubectl(cluster, ['-n', MESH_NAMESPACE, 'annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}-`]);
-        return { what: `${GLOBAL_ANNOTATION} removed from rebel-base`, undo: async () => { await kubectl(cluster, ['-n', MESH_NAMESPACE, 'annotate', 'service', 'rebel-base', `${GLOBAL_ANNOTATION}=true`]); } };
-      },
+      apply: (cluster) => globalAnnotationRemoved(cluster),
       expectFailure: /requests failed during failover/,
     },
   ],

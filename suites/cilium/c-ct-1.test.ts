@@ -3,24 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClusterHandle, KubeActions } from '../../clusters/types.ts';
-import { cCt1 } from './c-ct-1.ts';
+import { CLI_TIMEOUT_MS, CONTROL_TESTS, DENY_POLICY, SUITE_TIMEOUT_MIN, TEST_NS, TEST_TIMEOUT_MS, cCt1 } from './c-ct-1.ts';
+import { parse } from 'yaml';
 
 /** A cluster whose `cilium connectivity test` writes the given JUnit text into the workdir, as the CLI does. */
-async function clusterWritingJunit(xml: string, exitCode: number): Promise<{ cluster: ClusterHandle; dir: string; argv: string[][] }> {
+async function clusterWritingJunit(xml: string, exitCode: number): Promise<{ cluster: ClusterHandle; dir: string; argv: string[][]; timeouts: Array<number | undefined> }> {
   const dir = await mkdtemp(join(tmpdir(), 'cct-'));
   const argv: string[][] = [];
+  const timeouts: Array<number | undefined> = [];
   const kube = {
     context: 'kind-c1',
     workdir: dir,
-    async run(args: string[]) {
+    async run(args: string[], options?: { timeoutMs?: number }) {
       argv.push(args);
+      timeouts.push(options?.timeoutMs);
       const file = args[args.indexOf('--junit-file') + 1]!;
-      await writeFile(join(dir, file), xml);
+      if (xml) await writeFile(join(dir, file), xml);
       return { stdout: 'connectivity test output', stderr: '', exitCode };
     },
   } as unknown as KubeActions;
   const cluster = { name: 'c1', kube } as unknown as ClusterHandle;
-  return { cluster, dir, argv };
+  return { cluster, dir, argv, timeouts };
 }
 
 const junit = (cases: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="connectivity test" tests="2">${cases}</testsuite></testsuites>`;
@@ -41,11 +44,51 @@ describe('C-CT-1 probe', () => {
     }
   });
 
-  it('fails when no JUnit file was written', async () => {
+  it('fails when no JUnit file was written, even with one left by an earlier run', async () => {
     const { cluster, dir } = await clusterWritingJunit('', 2);
+    await writeFile(join(dir, 'cilium-connectivity-junit.xml'), junit('<testcase name="no-policies" classname="connectivity test"></testcase>'));
     try {
       const observation = await cCt1.probe(cluster);
       expect(cCt1.expect(observation.value)).toContain('the JUnit file has no testcase; did "cilium connectivity test" run?');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('C-CT-1 flags, namespace and deadlines (cilium-cli v0.19.7 cli/connectivity.go)', () => {
+  it('runs in the suffixed namespace the control policy selects, with the suite timeout and a CLI deadline past it', async () => {
+    const { cluster, dir, argv, timeouts } = await clusterWritingJunit(junit('<testcase name="no-policies" classname="connectivity test"></testcase>'), 0);
+    try {
+      await cCt1.probe(cluster);
+      const args = argv[0]!;
+      const flag = (name: string) => args[args.indexOf(name) + 1];
+      // The CLI names the namespace "<--test-namespace>-<n>" with n from 1 to --test-concurrency.
+      expect(`${flag('--test-namespace')}-${flag('--test-concurrency')}`).toBe(TEST_NS);
+      const policy = parse(DENY_POLICY) as { spec: { endpointSelector: { matchLabels: Record<string, string> }; ingressDeny: Array<{ fromEndpoints?: unknown; fromEntities?: unknown }> } };
+      expect(policy.spec.endpointSelector.matchLabels['k8s:io.kubernetes.pod.namespace']).toBe(TEST_NS);
+      // kubelet's readiness probes come from the host: the deny must not cover it.
+      expect(policy.spec.ingressDeny.every((r) => r.fromEntities === undefined)).toBe(true);
+      expect(flag('--timeout')).toBe(`${SUITE_TIMEOUT_MIN}m`);
+      expect(timeouts[0]).toBe(CLI_TIMEOUT_MS);
+      expect(SUITE_TIMEOUT_MIN * 60_000).toBeLessThan(CLI_TIMEOUT_MS);
+      expect(CLI_TIMEOUT_MS).toBeLessThan(TEST_TIMEOUT_MS);
+      expect(cCt1.timeoutMs).toBe(TEST_TIMEOUT_MS);
+      expect(args).not.toContain('--test');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the negative control runs only its --test subset, and the recovery check probes that subset once', async () => {
+    const { cluster, dir, argv } = await clusterWritingJunit(junit('<testcase name="no-policies" classname="connectivity test"><failure message="no-policies failed" type="failure"></failure></testcase>'), 1);
+    try {
+      const control = cCt1.negativeControls[0]!;
+      const observation = await control.probe!(cluster);
+      const args = argv[0]!;
+      expect(args.flatMap((a, i) => (args[i - 1] === '--test' ? [a] : []))).toEqual(CONTROL_TESTS);
+      expect(cCt1.expect(observation.value).join('\n')).toMatch(control.expectFailure);
+      expect(cCt1.convergenceMs).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ClusterHandle } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
 import { kubeOf } from '../kube-actions.ts';
 import { cni, onKubernetes } from '../requirements.ts';
+import type { Observation } from '../types.ts';
 import { DOCS } from './agents.ts';
 
 export interface ConnectivityObservation { exitCode: number; tests: number; failures: number; failed: string[] }
@@ -35,31 +37,63 @@ export function expectConnectivity(v: ConnectivityObservation): string[] {
 
 /** Relative: the CLI writes it in the cluster's workdir (the plan folder, mounted into the toolbox). */
 const JUNIT = 'cilium-connectivity-junit.xml';
-const TEST_NS = 'cilium-test-1';
 
-export const cCt1 = defineBehaviour<ConnectivityObservation>({
-  id: 'C-CT-1',
-  title: 'cilium connectivity test passes',
-  docs: DOCS.connectivity,
-  requires: [cni('cilium'), onKubernetes],
-  async probe(cluster) {
-    const kube = kubeOf(cluster);
+/**
+ * `--test-namespace` is a base name: cilium-cli appends "-<n>" for each of `--test-concurrency` namespaces
+ * (vendor/github.com/cilium/cilium/cilium-cli/cli/connectivity.go@v0.19.7, newConnectivityTests:
+ * `fmt.Sprintf("%s-%d", params.TestNamespace, i+1)`), so with concurrency 1 the tests run in "<base>-1".
+ */
+export const TEST_NS_BASE = 'cilium-test';
+export const TEST_NS = `${TEST_NS_BASE}-1`;
+
+/**
+ * The suite's own deadline: `--timeout` (same file, default defaults.ConnectivityTestSuiteTimeout = 0, none) cancels the
+ * run's context; the JUnit file is still written, by a deferred Write that adds a failed "connectivity test setup"
+ * testcase for an error that ends the run early (connectivity/suite.go@v0.19.7).
+ * The CLI process gets a little longer, the vitest test longer still, so each deadline fires in order.
+ */
+export const SUITE_TIMEOUT_MIN = 25;
+export const CLI_TIMEOUT_MS = (SUITE_TIMEOUT_MIN + 2) * 60_000;
+export const TEST_TIMEOUT_MS = (SUITE_TIMEOUT_MIN + 5) * 60_000;
+
+/**
+ * The negative control's subset: `--test` takes regular expressions matched against "<test>/<scenario>"
+ * (connectivity/check/check.go@v0.19.7 testEnabled, check/test.go scenarioName); no-policies' pod-to-pod scenario
+ * (connectivity/builder/no_policies.go, tests/pod.go Name() "pod-to-pod") is client pods curling echo pods in the test namespace.
+ */
+export const CONTROL_TESTS = ['^no-policies/pod-to-pod$'];
+
+/** argv of `cilium connectivity test`; flags as defined in cli/connectivity.go@v0.19.7. */
+export function connectivityArgv(tests: string[] = []): string[] {
+  return [
+    'cilium', 'connectivity', 'test', '--junit-file', JUNIT,
     // Upstream CI runs with hubble and flow validation off: their listeners flake.
-    const r = await kube.run(['cilium', 'connectivity', 'test', '--junit-file', JUNIT, '--hubble=false', '--flow-validation=disabled', '--test-namespace', TEST_NS], { timeoutMs: 1_800_000 });
-    const xml = await readFile(join(kube.workdir, JUNIT), 'utf8').catch(() => '');
-    return {
-      raw: { 'cilium connectivity test': r.stdout + r.stderr, [JUNIT]: xml || '(not written)' },
-      value: { exitCode: r.exitCode, ...readJunit(xml) },
-      subtests: junitCases(xml),
-    };
-  },
-  expect: expectConnectivity,
-  negativeControls: [
-    {
-      name: 'default-deny ingress in the test namespace',
-      async apply(cluster) {
-        const kube = kubeOf(cluster);
-        const manifest = `apiVersion: cilium.io/v2
+    '--hubble=false', '--flow-validation=disabled',
+    '--test-namespace', TEST_NS_BASE, '--test-concurrency', '1',
+    '--timeout', `${SUITE_TIMEOUT_MIN}m`,
+    ...tests.flatMap((t) => ['--test', t]),
+  ];
+}
+
+async function runConnectivity(cluster: ClusterHandle, tests: string[] = []): Promise<Observation<ConnectivityObservation>> {
+  const kube = kubeOf(cluster);
+  // A JUnit file left by an earlier run must not stand in for this one when the CLI fails before writing.
+  await rm(join(kube.workdir, JUNIT), { force: true });
+  const r = await kube.run(connectivityArgv(tests), { timeoutMs: CLI_TIMEOUT_MS });
+  const xml = await readFile(join(kube.workdir, JUNIT), 'utf8').catch(() => '');
+  return {
+    raw: { [`cilium connectivity test${tests.length ? ` --test ${tests.join(',')}` : ''}`]: r.stdout + r.stderr, [JUNIT]: xml || '(not written)' },
+    value: { exitCode: r.exitCode, ...readJunit(xml) },
+    subtests: junitCases(xml),
+  };
+}
+
+/**
+ * Denies ingress to the test namespace's pods from pods of that namespace. Not `fromEntities: [all]`: that includes the
+ * host, so kubelet's readiness probes of the echo pods (connectivity/check/deployment.go@v0.19.7 newLocalReadinessProbe,
+ * HTTP from the node) would fail and the CLI would wait for deployments instead of running and failing tests.
+ */
+export const DENY_POLICY = `apiVersion: cilium.io/v2
 kind: CiliumClusterwideNetworkPolicy
 metadata:
   name: conformance-deny-test-ingress
@@ -68,14 +102,34 @@ spec:
     matchLabels:
       k8s:io.kubernetes.pod.namespace: ${TEST_NS}
   ingress:
-  - {}
-  ingressDeny:
   - fromEntities: [all]
+  ingressDeny:
+  - fromEndpoints:
+    - matchLabels:
+        k8s:io.kubernetes.pod.namespace: ${TEST_NS}
 `;
-        await kube.apply(manifest);
-        return { what: `CiliumClusterwideNetworkPolicy denying ingress in ${TEST_NS}`, undo: () => kube.delete(manifest) };
+
+export const cCt1 = defineBehaviour<ConnectivityObservation>({
+  id: 'C-CT-1',
+  title: 'cilium connectivity test passes',
+  docs: DOCS.connectivity,
+  requires: [cni('cilium'), onKubernetes],
+  // cilium connectivity test deploys its own workloads (namespace cilium-test-1).
+  needs: [],
+  timeoutMs: TEST_TIMEOUT_MS,
+  convergenceMs: 0,
+  probe: (cluster) => runConnectivity(cluster),
+  expect: expectConnectivity,
+  negativeControls: [
+    {
+      name: `pod-to-pod ingress denied in ${TEST_NS} (subset ${CONTROL_TESTS.join(', ')})`,
+      probe: (cluster) => runConnectivity(cluster, CONTROL_TESTS),
+      async apply(cluster) {
+        const kube = kubeOf(cluster);
+        await kube.apply(DENY_POLICY);
+        return { what: `CiliumClusterwideNetworkPolicy denying pod ingress within ${TEST_NS}`, undo: () => kube.delete(DENY_POLICY) };
       },
-      expectFailure: /connectivity tests failed/,
+      expectFailure: /connectivity tests failed: .*no-policies/,
     },
   ],
 });

@@ -1,6 +1,6 @@
 import { defineBehaviour } from '../check.ts';
 import { cni, feature } from '../requirements.ts';
-import { DOCS, agentStatuses, setConfig } from './agents.ts';
+import { CONFIG_CONTROL_TIMEOUT_MS, DOCS, agentStatuses, setConfig } from './agents.ts';
 
 export interface HostRoutingObservation { agents: { pod: string; host?: string; network?: string }[] }
 
@@ -20,6 +20,10 @@ export const cHr1 = defineBehaviour<HostRoutingObservation>({
   title: 'BPF host routing active',
   docs: DOCS.hostRouting,
   requires: [cni('cilium'), feature('bpf-host-routing', 'cilium-config: enable-bpf-masquerade=true, kube-proxy-replacement=true, enable-host-legacy-routing not true')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
+  // Each control restarts every agent twice (set, undo), each waiting up to 5 min for cilium status --wait.
+  timeoutMs: CONFIG_CONTROL_TIMEOUT_MS,
   async probe(cluster) {
     const { raw, value } = await agentStatuses(cluster);
     return { raw, value: { agents: value.map((a) => ({ pod: a.pod, ...a.status.routing })) } };

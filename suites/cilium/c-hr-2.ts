@@ -1,7 +1,7 @@
 import { defineBehaviour } from '../check.ts';
 import { kubeOf } from '../kube-actions.ts';
 import { cni, feature } from '../requirements.ts';
-import { DOCS, agents, agentStatuses, setConfig } from './agents.ts';
+import { CONFIG_CONTROL_TIMEOUT_MS, DOCS, agents, agentStatuses, setConfig } from './agents.ts';
 import { expectHostRouting, type HostRoutingObservation } from './c-hr-1.ts';
 
 export const FALLBACK_LOG = 'Falling back to legacy host routing';
@@ -29,6 +29,9 @@ export const cHr2 = defineBehaviour<FallbackObservation>({
   title: 'fallback to legacy host routing without BPF masquerade',
   docs: DOCS.hostRouting,
   requires: [cni('cilium'), feature('legacy-host-routing', 'cilium-config enable-bpf-masquerade=false with IPv4 masquerading on, or enable-host-legacy-routing=true')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
+  timeoutMs: CONFIG_CONTROL_TIMEOUT_MS,
   async probe(cluster) {
     const { raw, value } = await agentStatuses(cluster);
     const kube = kubeOf(cluster);

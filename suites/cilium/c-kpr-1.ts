@@ -32,6 +32,8 @@ export const cKpr1 = defineBehaviour<KprObservation>({
   title: 'kube-proxy replacement: no kube-proxy, no KUBE-SVC iptables rules',
   docs: DOCS.kpr,
   requires: [cni('cilium'), feature('kube-proxy-replacement', 'cilium-config kube-proxy-replacement=true: kubeProxyReplacement=true with kind kubeProxyMode none')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const raw: Record<string, string> = {};
     const nodes: KprObservation['nodes'] = [];

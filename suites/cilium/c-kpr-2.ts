@@ -1,6 +1,9 @@
 import { parseIptablesSave, rulesForService } from '../../helpers/parsers/iptables-save.ts';
 import { defineBehaviour } from '../check.ts';
+import type { NodeHandle } from '../../clusters/types.ts';
+import { pollUntilDone } from '../../helpers/probes/poll.ts';
 import { output } from '../kube-actions.ts';
+import type { Breakage } from '../types.ts';
 import { feature } from '../requirements.ts';
 import { DOCS } from './agents.ts';
 
@@ -31,6 +34,8 @@ export const cKpr2 = defineBehaviour<KubeProxyRulesObservation>({
   title: 'negative control: default kind with kube-proxy has KUBE-SVC rules',
   docs: DOCS.kpr,
   requires: [feature('kube-proxy', 'DaemonSet kube-system/kube-proxy: kind kubeProxyMode iptables')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const raw: Record<string, string> = {};
     const nodes: KubeProxyRulesObservation['nodes'] = [];
@@ -44,15 +49,51 @@ export const cKpr2 = defineBehaviour<KubeProxyRulesObservation>({
   expect: expectKubeProxyRules,
   negativeControls: [
     {
-      // kube-proxy rewrites the chain at its next sync (about 30 s); the probe runs before that.
       name: 'KUBE-SERVICES flushed on one node',
-      async apply(cluster) {
+      apply: (cluster) => {
         const node = cluster.nodes[0];
         if (!node) throw new Error(`cluster "${cluster.name}": no node to break`);
-        await output(`node ${node.name}`, (a) => node.exec(a), ['iptables', '-t', 'nat', '-F', 'KUBE-SERVICES']);
-        return { what: `nat KUBE-SERVICES flushed on ${node.name}`, undo: async () => {} };
+        return flushKubeServices(node);
       },
       expectFailure: /expected KUBE-SVC- chains for service kube-system\/kube-dns, found none/,
     },
   ],
 });
+
+/** `iptables-restore --noflush` input that rewrites one nat chain to the rules it has in `save` (iptables-save -t nat). */
+export function chainRestoreInput(save: string, chain: string): string {
+  const lines = save.split('\n');
+  const header = lines.find((l) => l.startsWith(`:${chain} `));
+  if (!header) throw new Error(`iptables-save -t nat has no chain ${chain}`);
+  return ['*nat', header, ...lines.filter((l) => l.startsWith(`-A ${chain} `)), 'COMMIT', ''].join('\n');
+}
+
+async function kubeDnsChains(node: NodeHandle): Promise<string[]> {
+  return svcChainsOf(await output(`node ${node.name}`, (a) => node.exec(a), ['iptables-save', '-t', 'nat']), PROBE_SERVICE);
+}
+
+/**
+ * Flushes nat KUBE-SERVICES on `node`; undo writes back the copy saved before. The undo restores the state itself rather
+ * than waiting for kube-proxy: when kube-proxy rewrites KUBE-SERVICES depends on its sync period and partial-sync rules
+ * (pkg/proxy/iptables/proxier.go), which this harness has not confirmed at the pinned Kubernetes. A chain line in
+ * `iptables-restore --noflush` input flushes that chain before its rules are added (checked with the machine's
+ * iptables in c-kpr-2.test.ts). Should the copy be stale (kube-proxy changed a service in between), the undo waits
+ * for kube-proxy's own resync instead. Apply and undo each poll until the node's rules show the state they name.
+ */
+export async function flushKubeServices(node: NodeHandle, deadlineMs = 120_000, intervalMs = 1_000): Promise<Breakage> {
+  const saved = chainRestoreInput(await output(`node ${node.name}`, (a) => node.exec(a), ['iptables-save', '-t', 'nat']), 'KUBE-SERVICES');
+  await output(`node ${node.name}`, (a) => node.exec(a), ['iptables', '-w', '5', '-t', 'nat', '-F', 'KUBE-SERVICES']);
+  await pollUntilDone(`KUBE-SERVICES on ${node.name} without ${PROBE_SERVICE} rules`, async () => {
+    const chains = await kubeDnsChains(node);
+    return chains.length > 0 ? [`${PROBE_SERVICE} still jumps to ${chains.join(', ')} (kube-proxy resynced at once?)`] : [];
+  }, 10_000, intervalMs);
+  return {
+    what: `nat KUBE-SERVICES flushed on ${node.name}`,
+    async undo() {
+      const restore = await node.exec(['sh', '-c', 'printf %s "$1" | iptables-restore -w 5 --noflush', 'sh', saved]);
+      const how = restore.exitCode === 0 ? 'restored from the saved copy' : `saved copy refused (${restore.stderr.trim().replace(/\s+/g, ' ')}), waiting for kube-proxy's resync`;
+      await pollUntilDone(`${PROBE_SERVICE} rules back in KUBE-SERVICES on ${node.name} (${how})`, async () =>
+        ((await kubeDnsChains(node)).length > 0 ? [] : [`no KUBE-SVC- chain for ${PROBE_SERVICE}`]), deadlineMs, intervalMs);
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { defineBehaviour } from '../check.ts';
 import { cni, feature } from '../requirements.ts';
-import { DOCS, agentStatuses, setConfig } from './agents.ts';
+import { CONFIG_CONTROL_TIMEOUT_MS, DOCS, agentStatuses, setConfig } from './agents.ts';
 
 export interface MasqObservation {
   agents: { pod: string; mode?: string; devices: string[]; nativeCidrs: string[]; ipv4?: boolean }[];
@@ -26,6 +26,9 @@ export const cMasq1 = defineBehaviour<MasqObservation>({
   title: 'BPF masquerading',
   docs: DOCS.masquerading,
   requires: [cni('cilium'), feature('bpf-masquerade', 'cilium-config enable-bpf-masquerade=true (bpf.masquerade=true)')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
+  timeoutMs: CONFIG_CONTROL_TIMEOUT_MS,
   async probe(cluster) {
     const { raw, value } = await agentStatuses(cluster);
     return {

@@ -36,6 +36,8 @@ export const cNat1 = defineBehaviour<NativeRoutingObservation>({
   title: 'native routing with autoDirectNodeRoutes',
   docs: DOCS.routing,
   requires: [cni('cilium'), feature('native-routing', 'cilium-config routing-mode=native'), feature('auto-direct-node-routes', 'cilium-config auto-direct-node-routes=true')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const raw: Record<string, string> = {};
     const nodes: NativeRoutingObservation['nodes'] = [];

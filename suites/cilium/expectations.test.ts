@@ -9,7 +9,7 @@ import { expectHostRouting } from './c-hr-1.ts';
 import { expectFallback } from './c-hr-2.ts';
 import { expectBpfMasquerade } from './c-masq-1.ts';
 import { expectVxlanTunnel } from './c-tun-1.ts';
-import { expectDsr } from './c-dsr-1.ts';
+import { cDsr1, expectDsr, readOutsideClient } from './c-dsr-1.ts';
 import { expectClusterMesh } from './c-cm-1.ts';
 import { expectBothClusters } from './c-cm-2.ts';
 import { expectFailover } from './c-cm-3.ts';
@@ -102,12 +102,33 @@ describe('C-TUN-1 expectation (routing half, real status samples)', () => {
 });
 
 describe('C-DSR-1 expectation', () => {
-  it('fails on the docs SNAT sample', () => {
-    expect(expectDsr({ agents: [{ pod: 'p', ...status('docs-kpr-verbose-snat.txt').kprDetails }] }))
-      .toEqual(['agent p: load-balancer Mode is SNAT, expected DSR; set loadBalancer.mode=dsr with routingMode=native']);
+  // A request from 172.18.0.5 (outside) to the NodePort of cp (172.18.0.2), whose backend runs on w1.
+  const outside = (seenClient: string) => ({
+    client: '172.18.0.5', target: { node: 'cp', address: '172.18.0.2' }, backend: { pod: 'lone-backend-x', node: 'w1' },
+    replies: [{ seenClient, pod: 'lone-backend-x' }],
   });
-  it('holds on a DSR observation (typed value: no real DSR status sample was found)', () => {
-    expect(expectDsr({ agents: [{ pod: 'p', mode: 'DSR' }] })).toEqual([]);
+  it('fails on the docs SNAT sample, and on a backend that saw the first node instead of the client', () => {
+    expect(expectDsr({ agents: [{ pod: 'p', ...status('docs-kpr-verbose-snat.txt').kprDetails }], external: outside('172.18.0.2') })).toEqual([
+      'agent p: load-balancer Mode is SNAT, expected DSR; set loadBalancer.mode=dsr with routingMode=native',
+      'backend lone-backend-x on w1 saw 172.18.0.2 for a request from 172.18.0.5 to NodePort 172.18.0.2:30090 on cp: the source was rewritten (SNAT), expected DSR to keep it',
+    ]);
+    expect(expectDsr({ agents: [{ pod: 'p', ...status('docs-kpr-verbose-snat.txt').kprDetails }], external: outside('172.18.0.2') }).join('\n')).toMatch(cDsr1.negativeControls[0]!.expectFailure);
+  });
+  it('holds when the backend on another node saw the client itself (typed agent value: no real DSR status sample was found)', () => {
+    expect(expectDsr({ agents: [{ pod: 'p', mode: 'DSR' }], external: outside('172.18.0.5') })).toEqual([]);
+  });
+  it('a Mode: DSR line alone is not enough: no outside request, or one to the backend\'s own node, fails', () => {
+    expect(expectDsr({ agents: [{ pod: 'p', mode: 'DSR' }], externalError: 'docker run exited 125: network kind not found' }))
+      .toEqual(['no request from outside the cluster was made: docker run exited 125: network kind not found']);
+    expect(expectDsr({ agents: [{ pod: 'p', mode: 'DSR' }], external: { ...outside('172.18.0.5'), target: { node: 'w1', address: '172.18.0.3' } } }))
+      .toEqual(['NodePort 172.18.0.3:30090 on w1 runs the backend lone-backend-x itself: nothing was forwarded between nodes']);
+  });
+  it('reads the outside client: its address from ip -o addr (iproute2 6.1 output), replies and failures', () => {
+    const ipLine = '3: eth0    inet 172.18.0.5/16 scope global eth0\\       valid_lft forever preferred_lft forever';
+    expect(readOutsideClient(`${ipLine}\n{"pod":"lone-backend-x","client":"172.18.0.5"}\n\ncurl exit 28\n\n<html>\n`)).toEqual({
+      client: '172.18.0.5',
+      replies: [{ seenClient: '172.18.0.5', pod: 'lone-backend-x' }, { error: 'curl exit 28' }, { error: 'not a probe reply: <html>' }],
+    });
   });
 });
 

@@ -1,6 +1,8 @@
 import { workloadNamespace } from '../../clusters/kind/naming.ts';
 import type { ClusterHandle } from '../../clusters/types.ts';
-import { kubeOf } from '../kube-actions.ts';
+import { pollUntilDone } from '../../helpers/probes/poll.ts';
+import { kubeOf, kubectl } from '../kube-actions.ts';
+import type { Breakage } from '../types.ts';
 
 /** Namespace of the global-service example: the profile plan deploys rebel-base and x-wing with our test workloads. */
 export const MESH_NAMESPACE = workloadNamespace;
@@ -29,3 +31,27 @@ export async function curlRebelBase(cluster: ClusterHandle, count: number): Prom
 }
 
 export const GLOBAL_ANNOTATION = 'service.cilium.io/global';
+
+/**
+ * Removes service.cilium.io/global from the local rebel-base Service; each side polls the datapath (curls from x-wing)
+ * until what it names shows: apply until every reply comes from one cluster, undo until both clusters answer again.
+ */
+export async function globalAnnotationRemoved(cluster: ClusterHandle, requests = 10, deadlineMs = 120_000, intervalMs = 2_000): Promise<Breakage> {
+  const annotate = (value: string) => kubectl(cluster, ['-n', MESH_NAMESPACE, 'annotate', 'service', 'rebel-base', value, '--overwrite']);
+  await annotate(`${GLOBAL_ANNOTATION}-`);
+  await pollUntilDone(`rebel-base answering from one cluster only after removing ${GLOBAL_ANNOTATION}`, async () => {
+    const seen = Object.keys((await curlRebelBase(cluster, requests)).value.clusters);
+    return seen.length > 1 ? [`replies still come from ${seen.join(', ')}`] : [];
+  }, deadlineMs, intervalMs);
+  return {
+    what: `${GLOBAL_ANNOTATION} removed from rebel-base`,
+    async undo() {
+      await annotate(`${GLOBAL_ANNOTATION}=true`);
+      await pollUntilDone(`rebel-base answering from both clusters after restoring ${GLOBAL_ANNOTATION}`, async () => {
+        const { clusters, failures } = (await curlRebelBase(cluster, requests)).value;
+        const seen = Object.keys(clusters);
+        return [...(seen.length < 2 ? [`replies only from ${seen.join(', ') || 'no cluster'}`] : []), ...(failures.length ? [`${failures.length} failed requests`] : [])];
+      }, deadlineMs, intervalMs);
+    },
+  };
+}

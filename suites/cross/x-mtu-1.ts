@@ -31,6 +31,7 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
   title: 'pod MTU matches the encapsulation overhead of the profile',
   docs: 'https://docs.tigera.io/calico/latest/networking/configuring/mtu',
   requires: [],
+  needs: [{ kind: 'pods-on-nodes', count: 2 }],
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
     const nodes = await Promise.all(cluster.nodes.map(async (node): Promise<NodeMtuView> => {

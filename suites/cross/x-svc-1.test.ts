@@ -27,3 +27,30 @@ describe('X-SVC-1 expectation', () => {
     expect(xSvc1.requires.every((r) => r.met(lab))).toBe(false);
   });
 });
+
+describe('X-SVC-1 negative control waits for the datapath both ways (issue 11 item 10)', () => {
+  it('apply returns once no request answers, undo once every request answers again', async () => {
+    // The datapath follows a selector change after `lag` requests (as kube-proxy or the CNI's service map catch up).
+    const lag = 12;
+    let selector = 'probe', sinceChange = 0;
+    const answers = async () => {
+      sinceChange++;
+      const effective = sinceChange > lag ? selector : selector === 'probe' ? 'cni-conformance-nothing' : 'probe';
+      return effective === 'probe' ? { stdout: '{"pod":"probe-abcde","client":"10.244.1.5"}', stderr: '', exitCode: 0 } : { stdout: '', stderr: '', exitCode: 28 };
+    };
+    const pod = { name: 'probe-abcde', namespace: 'cni-conformance', node: 'kind-worker', addresses: [], labels: { app: 'probe' }, exec: answers };
+    const node = { name: 'kind-worker', role: 'worker' as const, addresses: ['172.18.0.3'], exec: answers };
+    const kube = {
+      run: async (argv: string[]) => {
+        selector = (JSON.parse(argv.at(-1)!) as { spec: { selector: { app: string } } }).spec.selector.app;
+        sinceChange = 0;
+        return { stdout: '', stderr: '', exitCode: 0 };
+      },
+    };
+    const cluster = { name: 'c', pods: [pod], nodes: [node], kube } as never;
+    const breakage = await xSvc1.negativeControls[0]!.apply(cluster);
+    expect(xSvc1.expect((await xSvc1.probe(cluster)).value).join('\n')).toMatch(xSvc1.negativeControls[0]!.expectFailure);
+    await breakage.undo();
+    expect(xSvc1.expect((await xSvc1.probe(cluster)).value)).toEqual([]);
+  }, 30_000);
+});

@@ -1,4 +1,5 @@
 import type { ClusterHandle, Executor } from '../../clusters/types.ts';
+import { pollUntilDone } from '../../helpers/probes/poll.ts';
 import { defineBehaviour } from '../check.ts';
 import { provider } from '../requirements.ts';
 
@@ -34,6 +35,11 @@ export const xSvc1 = defineBehaviour<ServiceReplies[]>({
   title: 'pod to ClusterIP service, and to NodePort from a node',
   docs: 'https://kubernetes.io/docs/concepts/services-networking/service/',
   requires: [provider('kind', 'attach')],
+  needs: [
+    { kind: 'pods-on-nodes', count: 1 },
+    { kind: 'service', name: 'probe', type: 'ClusterIP', app: 'probe' },
+    { kind: 'service', name: 'probe-nodeport', type: 'NodePort', app: 'probe', nodePort: NODE_PORT },
+  ],
   async probe(cluster) {
     const client = cluster.pods.find((p) => p.labels.app === 'probe');
     const node = cluster.nodes.find((n) => n.role === 'worker') ?? cluster.nodes[0];
@@ -55,13 +61,17 @@ export const xSvc1 = defineBehaviour<ServiceReplies[]>({
       expectFailure: /ClusterIP from a pod .*: 0 of \d+ requests answered[\s\S]*NodePort from a node .*: 0 of \d+ requests answered/,
       async apply(cluster) {
         await setSelector(cluster, 'cni-conformance-nothing');
-        // The datapath follows the Service within seconds: wait until a request fails, so the check sees the breakage.
-        const client = cluster.pods.find((p) => p.labels.app === 'probe')!;
-        const until = Date.now() + 60_000;
-        while ((await client.exec(['curl', '-s', '-m', '2', CLUSTER_IP_URL])).exitCode === 0) {
-          if (Date.now() > until) throw new Error(`failed to break X-SVC-1: ${CLUSTER_IP_URL} still answered 60 s after its selector was emptied`);
-        }
-        return { what: 'services probe and probe-nodeport select app=cni-conformance-nothing', undo: () => setSelector(cluster, 'probe') };
+        // The datapath follows the Service within seconds: poll until no request answers on either path.
+        await pollUntilDone('ClusterIP and NodePort answering no request after the selectors were emptied', async () =>
+          (await xSvc1.probe(cluster)).value.filter((p) => p.answered > 0).map((p) => `${p.path}: ${p.answered} of ${p.sent} still answered`), 60_000, 1_000);
+        return {
+          what: 'services probe and probe-nodeport select app=cni-conformance-nothing',
+          async undo() {
+            await setSelector(cluster, 'probe');
+            await pollUntilDone('ClusterIP and NodePort answering every request after the selectors were restored', async () =>
+              xSvc1.expect((await xSvc1.probe(cluster)).value), 90_000, 1_000);
+          },
+        };
       },
     },
   ],

@@ -22,6 +22,8 @@ export const lHg1: Behaviour<HostGwNodeView[]> = defineBehaviour<HostGwNodeView[
   title: 'flannel host-gw backend',
   docs: FLANNEL_DOCS,
   requires: [cni('flannel')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
     const value = await Promise.all(cluster.nodes.map(async (node): Promise<HostGwNodeView> => {

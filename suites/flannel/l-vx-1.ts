@@ -27,6 +27,8 @@ export const lVx1 = defineBehaviour<FlannelVxlanView[]>({
   title: 'flannel VXLAN backend',
   docs: FLANNEL_DOCS,
   requires: [cni('flannel')],
+  // Node-level probes (and the CNI's own pods): no test workload needed.
+  needs: [],
   probe,
   expect: (nodes) => [
     ...nodes.filter((n) => n.missingEnv.length > 0).map((n) => `node ${n.node}: ${SUBNET_ENV} lacks ${n.missingEnv.join(', ')}`),
