@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { versions } from '../../../versions.ts';
 import { contextName, kubeconfigPath } from '../naming.ts';
 import type { CalicoInstall, CalicoResource, Command } from '../types.ts';
@@ -7,6 +8,42 @@ export const operatorCrdsUrl = `${calicoManifests}/operator-crds.yaml`;
 export const tigeraOperatorUrl = `${calicoManifests}/tigera-operator.yaml`;
 export const calicoVppKindUrl =
   `https://raw.githubusercontent.com/projectcalico/vpp-dataplane/${versions.calicoVpp.release}/yaml/generated/calico-vpp-kind.yaml`;
+
+/**
+ * calico-vpp-kind.yaml with the kind network's gateway: upstream hard-codes 172.18.0.1 (the gateway Docker usually
+ * gives the first user network) as the host DNS target in CALICOVPP_INITIAL_CONFIG redirectToHostRules
+ * (vpp-dataplane yaml/generated/calico-vpp-kind.yaml@v3.32.0). A kustomization over the pinned manifest patches that
+ * key before anything is applied (kustomize examples/loadHttp.md: https resources are loaded as files).
+ */
+export function calicoVppFiles(cluster: string, kindGateway: string): Record<string, string> {
+  const dir = calicoVppKustomizeDir(cluster);
+  const initialConfig = {
+    vppStartupSleepSeconds: 1,
+    corePattern: '/var/lib/vpp/vppcore.%e.%p',
+    redirectToHostRules: [
+      { proto: 'udp', port: 53, ip: kindGateway },
+      { proto: 'tcp', port: 53, ip: kindGateway },
+    ],
+  };
+  return {
+    [`${dir}/kustomization.yaml`]: stringify({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: [calicoVppKindUrl],
+      patches: [{ path: 'gateway.yaml' }],
+    }),
+    [`${dir}/gateway.yaml`]: stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: calicoVppConfigMap, namespace: calicoVppNamespace },
+      data: { CALICOVPP_INITIAL_CONFIG: JSON.stringify(initialConfig, null, 2) },
+    }),
+  };
+}
+
+export const calicoVppNamespace = 'calico-vpp-dataplane';
+export const calicoVppConfigMap = 'calico-vpp-config';
+export const calicoVppKustomizeDir = (cluster: string) => `calico/${cluster}-vpp`;
 
 /** The operator's Installation: pools are managed by us (ipPools: [] tells the operator to create none). */
 export function installationResource(install: CalicoInstall): Record<string, unknown> {
@@ -50,9 +87,14 @@ export function calicoInstallCommands(cluster: string, install: CalicoInstall): 
     kubectl(cluster, ['create', '-f', files.installation], `create the Calico Installation on ${cluster}`),
   ];
   if (install.vpp) {
-    commands.push(kubectl(cluster, ['create', '-f', calicoVppKindUrl], `install calico-vpp ${versions.calicoVpp.release} on ${cluster}`));
+    commands.push(kubectl(cluster, ['create', '-k', calicoVppKustomizeDir(cluster)], `install calico-vpp ${versions.calicoVpp.release} on ${cluster}`));
   }
-  commands.push(kubectl(cluster, ['wait', '--for', 'condition=Available', '--timeout', '600s', 'tigerastatus/calico'],
-    `wait for Calico available on ${cluster}`, { retrySeconds: 600 }));
+  // The operator creates tigerastatus/calico some time after the Installation; until then `kubectl wait --for condition`
+  // exits NotFound. `--for=create` (kubectl >= 1.31, staging/src/k8s.io/kubectl/pkg/cmd/wait/wait.go@v1.31.0) waits for it.
+  commands.push(
+    kubectl(cluster, ['wait', '--for=create', '--timeout', '600s', 'tigerastatus/calico'], `wait for the operator to create tigerastatus/calico on ${cluster}`),
+    kubectl(cluster, ['wait', '--for', 'condition=Available', '--timeout', '600s', 'tigerastatus/calico'],
+      `wait for Calico available on ${cluster}`, { retrySeconds: 600 }),
+  );
   return commands;
 }
