@@ -89,8 +89,8 @@ export function calicoInstallCommands(cluster: string, install: CalicoInstall): 
   if (install.vpp) {
     commands.push(kubectl(cluster, ['create', '-k', calicoVppKustomizeDir(cluster)], `install calico-vpp ${versions.calicoVpp.release} on ${cluster}`));
   }
-  // The operator creates tigerastatus/calico some time after the Installation; until then `kubectl wait --for condition`
-  // exits NotFound. `--for=create` (kubectl >= 1.31, staging/src/k8s.io/kubectl/pkg/cmd/wait/wait.go@v1.31.0) waits for it.
+  // The operator creates tigerastatus/calico some time after the Installation (its CRD tigerastatuses.operator.tigera.io
+  // comes with manifests/operator-crds.yaml@v3.32.1); until then `kubectl wait --for condition` exits NotFound. `--for=create` (kubectl >= 1.31, staging/src/k8s.io/kubectl/pkg/cmd/wait/wait.go@v1.31.0) waits for it.
   commands.push(
     kubectl(cluster, ['wait', '--for=create', '--timeout', '600s', 'tigerastatus/calico'], `wait for the operator to create tigerastatus/calico on ${cluster}`),
     kubectl(cluster, ['wait', '--for', 'condition=Available', '--timeout', '600s', 'tigerastatus/calico'],
