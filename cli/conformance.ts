@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { DEFAULT_PROFILE, getProfile } from '../clusters/profiles/index.ts';
+import { formatFindings, problem, runDoctor } from '../clusters/doctor/index.ts';
 import { kindUnavailable } from '../clusters/kind/detect.ts';
 import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
 import { buildReport } from '../reports/build-report.ts';
@@ -30,6 +31,9 @@ async function main(): Promise<number> {
   if (args.values['node-exec'] && !attach) throw new Error('--node-exec goes with --attach');
   if (profile.provider === 'lab') await assertLabCanRun();
   if (profile.provider === 'kind' && !attach) {
+    // What kind users hit (cgroup v1, inotify, missing images...), each with its fix, before anything starts.
+    const findings = await runDoctor({ registry: false });
+    if (findings.some(problem)) console.error(`cni-conformance: doctor found (npm run doctor for every check):\n${formatFindings(findings, true)}`);
     const reason = await kindUnavailable();
     if (reason) throw new Error(`failed to run kind profile "${profile.name}": ${reason}`);
   }
