@@ -13,7 +13,7 @@ export const calicoVppKindUrl =
  * calico-vpp-kind.yaml with the kind network's gateway: upstream hard-codes 172.18.0.1 (the gateway Docker usually
  * gives the first user network) as the host DNS target in CALICOVPP_INITIAL_CONFIG redirectToHostRules
  * (vpp-dataplane yaml/generated/calico-vpp-kind.yaml@v3.32.0). A kustomization over the pinned manifest patches that
- * key before anything is applied (kustomize examples/loadHttp.md: https resources are loaded as files).
+ * key before anything is applied (https resources load as files: see flannelFiles in flannel.ts).
  */
 export function calicoVppFiles(cluster: string, kindGateway: string): Record<string, string> {
   const dir = calicoVppKustomizeDir(cluster);
@@ -90,7 +90,9 @@ export function calicoInstallCommands(cluster: string, install: CalicoInstall): 
     commands.push(kubectl(cluster, ['create', '-k', calicoVppKustomizeDir(cluster)], `install calico-vpp ${versions.calicoVpp.release} on ${cluster}`));
   }
   // The operator creates tigerastatus/calico some time after the Installation (its CRD tigerastatuses.operator.tigera.io
-  // comes with manifests/operator-crds.yaml@v3.32.1); until then `kubectl wait --for condition` exits NotFound. `--for=create` (kubectl >= 1.31, staging/src/k8s.io/kubectl/pkg/cmd/wait/wait.go@v1.31.0) waits for it.
+  // comes with manifests/operator-crds.yaml@v3.32.1); until then `kubectl wait --for condition` exits NotFound.
+  // `--for=create` (kubectl >= 1.31: kubernetes/kubectl pkg/cmd/wait/wait.go@v0.31.0) polls every 0.5 s until the
+  // object exists, NotFound counting as "not yet" (RunWaitContext@v0.36.0).
   commands.push(
     kubectl(cluster, ['wait', '--for=create', '--timeout', '600s', 'tigerastatus/calico'], `wait for the operator to create tigerastatus/calico on ${cluster}`),
     kubectl(cluster, ['wait', '--for', 'condition=Available', '--timeout', '600s', 'tigerastatus/calico'],

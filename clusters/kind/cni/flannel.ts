@@ -17,8 +17,10 @@ export const cniPluginsArchive = (arch: string) =>
  * flannel's manifest rendered with our net-conf.json before anything reaches the cluster: a kustomization over the
  * pinned release manifest plus a strategic-merge patch of kube-flannel-cfg (only net-conf.json differs; cni-conf.json
  * stays as shipped). Patching the live ConfigMap after the vxlan default is not enough: flanneld has already made
- * flannel.1 and never removes it (pkg/backend/vxlan/device.go@v0.28.9 only creates or reuses the link).
- * kubectl apply -k loads an https resource as a file (kustomize examples/loadHttp.md, api/loader/fileloader.go).
+ * flannel.1 and never removes it (pkg/backend/vxlan/device.go@v0.28.9 ensureLink only creates, reuses or recreates the
+ * vxlan link; the host-gw backend has no code that deletes it).
+ * kubectl apply -k loads an https resource as a file: kustomize api/internal/target/kusttarget.go@api/v0.21.1 accumulateResources
+ * tries each resource as a file first, and api/internal/loader/fileloader.go fetches http(s) paths (redirects followed).
  */
 export function flannelFiles(cluster: string, install: FlannelInstall): Record<string, string> {
   const dir = flannelKustomizeDir(cluster);
