@@ -97,6 +97,7 @@ describe('pinned images', () => {
     const missing = imageFindings({ image: 'a:1', role: 'r', registry: { pullable: false, error: 'no such host' } });
     expect(missing).toMatchObject({ status: 'fail', fix: 'docker pull a:1 where a registry is reachable, then carry it over: docker save a:1 | docker load' });
     expect(imageFindings({ image: 'a:1', role: 'r', registry: { pullable: false, error: 'x' }, optional: true }).status).toBe('info');
+    expect(imageFindings({ image: versions.kind.nodeImage, role: 'r', registry: { pullable: false, error: 'x' } }).fix).toMatch(/^docker pull kindest\/node:v1\.36\.1@sha256:\w+ on this machine once a registry is reachable/);
   });
 });
 

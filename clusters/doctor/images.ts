@@ -55,6 +55,9 @@ export function imageFindings(facts: ImageFacts): Finding {
     check,
     status: facts.optional ? 'info' : 'fail',
     detail: `${facts.role}: neither present nor pullable (${facts.registry.error})${facts.optional ? '; not needed while the host has every tool' : ''}`,
-    fix: `docker pull ${facts.image} where a registry is reachable, then carry it over: docker save ${facts.image} | docker load`,
+    fix: facts.image.includes('@sha256:')
+      // A save/load copy keeps tags, not the registry digest this reference names (RepoDigests come from a pull).
+      ? `docker pull ${facts.image} on this machine once a registry is reachable (or through a registry mirror: dockerd --registry-mirror)`
+      : `docker pull ${facts.image} where a registry is reachable, then carry it over: docker save ${facts.image} | docker load`,
   };
 }

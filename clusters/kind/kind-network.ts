@@ -1,4 +1,8 @@
-import { docker } from '../docker.ts';
+import { docker, type ExecResult } from '../docker.ts';
+
+/** The docker CLI as these helpers use it (the real one, or a fake in unit tests). */
+export type DockerCli = (args: string[]) => Promise<ExecResult>;
+const dockerCli: DockerCli = (args) => docker(args, { timeout: 30_000 });
 
 /** kind's fixed network name (kind pkg/cluster/internal/providers/docker/network.go@v0.32.0 `fixedNetworkName`). */
 export const kindNetworkName = 'kind';
@@ -22,8 +26,8 @@ export function parseKindNetwork(inspectJson: string): KindNetwork {
 }
 
 /** The `kind` network as Docker reports it, or undefined when it does not exist (yet). */
-export async function inspectKindNetwork(): Promise<KindNetwork | undefined> {
-  const result = await docker(['network', 'inspect', kindNetworkName], { timeout: 20_000 });
+export async function inspectKindNetwork(cli: DockerCli = dockerCli): Promise<KindNetwork | undefined> {
+  const result = await cli(['network', 'inspect', kindNetworkName]);
   if (result.exitCode !== 0) return undefined;
   return parseKindNetwork(result.stdout);
 }
@@ -33,16 +37,17 @@ export async function inspectKindNetwork(): Promise<KindNetwork | undefined> {
  * that name (network.go@v0.32.0 ensureNetwork: "network already exists, we're good"). Our profiles are IPv4 only, so
  * the IPv6 ULA subnet kind would add is left out. Returns the network as inspected afterwards.
  */
-export async function ensureKindNetwork(log: (line: string) => void): Promise<KindNetwork> {
-  const existing = await inspectKindNetwork();
+export async function ensureKindNetwork(log: (line: string) => void, cli: DockerCli = dockerCli): Promise<KindNetwork> {
+  const existing = await inspectKindNetwork(cli);
   if (existing) return existing;
-  const mtu = (await docker(['network', 'inspect', 'bridge', '-f', '{{ index .Options "com.docker.network.driver.mtu" }}'])).stdout.trim();
+  // kind takes the MTU of Docker's default bridge (network.go@v0.32.0 getDefaultNetworkMTU).
+  const mtu = (await cli(['network', 'inspect', 'bridge', '-f', '{{ index .Options "com.docker.network.driver.mtu" }}'])).stdout.trim();
   const args = ['network', 'create', '-d=bridge', '-o', 'com.docker.network.bridge.enable_ip_masquerade=true',
     ...(/^\d+$/.test(mtu) ? ['-o', `com.docker.network.driver.mtu=${mtu}`] : []), kindNetworkName];
   log(`🌐 creating the ${kindNetworkName} docker network as kind does (docker ${args.join(' ')})`);
-  const created = await docker(args);
+  const created = await cli(args);
   // Another process (a parallel kind create) may have made it meanwhile: inspect again either way.
-  const network = await inspectKindNetwork();
+  const network = await inspectKindNetwork(cli);
   if (!network) throw new Error(`failed to create the ${kindNetworkName} docker network: ${created.stderr.trim()}`);
   return network;
 }

@@ -4,7 +4,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { versions } from '../../../versions.ts';
 import { kindProfiles } from '../../profiles/kind/index.ts';
 import { preloadImages } from '../images.ts';
-import { parseKindNetwork, requireIpv4Gateway } from '../kind-network.ts';
+import { ensureKindNetwork, parseKindNetwork, requireIpv4Gateway } from '../kind-network.ts';
 import { buildPlan, renderCommand } from '../plan.ts';
 import { loadKindProfile } from '../profiles.ts';
 import { readUpstream, upstreamPath } from '../validate/upstream.ts';
@@ -105,5 +105,38 @@ describe('images are pulled once on the host and loaded into each cluster', () =
         for (const c of containers.filter((x) => wanted.includes(x.image))) expect(c.imagePullPolicy, `${file}: ${c.image}`).toBe('IfNotPresent');
       }
     }
+  });
+});
+
+describe('the kind network before a calico-vpp plan', () => {
+  const inspectText = readFileSync(new URL('../fixtures/docker/network-inspect-kind-like.json', import.meta.url), 'utf8');
+  const fakeDocker = (exists: boolean, createWorks = true) => {
+    const calls: string[] = [];
+    let present = exists;
+    const cli = async (args: string[]) => {
+      calls.push(args.join(' '));
+      if (args[0] === 'network' && args[1] === 'inspect' && args[2] === 'bridge') return { stdout: '1500\n', stderr: '', exitCode: 0 };
+      if (args[0] === 'network' && args[1] === 'inspect') return present ? { stdout: inspectText, stderr: '', exitCode: 0 } : { stdout: '[]', stderr: 'Error: No such network: kind', exitCode: 1 };
+      if (args[0] === 'network' && args[1] === 'create') { present = createWorks; return createWorks ? { stdout: 'id', stderr: '', exitCode: 0 } : { stdout: '', stderr: 'pool overlaps', exitCode: 1 }; }
+      return { stdout: '', stderr: 'unexpected', exitCode: 1 };
+    };
+    return { cli, calls };
+  };
+
+  test('an existing network is used as it is', async () => {
+    const { cli, calls } = fakeDocker(true);
+    expect((await ensureKindNetwork(() => {}, cli)).ipv4Gateway).toBe('172.19.0.1');
+    expect(calls).toEqual(['network inspect kind']);
+  });
+
+  test('a missing one is created with kind\'s options and the default bridge MTU, then read back', async () => {
+    const { cli, calls } = fakeDocker(false);
+    expect((await ensureKindNetwork(() => {}, cli)).ipv4Gateway).toBe('172.19.0.1');
+    expect(calls).toContain('network create -d=bridge -o com.docker.network.bridge.enable_ip_masquerade=true -o com.docker.network.driver.mtu=1500 kind');
+  });
+
+  test('a failed create names Docker\'s error', async () => {
+    const { cli } = fakeDocker(false, false);
+    await expect(ensureKindNetwork(() => {}, cli)).rejects.toThrow('failed to create the kind docker network: pool overlaps');
   });
 });
