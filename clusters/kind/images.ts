@@ -6,8 +6,8 @@ import type { Command, KindClusterSpec } from './types.ts';
  * Images pulled once on the host and loaded into every node with `kind load docker-image`, as kind's and Cilium's CI do,
  * instead of each node pulling anonymously from Docker Hub (rate limits). kind load saves the image from the host's
  * Docker and imports it on each node where that image ID is missing (pkg/cmd/kind/load/docker-image/docker-image.go@v0.32.0:
- * "not present locally" when the host lacks it, so the pull comes first). The pods must not re-pull:
- * imagePullPolicy IfNotPresent (workloads.ts; calico-vpp-kind.yaml@v3.32.0 sets it for agent and vpp).
+ * "not present locally" when the host lacks it, so the pull comes first; `docker-image <IMAGE> [IMAGE...]` takes several).
+ * The pods must not re-pull: imagePullPolicy IfNotPresent (workloads.ts; calico-vpp-kind.yaml@v3.32.0 sets it for agent and vpp).
  */
 export function preloadImages(spec: KindClusterSpec): string[] {
   const images: string[] = [versions.testImages.netshoot];
