@@ -2,7 +2,6 @@ import { stringify } from 'yaml';
 import { versions } from '../../versions.ts';
 import { ciliumInstallCommands, ciliumValues, ciliumValuesFile, clustermeshConnectCommands, copyCiliumCa } from './cni/cilium.ts';
 import { calicoFiles, calicoInstallCommands, calicoObject, calicoVppFiles, installationResource } from './cni/calico.ts';
-import { requireIpv4Gateway } from './kind-network.ts';
 import { cniPluginsArchive, flannelFiles, flannelInstallCommands } from './cni/flannel.ts';
 import { loadImageCommands, pullImageCommands } from './images.ts';
 import { kindConfig } from './kind-config.ts';
@@ -105,7 +104,7 @@ function installCommands(profile: KindProfile, index: number, names: string[], s
     const calico = calicoFiles(name);
     files[calico.installation] = yamlDocs([installationResource(install)]);
     files[calico.resources] = yamlDocs(install.resources.map(calicoObject));
-    if (install.vpp) Object.assign(files, calicoVppFiles(name, requireIpv4Gateway(options.kindGateway ? { subnets: [], ipv4Gateway: options.kindGateway } : undefined, `failed to plan calico-vpp on ${name}`)));
+    if (install.vpp) Object.assign(files, calicoVppFiles(name, options.kindGateway));
     return calicoInstallCommands(name, install);
   }
   Object.assign(files, flannelFiles(name, install));

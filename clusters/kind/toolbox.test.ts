@@ -52,7 +52,7 @@ describe('toolbox runner hands what it writes to the host user', () => {
 
   // Runs the script with bash as the toolbox would, on this machine (root, like the toolbox): a stand-in kind writes the
   // kubeconfig 0600 as kind's write.go does; afterwards it belongs to the host user, who can read it.
-  test.skipIf(!isRoot)('a 0600 kubeconfig written as root ends up owned by the host uid:gid; the command\'s exit code survives', async () => {
+  test.skipIf(!isRoot)(`a 0600 kubeconfig written as root ends up owned by the host uid:gid; the command's exit code survives${isRoot ? '' : ' (skipped: chown needs root, as in the toolbox and on CI)'}`, async () => {
     const root = mkdtempSync(join(tmpdir(), 'cnc-toolbox-'));
     const planDir = join(root, 'plan');
     const bin = join(root, 'bin');

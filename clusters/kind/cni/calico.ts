@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { versions } from '../../../versions.ts';
+import { requireIpv4Gateway } from '../kind-network.ts';
 import { contextName, kubeconfigPath } from '../naming.ts';
 import type { CalicoInstall, CalicoResource, Command } from '../types.ts';
 
@@ -15,7 +16,8 @@ export const calicoVppKindUrl =
  * (vpp-dataplane yaml/generated/calico-vpp-kind.yaml@v3.32.0). A kustomization over the pinned manifest patches that
  * key before anything is applied (https resources load as files: see flannelFiles in flannel.ts).
  */
-export function calicoVppFiles(cluster: string, kindGateway: string): Record<string, string> {
+export function calicoVppFiles(cluster: string, gateway: string | undefined): Record<string, string> {
+  const kindGateway = requireIpv4Gateway(gateway === undefined ? undefined : { subnets: [], ipv4Gateway: gateway }, `failed to plan calico-vpp on ${cluster}`);
   const dir = calicoVppKustomizeDir(cluster);
   const initialConfig = {
     vppStartupSleepSeconds: 1,
