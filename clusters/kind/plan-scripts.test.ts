@@ -1,13 +1,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { versions } from '../../versions.ts';
 import { kindProfiles } from '../profiles/kind/index.ts';
 import { buildPlan } from './plan.ts';
 import { planScripts, writePlan } from './plan-write.ts';
 import { loadKindProfile } from './profiles.ts';
+
+/** Temporary folders of this file, removed when it ends. */
+const temps: string[] = [];
+const tempDir = (prefix: string) => { const dir = mkdtempSync(prefix); temps.push(dir); return dir; };
+afterAll(() => { for (const dir of temps) rmSync(dir, { recursive: true, force: true }); });
 
 const kindGateway = '172.23.0.1';
 const plan = (name: string, dir = '/abs/plan') => buildPlan(loadKindProfile(name), { runId: 'unit', dir, kindGateway });
@@ -18,7 +23,7 @@ const skipShellcheck = shellcheckMissing && process.env['CI'] !== 'true';
 
 describe.skipIf(skipShellcheck)(`commands.sh and teardown.sh pass bash -n and shellcheck${skipShellcheck ? ' (skipped: shellcheck not installed here; apt-get install shellcheck)' : ''}`, () => {
   test.each(kindProfiles.map((p) => p.name))('%s', (name) => {
-    const dir = mkdtempSync(join(tmpdir(), 'cnc-sh-'));
+    const dir = tempDir(join(tmpdir(), 'cnc-sh-'));
     for (const [file, text] of Object.entries(planScripts(plan(name, dir)))) {
       const path = join(dir, file);
       writeFileSync(path, text);
@@ -38,7 +43,7 @@ describe.skipIf(skipShellcheck)(`commands.sh and teardown.sh pass bash -n and sh
  * binary); the first Available wait on tigerastatus/calico fails as a not-yet-ready resource does, so retries must hold.
  */
 function runByHand(name: string): { status: number | null; log: string[]; stderr: string; dir: string } {
-  const root = mkdtempSync(join(tmpdir(), 'cnc-byhand-'));
+  const root = tempDir(join(tmpdir(), 'cnc-byhand-'));
   const dir = join(root, 'plan');
   const bin = join(root, 'bin');
   mkdirSync(bin);
@@ -115,7 +120,7 @@ describe('commands.sh runs by hand', () => {
   });
 
   test('the plan folder written by writePlan holds an executable commands.sh', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cnc-write-'));
+    const dir = tempDir(join(tmpdir(), 'cnc-write-'));
     await writePlan(plan('cilium-vxlan', dir), dir);
     expect(execFileSync('bash', ['-n', join(dir, 'commands.sh')], { encoding: 'utf8' })).toBe('');
   });

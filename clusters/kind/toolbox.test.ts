@@ -1,11 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { versions } from '../../versions.ts';
 import { toolboxScript, toolboxRunner } from './runner.ts';
 import { toolboxBuildArgs } from './toolbox.ts';
+
+/** Temporary folders of this file, removed when it ends. */
+const temps: string[] = [];
+const tempDir = (prefix: string) => { const dir = mkdtempSync(prefix); temps.push(dir); return dir; };
+afterAll(() => { for (const dir of temps) rmSync(dir, { recursive: true, force: true }); });
 
 const dockerfile = readFileSync(new URL('../../images/toolbox/Dockerfile', import.meta.url), 'utf8');
 const archScript = new URL('../../images/toolbox/arch.sh', import.meta.url).pathname;
@@ -26,7 +31,7 @@ describe('toolbox image', () => {
   });
 
   const arch = (env: Record<string, string>, dpkg?: string) => {
-    const bin = mkdtempSync(join(tmpdir(), 'cnc-dpkg-'));
+    const bin = tempDir(join(tmpdir(), 'cnc-dpkg-'));
     if (dpkg) { writeFileSync(join(bin, 'dpkg'), `#!/bin/sh\necho ${dpkg}\n`); chmodSync(join(bin, 'dpkg'), 0o755); }
     return spawnSync('sh', [archScript], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, ...env } });
   };
@@ -53,7 +58,7 @@ describe('toolbox runner hands what it writes to the host user', () => {
   // Runs the script with bash as the toolbox would, on this machine (root, like the toolbox): a stand-in kind writes the
   // kubeconfig 0600 as kind's write.go does; afterwards it belongs to the host user, who can read it.
   test.skipIf(!isRoot)(`a 0600 kubeconfig written as root ends up owned by the host uid:gid; the command's exit code survives${isRoot ? '' : ' (skipped: chown needs root, as in the toolbox and on CI)'}`, async () => {
-    const root = mkdtempSync(join(tmpdir(), 'cnc-toolbox-'));
+    const root = tempDir(join(tmpdir(), 'cnc-toolbox-'));
     const planDir = join(root, 'plan');
     const bin = join(root, 'bin');
     mkdirSync(planDir);
