@@ -26,14 +26,29 @@ export const versions = {
   /** cilium-cli v0.19.7 is stable.txt in cilium/cilium-cli and supports Cilium 1.17 and newer. */
   cilium: { chart: '1.20.0', cli: 'v0.19.7' },
   calico: { release: 'v3.32.1', calicoctl: 'v3.32.1' },
-  calicoVpp: { release: 'v3.32.0' },
+  calicoVpp: {
+    release: 'v3.32.0',
+    /** The images calico-vpp-kind.yaml@v3.32.0 runs (checked against the upstream copy in tests), preloaded with kind load. */
+    images: ['docker.io/calicovpp/agent:v3.32.0', 'docker.io/calicovpp/vpp:v3.32.0'],
+  },
   flannel: { release: 'v0.28.9', cniPlugin: 'v1.9.1-flannel3' },
   /** containernetworking/plugins: kind nodes lack `bridge`, which flannel delegates to. */
   cniPlugins: 'v1.9.1',
   /** Images of the harness's own test workloads (probe pods, rebel-base, x-wing): netshoot has curl, socat, iproute2. */
   testImages: { netshoot: 'nicolaka/netshoot:v0.16' },
   /** Toolbox image that carries kind, kubectl, helm, cilium and calicoctl when the host lacks them. */
-  toolbox: { baseImage: 'debian:bookworm-20250520-slim' },
+  toolbox: {
+    baseImage: 'debian:bookworm-20250520-slim',
+    /**
+     * Static docker CLI (download.docker.com/linux/static/stable/<x86_64|aarch64>/docker-<v>.tgz), replacing bookworm's
+     * docker.io 20.10 (API 1.41): Docker Engine 29.0-29.3 refuse clients below API 1.44 (moby daemon/config/config.go
+     * defaultMinAPIVersion "1.44" @docker-v29.0.0 .. docker-v29.3.x, "1.40" again @docker-v29.4.0). 29.7.2 speaks API 1.55
+     * (MaxAPIVersion @docker-v29.7.2) and negotiates down to older engines (client MinAPIVersion "1.40").
+     */
+    dockerCli: '29.7.2',
+  },
+  /** The lowest Docker API version every pinned client speaks: the doctor flags engines whose minimum is above it. */
+  dockerApi: { toolboxClient: '1.55' },
 } as const;
 
 export type Versions = typeof versions;

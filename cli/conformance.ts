@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { DEFAULT_PROFILE, getProfile } from '../clusters/profiles/index.ts';
 import { parseTemplate } from '../clusters/attach/node-exec.ts';
 import { attachAccess } from '../clusters/attach/provider.ts';
+import { formatFindings, problem, runDoctor } from '../clusters/doctor/index.ts';
 import { kindUnavailable } from '../clusters/kind/detect.ts';
 import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
 import { buildReport } from '../reports/build-report.ts';
@@ -40,6 +41,9 @@ async function main(): Promise<number> {
   if (allowDisruptive && !attach) throw new Error(`--${ALLOW_DISRUPTIVE_FLAG} goes with --attach (on clusters the harness builds, the negative controls always run)`);
   if (profile.provider === 'lab') await assertLabCanRun();
   if (profile.provider === 'kind' && !attach) {
+    // What kind users hit (cgroup v1, inotify, missing images...), each with its fix, before anything starts.
+    const findings = await runDoctor({ registry: false });
+    if (findings.some(problem)) console.error(`cni-conformance: doctor found (npm run doctor for every check):\n${formatFindings(findings, true)}`);
     const reason = await kindUnavailable();
     if (reason) throw new Error(`failed to run kind profile "${profile.name}": ${reason}`);
   }

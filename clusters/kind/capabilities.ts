@@ -85,7 +85,7 @@ export const kindFeatures = {
   'dsr': 'cilium-config bpf-lb-mode "dsr"',
   'clustermesh': 'cilium-config cluster-id not 0, and Deployment kube-system/clustermesh-apiserver exists',
   'cilium-host': 'a cilium_host link on a node',
-  'bird': 'Calico Installation spec.calicoNetwork.bgp not "Disabled" (calico-node runs BIRD)',
+  'bird': 'calico-node runs BIRD: Installation spec.calicoNetwork.bgp not "Disabled"; without an Installation, CALICO_NETWORKING_BACKEND (env or calico-config calico_backend) "bird"',
   'bgp-mesh': 'BIRD runs and BGPConfiguration default nodeToNodeMeshEnabled is not false (absent = true)',
   'route-reflector': 'BIRD runs, nodeToNodeMeshEnabled false, and a BGPPeer with a peerSelector',
   'ipip': 'an enabled Calico IPPool with ipipMode Always/CrossSubnet',
@@ -140,6 +140,51 @@ export interface CalicoInputs {
   bgpPeers?: string;
   /** IPPool list. */
   ipPools?: string;
+  /** Manifest installs: the calico-config ConfigMap (calico_backend). */
+  calicoConfig?: string;
+  /** Manifest installs: the calico-node DaemonSet (CALICO_NETWORKING_BACKEND env). */
+  calicoNodeDaemonSet?: string;
+}
+
+/** Where calico-node's networking backend was read, and its value; bird is the only one that runs BIRD. */
+export interface CalicoBackend { backend?: string; source: string; unparsed: string[] }
+
+interface EnvVar { name?: string; value?: string; valueFrom?: { configMapKeyRef?: { name?: string; key?: string } } }
+interface DaemonSetJson { spec?: { template?: { spec?: { containers?: Array<{ name?: string; env?: EnvVar[] }> } } } }
+
+const knownBackends = ['bird', 'vxlan', 'none'];
+
+/**
+ * calico-node's backend. With the operator, Installation calicoNetwork.bgp (Disabled = no BIRD). Without it (a manifest
+ * install), calico-node's CALICO_NETWORKING_BACKEND, which manifests/calico.yaml and calico-vxlan.yaml@v3.32.1 take from
+ * the calico-config ConfigMap key calico_backend ("bird" / "vxlan"); a literal env value wins. Nothing found: unknown,
+ * never assumed to be BIRD.
+ */
+export function calicoBackend(inputs: CalicoInputs): CalicoBackend {
+  const unparsed: string[] = [];
+  if (inputs.installation) {
+    const network = ((JSON.parse(inputs.installation) as { spec?: Record<string, unknown> }).spec?.['calicoNetwork'] ?? {}) as { bgp?: string };
+    return { backend: network.bgp === 'Disabled' ? 'none' : 'bird', source: `Installation default spec.calicoNetwork.bgp ${network.bgp ?? '(unset: Enabled)'}`, unparsed };
+  }
+  const configData = inputs.calicoConfig ? configMapData(inputs.calicoConfig) : undefined;
+  const checked = (backend: string | undefined, source: string): CalicoBackend => {
+    if (backend !== undefined && !knownBackends.includes(backend)) unparsed.push(`${source}: backend "${backend}" is none of ${knownBackends.join(', ')}`);
+    return { ...(backend === undefined ? {} : { backend }), source, unparsed };
+  };
+  if (inputs.calicoNodeDaemonSet) {
+    const ds = JSON.parse(inputs.calicoNodeDaemonSet) as DaemonSetJson;
+    const env = (ds.spec?.template?.spec?.containers ?? []).find((c) => c.name === 'calico-node')?.env ?? [];
+    const variable = env.find((e) => e.name === 'CALICO_NETWORKING_BACKEND');
+    if (variable?.value !== undefined) return checked(variable.value, 'calico-node env CALICO_NETWORKING_BACKEND');
+    const ref = variable?.valueFrom?.configMapKeyRef;
+    if (ref) {
+      const source = `calico-node env CALICO_NETWORKING_BACKEND from ConfigMap ${ref.name}/${ref.key}`;
+      if (ref.name === 'calico-config' && configData && ref.key) return checked(configData[ref.key], source);
+      return checked(undefined, `${source} (not read)`);
+    }
+  }
+  if (configData?.['calico_backend'] !== undefined) return checked(configData['calico_backend'], 'ConfigMap calico-config calico_backend');
+  return { source: 'no Installation, calico-node env or calico-config found', unparsed };
 }
 
 /** Features of a Calico cluster from its resources (crd.projectcalico.org/v1 and projectcalico.org/v3 have the same spec fields). */
@@ -147,8 +192,7 @@ export function calicoFeatures(inputs: CalicoInputs): KindFeature[] {
   const features = new Set<KindFeature>();
   const spec = (json: string | undefined) => (json ? ((JSON.parse(json) as { spec?: Record<string, unknown> }).spec ?? {}) : undefined);
   const items = (json: string | undefined) => (json ? (JSON.parse(json) as CalicoList).items ?? [] : []);
-  const network = (spec(inputs.installation)?.['calicoNetwork'] ?? {}) as { bgp?: string };
-  const bird = network.bgp !== 'Disabled';
+  const bird = calicoBackend(inputs).backend === 'bird';
   const mesh = spec(inputs.bgpConfiguration)?.['nodeToNodeMeshEnabled'] !== false;
   if (bird) {
     features.add('bird');
@@ -209,6 +253,14 @@ export async function detectCapabilities(provider: Capabilities['provider'], run
     if (bgpConfiguration) inputs.bgpConfiguration = bgpConfiguration;
     if (bgpPeers) inputs.bgpPeers = bgpPeers;
     if (ipPools) inputs.ipPools = ipPools;
+    if (!installation) {
+      // A manifest install: calico-node and calico-config live beside each other (kube-system in manifests/calico.yaml@v3.32.1).
+      const namespace = /^(\S+)\/calico-node /m.exec(daemonSets)?.[1] ?? 'kube-system';
+      const daemonSet = await firstOutput(run, ['kubectl', '-n', namespace, 'get', 'daemonset', 'calico-node', '-o', 'json']);
+      const config = await firstOutput(run, ['kubectl', '-n', namespace, 'get', 'configmap', 'calico-config', '-o', 'json']);
+      if (daemonSet) inputs.calicoNodeDaemonSet = daemonSet;
+      if (config) inputs.calicoConfig = config;
+    }
     for (const f of calicoFeatures(inputs)) features.add(f);
   }
   return { provider, cni, features: [...features].sort(), kernel: { ipip: probe.ipip, vxlan: probe.vxlan }, versions };

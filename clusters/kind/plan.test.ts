@@ -9,7 +9,9 @@ import { loadKindProfile, ProfileError } from './profiles.ts';
 import type { KindProfile } from './types.ts';
 import { upstreamPath, readUpstream } from './validate/upstream.ts';
 
-const plan = (name: string) => buildPlan(loadKindProfile(name), { runId: 'unit', dir: '/abs/plan' });
+/** A kind network gateway other than upstream's hard-coded 172.18.0.1, so a leftover hard-coded address shows. */
+const kindGateway = '172.23.0.1';
+const plan = (name: string) => buildPlan(loadKindProfile(name), { runId: 'unit', dir: '/abs/plan', kindGateway });
 
 describe('plan shape', () => {
   test.each(kindProfiles.map((p) => p.name))('%s: create clusters first, install, then workloads; teardown deletes each', (name) => {
@@ -17,7 +19,9 @@ describe('plan shape', () => {
     const rendered = p.commands.map(renderCommand);
     const creates = rendered.filter((c) => c.startsWith('kind create cluster'));
     expect(creates).toHaveLength(p.clusters.length);
-    expect(rendered.slice(0, 1)[0]).toMatch(/^kind create cluster --name cnc-unit-/);
+    const firstCreate = rendered.findIndex((c) => c.startsWith('kind create cluster'));
+    expect(rendered.slice(0, firstCreate).every((c) => c.startsWith('docker pull '))).toBe(true);
+    expect(rendered[firstCreate]).toMatch(/^kind create cluster --name cnc-unit-/);
     expect(rendered.at(-1)).toMatch(/rollout status/);
     expect(p.teardown.map(renderCommand)).toEqual(p.clusters.map((c) => `kind delete cluster --name ${c}`));
     for (const cluster of p.clusters) expect(p.files[`kind/${cluster}.yaml`]).toContain(versions.kind.nodeImage);
@@ -61,12 +65,12 @@ describe('plan shape', () => {
     expect(installation.spec.calicoNetwork.ipPools).toEqual([]);
   });
 
-  test('flannel mounts the pinned reference bridge plugin and patches net-conf with the profile backend', () => {
+  test('flannel mounts the pinned reference bridge plugin and renders net-conf into the manifest before applying it', () => {
     const p = plan('flannel-host-gw');
     expect(p.downloads[0]?.url).toContain(`/${versions.cniPlugins}/cni-plugins-linux-amd64-${versions.cniPlugins}.tgz`);
     const config = parse(p.files['kind/cnc-unit-fl-hostgw.yaml']!) as { nodes: Array<{ extraMounts: unknown[] }> };
     expect(config.nodes[0]!.extraMounts).toEqual([{ hostPath: `/abs/plan/cni-plugins/${versions.cniPlugins}/bridge`, containerPath: '/opt/cni/bin/bridge', readOnly: true }]);
-    const patch = parse(p.files['flannel/cnc-unit-fl-hostgw-net-conf-patch.yaml']!) as { data: Record<string, string> };
+    const patch = parse(p.files['flannel/cnc-unit-fl-hostgw/net-conf.yaml']!) as { data: Record<string, string> };
     expect(JSON.parse(patch.data['net-conf.json']!)).toMatchObject({ Network: '10.244.0.0/16', Backend: { Type: 'host-gw' } });
   });
 

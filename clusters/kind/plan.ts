@@ -1,8 +1,9 @@
 import { stringify } from 'yaml';
 import { versions } from '../../versions.ts';
 import { ciliumInstallCommands, ciliumValues, ciliumValuesFile, clustermeshConnectCommands, copyCiliumCa } from './cni/cilium.ts';
-import { calicoFiles, calicoInstallCommands, calicoObject, installationResource } from './cni/calico.ts';
-import { cniPluginsArchive, flannelInstallCommands, flannelNetConfPatch, flannelPatchFile } from './cni/flannel.ts';
+import { calicoFiles, calicoInstallCommands, calicoObject, calicoVppFiles, installationResource } from './cni/calico.ts';
+import { cniPluginsArchive, flannelFiles, flannelInstallCommands } from './cni/flannel.ts';
+import { loadImageCommands, pullImageCommands } from './images.ts';
 import { kindConfig } from './kind-config.ts';
 import { clusterName, contextName, kubeconfigPath, nodeNames, workloadNamespace } from './naming.ts';
 import type { CalicoResource, Command, Download, KindClusterSpec, KindProfile, Plan, WorkloadSet } from './types.ts';
@@ -16,6 +17,8 @@ export interface PlanOptions {
   dir: string;
   /** CPU architecture of the release archives (Go naming). */
   arch?: 'amd64' | 'arm64';
+  /** IPv4 gateway of the `kind` docker network (kind-network.ts): calico-vpp's host DNS target; required for VPP profiles. */
+  kindGateway?: string;
 }
 
 export function yamlDocs(docs: readonly unknown[]): string {
@@ -46,8 +49,8 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
       args: ['create', 'cluster', '--name', name, '--config', configFile, '--kubeconfig', kubeconfigPath(name)],
       why: `create kind cluster ${name} (${spec.nodes.length} nodes, ${versions.kind.nodeImage.split('@')[0]})`,
     });
-    create.push(...annotateCommands(name, spec));
-    install.push(...installCommands(profile, index, names, spec, files));
+    create.push(...loadImageCommands(options.runId, spec), ...annotateCommands(name, spec));
+    install.push(...installCommands(profile, index, names, spec, files, options));
     const sets = workloadSets(profile, index);
     const base = sets.filter((s) => s !== 'pool-migration' && s !== 'fixed-ip');
     if (base.length > 0) {
@@ -69,7 +72,7 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
     clusters: names,
     files,
     downloads,
-    commands: [...create, ...install, ...workloads],
+    commands: [...pullImageCommands(profile.clusters), ...create, ...install, ...workloads],
     teardown: names.map((name) => ({ tool: 'kind', args: ['delete', 'cluster', '--name', name], why: `delete kind cluster ${name}`, optional: true })),
   };
 }
@@ -89,7 +92,7 @@ function annotateCommands(cluster: string, spec: KindClusterSpec): Command[] {
   });
 }
 
-function installCommands(profile: KindProfile, index: number, names: string[], spec: KindClusterSpec, files: Record<string, string>): Command[] {
+function installCommands(profile: KindProfile, index: number, names: string[], spec: KindClusterSpec, files: Record<string, string>, options: PlanOptions): Command[] {
   const name = names[index]!;
   const install = spec.install;
   if (install.cni === 'cilium') {
@@ -101,9 +104,10 @@ function installCommands(profile: KindProfile, index: number, names: string[], s
     const calico = calicoFiles(name);
     files[calico.installation] = yamlDocs([installationResource(install)]);
     files[calico.resources] = yamlDocs(install.resources.map(calicoObject));
+    if (install.vpp) Object.assign(files, calicoVppFiles(name, options.kindGateway));
     return calicoInstallCommands(name, install);
   }
-  files[flannelPatchFile(name)] = stringify(flannelNetConfPatch(install));
+  Object.assign(files, flannelFiles(name, install));
   return flannelInstallCommands(name, install);
 }
 

@@ -6,6 +6,7 @@ import type { ClusterHandle, CreateOptions, Provider, ProviderInfo } from '../ty
 import { detectCapabilities } from './capabilities.ts';
 import { systemDiagnostics } from './diagnostics.ts';
 import { kindUnavailable } from './detect.ts';
+import { kindGatewayFor } from './kind-network.ts';
 import { listKindNodes } from './node.ts';
 import { buildPlan, renderCommand } from './plan.ts';
 import { writePlan } from './plan-write.ts';
@@ -43,7 +44,8 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     const profile = loadKindProfile(requested.name, [requested]);
     const planDir = kindProvider.planDirFor(options.runId, profile.name);
     await mkdir(planDir, { recursive: true });
-    const plan = buildPlan(profile, { runId: options.runId, dir: planDir, arch: process.arch === 'arm64' ? 'arm64' : 'amd64' });
+    const kindGateway = await kindGatewayFor(profile, log);
+    const plan = buildPlan(profile, { runId: options.runId, dir: planDir, arch: process.arch === 'arm64' ? 'arm64' : 'amd64', ...(kindGateway ? { kindGateway } : {}) });
     await writePlan(plan, planDir);
     const { runner, toolbox } = await chooseRunner(planDir, options.runId, log);
 

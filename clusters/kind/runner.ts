@@ -29,12 +29,37 @@ export function hostRunner(planDir: string): CommandRunner {
   };
 }
 
-/** The toolbox container: the rendered shell line (pipes included) through sh -c in the plan folder. */
-export function toolboxRunner(container: StartedTestContainer, planDir: string): CommandRunner {
+/** Who owns what the host writes: files the toolbox makes are handed to this uid:gid. */
+export interface Owner { uid: number; gid: number }
+
+/** This process's uid:gid, or undefined where files need no hand-over (root reads everything; no getuid on Windows). */
+export function hostOwner(): Owner | undefined {
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  if (uid === undefined || gid === undefined || uid === 0) return undefined;
+  return { uid, gid };
+}
+
+/**
+ * The shell line the toolbox runs for one command: the rendered command, then every file under the plan folder handed to
+ * the host user, keeping the command's exit code. The toolbox runs as root (it needs the Docker socket), and what it
+ * writes is root's: kind writes the kubeconfig 0600 (pkg/cluster/internal/kubeconfig/internal/kubeconfig/write.go@v0.32.0
+ * `os.WriteFile(configPath, encoded, 0600)`), cilium-cli its JUnit, and the host process reads both afterwards.
+ */
+export function toolboxScript(command: Command, planDir: string, owner: Owner | undefined): string {
+  // bash: a pipe (stdinFrom) fails when its producer fails, as hostRunner does.
+  const line = `set -o pipefail\n${renderCommand(command)}`;
+  if (!owner) return line;
+  const dir = `'${planDir.replace(/'/g, `'\\''`)}'`;
+  return `${line}\nrc=$?\nchown -R ${owner.uid}:${owner.gid} ${dir} || echo "toolbox: could not hand ${dir} to ${owner.uid}:${owner.gid}" >&2\nexit $rc`;
+}
+
+/** The toolbox container: the rendered shell line (pipes included) through bash -c in the plan folder. */
+export function toolboxRunner(container: Pick<StartedTestContainer, 'exec'>, planDir: string, owner: Owner | undefined = hostOwner()): CommandRunner {
   return {
     where: 'toolbox',
     async run(command) {
-      const result = await container.exec(['sh', '-c', renderCommand(command)], { workingDir: planDir });
+      const result = await container.exec(['bash', '-c', toolboxScript(command, planDir, owner)], { workingDir: planDir });
       return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
     },
   };

@@ -10,7 +10,8 @@ const repository = 'cni-conformance/toolbox';
 
 /** Tag = hash of the Dockerfile and the pinned versions: a bump rebuilds, a match reuses. */
 export function toolboxTag(): string {
-  const hash = createHash('sha256').update(readFileSync(dockerfile)).update(JSON.stringify(toolboxBuildArgs())).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(readFileSync(dockerfile)).update(readFileSync(new URL('arch.sh', dockerfile)))
+    .update(JSON.stringify(toolboxBuildArgs())).digest('hex').slice(0, 12);
   return `${repository}:${hash}`;
 }
 
@@ -22,6 +23,7 @@ export function toolboxBuildArgs(): Record<string, string> {
     HELM_VERSION: versions.helm,
     CILIUM_CLI_VERSION: versions.cilium.cli,
     CALICOCTL_VERSION: versions.calico.calicoctl,
+    DOCKER_CLI_VERSION: versions.toolbox.dockerCli,
   };
 }
 

@@ -23,3 +23,15 @@ export function getProfile(ref: string): Profile {
   if (matches.length > 1) throw new Error(`profile "${ref}": exists on several providers; say ${matches.map(qualifiedName).join(' or ')}`);
   throw new Error(`profile "${ref}": unknown profile; known: ${profiles.map(qualifiedName).sort().join(', ')}`);
 }
+
+/**
+ * The kind profile a `name` or `kind/name` reference means (for `npm run plan`, which renders kind profiles only).
+ * Same lookup as getProfile, so the names suites, matrix and conformance print are accepted here too.
+ */
+export function kindProfileName(ref: string): string {
+  const profile = getProfile(ref.includes('/') || !allProfiles().some((p) => p.provider === 'kind' && p.name === ref) ? ref : `kind/${ref}`);
+  if (profile.provider !== 'kind') {
+    throw new Error(`profile "${ref}": is a ${profile.provider} profile; plans render kind profiles (known: ${allProfiles().filter((p) => p.provider === 'kind').map(qualifiedName).sort().join(', ')})`);
+  }
+  return profile.name;
+}

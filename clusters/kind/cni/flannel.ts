@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { versions } from '../../../versions.ts';
 import { contextName, kubeconfigPath } from '../naming.ts';
 import type { Command, FlannelInstall } from '../types.ts';
@@ -12,27 +13,51 @@ export const flannelDaemonSet = 'kube-flannel-ds';
 export const cniPluginsArchive = (arch: string) =>
   `https://github.com/containernetworking/plugins/releases/download/${versions.cniPlugins}/cni-plugins-linux-${arch}-${versions.cniPlugins}.tgz`;
 
-/** Our ConfigMap override: only net-conf.json differs from upstream's (cni-conf.json is kept as shipped). */
-export function flannelNetConfPatch(install: FlannelInstall): Record<string, unknown> {
-  return { data: { 'net-conf.json': `${JSON.stringify(install.netConf, null, 2)}\n` } };
+/**
+ * flannel's manifest rendered with our net-conf.json before anything reaches the cluster: a kustomization over the
+ * pinned release manifest plus a strategic-merge patch of kube-flannel-cfg (only net-conf.json differs; cni-conf.json
+ * stays as shipped). Patching the live ConfigMap after the vxlan default is not enough: flanneld has already made
+ * flannel.1 and never removes it (pkg/backend/vxlan/device.go@v0.28.9 ensureLink only creates, reuses or recreates the
+ * vxlan link; the host-gw backend has no code that deletes it).
+ * kubectl apply -k loads an https resource as a file: kustomize api/internal/target/kusttarget.go@api/v0.21.1 accumulateResources
+ * tries each resource as a file first, and api/internal/loader/fileloader.go fetches http(s) paths (redirects followed).
+ */
+export function flannelFiles(cluster: string, install: FlannelInstall): Record<string, string> {
+  const dir = flannelKustomizeDir(cluster);
+  return {
+    [`${dir}/kustomization.yaml`]: stringify({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: [kubeFlannelUrl],
+      patches: [{ path: 'net-conf.yaml' }],
+    }),
+    [`${dir}/net-conf.yaml`]: stringify(flannelNetConfPatch(install)),
+  };
 }
 
-export function flannelPatchFile(cluster: string): string {
-  return `flannel/${cluster}-net-conf-patch.yaml`;
+/** The kube-flannel-cfg ConfigMap as a strategic-merge patch: net-conf.json replaced, the other keys kept. */
+export function flannelNetConfPatch(install: FlannelInstall): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: flannelConfigMap, namespace: flannelNamespace },
+    data: { 'net-conf.json': `${JSON.stringify(install.netConf, null, 2)}\n` },
+  };
+}
+
+export function flannelKustomizeDir(cluster: string): string {
+  return `flannel/${cluster}`;
 }
 
 function kubectl(cluster: string, args: string[], why: string): Command {
   return { tool: 'kubectl', args: ['--kubeconfig', kubeconfigPath(cluster), '--context', contextName(cluster), ...args], why };
 }
 
-/** Upstream manifest, our net-conf, restart so every pod reads it, wait for the rollout. */
+/** The rendered manifest (our net-conf from the first pod on), then wait for the rollout. */
 export function flannelInstallCommands(cluster: string, install: FlannelInstall): Command[] {
-  const ns = ['-n', flannelNamespace];
   return [
-    kubectl(cluster, ['apply', '-f', kubeFlannelUrl], `install flannel ${versions.flannel.release} on ${cluster}`),
-    kubectl(cluster, [...ns, 'patch', 'configmap', flannelConfigMap, '--type', 'merge', '--patch-file', flannelPatchFile(cluster)],
-      `set the flannel backend to ${install.netConf.Backend.Type} on ${cluster}`),
-    kubectl(cluster, [...ns, 'rollout', 'restart', `daemonset/${flannelDaemonSet}`], `restart flannel with the new net-conf on ${cluster}`),
-    kubectl(cluster, [...ns, 'rollout', 'status', `daemonset/${flannelDaemonSet}`, '--timeout', '300s'], `wait for flannel ready on ${cluster}`),
+    kubectl(cluster, ['apply', '-k', flannelKustomizeDir(cluster)],
+      `install flannel ${versions.flannel.release} with the ${install.netConf.Backend.Type} backend on ${cluster}`),
+    kubectl(cluster, ['-n', flannelNamespace, 'rollout', 'status', `daemonset/${flannelDaemonSet}`, '--timeout', '300s'], `wait for flannel ready on ${cluster}`),
   ];
 }

@@ -17,7 +17,7 @@ const suite = describe.skipIf(unavailable !== undefined);
 suite(`plans against upstream ${unavailable ? `(skipped: ${unavailable})` : ''}`, () => {
   test.each(kindProfiles.map((p) => p.name))('%s renders a plan upstream accepts', (name) => {
     const profile = loadKindProfile(name);
-    expect(validatePlan(buildPlan(profile, { runId: 'unit', dir: '/tmp/plan' }), profile)).toEqual([]);
+    expect(validatePlan(buildPlan(profile, { runId: 'unit', dir: '/tmp/plan', kindGateway: '172.18.0.1' }), profile)).toEqual([]);
   });
 });
 

@@ -1,0 +1,39 @@
+import type { Finding } from './types.ts';
+
+/** What the host kernel offers: kind nodes are containers and use the host kernel; they cannot load modules themselves. */
+export interface KernelFacts {
+  /** Names under /sys/module (loaded modules and built-ins with parameters). */
+  sysModules: string[];
+  /** /proc/modules names, undefined when the kernel has no module support. */
+  procModules?: string[];
+  /** Names from /lib/modules/$(uname -r)/modules.builtin and modules.dep, undefined when absent. */
+  builtin?: string[];
+  loadable?: string[];
+  /** /proc/sys/net/bridge exists: br_netfilter is active (its bridge-nf-call-* sysctls live there). */
+  bridgeNetfilterSysctls: boolean;
+}
+
+/** Which profiles need each module, for the finding's text. */
+export const modulesNeeded = {
+  ipip: { severity: 'warn', who: 'Calico IPIP (kind/calico-ipip, K-IPIP-1)' },
+  vxlan: { severity: 'fail', who: 'VXLAN datapaths (cilium-vxlan, cilium-kpr, kind/calico-vxlan, kind/flannel-vxlan, calico-vpp)' },
+  br_netfilter: { severity: 'fail', who: 'kube-proxy and CNIs that bridge pods (bridge-nf-call-iptables)' },
+} as const;
+
+export function kernelModuleFindings(facts: KernelFacts): Finding[] {
+  return (Object.keys(modulesNeeded) as Array<keyof typeof modulesNeeded>).map((name) => {
+    const { severity, who } = modulesNeeded[name];
+    const check = `kernel module ${name}`;
+    const active = facts.sysModules.includes(name) || (facts.procModules ?? []).includes(name) || (facts.builtin ?? []).includes(name)
+      || (name === 'br_netfilter' && facts.bridgeNetfilterSysctls);
+    if (active) return { check, status: 'ok', detail: 'loaded or built in' };
+    if ((facts.loadable ?? []).includes(name)) return { check, status: 'warn', detail: `available but not loaded; needed by ${who}`, fix: `sudo modprobe ${name} (persist it in /etc/modules-load.d/)` };
+    const noModules = facts.procModules === undefined ? ' (this kernel has no loadable modules)' : '';
+    return { check, status: severity, detail: `not in this kernel${noModules}; needed by ${who}`, fix: `use a kernel with ${name} built in or as a module; profiles that do not need it still run` };
+  });
+}
+
+/** Module names from a modules.builtin / modules.dep text ("kernel/net/ipv4/ipip.ko[.zst]: ..."). */
+export function moduleNamesFromList(text: string): string[] {
+  return [...text.matchAll(/([\w-]+)\.ko(?:\.\w+)?\b/g)].map((m) => m[1]!.replace(/-/g, '_'));
+}

@@ -1,0 +1,19 @@
+import type { ToolStatus } from '../kind/tools.ts';
+import { toolVersions } from '../kind/tools.ts';
+import type { Finding } from './types.ts';
+
+/** Host tools against the pins: a miss is fine when the toolbox can stand in (its image present or buildable). */
+export function toolFindings(statuses: ToolStatus[], toolbox: { present: boolean; buildable: boolean; tag: string }): Finding[] {
+  const findings: Finding[] = statuses.map((s) => {
+    const pinned = s.tool === 'docker' ? '' : toolVersions[s.tool].pinned;
+    if (s.ok) return { check: `tool ${s.tool}`, status: 'ok', detail: `${s.found} on PATH (pinned ${pinned})` };
+    const standIn = toolbox.present || toolbox.buildable;
+    return {
+      check: `tool ${s.tool}`,
+      status: standIn ? 'info' : 'fail',
+      detail: `${s.problem ?? s.tool}; ${standIn ? `the toolbox ${toolbox.present ? `(${toolbox.tag}, present)` : '(built on first use)'} provides it` : 'and the toolbox can be neither found nor built'}`,
+      fix: `install ${s.tool} ${pinned} on PATH${standIn ? '' : ', or make the toolbox base image pullable'}`,
+    };
+  });
+  return findings;
+}

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { versions } from '../../../versions.ts';
+import { kindProfiles } from '../../profiles/kind/index.ts';
+import { preloadImages } from '../images.ts';
+import { ensureKindNetwork, parseKindNetwork, requireIpv4Gateway } from '../kind-network.ts';
+import { buildPlan, renderCommand } from '../plan.ts';
+import { loadKindProfile } from '../profiles.ts';
+import { readUpstream, upstreamPath } from '../validate/upstream.ts';
+import { calicoVppConfigMap, calicoVppKindUrl, calicoVppNamespace } from './calico.ts';
+import { flannelConfigMap, flannelNamespace, kubeFlannelUrl } from './flannel.ts';
+
+const kindGateway = '172.23.0.1';
+const plan = (name: string) => buildPlan(loadKindProfile(name), { runId: 'unit', dir: '/abs/plan', kindGateway });
+
+interface K8sDoc { kind: string; metadata: { name: string; namespace?: string }; data?: Record<string, string> }
+const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as K8sDoc);
+/** What a strategic-merge patch of a ConfigMap does to `data`: patched keys replaced, the others kept. */
+const mergeData = (base: K8sDoc, patch: K8sDoc) => ({ ...base.data, ...patch.data });
+
+describe('flannel: net-conf is rendered into the manifest before anything is applied', () => {
+  test.each(['flannel-host-gw', 'flannel-vxlan'])('%s: kubectl apply -k over the pinned manifest; no live ConfigMap patch, no restart', (name) => {
+    const p = plan(name);
+    const cluster = p.clusters[0]!;
+    const rendered = p.commands.map(renderCommand);
+    expect(rendered.filter((c) => /patch configmap|rollout restart/.test(c))).toEqual([]);
+    expect(rendered).toContainEqual(expect.stringMatching(new RegExp(`apply -k flannel/${cluster}$`)));
+    const kustomization = parse(p.files[`flannel/${cluster}/kustomization.yaml`]!) as { resources: string[]; patches: Array<{ path: string }> };
+    expect(kustomization.resources).toEqual([kubeFlannelUrl]);
+    expect(kustomization.patches.map((x) => p.files[`flannel/${cluster}/${x.path}`])).not.toContain(undefined);
+  });
+
+  test.skipIf(!upstreamPath('flannel/kube-flannel.yml'))('the patch targets kube-flannel.yml\'s ConfigMap: host-gw net-conf, cni-conf.json as shipped', () => {
+    const upstream = docs(readUpstream('flannel/kube-flannel.yml')).find((d) => d.kind === 'ConfigMap')!;
+    expect(JSON.parse(upstream.data!['net-conf.json']!)).toMatchObject({ Backend: { Type: 'vxlan' } });
+    const patch = parse(plan('flannel-host-gw').files['flannel/cnc-unit-fl-hostgw/net-conf.yaml']!) as K8sDoc;
+    expect(patch.metadata).toEqual({ name: upstream.metadata.name, namespace: upstream.metadata.namespace });
+    expect(patch.metadata).toEqual({ name: flannelConfigMap, namespace: flannelNamespace });
+    const merged = mergeData(upstream, patch);
+    expect(JSON.parse(merged['net-conf.json']!)).toEqual({ Network: '10.244.0.0/16', EnableNFTables: false, Backend: { Type: 'host-gw' } });
+    expect(merged['cni-conf.json']).toBe(upstream.data!['cni-conf.json']);
+  });
+});
+
+describe('calico-vpp: the kind network gateway, never a hard-coded 172.18.0.1', () => {
+  test('the plan refuses without the gateway, naming how to get it', () => {
+    expect(() => buildPlan(loadKindProfile('calico-vpp'), { runId: 'unit', dir: '/abs/plan' }))
+      .toThrow(/failed to plan calico-vpp on cnc-unit-cal-vpp: needs the IPv4 gateway of the "kind" docker network.*docker network create/);
+  });
+
+  test('the manifest is applied through a kustomization that sets the gateway', () => {
+    const p = plan('calico-vpp');
+    const kustomization = parse(p.files['calico/cnc-unit-cal-vpp-vpp/kustomization.yaml']!) as { resources: string[] };
+    expect(kustomization.resources).toEqual([calicoVppKindUrl]);
+    expect(p.commands.map(renderCommand)).toContainEqual(expect.stringMatching(/create -k calico\/cnc-unit-cal-vpp-vpp$/));
+    expect(p.commands.map(renderCommand).filter((c) => c.includes(calicoVppKindUrl))).toEqual([]);
+    const all = Object.values(p.files).join('\n');
+    expect(all).not.toContain('172.18.0.1');
+    expect(all).toContain(kindGateway);
+  });
+
+  test.skipIf(!upstreamPath('calico-vpp/calico-vpp-kind.yaml'))('the patched CALICOVPP_INITIAL_CONFIG is upstream\'s with only the gateway changed; images and pull policy as pinned', () => {
+    const text = readUpstream('calico-vpp/calico-vpp-kind.yaml');
+    const upstream = docs(text).find((d) => d.kind === 'ConfigMap' && d.metadata.name === calicoVppConfigMap)!;
+    expect(upstream.metadata.namespace).toBe(calicoVppNamespace);
+    const patch = parse(plan('calico-vpp').files['calico/cnc-unit-cal-vpp-vpp/gateway.yaml']!) as K8sDoc;
+    expect(patch.metadata).toEqual({ name: calicoVppConfigMap, namespace: calicoVppNamespace });
+    const expected = JSON.parse(upstream.data!['CALICOVPP_INITIAL_CONFIG']!.replaceAll('172.18.0.1', kindGateway)) as unknown;
+    expect(JSON.parse(patch.data!['CALICOVPP_INITIAL_CONFIG']!)).toEqual(expected);
+    const images = [...text.matchAll(/image: (\S+)\n\s+imagePullPolicy: (\S+)/g)];
+    expect(images.map((m) => m[1])).toEqual([...versions.calicoVpp.images]);
+    expect(new Set(images.map((m) => m[2]))).toEqual(new Set(['IfNotPresent']));
+  });
+
+  test('parses the kind network as Docker reports it (fixtures/docker/SOURCES.md)', () => {
+    const network = parseKindNetwork(readFileSync(new URL('../fixtures/docker/network-inspect-kind-like.json', import.meta.url), 'utf8'));
+    expect(network).toEqual({
+      subnets: [{ subnet: '172.19.0.0/16', gateway: '172.19.0.1' }, { subnet: 'fc00:f853:ccd:e793::/64' }],
+      ipv4Subnet: '172.19.0.0/16', ipv4Gateway: '172.19.0.1',
+    });
+    expect(() => requireIpv4Gateway({ subnets: [{ subnet: 'fc00::/64' }] }, 'plan x')).toThrow(/plan x: the "kind" docker network has no IPv4 gateway \(subnets: fc00::\/64\)/);
+  });
+});
+
+describe('images are pulled once on the host and loaded into each cluster', () => {
+  test.each(kindProfiles.map((p) => p.name))('%s', (name) => {
+    const p = plan(name);
+    const rendered = p.commands.map(renderCommand);
+    const profile = loadKindProfile(name);
+    const firstCreate = rendered.findIndex((c) => c.startsWith('kind create cluster'));
+    const wanted = [...new Set(profile.clusters.flatMap(preloadImages))];
+    expect(rendered.slice(0, firstCreate)).toEqual(wanted.map((image) => `docker pull ${image}`));
+    p.clusters.forEach((cluster, i) => {
+      const create = rendered.findIndex((c) => c.startsWith(`kind create cluster --name ${cluster} `));
+      const load = rendered.indexOf(`kind load docker-image ${preloadImages(profile.clusters[i]!).join(' ')} --name ${cluster}`);
+      const firstApply = rendered.findIndex((c) => c.includes(`--context kind-${cluster} `) && / (apply|create) -[fk] /.test(c));
+      expect(load).toBeGreaterThan(create);
+      expect(load).toBeLessThan(firstApply);
+    });
+    // A preloaded image is useless if a pod re-pulls it: every workload container that uses one says IfNotPresent.
+    for (const [file, text] of Object.entries(p.files).filter(([f]) => f.startsWith('workloads/'))) {
+      for (const doc of parseAllDocuments(text).map((d) => d.toJS() as { spec?: { template?: { spec?: { containers?: Array<{ image: string; imagePullPolicy?: string }> } }; containers?: Array<{ image: string; imagePullPolicy?: string }> } })) {
+        const containers = doc.spec?.template?.spec?.containers ?? doc.spec?.containers ?? [];
+        for (const c of containers.filter((x) => wanted.includes(x.image))) expect(c.imagePullPolicy, `${file}: ${c.image}`).toBe('IfNotPresent');
+      }
+    }
+  });
+});
+
+describe('the kind network before a calico-vpp plan', () => {
+  const inspectText = readFileSync(new URL('../fixtures/docker/network-inspect-kind-like.json', import.meta.url), 'utf8');
+  const fakeDocker = (exists: boolean, createWorks = true) => {
+    const calls: string[] = [];
+    let present = exists;
+    const cli = async (args: string[]) => {
+      calls.push(args.join(' '));
+      if (args[0] === 'network' && args[1] === 'inspect' && args[2] === 'bridge') return { stdout: '1500\n', stderr: '', exitCode: 0 };
+      if (args[0] === 'network' && args[1] === 'inspect') return present ? { stdout: inspectText, stderr: '', exitCode: 0 } : { stdout: '[]', stderr: 'Error: No such network: kind', exitCode: 1 };
+      if (args[0] === 'network' && args[1] === 'create') { present = createWorks; return createWorks ? { stdout: 'id', stderr: '', exitCode: 0 } : { stdout: '', stderr: 'pool overlaps', exitCode: 1 }; }
+      return { stdout: '', stderr: 'unexpected', exitCode: 1 };
+    };
+    return { cli, calls };
+  };
+
+  test('an existing network is used as it is', async () => {
+    const { cli, calls } = fakeDocker(true);
+    expect((await ensureKindNetwork(() => {}, cli)).ipv4Gateway).toBe('172.19.0.1');
+    expect(calls).toEqual(['network inspect kind']);
+  });
+
+  test('a missing one is created with kind\'s options and the default bridge MTU, then read back', async () => {
+    const { cli, calls } = fakeDocker(false);
+    expect((await ensureKindNetwork(() => {}, cli)).ipv4Gateway).toBe('172.19.0.1');
+    expect(calls).toContain('network create -d=bridge -o com.docker.network.bridge.enable_ip_masquerade=true -o com.docker.network.driver.mtu=1500 kind');
+  });
+
+  test('a failed create names Docker\'s error', async () => {
+    const { cli } = fakeDocker(false, false);
+    await expect(ensureKindNetwork(() => {}, cli)).rejects.toThrow('failed to create the kind docker network: pool overlaps');
+  });
+});
