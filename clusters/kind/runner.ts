@@ -12,21 +12,31 @@ export interface CommandRunner {
 
 /** Host CLIs through execa, cwd = plan folder; a pipe runs the producer first and feeds its stdout. */
 export function hostRunner(planDir: string): CommandRunner {
-  const exec = async (command: Command, input?: string): Promise<ExecResult> => {
+  const exec = async (command: Command, signal: AbortSignal | undefined, input?: string): Promise<ExecResult> => {
     const result = await execa(command.tool, command.args, {
-      cwd: planDir, env: command.env, reject: false, ...(input === undefined ? {} : { input }),
+      cwd: planDir, env: command.env, reject: false, ...(input === undefined ? {} : { input }), ...(signal ? { cancelSignal: signal } : {}),
     });
-    return { stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), exitCode: result.exitCode ?? 1 };
+    const stderr = String(result.stderr ?? '');
+    if (result.isCanceled) return { stdout: String(result.stdout ?? ''), stderr: `${stderr}\n${cancelled(command)}`, exitCode: 124 };
+    return { stdout: String(result.stdout ?? ''), stderr, exitCode: result.exitCode ?? 1 };
   };
   return {
     where: 'host',
-    async run(command) {
-      if (!command.stdinFrom) return exec(command);
-      const first = await exec(command.stdinFrom);
+    async run(command, signal) {
+      if (!command.stdinFrom) return exec(command, signal);
+      const first = await exec(command.stdinFrom, signal);
       if (first.exitCode !== 0) return first;
-      return exec(command, first.stdout);
+      return exec(command, signal, first.stdout);
     },
   };
+}
+
+function cancelled(command: Command): string {
+  return `${command.tool} ${command.args.slice(0, 3).join(' ')}: stopped at the caller's deadline`;
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 }
 
 /** Who owns what the host writes: files the toolbox makes are handed to this uid:gid. */
@@ -58,9 +68,13 @@ export function toolboxScript(command: Command, planDir: string, owner: Owner | 
 export function toolboxRunner(container: Pick<StartedTestContainer, 'exec'>, planDir: string, owner: Owner | undefined = hostOwner()): CommandRunner {
   return {
     where: 'toolbox',
-    async run(command) {
-      const result = await container.exec(['bash', '-c', toolboxScript(command, planDir, owner)], { workingDir: planDir });
-      return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
+    async run(command, signal) {
+      const exec = container.exec(['bash', '-c', toolboxScript(command, planDir, owner)], { workingDir: planDir })
+        .then((r): ExecResult => ({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }));
+      if (!signal) return exec;
+      // A docker exec cannot be cancelled from here: the caller gets its answer at the deadline, and the command
+      // goes with the toolbox container at the end of the run.
+      return Promise.race([exec, aborted(signal).then((): ExecResult => ({ stdout: '', stderr: cancelled(command), exitCode: 124 }))]);
     },
   };
 }
