@@ -1,15 +1,14 @@
-import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from '../cli/args.ts';
 import { mergeReport } from './merge.ts';
 import { outDir } from './out-dir.ts';
 
-const USAGE = `usage: npm run report [-- --merge DIR [DIR ...]] [--out DIR] [--history FILE] [--summary FILE]
+const USAGE = `usage: npm run report [-- --merge DIR [DIR ...]] [--out DIR] [--history FILE]
 Without --merge: rebuilds the report of the last run (reports/out, or CNI_CONFORMANCE_OUT).
 --merge DIR ...  merges result folders of several runs or machines (each a run's output folder or an allure-results folder)
 --out DIR        where the site goes (default: the output folder): index.html (matrix), allure-report/, topology/
 --history FILE   Allure history (JSON lines), read and appended (default: <out>/history.jsonl)
---summary FILE   also appends the matrix as Markdown to FILE (the workflow passes $GITHUB_STEP_SUMMARY)`;
+The matrix's Markdown (<out>/matrix.md) goes to a job summary with npm run summary -- <out>.`;
 
 /** Builds the Allure HTML report (pure Node, no Java) and the matrix beside it, from the last run's results. */
 export async function buildReport(log: (line: string) => void = console.log): Promise<{ report: string; matrix: string }> {
@@ -20,13 +19,12 @@ export async function buildReport(log: (line: string) => void = console.log): Pr
 }
 
 async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, { values: ['out', 'history', 'summary'], flags: ['merge', 'help'] });
+  const args = parseArgs(argv, { values: ['out', 'history'], flags: ['merge', 'help'] });
   if (args.flags.has('help')) { console.log(USAGE); return; }
   if (!args.flags.has('merge') && args.positional.length > 0) throw new Error(`unexpected ${args.positional.join(' ')}: result folders go after --merge`);
   const out = args.values.out ?? outDir();
   const sources = args.flags.has('merge') ? args.positional : [outDir()];
-  const merged = await mergeReport({ sources, out, history: args.values.history ?? join(out, 'history.jsonl') });
-  if (args.values.summary) await appendFile(args.values.summary, merged.markdown);
+  await mergeReport({ sources, out, history: args.values.history ?? join(out, 'history.jsonl') });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

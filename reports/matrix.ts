@@ -19,7 +19,17 @@ export interface AllureResult {
   start?: number;
   stop?: number;
   labels: Array<{ name: string; value: string }>;
-  attachments?: Array<{ name: string; source: string; type?: string }>;
+  attachments?: AllureAttachment[];
+  /** allure-vitest wraps each attachment in a step of the same name. */
+  steps?: AllureStep[];
+}
+
+export interface AllureAttachment { name: string; source: string; type?: string }
+export interface AllureStep { name?: string; attachments?: AllureAttachment[]; steps?: AllureStep[] }
+
+/** Every attachment of a result, its steps' included, depth first. */
+export function attachmentsOf(r: { attachments?: AllureAttachment[]; steps?: AllureStep[] }): AllureAttachment[] {
+  return [...(r.attachments ?? []), ...(r.steps ?? []).flatMap(attachmentsOf)];
 }
 
 export type CellState = 'pass' | 'fail' | 'skip' | 'na' | 'missing';

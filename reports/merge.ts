@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { versions } from '../versions.ts';
 import { matrixHtml } from './matrix-html.ts';
 import { matrixMarkdown } from './matrix-md.ts';
-import { buildMatrix, type AllureResult, type Matrix } from './matrix.ts';
+import { attachmentsOf, buildMatrix, type AllureResult, type Matrix } from './matrix.ts';
 import { readRunMeta, type RunMeta } from './run-meta.ts';
 import { TOPOLOGY_ATTACHMENT } from './topology/attach.ts';
 
@@ -109,7 +109,7 @@ export async function mergeReport(options: MergeOptions): Promise<MergeResult> {
 async function copyTopologies(results: Array<AllureResult & { dir: string }>, to: string): Promise<Record<string, string>> {
   const found = new Map<string, { file: string; stop: number }>();
   for (const r of results) {
-    const attachment = r.attachments?.find((a) => a.name === TOPOLOGY_ATTACHMENT);
+    const attachment = attachmentsOf(r).find((a) => a.name === TOPOLOGY_ATTACHMENT);
     const provider = r.labels.find((l) => l.name === 'provider')?.value;
     const profile = r.labels.find((l) => l.name === 'profile')?.value;
     if (!attachment || !provider || !profile) continue;
