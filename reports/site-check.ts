@@ -15,7 +15,7 @@ export function findChromium(): string | undefined {
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.css': 'text/css', '.txt': 'text/plain' };
 
 /** A static file server on 127.0.0.1 for the site (Allure's report loads its data with fetch, which file:// refuses). */
-async function serve(dir: string): Promise<{ server: Server; base: string }> {
+export async function serve(dir: string): Promise<{ server: Server; base: string }> {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);

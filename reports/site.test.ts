@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeReport, type MergeResult } from './merge.ts';
-import { checkSite, findChromium } from './site-check.ts';
+import { chromium } from 'playwright-core';
+import { checkSite, findChromium, serve } from './site-check.ts';
 
 const fixtures = new URL('./fixtures/runs/', import.meta.url).pathname;
 const browser = findChromium();
@@ -30,6 +31,33 @@ describe.skipIf(!browser)(`the matrix page in headless Chromium${browser ? '' : 
     expect(result.topologyLinksResolved).toBe(2);
     expect((await stat(result.screenshot)).size).toBeGreaterThan(10_000);
   }, 120_000);
+
+  it('filters by CNI (columns) and by status (rows with that status, other cells dimmed)', async () => {
+    const { server, base } = await serve(out);
+    const b = await chromium.launch({ executablePath: browser!, args: ['--no-sandbox'] });
+    try {
+      const page = await b.newPage();
+      await page.goto(`${base}index.html`);
+      const visible = (selector: string) => page.locator(selector).filter({ visible: true }).count();
+      const rows = merged.matrix.groups.flatMap((g) => g.rows).length;
+      expect(await visible('td.cell[data-cni=cilium]')).toBe(rows);
+      await page.locator('input[name=cni][value=cilium]').uncheck();
+      expect(await visible('td.cell[data-cni=cilium]')).toBe(0);
+      expect(await visible('td.cell[data-cni=calico]')).toBe(rows);
+      await page.locator('input[name=cni][value=cilium]').check();
+      await page.locator('select[name=status]').selectOption('skip');
+      const skipRows = Object.values(merged.matrix.cells).filter((row) => Object.values(row).some((c) => c.state === 'skip')).length;
+      expect(skipRows).toBeGreaterThan(0);
+      expect(await visible('tr.behaviour')).toBe(skipRows);
+      await page.locator('select[name=status]').selectOption('all');
+      await page.locator('input[name=unclaimed]').uncheck();
+      const claimedRows = Object.values(merged.matrix.cells).filter((row) => Object.values(row).some((c) => c.state !== 'na')).length;
+      expect(await visible('tr.behaviour')).toBe(claimedRows);
+    } finally {
+      await b.close();
+      server.close();
+    }
+  }, 60_000);
 
   it('reports a link that leads nowhere (the check can fail)', async () => {
     const page = join(out, 'index.html');
