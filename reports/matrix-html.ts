@@ -40,7 +40,7 @@ export function matrixHtml(m: Matrix): string {
 <fieldset><legend>status</legend><select name="status">${(['all', 'pass', 'fail', 'skip', 'na', 'missing'] as Array<CellState | 'all'>).map((s) => `<option value="${s}">${s === 'all' ? 'all' : MARK[s as CellState]}</option>`).join('')}</select></fieldset>
 <fieldset><legend>rows</legend><label><input type="checkbox" name="unclaimed" checked> rows no shown profile claims</label></fieldset></form>`;
   const head = `<thead><tr><th rowspan="2">behaviour</th>${spans.map((s) => `<th colspan="${s.n}" data-cni="${esc(s.cni)}">${esc(cniTitle(s.cni))}</th>`).join('')}</tr>
-<tr>${m.columns.map((c) => `<th data-cni="${esc(c.cni)}" class="col">${esc(c.profile.split('/').slice(1).join('/'))}<span class="provider">${esc(c.provider)}</span>${c.topology ? `<a class="topology" href="${esc(c.topology)}">topology</a>` : ''}</th>`).join('')}</tr></thead>`;
+<tr>${m.columns.map((c) => `<th data-cni="${esc(c.cni)}" class="col">${esc(c.profile.split('/').slice(1).join('/'))}<span class="provider">${esc(c.provider)}</span>${c.topology ? `<a class="topology" href="${esc(c.topology)}">topology</a>` : ''}${c.noResults ? `<span class="reason" title="${esc(c.noResults)}">no results: exit before any test</span>` : ''}</th>`).join('')}</tr></thead>`;
   const body = m.groups.map((g) => `<tr class="group"><th colspan="${m.columns.length + 1}">${esc(g.name)}</th></tr>\n${g.rows.map((row) => `<tr class="behaviour" id="${esc(row.id)}"><th class="row"><b>${esc(row.id)}</b>${esc(row.title)}</th>${m.columns.map((col) => {
     const c = m.cells[row.id]?.[col.profile] ?? { state: 'na' as const };
     const title = c.reason ? ` title="${esc(c.reason)}"` : '';

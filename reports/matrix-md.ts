@@ -26,5 +26,6 @@ export function matrixMarkdown(m: Matrix, options: { baseUrl?: string } = {}): s
     ];
     return `### ${g.name}\n\n${table.join('\n')}\n`;
   }).filter(Boolean);
-  return `${head.join('\n')}\n${body.join('\n')}`;
+  const empty = m.columns.filter((c) => c.noResults).map((c) => `- **${c.profile}**: no results: ${c.noResults}`);
+  return `${head.join('\n')}\n${empty.length ? `${empty.join('\n')}\n\n` : ''}${body.join('\n')}`;
 }

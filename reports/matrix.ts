@@ -51,6 +51,15 @@ export interface Column {
   cni: string;
   /** The profile's topology picture, relative to the matrix page, when one was attached. */
   topology?: string;
+  /** Asked for, but its run ended before any result (e.g. kind failed to come up): why. */
+  noResults?: string;
+}
+
+/** What `npm run matrix` asked one vitest run for, and how it ended (requested.json beside its results). */
+export interface RequestedRun {
+  provider: string;
+  profiles: string[];
+  exitCode: number;
 }
 
 export interface RowGroup {
@@ -98,6 +107,8 @@ function reasonOf(r: AllureResult, skipNotes: Record<string, string>): string | 
 export interface MatrixInput {
   results: AllureResult[];
   runs?: RunMeta[];
+  /** Runs and the profiles they were asked for: a profile without results still gets its column. */
+  requested?: RequestedRun[];
   /** Topology picture per qualified profile, relative to the page. */
   topologies?: Record<string, string>;
   profiles?: readonly Profile[];
@@ -131,6 +142,12 @@ export function buildMatrix(input: MatrixInput): Matrix {
     if (!columns.has(profile)) columns.set(profile, { profile, provider, cni, ...(topologies[profile] ? { topology: topologies[profile] } : {}) });
     if (check === 'behaviour') behaviourResults.set(`${id} ${profile}`, r);
     else if (check === 'negative-control') controls.set(`${id} ${profile}`, [...(controls.get(`${id} ${profile}`) ?? []), r]);
+  }
+  for (const run of input.requested ?? []) {
+    for (const profile of run.profiles.filter((p) => !columns.has(p))) {
+      const p = known.get(profile);
+      columns.set(profile, { profile, provider: p?.provider ?? run.provider, cni: p?.cni ?? 'unknown', noResults: `the ${run.provider} run asked for it ended (exit ${run.exitCode}) before any result of ${profile}; see that job's log` });
+    }
   }
   const cniRank = (c: string) => (CNI_ORDER.includes(c) ? CNI_ORDER.indexOf(c) : CNI_ORDER.length);
   const ordered = [...columns.values()].sort((a, b) => cniRank(a.cni) - cniRank(b.cni) || a.cni.localeCompare(b.cni) || a.provider.localeCompare(b.provider) || a.profile.localeCompare(b.profile));

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,17 @@ describe('mergeReport', () => {
     expect(first).toHaveLength(1);
     expect(second).toHaveLength(2);
     expect(second[0]).toBe(first[0]);
+  }, 60_000);
+
+  it('gives a profile whose run ended before any result (kind did not come up) its column, saying so', async () => {
+    const failed = await tmp();
+    await mkdir(join(failed, 'kind'));
+    await writeFile(join(failed, 'kind', 'requested.json'), JSON.stringify({ provider: 'kind', profiles: ['kind/cilium-kpr'], exitCode: 1 }));
+    const merged = await mergeReport({ sources: [join(fixtures, 'lab'), join(failed, 'kind')], out: await tmp(), log: () => {} });
+    const column = merged.matrix.columns.find((c) => c.profile === 'kind/cilium-kpr');
+    expect(column).toMatchObject({ provider: 'kind', cni: 'cilium', noResults: expect.stringContaining('ended (exit 1) before any result of kind/cilium-kpr') });
+    expect(merged.matrix.cells['C-KPR-1']!['kind/cilium-kpr']!.state).toBe('missing');
+    expect(merged.markdown).toContain('- **kind/cilium-kpr**: no results: ');
   }, 60_000);
 
   it('refuses a folder without results, naming it, before building anything', async () => {

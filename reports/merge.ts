@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { versions } from '../versions.ts';
 import { matrixHtml } from './matrix-html.ts';
 import { matrixMarkdown } from './matrix-md.ts';
-import { attachmentsOf, buildMatrix, type AllureResult, type Matrix } from './matrix.ts';
+import { attachmentsOf, buildMatrix, type AllureResult, type Matrix, type RequestedRun } from './matrix.ts';
 import { readRunMeta, type RunMeta } from './run-meta.ts';
 import { TOPOLOGY_ATTACHMENT } from './topology/attach.ts';
 
@@ -14,8 +14,22 @@ const root = new URL('../', import.meta.url).pathname;
 /** One result folder: a run's output folder (allure-results/ and run.json inside) or an allure-results folder itself. */
 export interface ResultSource {
   dir: string;
-  results: string;
+  /** The allure-results folder; absent when the run ended before any result (requested.json only). */
+  results?: string;
   meta?: RunMeta;
+  requested?: RequestedRun;
+}
+
+export const REQUESTED = 'requested.json';
+
+async function readRequested(dir: string): Promise<RequestedRun | undefined> {
+  const text = await readFile(join(dir, REQUESTED), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as RequestedRun;
+  } catch (e) {
+    throw new Error(`${join(dir, REQUESTED)}: not JSON (${(e as Error).message})`);
+  }
 }
 
 const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
@@ -25,12 +39,14 @@ export async function resolveSource(dir: string): Promise<ResultSource> {
   if (!(await isDir(abs))) throw new Error(`result folder ${dir}: does not exist or is not a folder`);
   const nested = join(abs, 'allure-results');
   const results = (await isDir(nested)) ? nested : abs;
-  const files = await readdir(results);
-  if (!files.some((f) => f.endsWith('-result.json'))) {
+  const files = await readdir(results).catch(() => [] as string[]);
+  const requested = await readRequested(abs);
+  const hasResults = files.some((f) => f.endsWith('-result.json'));
+  if (!hasResults && !requested) {
     throw new Error(`result folder ${dir}: no Allure results (*-result.json) in ${results}; pass a run's output folder (with allure-results/) or an allure-results folder`);
   }
   const meta = (await readRunMeta(abs)) ?? (results === abs ? await readRunMeta(join(abs, '..')) : undefined);
-  return { dir: abs, results, ...(meta ? { meta } : {}) };
+  return { dir: abs, ...(hasResults ? { results } : {}), ...(meta ? { meta } : {}), ...(requested ? { requested } : {}) };
 }
 
 /** The versions the matrix header names, from versions.ts. */
@@ -42,13 +58,15 @@ export function pinnedVersions(): Record<string, string> {
 }
 
 async function readResults(source: ResultSource): Promise<Array<AllureResult & { dir: string }>> {
-  const files = (await readdir(source.results)).filter((f) => f.endsWith('-result.json'));
+  const dir = source.results;
+  if (!dir) return [];
+  const files = (await readdir(dir)).filter((f) => f.endsWith('-result.json'));
   return Promise.all(files.map(async (f) => {
-    const text = await readFile(join(source.results, f), 'utf8');
+    const text = await readFile(join(dir, f), 'utf8');
     try {
-      return { ...(JSON.parse(text) as AllureResult), dir: source.results };
+      return { ...(JSON.parse(text) as AllureResult), dir };
     } catch (e) {
-      throw new Error(`${join(source.results, f)}: not JSON (${(e as Error).message})`);
+      throw new Error(`${join(dir, f)}: not JSON (${(e as Error).message})`);
     }
   }));
 }
@@ -87,13 +105,20 @@ export async function mergeReport(options: MergeOptions): Promise<MergeResult> {
   await mkdir(out, { recursive: true });
   const config = join(out, '.allurerc.generated.mjs');
   await writeFile(config, `import base from ${JSON.stringify(pathToFileURL(join(root, 'allurerc.mjs')).href)};\nexport default { ...base${options.history ? `, historyPath: ${JSON.stringify(resolve(options.history))}` : ''} };\n`);
-  const generated = await execa('npx', ['allure', 'generate', ...sources.map((s) => s.results), '-o', report, '--config', config], { reject: false, cwd: root });
+  const resultDirs = sources.flatMap((s) => (s.results ? [s.results] : []));
+  if (resultDirs.length) {
+    const generated = await execa('npx', ['allure', 'generate', ...resultDirs, '-o', report, '--config', config], { reject: false, cwd: root });
+    if (generated.exitCode !== 0) {
+      await rm(config, { force: true });
+      throw new Error(`failed to generate the Allure report: ${String(generated.stderr || generated.stdout)}`);
+    }
+  } else log('report: no results in any folder (every run ended before its first test): the matrix lists the profiles asked for');
   await rm(config, { force: true });
-  if (generated.exitCode !== 0) throw new Error(`failed to generate the Allure report: ${String(generated.stderr || generated.stdout)}`);
 
   const topologies = await copyTopologies(results, join(out, 'topology'));
   const runs = sources.flatMap((s) => (s.meta ? [s.meta] : []));
-  const matrix = buildMatrix({ results, runs, topologies, versions: pinnedVersions() });
+  const requested = sources.flatMap((s) => (s.requested ? [s.requested] : []));
+  const matrix = buildMatrix({ results, runs, requested, topologies, versions: pinnedVersions() });
   const html = matrixHtml(matrix);
   const markdown = matrixMarkdown(matrix);
   await writeFile(join(out, 'index.html'), html);
