@@ -10,6 +10,8 @@ import { readRunMeta, type RunMeta } from './run-meta.ts';
 import { TOPOLOGY_ATTACHMENT } from './topology/attach.ts';
 
 const root = new URL('../', import.meta.url).pathname;
+/** Builds Allure's history keeps (a nightly's two months of trend); older entries are dropped. */
+const HISTORY_LIMIT = 60;
 
 /** One result folder: a run's output folder (allure-results/ and run.json inside) or an allure-results folder itself. */
 export interface ResultSource {
@@ -104,7 +106,7 @@ export async function mergeReport(options: MergeOptions): Promise<MergeResult> {
   await rm(join(out, 'topology'), { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const config = join(out, '.allurerc.generated.mjs');
-  await writeFile(config, `import base from ${JSON.stringify(pathToFileURL(join(root, 'allurerc.mjs')).href)};\nexport default { ...base${options.history ? `, historyPath: ${JSON.stringify(resolve(options.history))}` : ''} };\n`);
+  await writeFile(config, `import base from ${JSON.stringify(pathToFileURL(join(root, 'allurerc.mjs')).href)};\nexport default { ...base${options.history ? `, historyPath: ${JSON.stringify(resolve(options.history))}, historyLimit: ${HISTORY_LIMIT}` : ''} };\n`);
   const resultDirs = sources.flatMap((s) => (s.results ? [s.results] : []));
   if (resultDirs.length) {
     const generated = await execa('npx', ['allure', 'generate', ...resultDirs, '-o', report, '--config', config], { reject: false, cwd: root });
