@@ -91,13 +91,13 @@ export const CNI_ORDER = ['cilium', 'calico', 'flannel', 'none'];
 
 const label = (r: AllureResult, name: string) => r.labels.find((l) => l.name === name)?.value;
 
-/** How Allure 3 names a test result in its report: md5 of the result's uuid (@allurereport/core store/convert.js). */
+/** How Allure 3 names a test result in its report: md5 of the result file's uuid (@allurereport/core@3.18.0 dist/store/convert.js, md5 from plugin-api utils/misc.js). */
 export const allureTestId = (uuid: string) => createHash('md5').update(uuid).digest('hex');
 
-/** The awesome report opens a test result at index.html#<id> (history.js resolveTestResultUrl sets the hash to the id). */
+/** The awesome report opens a test result at index.html#<id> (@allurereport/core@3.18.0 dist/history.js resolveTestResultUrl sets the hash to the id; reports/site.test.ts opens such links). */
 export const allureHref = (uuid: string, report = 'allure-report') => `${report}/index.html#${allureTestId(uuid)}`;
 
-/** Skip reason: allure-vitest drops ctx.skip's note, so run.json's notes (by fullName) come first, then Allure's own text. */
+/** Skip reason: allure-vitest@3.12.2 drops ctx.skip's note (dist/reporter.js, case "skip"), so run.json's notes (by fullName) come first, then Allure's own text. */
 function reasonOf(r: AllureResult, skipNotes: Record<string, string>): string | undefined {
   const note = r.fullName ? Object.entries(skipNotes).find(([key]) => r.fullName!.endsWith(key))?.[1] : undefined;
   const text = note ?? r.statusDetails?.message ?? r.description?.replace(/^Skipped: /, '');
