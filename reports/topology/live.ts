@@ -56,10 +56,11 @@ export function withLiveFacts(plan: Topology, cluster: Pick<ClusterHandle, 'pods
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const owner = new Map<string, string>();
   for (const f of facts) for (const a of f.addresses) owner.set(a.cidr.split('/')[0]!, f.node);
+  // Addresses the plan already prints at a link's end are not repeated in the node's box.
+  const shown = new Set(plan.edges.flatMap((e) => [e.fromLabel, e.toLabel]).filter(Boolean).map((l) => l!.split('\n')[1]));
   for (const f of facts) {
     let node = byId.get(f.node);
     if (!node) { node = { id: f.node, kind: 'node', lines: [] }; nodes.push(node); byId.set(node.id, node); }
-    const shown = new Set(plan.edges.flatMap((e) => [e.fromLabel, e.toLabel]).filter(Boolean).map((l) => l!.split('\n')[1]));
     for (const a of f.addresses) if (!shown.has(a.cidr)) node.lines.push(`${a.iface} ${a.cidr}`);
     for (const t of f.tunnels) {
       node.lines.push(`VTEP ${t.name} ${t.kind}${t.vni !== undefined ? ` vni ${t.vni}` : ''}${t.local ? ` local ${t.local}` : ''}${t.dstport ? ` :${t.dstport}` : ''}${t.state ? ` ${t.state}` : ''}`);
@@ -90,8 +91,7 @@ export function withLiveFacts(plan: Topology, cluster: Pick<ClusterHandle, 'pods
     nodes.push({ id: pod.name, kind: 'pod', lines: [`${pod.namespace}`, ...pod.addresses], parent: pod.node });
     edges.push({ from: pod.node, to: pod.name, kind: 'veth' });
   }
-  const read = ['nodes', 'addresses', 'pods', 'tunnels', 'BGP sessions'].join(', ');
-  return { ...plan, nodes, edges, source: `plan + live (${read} at ${new Date().toISOString()})`, notes: [...plan.notes, ...facts.flatMap((f) => f.notes)] };
+  return { ...plan, nodes, edges, source: `plan + live (nodes, addresses, pods, tunnels, BGP sessions at ${new Date().toISOString()})`, notes: [...plan.notes, ...facts.flatMap((f) => f.notes)] };
 }
 
 /** The live picture of a running cluster. */
