@@ -36,6 +36,22 @@ export const versions = {
   cniPlugins: 'v1.9.1',
   /** Images of the harness's own test workloads (probe pods, rebel-base, x-wing): netshoot has curl, socat, iproute2. */
   testImages: { netshoot: 'nicolaka/netshoot:v0.16' },
+  /**
+   * GitHub Actions of .github/workflows/nightly.yml, pinned by the full commit SHA of the release tag
+   * (`git rev-parse <tag>^{commit}` in each action's repository); the workflow's unit test keeps the two in step.
+   */
+  actions: {
+    'actions/checkout': { tag: 'v7.0.1', sha: '3d3c42e5aac5ba805825da76410c181273ba90b1' },
+    'actions/setup-node': { tag: 'v7.0.0', sha: '820762786026740c76f36085b0efc47a31fe5020' },
+    'actions/upload-artifact': { tag: 'v7.0.0', sha: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f' },
+    'actions/download-artifact': { tag: 'v8.0.1', sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c' },
+    'actions/cache/restore': { tag: 'v5.0.5', sha: '27d5ce7f107fe9357f9df03efb73ab90386fccae' },
+    'actions/cache/save': { tag: 'v5.0.5', sha: '27d5ce7f107fe9357f9df03efb73ab90386fccae' },
+    'actions/upload-pages-artifact': { tag: 'v5.0.0', sha: 'fc324d3547104276b827a68afc52ff2a11cc49c9' },
+    'actions/deploy-pages': { tag: 'v5.0.0', sha: 'cd2ce8fcbc39b97be8ca5fce6e763baed58fa128' },
+  },
+  /** Node for the workflow's jobs (actions/setup-node node-version). */
+  ciNode: '24',
   /** Toolbox image that carries kind, kubectl, helm, cilium and calicoctl when the host lacks them. */
   toolbox: {
     baseImage: 'debian:bookworm-20250520-slim',

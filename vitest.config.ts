@@ -18,8 +18,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
+        // @actions/workflow-parser's source maps name files it does not ship: vite would warn once per module.
+        logLevel: 'error',
         test: {
           name: 'unit',
+          // @actions/workflow-parser imports its schema JSON without `with { type: 'json' }`: vite transforms it instead of Node.
+          server: { deps: { inline: ['@actions/workflow-parser'] } },
           include: ['{helpers,clusters,suites,reports,cli}/**/*.test.ts'],
           exclude: ['**/*.lab.test.ts', '**/*.kind.test.ts', '**/node_modules/**'],
         },

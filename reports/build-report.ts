@@ -1,33 +1,35 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { parseArgs } from '../cli/args.ts';
+import { mergeReport } from './merge.ts';
 import { outDir } from './out-dir.ts';
-import { buildMatrix, matrixHtml, matrixMarkdown, type AllureResult } from './matrix.ts';
 
+const USAGE = `usage: npm run report [-- --merge DIR [DIR ...]] [--out DIR] [--history FILE]
+Without --merge: rebuilds the report of the last run (reports/out, or CNI_CONFORMANCE_OUT).
+--merge DIR ...  merges result folders of several runs or machines (each a run's output folder or an allure-results folder)
+--out DIR        where the site goes (default: the output folder): index.html (matrix), allure-report/, topology/
+--history FILE   Allure history (JSON lines), read and appended (default: <out>/history.jsonl)
+The matrix's Markdown (<out>/matrix.md) goes to a job summary with npm run summary -- <out>.`;
 
-/** Builds the Allure HTML report (pure Node, no Java) and the CNI x behaviour matrix beside it. */
+/** Builds the Allure HTML report (pure Node, no Java) and the matrix beside it, from the last run's results. */
 export async function buildReport(log: (line: string) => void = console.log): Promise<{ report: string; matrix: string }> {
-  const OUT = outDir();
-  const RESULTS = join(OUT, 'allure-results');
-  const REPORT = join(OUT, 'allure-report');
-  const files = (await readdir(RESULTS).catch(() => [])).filter((f) => f.endsWith('-result.json'));
-  if (files.length === 0) throw new Error(`failed to build the report: no results in ${RESULTS}; run npm test or npm run conformance first`);
-  const results = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(RESULTS, f), 'utf8')) as AllureResult));
-  const started = performance.now();
-  const generated = await execa('npx', ['allure', 'generate', RESULTS, '-o', REPORT, '--name', 'cni-conformance'], { reject: false, cwd: new URL('../', import.meta.url).pathname });
-  if (generated.exitCode !== 0) throw new Error(`failed to generate the Allure report: ${String(generated.stderr || generated.stdout)}`);
-  const matrix = buildMatrix(results);
-  const md = matrixMarkdown(matrix);
-  await writeFile(join(OUT, 'matrix.md'), md);
-  await writeFile(join(OUT, 'matrix.html'), matrixHtml(matrix));
-  log(`report: ${join(REPORT, 'index.html')} (${files.length} results, ${((performance.now() - started) / 1000).toFixed(1)}s)`);
-  log(`matrix: ${join(OUT, 'matrix.html')}\n\n${md}`);
-  return { report: join(REPORT, 'index.html'), matrix: join(OUT, 'matrix.html') };
+  const out = outDir();
+  const merged = await mergeReport({ sources: [out], out, history: join(out, 'history.jsonl'), log });
+  log(`\n${merged.markdown}`);
+  return { report: merged.report, matrix: merged.index };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ['out', 'history'], flags: ['merge', 'help'] });
+  if (args.flags.has('help')) { console.log(USAGE); return; }
+  if (!args.flags.has('merge') && args.positional.length > 0) throw new Error(`unexpected ${args.positional.join(' ')}: result folders go after --merge`);
+  const out = args.values.out ?? outDir();
+  const sources = args.flags.has('merge') ? args.positional : [outDir()];
+  await mergeReport({ sources, out, history: args.values.history ?? join(out, 'history.jsonl') });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await buildReport().catch((error: Error) => {
-    console.error(error.message);
-    process.exit(1);
+  await main(process.argv.slice(2)).catch((error: Error) => {
+    console.error(`report: ${error.message}\n${USAGE}`);
+    process.exit(2);
   });
 }

@@ -1,49 +1,123 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildMatrix, matrixHtml, matrixMarkdown, type AllureResult } from './matrix.ts';
+import type { Profile } from '../clusters/types.ts';
+import { matrixHtml } from './matrix-html.ts';
+import { matrixMarkdown } from './matrix-md.ts';
+import { buildMatrix, CATALOGUE_GROUPS, type AllureResult, type RowGroup } from './matrix.ts';
 
-const result = (behaviour: string, profile: string, cni: string, status: AllureResult['status'], check = 'behaviour', message?: string): AllureResult => ({
-  name: `${behaviour} on ${profile}`,
-  status,
-  ...(message ? { statusDetails: { message } } : {}),
-  labels: [
-    { name: 'behaviour', value: behaviour }, { name: 'profile', value: profile },
-    { name: 'cni', value: cni }, { name: 'check', value: check }, { name: 'provider', value: profile.startsWith('kind-') ? 'kind' : 'lab' },
-  ],
-});
+const profiles: Profile[] = [
+  { name: 'calico-lab', description: '', provider: 'lab', cni: 'calico', behaviours: ['K-GW-1', 'X-POD-1'] },
+  { name: 'calico-vxlan', description: '', provider: 'kind', cni: 'calico', behaviours: ['K-GW-1', 'K-VX-1'] },
+  { name: 'cilium-vxlan', description: '', provider: 'kind', cni: 'cilium', behaviours: ['C-TUN-1', 'X-POD-1'] },
+  { name: 'fund-vxlan', description: '', provider: 'lab', cni: 'none', behaviours: ['F-VX-1'] },
+];
+const groups: RowGroup[] = [
+  { name: 'Cilium', rows: [{ id: 'C-TUN-1', title: 'VXLAN tunnel' }] },
+  { name: 'Calico', rows: [{ id: 'K-GW-1', title: 'gateway' }, { id: 'K-VX-1', title: 'vxlan' }] },
+  { name: 'fundamentals', rows: [{ id: 'F-VX-1', title: 'p2p vxlan' }] },
+  { name: 'cross-CNI', rows: [{ id: 'X-POD-1', title: 'pod to pod' }] },
+];
+
+let n = 0;
+function result(id: string, profile: string, status: AllureResult['status'], extra: Partial<AllureResult> & { check?: string } = {}): AllureResult {
+  const [provider, name] = profile.split('/') as [string, string];
+  const cni = profiles.find((p) => p.name === name && p.provider === provider)?.cni ?? 'calico';
+  const { check = 'behaviour', ...rest } = extra;
+  n++;
+  return {
+    uuid: `uuid-${n}`, name: `${id} ${check} ${n}`, fullName: `cni-conformance:suites/${provider}/${name}.${provider}.test.ts#${name} [${provider}, ${cni}] ${id} ${check} ${n}`,
+    status, start: 1000, stop: 3500,
+    labels: [{ name: 'behaviour', value: id }, { name: 'profile', value: name }, { name: 'provider', value: provider }, { name: 'cni', value: cni }, { name: 'check', value: check }],
+    ...rest,
+  };
+}
 
 describe('buildMatrix', () => {
-  it('puts each behaviour result under its CNI and keeps negative controls and unit tests out', () => {
-    const matrix = buildMatrix([
-      result('K-GW-1', 'calico-lab', 'calico', 'passed'),
-      result('K-GW-1', 'calico-lab', 'calico', 'passed', 'negative-control'),
-      result('K-IPIP-1', 'calico-ipip', 'calico', 'skipped', 'behaviour', 'K-IPIP-1 requires kernel ipip: no module\nmore'),
-      result('L-VX-1', 'flannel-vxlan', 'flannel', 'failed'),
-      { name: 'a unit test', status: 'passed', labels: [] },
-    ]);
-    expect(matrix.cnis).toEqual(['calico', 'flannel']);
-    expect(matrix.behaviours).toEqual(['K-GW-1', 'K-IPIP-1', 'L-VX-1']);
-    expect(matrix.cells['K-GW-1']?.calico).toEqual([{ profile: 'lab/calico-lab', cell: 'pass' }]);
-    expect(matrix.cells['K-IPIP-1']?.calico).toEqual([{ profile: 'lab/calico-ipip', cell: 'skip', note: 'K-IPIP-1 requires kernel ipip: no module' }]);
-    expect(matrix.cells['L-VX-1']?.flannel?.[0]?.cell).toBe('fail');
+  it('has a row per catalogue id in its group and a column per profile that ran, grouped by CNI (cilium, calico, flannel, none)', () => {
+    const m = buildMatrix({ results: [result('F-VX-1', 'lab/fund-vxlan', 'passed'), result('K-GW-1', 'lab/calico-lab', 'passed'), result('C-TUN-1', 'kind/cilium-vxlan', 'skipped'), result('K-GW-1', 'kind/calico-vxlan', 'failed')], profiles, groups });
+    expect(m.columns.map((c) => c.profile)).toEqual(['kind/cilium-vxlan', 'kind/calico-vxlan', 'lab/calico-lab', 'lab/fund-vxlan']);
+    expect(m.groups.map((g) => g.name)).toEqual(['Cilium', 'Calico', 'fundamentals', 'cross-CNI']);
+    expect(Object.keys(m.cells)).toEqual(['C-TUN-1', 'K-GW-1', 'K-VX-1', 'F-VX-1', 'X-POD-1']);
   });
 
-  it('renders markdown and HTML with a dash where a CNI has no profile for a behaviour', () => {
-    const matrix = buildMatrix([result('K-GW-1', 'calico-lab', 'calico', 'passed'), result('L-VX-1', 'flannel-vxlan', 'flannel', 'failed')]);
-    const md = matrixMarkdown(matrix);
-    expect(md).toContain('| K-GW-1 | PASS lab/calico-lab | — |');
-    expect(md).toContain('| L-VX-1 | — | FAIL lab/flannel-vxlan |');
-    expect(matrixHtml(matrix)).toContain('FAIL lab/flannel-vxlan');
+  it('fills a cell with status, negative controls passed of total, duration and the Allure link (md5 of the uuid)', () => {
+    const b = result('K-GW-1', 'lab/calico-lab', 'passed');
+    const m = buildMatrix({
+      results: [b, result('K-GW-1', 'lab/calico-lab', 'passed', { check: 'negative-control' }), result('K-GW-1', 'lab/calico-lab', 'failed', { check: 'negative-control' }), result('K-GW-1', 'lab/calico-lab', 'skipped', { check: 'negative-control' })],
+      profiles, groups,
+    });
+    expect(m.cells['K-GW-1']!['lab/calico-lab']).toEqual({
+      state: 'pass', controls: { passed: 1, total: 3, skipped: 1 }, durationMs: 2500,
+      href: `allure-report/index.html#${createHash('md5').update(b.uuid!).digest('hex')}`,
+    });
   });
 
-  it('tells a lab profile from a kind profile of the same name, in a stable order', () => {
-    const matrix = buildMatrix([
-      result('K-VX-1', 'kind-calico-vxlan', 'calico', 'skipped'),
-      result('K-VX-1', 'calico-vxlan', 'calico', 'passed'),
-    ]);
-    expect(matrix.cells['K-VX-1']?.calico?.map((o) => `${o.cell} ${o.profile}`)).toEqual(['skip kind/kind-calico-vxlan', 'pass lab/calico-vxlan']);
+  it('says n/a where the profile does not claim the behaviour and "not run" where it does but no result came', () => {
+    const m = buildMatrix({ results: [result('K-GW-1', 'kind/calico-vxlan', 'passed'), result('X-POD-1', 'lab/calico-lab', 'passed')], profiles, groups });
+    expect(m.cells['C-TUN-1']!['kind/calico-vxlan']!.state).toBe('na');
+    expect(m.cells['K-VX-1']!['kind/calico-vxlan']!.state).toBe('missing');
+    expect(m.cells['K-GW-1']!['lab/calico-lab']!.state).toBe('missing');
+  });
+
+  it('takes a skip reason from run.json notes (allure-vitest drops ctx.skip notes), else from the result', () => {
+    const skipped = result('C-TUN-1', 'kind/cilium-vxlan', 'skipped');
+    const failed = result('K-GW-1', 'kind/calico-vxlan', 'broken', { statusDetails: { message: 'node-a: proxy_arp = 0, expected 1\nstack' } });
+    const key = skipped.fullName!.split(':').slice(1).join(':');
+    const m = buildMatrix({ results: [skipped, failed], profiles, groups, runs: [{ startedAt: '2026-01-01T00:00:00Z', kernel: '6.8.0', host: 'h', skipNotes: { [key]: 'kind cannot run here: no registry' } }] });
+    expect(m.cells['C-TUN-1']!['kind/cilium-vxlan']).toMatchObject({ state: 'skip', reason: 'kind cannot run here: no registry' });
+    expect(m.cells['K-GW-1']!['kind/calico-vxlan']).toMatchObject({ state: 'fail', reason: 'node-a: proxy_arp = 0, expected 1' });
+  });
+
+  it('counts a test that ran in two merged folders once, the latest', () => {
+    const old = result('K-GW-1', 'lab/calico-lab', 'failed', { stop: 2000 });
+    const again = { ...result('K-GW-1', 'lab/calico-lab', 'passed', { stop: 9000 }), fullName: old.fullName! };
+    expect(buildMatrix({ results: [again, old], profiles, groups }).cells['K-GW-1']!['lab/calico-lab']!.state).toBe('pass');
+    expect(buildMatrix({ results: [old, again], profiles, groups }).cells['K-GW-1']!['lab/calico-lab']!.state).toBe('pass');
+  });
+
+  it('lists behaviours outside the catalogue in a group of their own instead of dropping them', () => {
+    const m = buildMatrix({ results: [result('Z-NEW-1', 'lab/calico-lab', 'passed')], profiles, groups });
+    expect(m.groups.at(-1)).toEqual({ name: 'not in the catalogue', rows: [{ id: 'Z-NEW-1', title: '' }] });
+  });
+
+  it('groups the real catalogue as BEHAVIOURS.md does, every id once', () => {
+    expect(CATALOGUE_GROUPS.map((g) => g.name)).toEqual(['Cilium', 'Calico', 'Flannel', 'fundamentals', 'cross-CNI']);
+    const ids = CATALOGUE_GROUPS.flatMap((g) => g.rows.map((r) => r.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(CATALOGUE_GROUPS[0]!.rows.every((r) => r.id.startsWith('C-'))).toBe(true);
+  });
+});
+
+describe('matrix pages', () => {
+  const m = buildMatrix({
+    results: [result('K-GW-1', 'lab/calico-lab', 'passed'), result('C-TUN-1', 'kind/cilium-vxlan', 'skipped', { description: 'Skipped: kind cannot run here: <no registry>' })],
+    profiles, groups, topologies: { 'lab/calico-lab': 'topology/lab-calico-lab.svg' },
+    runs: [{ startedAt: '2026-01-01T03:00:00Z', kernel: '6.8.0-1017-azure', host: 'runner', skipNotes: {} }], versions: { Cilium: '1.20.0' },
+  });
+
+  it('HTML: header with run time, versions, kernel; filters; a linked mark per result; reasons escaped, on hover and in text', () => {
+    const html = matrixHtml(m);
+    expect(html).toContain('2026-01-01T03:00:00Z');
+    expect(html).toContain('Cilium <code>1.20.0</code>');
+    expect(html).toContain('6.8.0-1017-azure (runner)');
+    expect(html).toContain('<input type="checkbox" name="cni" value="cilium" checked>');
+    expect(html).toContain('<select name="status">');
+    expect(html).toMatch(/<td class="cell pass" data-cni="calico" data-state="pass"><a class="mark" href="allure-report\/index.html#[0-9a-f]{32}">PASS<\/a>/);
+    expect(html).toContain('title="kind cannot run here: &lt;no registry&gt;"');
+    expect(html).toContain('<span class="reason">kind cannot run here: &lt;no registry&gt;</span>');
+    expect(html).toContain('<a class="topology" href="topology/lab-calico-lab.svg">topology</a>');
+    expect(html.match(/<td class="cell /g)).toHaveLength(m.columns.length * 5);
+  });
+
+  it('Markdown: one table per group with rows some profile claims, links when a base URL is given', () => {
+    const md = matrixMarkdown(m, { baseUrl: 'https://o.github.io/r/' });
+    expect(md).toContain('| Calico | lab/calico-lab |');
+    expect(md).toMatch(/\| K-GW-1 gateway \| \[PASS\]\(https:\/\/o\.github\.io\/r\/allure-report\/index\.html#[0-9a-f]{32}\) 2\.5 s \|/);
+    expect(md).toContain('SKIP');
+    expect(md).not.toContain('### fundamentals');
   });
 
   it('says so when there are no behaviour results', () => {
-    expect(matrixMarkdown(buildMatrix([]))).toBe('No behaviour results found.\n');
+    expect(matrixMarkdown(buildMatrix({ results: [], profiles, groups }))).toBe('No behaviour results found.\n');
   });
 });

@@ -1,70 +1,196 @@
+import { createHash } from 'node:crypto';
+import { allProfiles, qualifiedName } from '../clusters/profiles/index.ts';
+import type { Profile } from '../clusters/types.ts';
+import { calicoBehaviours } from '../suites/calico/index.ts';
+import { ciliumBehaviours } from '../suites/cilium/index.ts';
+import { crossBehaviours } from '../suites/cross/index.ts';
+import { flannelBehaviours } from '../suites/flannel/index.ts';
+import { fundamentalsBehaviours } from '../suites/fundamentals/index.ts';
+import type { RunMeta } from './run-meta.ts';
+
 /** The parts of an Allure result file the matrix reads. */
 export interface AllureResult {
+  uuid?: string;
   name: string;
+  fullName?: string;
   status: 'passed' | 'failed' | 'broken' | 'skipped' | 'unknown';
   statusDetails?: { message?: string };
+  description?: string;
+  start?: number;
+  stop?: number;
   labels: Array<{ name: string; value: string }>;
+  attachments?: AllureAttachment[];
+  /** allure-vitest wraps each attachment in a step of the same name. */
+  steps?: AllureStep[];
 }
 
-export type Cell = 'pass' | 'fail' | 'skip';
+export interface AllureAttachment { name: string; source: string; type?: string }
+export interface AllureStep { name?: string; attachments?: AllureAttachment[]; steps?: AllureStep[] }
+
+/** Every attachment of a result, its steps' included, depth first. */
+export function attachmentsOf(r: { attachments?: AllureAttachment[]; steps?: AllureStep[] }): AllureAttachment[] {
+  return [...(r.attachments ?? []), ...(r.steps ?? []).flatMap(attachmentsOf)];
+}
+
+export type CellState = 'pass' | 'fail' | 'skip' | 'na' | 'missing';
+
+export interface Cell {
+  state: CellState;
+  /** Negative controls of this behaviour on this profile that passed, of how many ran. */
+  controls?: { passed: number; total: number; skipped: number };
+  durationMs?: number;
+  /** Link to the behaviour's test in the Allure report, relative to the matrix page. */
+  href?: string;
+  /** Why it was skipped or failed (first line). */
+  reason?: string;
+}
+
+export interface Column {
+  profile: string;
+  provider: string;
+  cni: string;
+  /** The profile's topology picture, relative to the matrix page, when one was attached. */
+  topology?: string;
+  /** Asked for, but its run ended before any result (e.g. kind failed to come up): why. */
+  noResults?: string;
+}
+
+/** What `npm run matrix` asked one vitest run for, and how it ended (requested.json beside its results). */
+export interface RequestedRun {
+  provider: string;
+  profiles: string[];
+  exitCode: number;
+}
+
+export interface RowGroup {
+  name: string;
+  rows: Array<{ id: string; title: string }>;
+}
 
 export interface Matrix {
-  cnis: string[];
-  behaviours: string[];
-  /** cells[behaviour][cni] = per-profile outcomes. */
-  cells: Record<string, Record<string, Array<{ profile: string; cell: Cell; note?: string }>>>;
+  generatedAt: string;
+  runs: RunMeta[];
+  versions: Record<string, string>;
+  groups: RowGroup[];
+  columns: Column[];
+  /** cells[behaviour id][qualified profile]. */
+  cells: Record<string, Record<string, Cell>>;
 }
+
+/** The catalogue's rows, grouped as BEHAVIOURS.md groups them. */
+export const CATALOGUE_GROUPS: RowGroup[] = [
+  { name: 'Cilium', rows: ciliumBehaviours.map((b) => ({ id: b.id, title: b.title })) },
+  { name: 'Calico', rows: calicoBehaviours.map((b) => ({ id: b.id, title: b.title })) },
+  { name: 'Flannel', rows: flannelBehaviours.map((b) => ({ id: b.id, title: b.title })) },
+  { name: 'fundamentals', rows: fundamentalsBehaviours.map((b) => ({ id: b.id, title: b.title })) },
+  { name: 'cross-CNI', rows: crossBehaviours.map((b) => ({ id: b.id, title: b.title })) },
+];
+
+/** Column groups, left to right; `none` is the fundamentals' labs (no CNI). */
+export const CNI_ORDER = ['cilium', 'calico', 'flannel', 'none'];
 
 const label = (r: AllureResult, name: string) => r.labels.find((l) => l.name === name)?.value;
 
-/** Builds the CNI x behaviour matrix from behaviour results; negative controls and unit tests are left out. */
-export function buildMatrix(results: AllureResult[]): Matrix {
-  const matrix: Matrix = { cnis: [], behaviours: [], cells: {} };
+/** How Allure 3 names a test result in its report: md5 of the result file's uuid (@allurereport/core@3.18.0 dist/store/convert.js, md5 from plugin-api utils/misc.js). */
+export const allureTestId = (uuid: string) => createHash('md5').update(uuid).digest('hex');
+
+/** The awesome report opens a test result at index.html#<id> (@allurereport/core@3.18.0 dist/history.js resolveTestResultUrl sets the hash to the id; reports/site.test.ts opens such links). */
+export const allureHref = (uuid: string, report = 'allure-report') => `${report}/index.html#${allureTestId(uuid)}`;
+
+/** Skip reason: allure-vitest@3.12.2 drops ctx.skip's note (dist/reporter.js, case "skip"), so run.json's notes (by fullName) come first, then Allure's own text. */
+function reasonOf(r: AllureResult, skipNotes: Record<string, string>): string | undefined {
+  const note = r.fullName ? Object.entries(skipNotes).find(([key]) => r.fullName!.endsWith(key))?.[1] : undefined;
+  const text = note ?? r.statusDetails?.message ?? r.description?.replace(/^Skipped: /, '');
+  return text?.split('\n')[0]?.trim() || undefined;
+}
+
+export interface MatrixInput {
+  results: AllureResult[];
+  runs?: RunMeta[];
+  /** Runs and the profiles they were asked for: a profile without results still gets its column. */
+  requested?: RequestedRun[];
+  /** Topology picture per qualified profile, relative to the page. */
+  topologies?: Record<string, string>;
+  profiles?: readonly Profile[];
+  groups?: RowGroup[];
+  versions?: Record<string, string>;
+  now?: Date;
+}
+
+/**
+ * The behaviour x profile matrix: one row per catalogue id, one column per profile that has results. A cell is the
+ * behaviour test's outcome with its negative controls; n/a where the profile does not claim the behaviour.
+ * A test that ran in several merged folders counts once, the latest.
+ */
+export function buildMatrix(input: MatrixInput): Matrix {
+  const { results, runs = [], topologies = {}, profiles = allProfiles(), groups = CATALOGUE_GROUPS, versions = {} } = input;
+  const skipNotes = Object.assign({}, ...runs.map((r) => r.skipNotes ?? {})) as Record<string, string>;
+  const latest = new Map<string, AllureResult>();
   for (const r of results) {
-    const behaviour = label(r, 'behaviour');
-    const cni = label(r, 'cni');
-    const name = label(r, 'profile');
-    const provider = label(r, 'provider');
-    // Qualified: the same profile name can exist on the lab and on kind.
-    const profile = name && provider ? `${provider}/${name}` : name;
-    if (!behaviour || !cni || !profile || label(r, 'check') !== 'behaviour') continue;
-    if (!matrix.cnis.includes(cni)) matrix.cnis.push(cni);
-    if (!matrix.behaviours.includes(behaviour)) matrix.behaviours.push(behaviour);
-    const cell: Cell = r.status === 'passed' ? 'pass' : r.status === 'skipped' ? 'skip' : 'fail';
-    const note = r.statusDetails?.message?.split('\n')[0];
-    ((matrix.cells[behaviour] ??= {})[cni] ??= []).push({ profile, cell, ...(note && cell !== 'pass' ? { note } : {}) });
+    const key = r.fullName ?? `${label(r, 'provider')}/${label(r, 'profile')}#${r.name}`;
+    const seen = latest.get(key);
+    if (!seen || (r.stop ?? 0) >= (seen.stop ?? 0)) latest.set(key, r);
   }
-  matrix.cnis.sort();
-  matrix.behaviours.sort();
-  for (const row of Object.values(matrix.cells)) for (const outcomes of Object.values(row)) outcomes.sort((a, b) => a.profile.localeCompare(b.profile));
-  return matrix;
+  const known = new Map(profiles.map((p) => [qualifiedName(p), p]));
+  const columns = new Map<string, Column>();
+  const behaviourResults = new Map<string, AllureResult>();
+  const controls = new Map<string, AllureResult[]>();
+  for (const r of latest.values()) {
+    const [id, name, provider, cni, check] = ['behaviour', 'profile', 'provider', 'cni', 'check'].map((n) => label(r, n));
+    if (!id || !name || !provider || !cni) continue;
+    const profile = `${provider}/${name}`;
+    if (!columns.has(profile)) columns.set(profile, { profile, provider, cni, ...(topologies[profile] ? { topology: topologies[profile] } : {}) });
+    if (check === 'behaviour') behaviourResults.set(`${id} ${profile}`, r);
+    else if (check === 'negative-control') controls.set(`${id} ${profile}`, [...(controls.get(`${id} ${profile}`) ?? []), r]);
+  }
+  for (const run of input.requested ?? []) {
+    for (const profile of run.profiles.filter((p) => !columns.has(p))) {
+      const p = known.get(profile);
+      columns.set(profile, { profile, provider: p?.provider ?? run.provider, cni: p?.cni ?? 'unknown', noResults: `the ${run.provider} run asked for it ended (exit ${run.exitCode}) before any result of ${profile}; see that job's log` });
+    }
+  }
+  const cniRank = (c: string) => (CNI_ORDER.includes(c) ? CNI_ORDER.indexOf(c) : CNI_ORDER.length);
+  const ordered = [...columns.values()].sort((a, b) => cniRank(a.cni) - cniRank(b.cni) || a.cni.localeCompare(b.cni) || a.provider.localeCompare(b.provider) || a.profile.localeCompare(b.profile));
+  const catalogued = new Set(groups.flatMap((g) => g.rows.map((r) => r.id)));
+  const strays = [...new Set([...behaviourResults.keys()].map((k) => k.split(' ')[0]!))].filter((id) => !catalogued.has(id));
+  const allGroups = strays.length ? [...groups, { name: 'not in the catalogue', rows: strays.sort().map((id) => ({ id, title: '' })) }] : groups;
+  const cells: Matrix['cells'] = {};
+  for (const row of allGroups.flatMap((g) => g.rows)) {
+    for (const col of ordered) {
+      const r = behaviourResults.get(`${row.id} ${col.profile}`);
+      const claimed = known.get(col.profile)?.behaviours.includes(row.id);
+      (cells[row.id] ??= {})[col.profile] = r ? cellOf(r, controls.get(`${row.id} ${col.profile}`) ?? [], skipNotes) : { state: claimed ? 'missing' : 'na' };
+    }
+  }
+  return { generatedAt: (input.now ?? new Date()).toISOString(), runs, versions, groups: allGroups, columns: ordered, cells };
 }
 
-const MARK: Record<Cell, string> = { pass: 'PASS', fail: 'FAIL', skip: 'skip' };
-
-/** Markdown table: one row per behaviour, one column per CNI, each cell listing its profiles. */
-export function matrixMarkdown(matrix: Matrix): string {
-  if (matrix.behaviours.length === 0) return 'No behaviour results found.\n';
-  const head = `| behaviour | ${matrix.cnis.join(' | ')} |\n|---|${matrix.cnis.map(() => '---').join('|')}|\n`;
-  const rows = matrix.behaviours.map((b) => {
-    const cells = matrix.cnis.map((c) => (matrix.cells[b]?.[c] ?? []).map((o) => `${MARK[o.cell]} ${o.profile}`).join('<br>') || '—');
-    return `| ${b} | ${cells.join(' | ')} |`;
-  });
-  return `${head}${rows.join('\n')}\n`;
+function cellOf(r: AllureResult, negatives: AllureResult[], skipNotes: Record<string, string>): Cell {
+  const state: CellState = r.status === 'passed' ? 'pass' : r.status === 'skipped' ? 'skip' : 'fail';
+  const ran = negatives.filter((n) => n.status !== 'skipped');
+  const reason = state === 'pass' ? undefined : reasonOf(r, skipNotes);
+  return {
+    state,
+    ...(negatives.length ? { controls: { passed: ran.filter((n) => n.status === 'passed').length, total: negatives.length, skipped: negatives.length - ran.length } } : {}),
+    ...(r.start !== undefined && r.stop !== undefined ? { durationMs: r.stop - r.start } : {}),
+    ...(r.uuid ? { href: allureHref(r.uuid) } : {}),
+    ...(reason ? { reason } : {}),
+  };
 }
 
-/** A self-contained HTML page of the same matrix, with skip and failure reasons as tooltips. */
-export function matrixHtml(matrix: Matrix): string {
-  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-  const color: Record<Cell, string> = { pass: '#1a7f37', fail: '#cf222e', skip: '#9a6700' };
-  const rows = matrix.behaviours.map((b) => `<tr><th>${esc(b)}</th>${matrix.cnis.map((c) => {
-    const outcomes = matrix.cells[b]?.[c] ?? [];
-    const inner = outcomes.map((o) => `<div title="${esc(o.note ?? '')}" style="color:${color[o.cell]}">${MARK[o.cell]} ${esc(o.profile)}</div>`).join('');
-    return `<td>${inner || '—'}</td>`;
-  }).join('')}</tr>`).join('\n');
-  return `<!doctype html><meta charset="utf-8"><title>cni-conformance matrix</title>
-<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}</style>
-<h1>CNI x behaviour</h1><p>Behaviour checks only; negative controls are in the Allure report (<a href="allure-report/index.html">open</a>).</p>
-<table><tr><th>behaviour</th>${matrix.cnis.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>
-${rows}</table>\n`;
+export const MARK: Record<CellState, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', na: 'n/a', missing: 'not run' };
+
+export const formatDuration = (ms: number) => (ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
+
+/** "NC 2/3 · 4.1 s", "NC 0/1 (1 skipped) · 1 ms": negative controls passed of total, and the behaviour's duration. */
+export function cellDetail(c: Cell): string {
+  const nc = c.controls ? `NC ${c.controls.passed}/${c.controls.total}${c.controls.skipped ? ` (${c.controls.skipped} skipped)` : ''}` : '';
+  return [nc, c.durationMs !== undefined ? formatDuration(c.durationMs) : ''].filter(Boolean).join(' · ');
+}
+
+/** Distinct kernels of the merged runs, each with the hosts that ran it. */
+export function kernels(runs: RunMeta[]): string {
+  const by = new Map<string, Set<string>>();
+  for (const r of runs) by.set(r.kernel, (by.get(r.kernel) ?? new Set()).add(r.host));
+  return [...by].map(([k, hosts]) => `${k} (${[...hosts].join(', ')})`).join('; ') || 'unknown (no run.json in the merged folders)';
 }

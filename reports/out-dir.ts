@@ -8,3 +8,6 @@ export function outDir(): string {
   if (!configured) return join(root, 'reports', 'out');
   return isAbsolute(configured) ? configured : join(root, configured);
 }
+
+/** Where one provider's vitest run of `npm run matrix` writes its results: <out>/runs/<provider> (the workflow uploads it). */
+export const runDir = (provider: string, out = outDir()) => join(out, 'runs', provider);

@@ -1,28 +1,44 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { outDir } from './out-dir.ts';
+import { currentRunMeta, RUN_META, type RunMeta } from './run-meta.ts';
 
-/** Ends every run with the plain line CI reads: `N passed, N failed, N skipped`. */
+/** The key run.json files skip notes under: how Allure's fullName ends for the same test. */
+export function skipKey(test: TestCase): string {
+  const names: string[] = [test.name];
+  for (let p = test.parent; p.type === 'suite'; p = p.parent) names.unshift(p.name);
+  return `${test.module.relativeModuleId}#${names.join(' ')}`;
+}
+
+/** Ends every run with the plain line CI reads: `N passed, N failed, N skipped`; writes run.json beside the results. */
 export default class SummaryReporter implements Reporter {
+  private meta: RunMeta = currentRunMeta(new Date());
+
   /** Each run starts with empty Allure results, so the report shows this run only. */
   onInit(): void {
     rmSync(join(outDir(), 'allure-results'), { recursive: true, force: true });
+    this.meta = currentRunMeta(new Date());
   }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
-        const state = test.result().state;
-        if (state === 'passed') counts.passed++;
-        else if (state === 'failed') counts.failed++;
-        else counts.skipped++;
+        const result = test.result();
+        if (result.state === 'passed') counts.passed++;
+        else if (result.state === 'failed') counts.failed++;
+        else {
+          counts.skipped++;
+          if (result.state === 'skipped' && result.note) this.meta.skipNotes[skipKey(test)] = result.note;
+        }
       }
       // A file that failed before any test ran (setup error) counts as a failure.
       if (module.state() === 'failed' && ![...module.children.allTests()].some((t) => t.result().state === 'failed')) counts.failed++;
     }
     if (unhandledErrors.length > 0) counts.failed += unhandledErrors.length;
+    mkdirSync(outDir(), { recursive: true });
+    writeFileSync(join(outDir(), RUN_META), `${JSON.stringify({ ...this.meta, finishedAt: new Date().toISOString() }, null, 2)}\n`);
     // Printed at exit so that it is the last line, after other reporters' closing messages (CI reads it).
     process.once('exit', () => process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`));
   }

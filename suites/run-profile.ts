@@ -5,6 +5,7 @@ import { getProfile } from '../clusters/profiles/index.ts';
 import { currentRunId, removeRunSync } from '../clusters/run.ts';
 import type { ClusterHandle } from '../clusters/types.ts';
 import { collectDiagnostics } from '../helpers/probes/diagnostics.ts';
+import { attachTopology } from '../reports/topology/attach.ts';
 import { behaviour } from './catalogue.ts';
 import { BehaviourFailed, checkBehaviour, recovered, unmetRequirements } from './check.ts';
 import { breakCheckUndo, UndoFailed, type ControlReporter } from './control-run.ts';
@@ -54,6 +55,7 @@ export function runProfile(name: string): void {
     afterAll(async () => {
       await cluster?.destroy();
     });
+    attachTopology(profile, () => cluster);
 
     for (const id of ids) {
       const b = behaviour(id);

@@ -1,0 +1,62 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mergeReport, resolveSource } from './merge.ts';
+
+const fixtures = new URL('./fixtures/runs/', import.meta.url).pathname;
+const dirs: string[] = [];
+const tmp = async () => { const d = await mkdtemp(join(tmpdir(), 'cnc-merge-')); dirs.push(d); return d; };
+afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
+
+describe('mergeReport', () => {
+  it("merges two runs' result folders (lab and kind) into one report and one matrix with both runs' profiles", async () => {
+    const out = await tmp();
+    const merged = await mergeReport({ sources: [join(fixtures, 'lab'), join(fixtures, 'kind')], out, history: join(out, 'h', 'history.jsonl'), log: () => {} });
+    expect(merged.matrix.columns.map((c) => c.profile)).toEqual(['kind/cilium-vxlan', 'lab/calico-vxlan']);
+    expect(merged.matrix.runs).toHaveLength(2);
+    expect(merged.matrix.cells['C-TUN-1']!['kind/cilium-vxlan']).toMatchObject({ state: 'skip', reason: expect.stringMatching(/^kind cannot run here: /) });
+    expect(merged.matrix.cells['K-VX-1']!['lab/calico-vxlan']).toMatchObject({ state: 'pass', controls: { passed: expect.any(Number), total: expect.any(Number) } });
+    expect(merged.matrix.columns.every((c) => c.topology === `topology/${c.profile.replace('/', '-')}.svg`)).toBe(true);
+    expect(await readFile(join(out, 'topology', 'lab-calico-vxlan.svg'), 'utf8')).toContain('<svg');
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toBe(await readFile(join(out, 'matrix.html'), 'utf8'));
+    expect(merged.markdown).toContain('kind/cilium-vxlan');
+    expect(merged.markdown).toContain('lab/calico-vxlan');
+  }, 60_000);
+
+  it("keeps Allure's history between merges: each build appends one entry the next one reads", async () => {
+    const out = await tmp();
+    const history = join(out, 'history.jsonl');
+    await mergeReport({ sources: [join(fixtures, 'lab')], out, history, log: () => {} });
+    const first = (await readFile(history, 'utf8')).trim().split('\n');
+    await mergeReport({ sources: [join(fixtures, 'lab')], out, history, log: () => {} });
+    const second = (await readFile(history, 'utf8')).trim().split('\n');
+    expect(first).toHaveLength(1);
+    expect(second).toHaveLength(2);
+    expect(second[0]).toBe(first[0]);
+  }, 60_000);
+
+  it('gives a profile whose run ended before any result (kind did not come up) its column, saying so', async () => {
+    const failed = await tmp();
+    await mkdir(join(failed, 'kind'));
+    await writeFile(join(failed, 'kind', 'requested.json'), JSON.stringify({ provider: 'kind', profiles: ['kind/cilium-kpr'], exitCode: 1 }));
+    const merged = await mergeReport({ sources: [join(fixtures, 'lab'), join(failed, 'kind')], out: await tmp(), log: () => {} });
+    const column = merged.matrix.columns.find((c) => c.profile === 'kind/cilium-kpr');
+    expect(column).toMatchObject({ provider: 'kind', cni: 'cilium', noResults: expect.stringContaining('ended (exit 1) before any result of kind/cilium-kpr') });
+    expect(merged.matrix.cells['C-KPR-1']!['kind/cilium-kpr']!.state).toBe('missing');
+    expect(merged.markdown).toContain('- **kind/cilium-kpr**: no results: ');
+  }, 60_000);
+
+  it('refuses a folder without results, naming it, before building anything', async () => {
+    const empty = await tmp();
+    await expect(resolveSource(empty)).rejects.toThrow(`result folder ${empty}: no Allure results (*-result.json)`);
+    await expect(mergeReport({ sources: [join(fixtures, 'lab'), join(empty, 'missing')], out: await tmp(), log: () => {} })).rejects.toThrow('does not exist');
+    await expect(mergeReport({ sources: [], out: empty, log: () => {} })).rejects.toThrow('nothing to merge');
+  });
+
+  it('takes an allure-results folder itself, with the run.json beside it', async () => {
+    const source = await resolveSource(join(fixtures, 'kind', 'allure-results'));
+    expect(source.results).toBe(join(fixtures, 'kind', 'allure-results'));
+    expect(source.meta?.kernel).toBeTruthy();
+  });
+});

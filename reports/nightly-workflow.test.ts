@@ -1,0 +1,159 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { kindProfiles } from '../clusters/profiles/kind/index.ts';
+import { labProfiles } from '../clusters/profiles/lab/index.ts';
+import { versions } from '../versions.ts';
+import { runDir } from './out-dir.ts';
+import { matrixEntry } from './select-profiles.ts';
+
+const root = new URL('../', import.meta.url).pathname;
+const FILE = '.github/workflows/nightly.yml';
+const text = readFileSync(`${root}${FILE}`, 'utf8');
+
+interface Step { uses?: string; run?: string; with?: Record<string, unknown>; if?: string; env?: Record<string, string>; id?: string }
+interface Job { needs?: string | string[]; if?: string; steps: Step[]; strategy?: { 'fail-fast'?: boolean; matrix?: Record<string, unknown> }; 'timeout-minutes'?: number; concurrency?: { group: string }; permissions?: Record<string, string>; outputs?: Record<string, string> }
+const workflow = parse(text) as { on: Record<string, unknown>; jobs: Record<string, Job> };
+const jobs = workflow.jobs;
+const steps = Object.values(jobs).flatMap((j) => j.steps);
+const scripts = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+/** The one step that prepares the runner rather than calling the project: kernel modules for the lab's tunnels. */
+const MACHINE_PREP = ['sudo modprobe -a ipip vxlan'];
+
+/**
+ * Inputs of each action at the pinned tag, from its action.yml (e.g. https://github.com/actions/checkout/blob/v7.0.1/action.yml,
+ * actions/cache/restore/action.yml and save/action.yml at v5.0.5); GitHub ignores unknown `with:` keys with a warning only.
+ */
+const ACTION_INPUTS: Record<string, string[]> = {
+  'actions/checkout': ['repository', 'ref', 'token', 'ssh-key', 'ssh-known-hosts', 'ssh-strict', 'ssh-user', 'persist-credentials', 'path', 'clean', 'filter', 'sparse-checkout', 'sparse-checkout-cone-mode', 'fetch-depth', 'fetch-tags', 'show-progress', 'lfs', 'submodules', 'set-safe-directory', 'github-server-url', 'allow-unsafe-pr-checkout'],
+  'actions/setup-node': ['node-version', 'node-version-file', 'architecture', 'check-latest', 'registry-url', 'scope', 'token', 'cache', 'package-manager-cache', 'cache-dependency-path', 'mirror', 'mirror-token'],
+  'actions/upload-artifact': ['name', 'path', 'if-no-files-found', 'retention-days', 'compression-level', 'overwrite', 'include-hidden-files', 'archive'],
+  'actions/download-artifact': ['name', 'artifact-ids', 'path', 'pattern', 'merge-multiple', 'github-token', 'repository', 'run-id', 'skip-decompress', 'digest-mismatch'],
+  'actions/cache/restore': ['path', 'key', 'restore-keys', 'enableCrossOsArchive', 'fail-on-cache-miss', 'lookup-only'],
+  'actions/cache/save': ['path', 'key', 'upload-chunk-size', 'enableCrossOsArchive'],
+  'actions/upload-pages-artifact': ['name', 'path', 'retention-days', 'include-hidden-files'],
+  'actions/deploy-pages': ['token', 'timeout', 'error_count', 'reporting_interval', 'artifact_name', 'preview'],
+};
+
+describe(`${FILE}`, () => {
+  it("passes GitHub's own workflow parser (@actions/workflow-parser) with no errors", async () => {
+    const parsed = parseWorkflow({ name: FILE, content: text }, new NoOperationTraceWriter());
+    expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+    const template = await convertWorkflowTemplate(parsed.context, parsed.value!);
+    expect(template.errors ?? []).toEqual([]);
+    expect(template.jobs.map((j) => j.id.value)).toEqual(['profiles', 'unit', 'lab', 'kind', 'report', 'deploy']);
+  });
+
+  it('the parser does reject a broken workflow (the check can fail)', () => {
+    const broken = text.replace('runs-on: ubuntu-24.04', 'runs-on: [').replace('timeout-minutes: 90', 'timeout-minutes: soon');
+    expect(parseWorkflow({ name: FILE, content: broken }, new NoOperationTraceWriter()).context.errors.getErrors().length).toBeGreaterThan(0);
+  });
+
+  it('runs nightly, on demand with a profiles input, and on pull requests (unit and lab only)', () => {
+    expect(workflow.on.schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \* \* \*$/) }]);
+    expect((workflow.on.workflow_dispatch as { inputs: Record<string, unknown> }).inputs.profiles).toMatchObject({ type: 'string', required: false });
+    expect(workflow.on).toHaveProperty('pull_request');
+    expect(jobs.kind!.if).toContain("github.event_name != 'pull_request'");
+    expect(jobs.deploy!.if).toContain("github.event_name != 'pull_request'");
+    // A job after one that ran despite failures is still skipped when a job further up failed, unless its if has a status function.
+    expect(jobs.deploy!.if).toMatch(/^\$\{\{ !cancelled\(\) && /);
+    for (const id of ['unit', 'lab', 'profiles']) expect(jobs[id]!.if ?? '').not.toContain('pull_request');
+  });
+
+  it('pins every action by the full commit SHA of the tag in versions.ts, the tag named beside it', () => {
+    const uses = [...text.matchAll(/uses: ([^@\s]+)@(\S+)(?: # (\S+))?/g)];
+    expect(uses.length).toBe(steps.filter((s) => s.uses).length);
+    for (const [, action, ref, tag] of uses) {
+      const pin = versions.actions[action as keyof typeof versions.actions];
+      expect(pin, `${action} is not in versions.actions`).toBeDefined();
+      expect(ref, action).toMatch(/^[0-9a-f]{40}$/);
+      expect({ action, ref, tag }).toEqual({ action, ref: pin.sha, tag: pin.tag });
+    }
+  });
+
+  it("passes only inputs each action's action.yml declares at the pinned tag, and installs Node 24", () => {
+    for (const s of steps.filter((x) => x.uses)) {
+      const action = s.uses!.split('@')[0]!;
+      expect(Object.keys(s.with ?? {}).filter((k) => !ACTION_INPUTS[action]!.includes(k)), action).toEqual([]);
+      if (action === 'actions/setup-node') expect(s.with?.['node-version']).toBe(versions.ciNode);
+    }
+    expect(versions.ciNode).toBe('24');
+  });
+
+  it('every run step is a thin call to an npm script that exists', () => {
+    for (const s of steps.filter((x) => x.run && !MACHINE_PREP.includes(x.run))) {
+      const calls = [...s.run!.matchAll(/npm (ci|run(?: -s)? ([\w:-]+))/g)];
+      expect(calls.length, s.run).toBeGreaterThan(0);
+      for (const [, , script] of calls) if (script) expect(script in scripts, `npm run ${script}`).toBe(true);
+      // Nothing but the npm call, a folder for its output and `tee`: no logic lives in the workflow.
+      const rest = s.run!.split('\n').map((l) => l.trim()).filter((l) => l && !/^(echo "\w+=\$\(npm run -s profiles .*\)" >> "\$GITHUB_OUTPUT"|npm .*|mkdir -p [\w/.-]+)$/.test(l));
+      expect(rest, s.run).toEqual([]);
+    }
+  });
+
+  it('kind: one job per kind profile from the profiles job, fail-fast off, a timeout, a concurrency group, doctor then the profile with KIND_REQUIRED=1, artifacts and cleanup always', () => {
+    const kind = jobs.kind!;
+    expect(kind.needs).toBe('profiles');
+    expect(kind.strategy).toEqual({ 'fail-fast': false, matrix: { profile: '${{ fromJSON(needs.profiles.outputs.kind) }}' } });
+    expect(kind['timeout-minutes']).toBeGreaterThan(0);
+    expect(kind.concurrency?.group).toContain('${{ matrix.profile.id }}');
+    const runs = kind.steps.map((s) => s.run ?? s.uses ?? '');
+    const doctor = runs.findIndex((r) => r.includes('npm run doctor'));
+    const profile = kind.steps.findIndex((s) => s.run?.includes('npm run matrix'));
+    expect(doctor).toBeGreaterThan(-1);
+    expect(profile).toBeGreaterThan(doctor);
+    expect(kind.steps[profile]!.env).toEqual({ KIND_REQUIRED: '1', PROFILE: '${{ matrix.profile.profile }}' });
+    const uploads = kind.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact'));
+    expect(uploads.map((u) => u.if)).toEqual(['always()', 'always()']);
+    expect(uploads.map((u) => String(u.with?.path))).toEqual([`${runDir('kind', 'reports/out')}/`, 'reports/out/plans/\nreports/out/diagnostics/\n']);
+    expect(kind.steps.at(-1)).toEqual({ name: 'Cleanup', if: 'always()', run: 'npm run cleanup' });
+  });
+
+  it('lab: builds the image from images/lab/Dockerfile and runs the lab profiles the profiles job lists', () => {
+    const lab = jobs.lab!;
+    expect(lab.steps.some((s) => s.run === 'npm run lab-image -- --from-dockerfile')).toBe(true);
+    const run = lab.steps.find((s) => s.run?.includes('npm run matrix'))!;
+    expect(run.env?.PROFILES).toBe("${{ join(fromJSON(needs.profiles.outputs.lab).*.profile, ' ') }}");
+    expect(lab.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))?.with).toMatchObject({ name: 'results-lab', path: `${runDir('lab', 'reports/out')}/` });
+  });
+
+  it('report: needs every job, runs when some failed, merges the downloaded results with history, writes the step summary; deploy publishes to Pages', () => {
+    const report = jobs.report!;
+    expect(report.needs).toEqual(['profiles', 'unit', 'lab', 'kind']);
+    expect(report.if).toBe("${{ !cancelled() && needs.profiles.result == 'success' }}");
+    const uses = report.steps.map((s) => s.uses?.split('@')[0] ?? s.run);
+    expect(uses).toEqual([
+      'actions/checkout', 'actions/setup-node', 'npm ci', 'actions/download-artifact', 'actions/cache/restore',
+      'npm run report -- --merge artifacts/* --out site --history .allure-history/history.jsonl', 'npm run summary -- site',
+      'actions/cache/save', 'actions/upload-artifact', 'actions/upload-pages-artifact',
+    ]);
+    expect(report.steps[3]!.with).toEqual({ pattern: 'results-*', path: 'artifacts' });
+    // Every uploaded result folder is downloaded: the names all match the pattern.
+    expect(steps.filter((s) => String(s.with?.name ?? '').startsWith('results-')).map((s) => s.with!.name)).toEqual(['results-lab', 'results-${{ matrix.profile.id }}']);
+    expect(report.steps[4]!.with?.path).toBe(report.steps[7]!.with?.path);
+    expect(jobs.deploy!.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
+    expect(jobs.deploy!.steps.map((s) => s.uses?.split('@')[0])).toEqual(['actions/deploy-pages']);
+  });
+});
+
+describe('the kind matrix', () => {
+  it('equals the project profile list, one entry per kind suite file, as the profiles job prints it', async () => {
+    const printed = await execa('node', ['cli/profiles.ts', '--provider', 'kind'], { cwd: root });
+    const matrix = JSON.parse(printed.stdout) as Array<{ profile: string; file: string; id: string }>;
+    expect(matrix).toEqual(kindProfiles.map(matrixEntry));
+    expect(matrix.map((m) => m.file).sort()).toEqual(readdirSync(`${root}suites/kind`).filter((f) => f.endsWith('.kind.test.ts')).map((f) => `suites/kind/${f}`).sort());
+    expect(new Set(matrix.map((m) => m.id)).size).toBe(matrix.length);
+    const lab = JSON.parse((await execa('node', ['cli/profiles.ts', '--provider', 'lab'], { cwd: root })).stdout) as unknown[];
+    expect(lab).toEqual(labProfiles.map(matrixEntry));
+  });
+
+  it('follows the dispatch input: globs narrow it, an unknown name fails before anything runs', async () => {
+    const some = await execa('node', ['cli/profiles.ts', '--provider', 'kind', 'kind/cilium-* lab/calico-lab'], { cwd: root });
+    expect((JSON.parse(some.stdout) as Array<{ profile: string }>).map((m) => m.profile)).toEqual(kindProfiles.filter((p) => p.name.startsWith('cilium-')).map((p) => `kind/${p.name}`));
+    const bad = await execa('node', ['cli/profiles.ts', 'kind/nope'], { cwd: root, reject: false });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('profile "kind/nope": matches no profile');
+  });
+});

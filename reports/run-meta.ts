@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { hostname, release } from 'node:os';
+import { join } from 'node:path';
+
+/** `run.json` beside a run's allure-results: what the matrix header and skip reasons need from that run. */
+export interface RunMeta {
+  startedAt: string;
+  finishedAt?: string;
+  /** The kernel every lab node and kind node of the run shares (containers share the host kernel). */
+  kernel: string;
+  host: string;
+  /** GitHub's run URL when the run was a workflow job. */
+  ci?: string;
+  /** Notes of skipped tests keyed as Allure's fullName ends (`suites/lab/x.lab.test.ts#suite test`): allure-vitest drops them. */
+  skipNotes: Record<string, string>;
+}
+
+export const RUN_META = 'run.json';
+
+export function currentRunMeta(startedAt: Date): RunMeta {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
+  return { startedAt: startedAt.toISOString(), kernel: release(), host: hostname(), ...(server && repo && run ? { ci: `${server}/${repo}/actions/runs/${run}` } : {}), skipNotes: {} };
+}
+
+/** The run.json of a result folder, or undefined when the folder has none (results from elsewhere). */
+export async function readRunMeta(dir: string): Promise<RunMeta | undefined> {
+  const text = await readFile(join(dir, RUN_META), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as RunMeta;
+  } catch (e) {
+    throw new Error(`${join(dir, RUN_META)}: not JSON (${(e as Error).message})`);
+  }
+}
