@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{helpers,clusters,suites,reports,cli}/**/*.test.ts'],
+          include: ['{helpers,clusters,suites,reports,cli,bench}/**/*.test.ts'],
           exclude: ['**/*.lab.test.ts', '**/*.kind.test.ts', '**/node_modules/**'],
         },
       },
