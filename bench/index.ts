@@ -59,7 +59,7 @@ try {
       console.log(`\n== lab project: ${seconds(run.wallMs)} wall (goal <= 90 s, ratio ${(run.wallMs / 90_000).toFixed(2)} of it), exit ${run.exitCode}, ${run.summary}`);
       dir = run.resultsDir;
     } else console.log(`\n== lab project results in ${dir}`);
-    const tests = readAllureTimings(dir);
+    const tests = readAllureTimings(dir).filter((t) => t.status !== 'skipped');
     console.log('\nprofiles (tests run one after another in a file):');
     for (const p of timeByProfile(tests)) console.log(`  ${seconds(p.ms).padStart(9)}  ${p.profile} (${p.tests} tests)`);
     console.log('\nslowest tests:');
