@@ -44,14 +44,15 @@ export function labNode(spec: LabNodeSpec, container: StartedTestContainer, addr
     const result = await container.exec(argv);
     return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
   };
-  return {
+  const node: LabNode = {
     name: spec.name,
     role: spec.role,
     addresses,
     containerId: container.getId(),
     exec,
+    // Through node.exec, so that a wrapper (the bench's command timer) sees every command.
     async sh(lines) {
-      const result = await exec(['sh', '-ec', lines.join('\n')]);
+      const result = await node.exec(['sh', '-ec', lines.join('\n')]);
       if (result.exitCode !== 0) {
         throw new Error(`failed to run on node ${spec.name} (exit ${result.exitCode}):\n${lines.join('\n')}\n--- output ---\n${result.stderr || result.stdout}`);
       }
@@ -59,8 +60,9 @@ export function labNode(spec: LabNodeSpec, container: StartedTestContainer, addr
     },
     async writeFile(path, content) {
       const encoded = Buffer.from(content).toString('base64');
-      const result = await exec(['sh', '-ec', `mkdir -p "$(dirname '${path}')" && echo '${encoded}' | base64 -d > '${path}'`]);
+      const result = await node.exec(['sh', '-ec', `mkdir -p "$(dirname '${path}')" && echo '${encoded}' | base64 -d > '${path}'`]);
       if (result.exitCode !== 0) throw new Error(`failed to write ${path} on node ${spec.name}: ${result.stderr}`);
     },
   };
+  return node;
 }

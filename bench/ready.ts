@@ -1,27 +1,14 @@
 /**
  * How long calico-lab takes to be ready (nodes up, links wired, pods plugged, first cross-node ping answered),
- * beside the same topology built with raw docker + ip commands: the floor. Prints medians and their ratio.
- * Usage: npm run bench [-- --runs N]
+ * beside the same topology built with raw docker + ip commands: the floor.
  */
 import { execa } from 'execa';
-import { ensureLabImage } from '../clusters/lab/image.ts';
 import { labProvider } from '../clusters/lab/provider.ts';
-import { assertLabCanRun } from '../clusters/preflight.ts';
 import { calicoLab } from '../clusters/profiles/lab/calico-lab.ts';
-import { cleanupOnExit, newRunId, removeRunSync, runLabels } from '../clusters/run.ts';
-import { parseArgs } from '../cli/args.ts';
+import { runLabels } from '../clusters/run.ts';
+import { median } from './timing.ts';
 
-const args = parseArgs(process.argv.slice(2), { values: ['runs'], flags: [] });
-const runs = Number(args.values.runs ?? 5);
-if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new Error(`--runs ${args.values.runs}: expected a whole number from 1 to 50`);
-
-await assertLabCanRun();
-const { tag: image } = await ensureLabImage();
-const runId = newRunId();
-process.env.CNI_CONFORMANCE_RUN_ID = runId;
-cleanupOnExit(runId);
-
-async function timeLab(): Promise<number> {
+async function timeLab(runId: string): Promise<number> {
   const started = performance.now();
   const cluster = await labProvider.create(calicoLab, { runId });
   const ping = await cluster.pod('pod-a1').exec(['ping', '-c1', '-W2', '10.244.0.74']);
@@ -32,7 +19,7 @@ async function timeLab(): Promise<number> {
 }
 
 /** The floor: two containers, one veth, the same pods and routes, all by hand with docker and ip. */
-async function timeRaw(i: number): Promise<number> {
+async function timeRaw(runId: string, image: string, i: number): Promise<number> {
   const started = performance.now();
   const labels = Object.entries(runLabels(runId, `raw${i}`)).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   const names = ['a', 'b'].map((n) => `cc-${runId}-raw${i}-${n}`);
@@ -40,7 +27,7 @@ async function timeRaw(i: number): Promise<number> {
   const pids = (await execa('docker', ['inspect', '-f', '{{.State.Pid}}', ...names])).stdout.split('\n');
   await execa('docker', ['run', '--rm', '--pid', 'host', '--network', 'none', '--cap-add', 'NET_ADMIN', '--cap-add', 'SYS_ADMIN', ...labels, image,
     'ip', 'link', 'add', 'eth0', 'netns', pids[0]!, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', pids[1]!]);
-  const node = (self: string, addr: string, other: string, otherBlock: string, pods: Array<[string, string]>) => [
+  const node = (addr: string, other: string, otherBlock: string, pods: Array<[string, string]>) => [
     'mount -o remount,rw /proc/sys', 'sysctl -qw net.ipv4.ip_forward=1',
     `ip addr add ${addr}/24 dev eth0`, 'ip link set eth0 up', 'ip route add default dev eth0', `ip route add ${otherBlock} via ${other} dev eth0`,
     ...pods.flatMap(([pod, ip]) => [
@@ -50,8 +37,8 @@ async function timeRaw(i: number): Promise<number> {
     ]),
   ].join('\n');
   await Promise.all([
-    execa('docker', ['exec', names[0]!, 'sh', '-ec', node('a', '172.30.0.11', '172.30.0.12', '10.244.0.64/26', [['a1', '10.244.0.10'], ['a2', '10.244.0.11']])]),
-    execa('docker', ['exec', names[1]!, 'sh', '-ec', node('b', '172.30.0.12', '172.30.0.11', '10.244.0.0/26', [['b1', '10.244.0.74'], ['b2', '10.244.0.75']])]),
+    execa('docker', ['exec', names[0]!, 'sh', '-ec', node('172.30.0.11', '172.30.0.12', '10.244.0.64/26', [['a1', '10.244.0.10'], ['a2', '10.244.0.11']])]),
+    execa('docker', ['exec', names[1]!, 'sh', '-ec', node('172.30.0.12', '172.30.0.11', '10.244.0.0/26', [['b1', '10.244.0.74'], ['b2', '10.244.0.75']])]),
   ]);
   await execa('docker', ['exec', names[0]!, 'ip', 'netns', 'exec', 'a1', 'ping', '-c1', '-W2', '10.244.0.74']);
   const seconds = (performance.now() - started) / 1000;
@@ -59,16 +46,19 @@ async function timeRaw(i: number): Promise<number> {
   return seconds;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const lab: number[] = [];
-const raw: number[] = [];
-for (let i = 0; i < runs; i++) {
-  // Interleaved, so that both see the same machine load.
-  raw.push(await timeRaw(i));
-  lab.push(await timeLab());
+export interface ReadyFigures {
+  lab: number[];
+  raw: number[];
+  ratio: number;
 }
-removeRunSync(runId);
-const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
-console.log(`calico-lab ready + first cross-node ping, ${runs} runs (s): ${fmt(lab)}`);
-console.log(`raw docker + ip, same topology, ${runs} runs (s):        ${fmt(raw)}`);
-console.log(`median lab ${median(lab).toFixed(2)} s, median raw ${median(raw).toFixed(2)} s, ratio lab/raw ${(median(lab) / median(raw)).toFixed(2)}`);
+
+/** Interleaved runs, so that both see the same machine load. */
+export async function benchReady(runId: string, image: string, runs: number): Promise<ReadyFigures> {
+  const lab: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    raw.push(await timeRaw(runId, image, i));
+    lab.push(await timeLab(runId));
+  }
+  return { lab, raw, ratio: median(lab) / median(raw) };
+}

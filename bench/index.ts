@@ -1,0 +1,74 @@
+/**
+ * `npm run bench`: the figures issue "Speed" asks for, measured in one run.
+ *   ready     calico-lab readiness beside the raw docker + ip floor, and their ratio (goal <= 1.0)
+ *   overhead  per-check overhead on calico-lab: wall time of a check minus the time of its commands (goal <= 100 ms)
+ *   suite     the lab project's wall time (goal <= 90 s on 2 cores), slowest tests and steps first
+ * Options: --only ready,overhead,suite   --runs N (ready, default 5)   --rounds N (overhead, default 3)
+ *          --results DIR (break down an existing allure-results folder instead of running the suite)
+ */
+import { parseArgs } from '../cli/args.ts';
+import { ensureLabImage } from '../clusters/lab/image.ts';
+import { assertLabCanRun } from '../clusters/preflight.ts';
+import { cleanupOnExit, newRunId, removeRunSync } from '../clusters/run.ts';
+import { benchCheckOverhead } from './check-overhead.ts';
+import { runLabSuite } from './lab-suite.ts';
+import { benchReady } from './ready.ts';
+import { median, readAllureTimings, seconds, slowestSteps, timeByProfile, timeByStepKind } from './timing.ts';
+
+const parts = ['ready', 'overhead', 'suite'] as const;
+const args = parseArgs(process.argv.slice(2), { values: ['only', 'runs', 'rounds', 'results'], flags: [] });
+const only = (args.values.only ?? parts.join(',')).split(',');
+for (const p of only) if (!(parts as readonly string[]).includes(p)) throw new Error(`--only ${p}: unknown part; known: ${parts.join(', ')}`);
+const whole = (name: string, fallback: number) => {
+  const n = Number(args.values[name] ?? fallback);
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error(`--${name} ${args.values[name]}: expected a whole number from 1 to 50`);
+  return n;
+};
+const runs = whole('runs', 5);
+const rounds = whole('rounds', 3);
+const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
+const ms = (x: number) => `${Math.round(x)} ms`;
+
+await assertLabCanRun();
+const { tag: image } = await ensureLabImage();
+const runId = newRunId();
+process.env.CNI_CONFORMANCE_RUN_ID = runId;
+cleanupOnExit(runId);
+
+try {
+  if (only.includes('ready')) {
+    const r = await benchReady(runId, image, runs);
+    console.log(`\n== readiness: calico-lab vs raw docker + ip (${runs} runs, interleaved)`);
+    console.log(`calico-lab ready + first cross-node ping (s): ${fmt(r.lab)}`);
+    console.log(`raw docker + ip, same topology (s):          ${fmt(r.raw)}`);
+    console.log(`median lab ${median(r.lab).toFixed(2)} s, median raw ${median(r.raw).toFixed(2)} s, ratio lab/raw ${r.ratio.toFixed(2)} (goal <= 1.00)`);
+  }
+  if (only.includes('overhead')) {
+    const rows = await benchCheckOverhead(runId, 'calico-lab', rounds);
+    console.log(`\n== per-check overhead on calico-lab (median of ${rounds} rounds per behaviour)`);
+    for (const r of rows) {
+      console.log(`${r.id.padEnd(10)} wall ${ms(r.wallMs).padStart(8)}  commands ${ms(r.commandMs).padStart(8)} (${r.commands})  overhead ${ms(r.overheadMs).padStart(7)}  ratio overhead/wall ${(r.overheadMs / r.wallMs).toFixed(2)}`);
+    }
+    const worst = Math.max(...rows.map((r) => r.overheadMs));
+    console.log(`worst overhead ${ms(worst)} (goal <= 100 ms)`);
+  }
+  if (only.includes('suite')) {
+    let dir = args.values.results;
+    if (!dir) {
+      const run = await runLabSuite(args.positional);
+      console.log(`\n== lab project: ${seconds(run.wallMs)} wall (goal <= 90 s, ratio ${(run.wallMs / 90_000).toFixed(2)} of it), exit ${run.exitCode}, ${run.summary}`);
+      dir = run.resultsDir;
+    } else console.log(`\n== lab project results in ${dir}`);
+    const tests = readAllureTimings(dir).filter((t) => t.status !== 'skipped');
+    console.log('\nprofiles (tests run one after another in a file):');
+    for (const p of timeByProfile(tests)) console.log(`  ${seconds(p.ms).padStart(9)}  ${p.profile} (${p.tests} tests)`);
+    console.log('\nslowest tests:');
+    for (const t of [...tests].sort((a, b) => b.ms - a.ms).slice(0, 10)) console.log(`  ${seconds(t.ms).padStart(9)}  ${t.profile} > ${t.name}`);
+    console.log('\ntime by step kind:');
+    for (const k of timeByStepKind(tests)) console.log(`  ${seconds(k.ms).padStart(9)}  ${k.kind} (${k.count} steps)`);
+    console.log('\nslowest steps:');
+    for (const s of slowestSteps(tests, 10)) console.log(`  ${seconds(s.ms).padStart(9)}  ${s.profile} > ${s.test} > ${s.step}`);
+  }
+} finally {
+  removeRunSync(runId);
+}
