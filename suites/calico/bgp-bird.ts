@@ -102,9 +102,9 @@ export function blockRouteProblems(nodes: BgpNodeView[], copies: (node: BgpNodeV
   for (const n of withBlocks) {
     for (const r of n.blocks!.learnt) {
       if (withBlocks.some((o) => o !== n && o.blocks!.own.includes(r.dst) && o.address === r.via)) continue;
-      const inside = ownerOf(r.dst, n).filter((x) => !(x.block === r.dst));
+      // Inside a block (the node's own included) of a node other than the next hop: that block is hijacked (whole blocks: above).
       const via = byAddress(r.via);
-      for (const { owner, block } of inside) {
+      for (const { owner, block } of withBlocks.filter((o) => o !== via).flatMap((o) => o.blocks!.own.filter((b) => b !== r.dst && overlaps(b, r.dst) && prefixLength(r.dst) > prefixLength(b)).map((b) => ({ owner: o, block: b })))) {
         problems.push(`node ${n.node}: routes ${r.dst} via ${r.via ?? '(none)'}${via ? ` (${via.node})` : ''}, inside ${owner.node}'s block ${block}: a node originates only its own blocks`);
       }
     }

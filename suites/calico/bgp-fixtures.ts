@@ -20,9 +20,9 @@ export const node = (name: string, ip: string, rows: Array<[string, string, stri
   node: name, address: ip, status: statusFromBird(parseBirdProtocols(birdShow(rows))), blocks: blocksFromRoutes(routes),
 });
 
-/** A node as captured on the lab (fixtures/lab-rr/<state>/<node>-*.txt, real BIRD 1.6.8 output). */
-export function capturedNode(state: string, name: string, ip: string): NodeBgp {
-  const read = (what: string) => readFileSync(new URL(`./fixtures/lab-rr/${state}/${name}-${what}.txt`, import.meta.url), 'utf8');
+/** A node as captured on the lab (fixtures/<lab>/<state>/<node>-*.txt, real BIRD 1.6.8 output). */
+export function capturedNode(lab: 'lab-rr' | 'lab-mesh', state: string, name: string, ip: string): NodeBgp {
+  const read = (what: string) => readFileSync(new URL(`./fixtures/${lab}/${state}/${name}-${what}.txt`, import.meta.url), 'utf8');
   const table = parseBirdRoutes(read('show-route'));
   return {
     node: name, address: ip, status: statusFromBird(parseBirdProtocols(read('show-protocols'))), blocks: blocksFromRoutes(read('ip-route')),
@@ -30,5 +30,6 @@ export function capturedNode(state: string, name: string, ip: string): NodeBgp {
   };
 }
 
-export const RR_NODES: Array<[string, string]> = [['node-rr', '172.30.0.11'], ['node-b', '172.30.0.12'], ['node-c', '172.30.0.13']];
-export const captured = (state: string) => RR_NODES.map(([n, ip]) => capturedNode(state, n, ip));
+const NODES = { 'lab-rr': ['node-rr', 'node-b', 'node-c'], 'lab-mesh': ['node-a', 'node-b', 'node-c'] };
+/** Every node of a captured lab state; addresses 172.30.0.11 upwards in profile order. */
+export const captured = (state: string, lab: 'lab-rr' | 'lab-mesh' = 'lab-rr') => NODES[lab].map((n, i) => capturedNode(lab, state, n, `172.30.0.${11 + i}`));
