@@ -2,6 +2,7 @@ import type { Datapath, LabNode } from '../types.ts';
 import { plugCalicoWorkload } from './calico-workloads.ts';
 import { vtepIpOf } from './calico-vxlan.ts';
 
+/** The outer IPv4 header IPIP adds (RFC 2003); Calico's MTU guide subtracts 20 for IP-in-IP (docs.tigera.io/calico/latest/networking/configuring/mtu). */
 export const IPIP_OVERHEAD = 20;
 
 /**
