@@ -3,7 +3,7 @@ import { parseBridgeFdb } from '../helpers/parsers/bridge-fdb.ts';
 import type { Route } from '../helpers/parsers/ip-route.ts';
 import { probeAddresses, probeLinks, probeNeighbours, probeRoutes, rawOf, type Probed } from '../helpers/probes/net.ts';
 import type { Breakage } from './types.ts';
-import { captureUnderlay, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, lookupOnce, type PathLookup, type UnderlayCapture } from './pod-path.ts';
+import { captureSubtests, captureUnderlay, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, lookupOnce, type PathLookup, type UnderlayCapture } from './pod-path.ts';
 
 /**
  * The unicast VXLAN mesh Felix (vxlan.calico) and flanneld (flannel.1) both program, shared by K-VX-1 and L-VX-1:
@@ -133,13 +133,14 @@ export interface VxlanObservation {
 }
 
 /** Static state, then the kernel's lookups and a capture on each node's underlay (started before the pings). */
-export async function probeVxlanPaths(cluster: ClusterHandle, spec: VxlanSpec, nodes: { raw: Record<string, string>; value: VxlanNodeView[] }): Promise<{ raw: Record<string, string>; value: VxlanObservation }> {
+export async function probeVxlanPaths(cluster: ClusterHandle, spec: VxlanSpec, nodes: { raw: Record<string, string>; value: VxlanNodeView[] }): Promise<{ raw: Record<string, string>; value: VxlanObservation; subtests: ReturnType<typeof captureSubtests> }> {
   const lookups = await probePathLookups(cluster);
   // tcpdump decodes only UDP 4789 as VXLAN by itself; flannel's 8472 needs -T vxlan.
   const captures = await captureUnderlay(cluster, underlayInterface, spec.dstport === 4789 ? undefined : 'vxlan');
   return {
     raw: { ...nodes.raw, ...lookups.raw, ...captures.raw },
     value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) },
+    subtests: captureSubtests(captures.value),
   };
 }
 

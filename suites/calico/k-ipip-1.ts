@@ -6,7 +6,7 @@ import { deleteRoute } from '../breakages.ts';
 import { defineBehaviour } from '../check.ts';
 import type { Behaviour, Breakage } from '../types.ts';
 import { cni, kernelModule } from '../requirements.ts';
-import { captureUnderlay, pathProblems, probePathLookups, underlayInterface, underlayProblems, type PathLookup, type UnderlayCapture } from '../pod-path.ts';
+import { captureSubtests, captureUnderlay, pathProblems, probePathLookups, underlayInterface, underlayProblems, type PathLookup, type UnderlayCapture } from '../pod-path.ts';
 
 import { IPIP_OVERHEAD } from '../../clusters/lab/datapaths/calico-ipip.ts';
 
@@ -50,11 +50,11 @@ async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string,
   return { raw: rawOf(raw), value };
 }
 
-async function probe(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: IpipObservation }> {
+async function probe(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: IpipObservation; subtests: ReturnType<typeof captureSubtests> }> {
   const nodes = await probeNodes(cluster);
   const lookups = await probePathLookups(cluster);
   const captures = await captureUnderlay(cluster, underlayInterface);
-  return { raw: { ...nodes.raw, ...lookups.raw, ...captures.raw }, value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) } };
+  return { raw: { ...nodes.raw, ...lookups.raw, ...captures.raw }, value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) }, subtests: captureSubtests(captures.value) };
 }
 
 export function expectIpip(v: IpipObservation): string[] {

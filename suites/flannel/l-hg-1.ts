@@ -4,7 +4,7 @@ import { deleteRoute } from '../breakages.ts';
 import { defineBehaviour } from '../check.ts';
 import type { Behaviour, Breakage } from '../types.ts';
 import { cni } from '../requirements.ts';
-import { captureUnderlay, lookupOnce, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, type PathLookup, type UnderlayCapture } from '../pod-path.ts';
+import { captureSubtests, captureUnderlay, lookupOnce, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, type PathLookup, type UnderlayCapture } from '../pod-path.ts';
 import { FLANNEL_DOCS, probeSubnetEnv, SUBNET_ENV } from './subnets.ts';
 
 export interface HostGwNodeView {
@@ -39,13 +39,14 @@ async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string,
   return { raw: rawOf(raw), value };
 }
 
-async function probe(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: HostGwObservation }> {
+async function probe(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: HostGwObservation; subtests: ReturnType<typeof captureSubtests> }> {
   const nodes = await probeNodes(cluster);
   const lookups = await probePathLookups(cluster);
   const captures = await captureUnderlay(cluster, underlayInterface);
   return {
     raw: { ...nodes.raw, ...lookups.raw, ...captures.raw },
     value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) },
+    subtests: captureSubtests(captures.value),
   };
 }
 

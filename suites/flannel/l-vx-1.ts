@@ -33,10 +33,10 @@ async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string,
   }) };
 }
 
-async function probe(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: FlannelVxlanObservation }> {
+async function probe(cluster: ClusterHandle) {
   const withEnv = await probeNodes(cluster);
   const paths = await probeVxlanPaths(cluster, FLANNEL_VXLAN, withEnv);
-  return { raw: paths.raw, value: { ...paths.value, nodes: withEnv.value } };
+  return { raw: paths.raw, value: { ...paths.value, nodes: withEnv.value } as FlannelVxlanObservation, subtests: paths.subtests };
 }
 
 /** subnet.env against the device: FLANNEL_MTU is flannel.1's MTU (larger, pods send frames the tunnel cannot carry). */
