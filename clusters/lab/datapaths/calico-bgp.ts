@@ -24,8 +24,9 @@ export function labelledReflectors(nodes: Array<{ name: string; labels?: Record<
 
 /**
  * calico-node's `birdcl`, BIRD's readline-free client: Debian's bird 1.6.8 ships only `birdc`. Both are the same
- * client core (BIRD 1.6.8 client/Makefile builds birdc and birdcl from client.c plus a terminal front end) and
- * print the daemon's replies unchanged, so the kind probe's argv runs here on the same output.
+ * client core (CZ-NIC/bird client/Makefile: commands.c util.c client.c, plus birdc.o for birdc or birdcl.o for birdcl;
+ * read at a 2.x commit, the 1.6 split is assumed the same) and print the daemon's replies unchanged, so the kind
+ * probe's argv runs here on the same output.
  */
 const BIRDCL = '#!/bin/sh\n# calico-node runs birdcl; Debian bird 1.6.8 has birdc, the same client core with readline.\nexec birdc "$@" </dev/null\n';
 
