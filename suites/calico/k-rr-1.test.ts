@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { RR_LABEL as PROFILE_RR_LABEL } from '../../clusters/profiles/lab/cni/common.ts';
 import { calicoBgpRrLab } from '../../clusters/profiles/lab/cni/calico-bgp-rr.ts';
 import { labelledReflectors } from '../../clusters/lab/datapaths/calico-bgp.ts';
+import { parseBirdProtocolsAll } from '../../helpers/parsers/birdc-protocols-all.ts';
+import { fixture } from '../../helpers/parsers/fixture.ts';
 import { captured, node } from './bgp-fixtures.ts';
 import { expectRouteReflectors, kRr1, RR_LABEL } from './k-rr-1.ts';
 
@@ -18,9 +20,22 @@ describe('K-RR-1 reflectors are the nodes the profile makes reflectors', () => {
   });
 });
 
+/** node-rr's sessions as the probe reads them from `birdcl show protocols all` (real lab output). */
+const sessionsOf = (name: string) => ({ 'node-rr': parseBirdProtocolsAll(fixture('birdc-protocols-all', name)).protocols.filter((p) => p.proto === 'BGP')
+  .map((p) => ({ name: p.name, neighbor: p.details['Neighbor address']!, flags: p.details['Session'] ?? '' })) });
+
 describe('K-RR-1 expectation on BIRD 1.6.8 output captured on the lab', () => {
-  it('holds on the healthy reflector and clients', () => {
-    expect(expectRouteReflectors({ reflectors: ['node-rr'], nodes: captured('healthy') })).toEqual([]);
+  it('holds on the healthy reflector (its client sessions route-reflector) and clients', () => {
+    expect(expectRouteReflectors({ reflectors: ['node-rr'], nodes: captured('healthy'), sessions: sessionsOf('lab-1.6.8-reflector.txt') })).toEqual([]);
+  });
+
+  it('fails when the labelled reflector has no cluster ID, so BIRD does not reflect on its sessions', () => {
+    const problems = expectRouteReflectors({ reflectors: ['node-rr'], nodes: captured('healthy'), sessions: sessionsOf('lab-1.6.8-reflector-without-rr-client.txt') });
+    expect(problems).toEqual([
+      'reflector node-rr: session Node_172_30_0_12 with client node-b is no route-reflector session (BIRD Session: internal multihop AS4 add-path-rx add-path-tx): the node labelled route-reflector=true does not reflect (no cluster ID)',
+      'reflector node-rr: session Node_172_30_0_13 with client node-c is no route-reflector session (BIRD Session: internal multihop AS4 add-path-rx add-path-tx): the node labelled route-reflector=true does not reflect (no cluster ID)',
+    ]);
+    expect(problems.join('\n')).toMatch(control(/without its cluster ID/));
   });
 
   it('fails when clients also peer with each other, naming the session and the block learnt twice (the kernel alone looks healthy)', () => {

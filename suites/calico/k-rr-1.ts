@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { meshPeers, peerName } from '../../clusters/lab/datapaths/calico-bird.ts';
+import { CALICO_BIRD_CONFIG, meshPeers, peerName } from '../../clusters/lab/datapaths/calico-bird.ts';
 import { labelledReflectors } from '../../clusters/lab/datapaths/calico-bgp.ts';
 import type { LabProfile } from '../../clusters/lab/types.ts';
 import { CALICO_AS } from '../../clusters/profiles/lab/cni/common.ts';
@@ -10,12 +10,19 @@ import { kubeOf, kubectl, output } from '../kube-actions.ts';
 import { cni, feature } from '../requirements.ts';
 import type { Breakage } from '../types.ts';
 import { announceInsideAnotherBlock, birdOn, DOCS, nodeStatuses, type NodeBgp } from './bgp.ts';
-import { addBirdPeers, blockRouteProblems, untilHolds, type BgpNodeView } from './bgp-bird.ts';
+import { addBirdPeers, birdclArgv, blockRouteProblems, sh, untilHolds, type BgpNodeView } from './bgp-bird.ts';
+import { parseBirdProtocolsAll } from '../../helpers/parsers/birdc-protocols-all.ts';
 
 export const RR_LABEL = 'route-reflector';
 
-/** `reflectors`: the nodes the profile makes reflectors (labelled route-reflector=true), never inferred from sessions. */
-export interface RrObservation { reflectors: string[]; nodes: NodeBgp[] }
+/**
+ * `reflectors`: the nodes the profile makes reflectors (labelled route-reflector=true), never inferred from sessions;
+ * `sessions`: per reflector, its BGP sessions from `birdcl show protocols all` (neighbor and BIRD's Session flags).
+ */
+export interface RrObservation { reflectors: string[]; nodes: NodeBgp[]; sessions?: Record<string, Array<{ name: string; neighbor?: string; flags: string }>> }
+
+/** The Kubernetes-datastore form of a node's routeReflectorClusterID (Calico docs, configuring BGP route reflectors). */
+export const RR_CLUSTER_ID_ANNOTATION = 'projectcalico.org/RouteReflectorClusterID';
 
 /**
  * Clients peer only with the reflectors (`node specific`), all Established; no mesh anywhere; a session from a client
@@ -32,6 +39,11 @@ export function expectRouteReflectors(v: RrObservation): string[] {
       for (const c of clients) {
         const p = n.status.ipv4Peers.find((x) => x.address === c.address);
         if (c.address && !p) problems.push(`reflector ${n.node}: no BGP session with client ${c.node} (${c.address})`);
+        // BIRD prints "route-reflector" among a session's flags when it is configured `rr client` (the template does so with a cluster ID).
+        const s = v.sessions?.[n.node]?.find((x) => x.neighbor === c.address);
+        if (s && !s.flags.split(/\s+/).includes('route-reflector')) {
+          problems.push(`reflector ${n.node}: session ${s.name} with client ${c.node} is no route-reflector session (BIRD Session: ${s.flags || '(none)'}): the node labelled ${RR_LABEL}=true does not reflect (no cluster ID)`);
+        }
       }
       continue;
     }
@@ -78,6 +90,11 @@ export const kRr1 = defineBehaviour<RrObservation>({
       expectFailure: /node \S+: routes [\d./]+ via [\d.]+ \(\S+\), inside \S+'s block [\d./]+: a node originates only its own blocks/,
     },
     {
+      name: 'the labelled reflector without its cluster ID (no rr client)',
+      apply: reflectorWithoutClusterId,
+      expectFailure: /reflector \S+: session \S+ with client \S+ is no route-reflector session/,
+    },
+    {
       name: 'every BGP session of the route reflector disabled',
       async apply(cluster) {
         const [rr] = (await probeRr(cluster)).value.reflectors;
@@ -103,12 +120,56 @@ export const kRr1 = defineBehaviour<RrObservation>({
 /** Reflectors as the profile makes them: the label on kind nodes; on the lab, the same label in the profile's node specs. */
 async function probeRr(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: RrObservation }> {
   const { raw, value } = await nodeStatuses(cluster);
+  let reflectors: string[];
   if (cluster.capabilities.provider === 'lab') {
-    const reflectors = labelledReflectors((cluster.profile as LabProfile).nodes, RR_LABEL);
-    return { raw: { ...raw, reflectors: `profile ${cluster.profile.name}: nodes labelled ${RR_LABEL}=true: ${reflectors.join(' ')}` }, value: { reflectors, nodes: value } };
+    reflectors = labelledReflectors((cluster.profile as LabProfile).nodes, RR_LABEL);
+    raw.reflectors = `profile ${cluster.profile.name}: nodes labelled ${RR_LABEL}=true: ${reflectors.join(' ')}`;
+  } else {
+    const names = await kubectl(cluster, ['get', 'nodes', '-l', `${RR_LABEL}=true`, '-o', 'jsonpath={.items[*].metadata.name}']);
+    raw.reflectors = names;
+    reflectors = names.split(/\s+/).filter(Boolean);
   }
-  const names = await kubectl(cluster, ['get', 'nodes', '-l', `${RR_LABEL}=true`, '-o', 'jsonpath={.items[*].metadata.name}']);
-  return { raw: { ...raw, reflectors: names }, value: { reflectors: names.split(/\s+/).filter(Boolean), nodes: value } };
+  const sessions: NonNullable<RrObservation['sessions']> = {};
+  for (const rr of reflectors.filter((r) => cluster.nodes.some((n) => n.name === r))) {
+    const text = await birdOn(cluster, rr)('show', 'protocols', 'all');
+    raw[`${rr}: birdcl -s /var/run/calico/bird.ctl show protocols all`] = text;
+    sessions[rr] = parseBirdProtocolsAll(text).protocols.filter((p) => p.proto === 'BGP')
+      .map((p) => ({ name: p.name, ...(p.details['Neighbor address'] ? { neighbor: p.details['Neighbor address'] } : {}), flags: p.details['Session'] ?? '' }));
+  }
+  return { raw, value: { reflectors, nodes: value, sessions } };
+}
+
+/**
+ * The labelled reflector without its cluster ID: confd then writes no `rr client` (bird.cfg.template). Lab: those lines
+ * removed from its bird.cfg and `birdcl configure`; kind: the node's RouteReflectorClusterID annotation removed.
+ * Apply returns once BIRD's sessions lack the route-reflector flag; undo once K-RR-1 holds again.
+ */
+async function reflectorWithoutClusterId(cluster: ClusterHandle): Promise<Breakage> {
+  const [rr] = (await probeRr(cluster)).value.reflectors;
+  if (!rr) throw new Error(`failed to break K-RR-1 on "${cluster.name}": no route reflector found`);
+  const flagged = async () => ((await probeRr(cluster)).value.sessions?.[rr] ?? []).some((s) => s.flags.includes('route-reflector'));
+  let restore: () => Promise<void>;
+  if (cluster.capabilities.provider === 'lab') {
+    const node = cluster.node(rr);
+    const saved = `${CALICO_BIRD_CONFIG}.before-no-cluster-id`;
+    const configure = `${birdclArgv('configure').join(' ')} | grep -E 'Reconfigur(ed|ation in progress)'`;
+    await sh(node, [`cp ${CALICO_BIRD_CONFIG} ${saved}`, `sed -i '/rr client;/d; /rr cluster id/d' ${CALICO_BIRD_CONFIG}`, configure]);
+    restore = () => sh(node, [`mv ${saved} ${CALICO_BIRD_CONFIG}`, configure]);
+  } else {
+    const escaped = RR_CLUSTER_ID_ANNOTATION.replace(/\./g, '\\.');
+    const id = (await kubectl(cluster, ['get', 'node', rr, '-o', `jsonpath={.metadata.annotations.${escaped}}`])).trim();
+    if (!id) throw new Error(`failed to break K-RR-1 on "${cluster.name}": node ${rr} has no ${RR_CLUSTER_ID_ANNOTATION} annotation`);
+    await kubectl(cluster, ['annotate', 'node', rr, `${RR_CLUSTER_ID_ANNOTATION}-`]);
+    restore = async () => { await kubectl(cluster, ['annotate', 'node', rr, `${RR_CLUSTER_ID_ANNOTATION}=${id}`, '--overwrite']); };
+  }
+  await untilHolds(`${rr}'s BGP sessions without the route-reflector flag`, async () => ((await flagged()) ? [`${rr} still reflects`] : []), 60_000);
+  return {
+    what: `${rr} without its route reflector cluster ID`,
+    async undo() {
+      await restore();
+      await untilHolds(`K-RR-1 holding again with ${rr}'s cluster ID back`, async () => expectRouteReflectors((await probeRr(cluster)).value));
+    },
+  };
 }
 
 /**
