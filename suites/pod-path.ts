@@ -87,7 +87,7 @@ export interface UnderlayCapture {
   /** Each remote pod pinged from `fromPod`. */
   pings: Array<{ fromPod: string; from: string; toPod: string; to: string; summary?: PingSummary }>;
   packets: CapturedPacket[];
-  /** Set when no capture could run (e.g. no tcpdump on a kind node): said in the report, never a pass. */
+  /** Set when no capture could run (e.g. no tcpdump on a kind node): the pings are still judged; the report shows a skipped step. */
   unavailable?: string;
 }
 
