@@ -3,13 +3,16 @@
  * Bump here only; nothing else in the tree names a version.
  */
 export const versions = {
-  /** Lab node image: Debian release and the packages the lab's checks call. */
+  /**
+   * Lab node image: Debian release and the packages the lab's checks call. `bird` is BIRD 1.6.8, the release
+   * Calico's BIRD forks; Debian's bird2 declares Conflicts: bird, and no fundamental uses BIRD 2 (FRR runs those).
+   */
   lab: {
     debianSuite: 'bookworm',
     debianBaseImage: 'debian:bookworm-20250520-slim',
     packages: [
       'iproute2', 'iputils-ping', 'iputils-arping', 'procps', 'ethtool', 'tcpdump',
-      'iptables', 'nftables', 'conntrack', 'bird2', 'frr', 'containernetworking-plugins',
+      'iptables', 'nftables', 'conntrack', 'bird', 'frr', 'containernetworking-plugins',
       'kmod', 'ca-certificates', 'jq',
     ],
   },

@@ -3,6 +3,7 @@ import { parseBridgeFdb } from '../helpers/parsers/bridge-fdb.ts';
 import type { Route } from '../helpers/parsers/ip-route.ts';
 import { probeAddresses, probeLinks, probeNeighbours, probeRoutes, rawOf, type Probed } from '../helpers/probes/net.ts';
 import type { Breakage } from './types.ts';
+import { captureSubtests, captureUnderlay, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, lookupOnce, type PathLookup, type UnderlayCapture } from './pod-path.ts';
 
 /**
  * The unicast VXLAN mesh Felix (vxlan.calico) and flanneld (flannel.1) both program, shared by K-VX-1 and L-VX-1:
@@ -12,7 +13,7 @@ import type { Breakage } from './types.ts';
 export interface VxlanNodeView {
   node: string;
   address?: string;
-  device?: { vni: number; dstport?: number; learning: boolean; mac?: string; up: boolean };
+  device?: { vni: number; dstport?: number; learning: boolean; mac?: string; up: boolean; mtu?: number };
   /** Addresses on the tunnel device: what the other nodes route to. */
   vtepIps: string[];
   /** This node's own pod subnets (Calico blocks, flannel's FLANNEL_SUBNET network). */
@@ -26,7 +27,7 @@ export interface VxlanSpec {
   device: string;
   vni: number;
   dstport: number;
-  /** flannel creates its device with nolearning; the check insists when set. */
+  /** Felix and flanneld create their device with learning off; the check insists when set. */
   nolearning?: boolean;
   /** Where own subnets come from, for the message when none is found. */
   subnetSource: string;
@@ -58,7 +59,7 @@ export async function probeVxlanMesh(
     };
     if (link?.vxlan) {
       view.device = {
-        vni: link.vxlan.id, learning: link.vxlan.learning, up: link.flags.includes('UP'),
+        vni: link.vxlan.id, learning: link.vxlan.learning, up: link.flags.includes('UP'), ...(link.mtu !== undefined ? { mtu: link.mtu } : {}),
         ...(link.vxlan.dstport !== undefined ? { dstport: link.vxlan.dstport } : {}), ...(link.mac ? { mac: link.mac } : {}),
       };
     }
@@ -120,4 +121,109 @@ export async function breakFirstRemote(cluster: ClusterHandle, view: VxlanNodeVi
   };
   await run(del);
   return { what: `${text} deleted from ${dev} on ${node.name}`, undo: () => run(add) };
+}
+
+/** A VXLAN mesh as the checks see it: the static state per node, the kernel's lookup per remote pod, and the underlay during pod traffic. */
+export interface VxlanObservation {
+  nodes: VxlanNodeView[];
+  lookups: PathLookup[];
+  captures: UnderlayCapture[];
+  /** Every pod address: any of them as an outer address on the underlay is pod traffic sent bare. */
+  pods: string[];
+}
+
+/** Static state, then the kernel's lookups and a capture on each node's underlay (started before the pings). */
+export async function probeVxlanPaths(cluster: ClusterHandle, spec: VxlanSpec, nodes: { raw: Record<string, string>; value: VxlanNodeView[] }): Promise<{ raw: Record<string, string>; value: VxlanObservation; subtests: ReturnType<typeof captureSubtests> }> {
+  const lookups = await probePathLookups(cluster);
+  // tcpdump decodes only UDP 4789 as VXLAN by itself; flannel's 8472 needs -T vxlan.
+  const captures = await captureUnderlay(cluster, underlayInterface, spec.dstport === 4789 ? undefined : 'vxlan');
+  return {
+    raw: { ...nodes.raw, ...lookups.raw, ...captures.raw },
+    value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) },
+    subtests: captureSubtests(captures.value),
+  };
+}
+
+/** Every remote pod routed by the kernel into the device, via the remote node's VTEP; encapsulated on the wire, never bare. */
+export function vxlanPathProblems(v: VxlanObservation, spec: VxlanSpec): string[] {
+  const want = (l: PathLookup) => {
+    const vtep = v.nodes.find((n) => n.node === l.toNode)?.vtepIps[0];
+    return vtep ? { dev: spec.device, via: vtep, onlink: true } : undefined;
+  };
+  return [...pathProblems(v.lookups, want), ...underlayProblems(v.captures, v.pods, { kind: 'vxlan', vni: spec.vni, port: spec.dstport })];
+}
+
+/** Negative controls shared by K-VX-1 and L-VX-1: each breaks what a real fault breaks, and says what it waits for. */
+export function vxlanPathControls(spec: VxlanSpec, nodesOf: (c: ClusterHandle) => Promise<{ value: VxlanNodeView[] }>) {
+  const firstRemotePod = async (cluster: ClusterHandle) => {
+    const [a, b] = (await nodesOf(cluster)).value;
+    const from = cluster.pods.find((p) => p.node === a?.node);
+    const to = cluster.pods.find((p) => p.node === b?.node);
+    if (!a || !b?.address || !from || !to?.addresses[0]) throw new Error(`failed to break ${spec.device}: need two nodes with pods`);
+    return { a, b, from, to: to.addresses[0] };
+  };
+  return [
+    {
+      name: `VXLAN UDP port ${spec.dstport} dropped on the second node`,
+      expectFailure: new RegExp(`-> \\S+ \\([\\d.]+\\): 0/3 ICMP echo replies`),
+      async apply(cluster: ClusterHandle): Promise<Breakage> {
+        const { b } = await firstRemotePod(cluster);
+        const node = cluster.node(b.node);
+        const rule = `INPUT -p udp --dport ${spec.dstport} -j DROP`;
+        return nodeChange(node, {
+          what: `iptables ${rule}`, apply: [`iptables -I ${rule}`], undo: [`iptables -D ${rule}`],
+          inEffect: async () => (await node.exec(['sh', '-c', `iptables -C ${rule}`])).exitCode === 0,
+        });
+      },
+    },
+    {
+      name: 'a stale more-specific route into the tunnel, via a VTEP no node has',
+      expectFailure: new RegExp(`kernel lookup for \\S+ \\([\\d.]+\\) -> \\S+ \\([\\d.]+\\) on \\S+ goes via [\\d.]+ dev ${spec.device.replace('.', '\\.')}, expected via [\\d.]+ dev ${spec.device.replace('.', '\\.')} onlink`),
+      async apply(cluster: ClusterHandle): Promise<Breakage> {
+        const { a, b, from, to } = await firstRemotePod(cluster);
+        const stale = staleVtep(b.subnets[0] ?? '');
+        const node = cluster.node(a.node);
+        const route = `${to}/32 via ${stale} dev ${spec.device} onlink`;
+        return nodeChange(node, {
+          what: `ip route ${route}`, apply: [`ip route add ${route}`], undo: [`ip route del ${route}`],
+          inEffect: async () => (await lookupOnce(cluster, from, to)).includes(`via ${stale} dev ${spec.device}`),
+        });
+      },
+    },
+    {
+      name: 'a leftover more-specific route that sends pod traffic unencapsulated',
+      expectFailure: /bare pod packet on the underlay \S+: [\d.]+ > [\d.]+: ICMP/,
+      async apply(cluster: ClusterHandle): Promise<Breakage> {
+        const { a, b, from, to } = await firstRemotePod(cluster);
+        const node = cluster.node(a.node);
+        const uplink = await underlayInterface(node);
+        const route = `${to}/32 via ${b.address} dev ${uplink}`;
+        return nodeChange(node, {
+          what: `ip route ${route}`, apply: [`ip route add ${route}`], undo: [`ip route del ${route}`],
+          inEffect: async () => (await lookupOnce(cluster, from, to)).includes(`via ${b.address} dev ${uplink}`),
+        });
+      },
+    },
+    {
+      name: `${spec.device} with learning on`,
+      expectFailure: new RegExp(`${spec.device.replace('.', '\\.')} learns source MACs, expected nolearning`),
+      async apply(cluster: ClusterHandle): Promise<Breakage> {
+        const { a } = await firstRemotePod(cluster);
+        const node = cluster.node(a.node);
+        return nodeChange(node, {
+          what: `ip link set ${spec.device} type vxlan learning`, apply: [`ip link set ${spec.device} type vxlan learning`], undo: [`ip link set ${spec.device} type vxlan nolearning`],
+          inEffect: async () => !(await node.exec(['ip', '-d', 'link', 'show', 'dev', spec.device])).stdout.includes('nolearning'),
+        });
+      },
+    },
+  ];
+}
+
+/** An address inside a remote pod subnet that is no VTEP: its last address (10.244.0.64/26 -> 10.244.0.127). */
+export function staleVtep(subnet: string): string {
+  const [net, len] = subnet.split('/');
+  const parts = (net ?? '0.0.0.0').split('.').map(Number);
+  const base = parts.reduce((acc, p) => acc * 256 + p, 0);
+  const last = base + 2 ** (32 - Number(len ?? 32)) - 1;
+  return [24, 16, 8, 0].map((sh) => Math.floor(last / 2 ** sh) % 256).join('.');
 }

@@ -27,6 +27,8 @@ export type LabLink = P2PLink | SegmentLink;
 export interface LabNodeSpec {
   name: string;
   role: NodeHandle['role'];
+  /** Node labels, as a Kubernetes node carries them (e.g. route-reflector=true); datapaths and probes read them from the profile. */
+  labels?: Record<string, string>;
   /** Files written into the node before its setup runs, e.g. /etc/bird/bird.conf. */
   files?: Record<string, string>;
   /** Shell lines run (set -e) once links are up, before pods are plugged. */

@@ -13,6 +13,8 @@ export interface CaptureSpec {
   seconds: number;
   /** Print link-level headers (-e). */
   link?: boolean;
+  /** Decode the selected UDP packets as this type (-T), e.g. "vxlan" for flannel's port 8472 (tcpdump decodes only 4789 by itself). */
+  decodeAs?: string;
 }
 
 // The node's PID 1 (sleep) never reaps, so a finished capture stays a zombie: alive = exists and not Z.
@@ -24,7 +26,7 @@ const ALIVE = `alive() { s=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' /proc
  */
 export async function captureWhile<T>(on: Executor, spec: CaptureSpec, action: () => Promise<T>): Promise<{ capture: Probed<CapturedPacket[]>; result: T }> {
   const file = `/tmp/cc-cap-${randomBytes(4).toString('hex')}`;
-  const command = `timeout ${spec.seconds} tcpdump -lnn ${spec.link ? '-e ' : ''}-i ${spec.iface} -c ${spec.count} ${spec.filter}`;
+  const command = `timeout ${spec.seconds} tcpdump -lnn ${spec.link ? '-e ' : ''}${spec.decodeAs ? `-T ${spec.decodeAs} ` : ''}-i ${spec.iface} -c ${spec.count} ${spec.filter}`;
   const started = await on.exec(['sh', '-c', `${command} >${file} 2>${file}.err </dev/null & echo $!`]);
   const pid = started.stdout.trim();
   if (started.exitCode !== 0 || !/^\d+$/.test(pid)) throw new Error(`failed to start "${command}": ${started.stderr || started.stdout}`);

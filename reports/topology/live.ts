@@ -3,7 +3,7 @@ import type { ClusterHandle, NodeHandle } from '../../clusters/types.ts';
 import { parseBirdProtocols } from '../../helpers/parsers/birdc-protocols.ts';
 import { probeBgpSummary } from '../../helpers/probes/frr.ts';
 import { probeAddresses, probeLinks } from '../../helpers/probes/net.ts';
-import { birdcArgv } from '../../suites/calico/bgp-bird.ts';
+import { birdclArgv } from '../../suites/calico/bgp-bird.ts';
 import type { TopoEdge, Topology } from './model.ts';
 
 const TUNNEL_KINDS = new Set(['vxlan', 'ipip', 'geneve', 'wireguard', 'gre', 'sit']);
@@ -23,7 +23,7 @@ export async function nodeFacts(node: NodeHandle): Promise<NodeFacts> {
   const [addrs, links, bird, frr] = await Promise.all([
     probeAddresses(node).catch((e: Error) => e),
     probeLinks(node).catch((e: Error) => e),
-    node.exec(birdcArgv('show', 'protocols')).catch((e: Error) => e),
+    node.exec(birdclArgv('show', 'protocols')).catch((e: Error) => e),
     probeBgpSummary(node).catch((e: Error) => e),
   ]);
   if (addrs instanceof Error) facts.notes.push(`${node.name}: ip -4 addr: ${addrs.message}`);

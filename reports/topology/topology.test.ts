@@ -39,7 +39,7 @@ describe('live topology', () => {
   it('reads VTEPs from `ip -d link` and BGP sessions from BIRD (real upstream outputs)', async () => {
     const outputs: Record<string, string> = {
       'ip -d link show': fixture('iproute2', 'flannel-1757-ip-d-link.txt'),
-      [`birdc -s`]: fixture('birdc-protocols', 'bird-1.5.0-calico-socket.txt'),
+      [`birdcl -s`]: fixture('birdc-protocols', 'bird-1.5.0-calico-socket.txt'),
     };
     const node: NodeHandle = {
       name: 'node-a', role: 'worker', addresses: [],

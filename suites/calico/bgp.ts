@@ -3,7 +3,8 @@ import type { CalicoNodeStatus } from '../../helpers/parsers/calicoctl-node-stat
 import { calicoNodePods, systemPods } from '../../clusters/kind/system-pods.ts';
 import { kubeOf, output } from '../kube-actions.ts';
 import { parseBirdProtocols } from '../../helpers/parsers/birdc-protocols.ts';
-import { birdcArgv, blocksFromRoutes, statusFromBird, untilHolds, type NodeBlocks } from './bgp-bird.ts';
+import { parseBirdRoutes } from '../../helpers/parsers/birdc-routes.ts';
+import { birdclArgv, blocksFromRoutes, sh, statusFromBird, untilHolds, upperHalf, type BgpNodeView } from './bgp-bird.ts';
 
 export const DOCS = {
   bgp: 'https://docs.tigera.io/calico/latest/networking/configuring/bgp',
@@ -14,44 +15,46 @@ export const DOCS = {
   vpp: 'https://docs.tigera.io/calico/latest/getting-started/kubernetes/vpp/getting-started',
 };
 
-export interface NodeBgp { node: string; address?: string; status: CalicoNodeStatus; blocks?: NodeBlocks }
+export interface NodeBgp extends BgpNodeView { status: CalicoNodeStatus }
 
 /**
- * What `calicoctl node status` reads, on every node: BIRD's `show protocols` on its control socket, mapped as calicoctl maps it;
- * birdc on the lab node, birdcl in the node's calico-node pod on kind (kind nodes have no calicoctl).
- * Both read the node's `proto bird` routes: its own blocks (blackholes) and the others' it learnt.
+ * What `calicoctl node status` reads, on every node: BIRD's `show protocols` on its control socket, mapped as calicoctl maps it,
+ * and BIRD's table (`show route`: every alternative of every prefix); `birdcl` on the lab node (BIRD 1.6.8 there),
+ * in the node's calico-node pod on kind (kind nodes have no calicoctl). Both read the node's `proto bird` kernel routes:
+ * its own blocks (blackholes) and the others' it learnt.
  */
 export async function nodeStatuses(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: NodeBgp[] }> {
   const raw: Record<string, string> = {};
   const value: NodeBgp[] = [];
-  const lab = cluster.capabilities.provider === 'lab';
   for (const node of cluster.nodes) {
-    const argv = lab ? birdcArgv('show', 'protocols') : birdclArgv('show', 'protocols');
-    const text = lab ? await output(`node ${node.name}`, (a) => node.exec(a), argv) : await birdOn(cluster, node.name)('show', 'protocols');
-    raw[`${node.name}: ${argv.join(' ')}`] = text;
+    const bird = birdOn(cluster, node.name);
+    const text = await bird('show', 'protocols');
+    raw[`${node.name}: ${birdclArgv('show', 'protocols').join(' ')}`] = text;
+    const table = await bird('show', 'route');
+    raw[`${node.name}: ${birdclArgv('show', 'route').join(' ')}`] = table;
     const routes = await output(`node ${node.name}`, (a) => node.exec(a), ['ip', '-4', 'route', 'show']);
     raw[`${node.name}: ip -4 route show`] = routes;
     const address = node.addresses[0];
-    const status = statusFromBird(parseBirdProtocols(text));
-    value.push({ node: node.name, ...(address ? { address } : {}), status, blocks: blocksFromRoutes(routes) });
+    const parsed = parseBirdRoutes(table);
+    value.push({
+      node: node.name, ...(address ? { address } : {}), status: statusFromBird(parseBirdProtocols(text)), blocks: blocksFromRoutes(routes),
+      table: parsed.routes, unparsed: parsed.unparsed,
+    });
   }
   return { raw, value };
 }
 
-/** Runs a BIRD CLI command on a node: birdc on the lab node, birdcl in the node's calico-node pod on kind. */
+/** Runs a BIRD CLI command on a node: birdcl on the lab node, in the node's calico-node pod on kind. */
 export function birdOn(cluster: ClusterHandle, node: string): (...args: string[]) => Promise<string> {
   if (cluster.capabilities.provider === 'lab') {
     const n = cluster.node(node);
-    return (...args) => output(`node ${node}`, (a) => n.exec(a), birdcArgv(...args));
+    return (...args) => output(`node ${node}`, (a) => n.exec(a), birdclArgv(...args));
   }
   return async (...args) => {
     const pod = await calicoNodePod(cluster, node);
     return output(`calico-node ${pod.name}`, (a) => pod.exec(a), birdclArgv(...args));
   };
 }
-
-/** BIRD's CLI inside calico-node, on the same control socket. */
-export const birdclArgv = (...args: string[]) => ['birdcl', '-s', '/var/run/calico/bird.ctl', ...args];
 
 /** Polls `show protocols` until the named BGP sessions are Established again (after re-enabling). */
 export async function untilEstablished(bird: (...args: string[]) => Promise<string>, where: string, names: RegExp): Promise<void> {
@@ -81,6 +84,34 @@ export async function disableFirstPeer(cluster: ClusterHandle, prefix: string) {
     undo: async () => {
       await birdcl('enable', name);
       await untilEstablished(birdcl, node.name, new RegExp(`^${name}$`));
+    },
+  };
+}
+
+export { birdclArgv };
+
+/**
+ * An overlapping announcement: the first node's kernel gets `blackhole <upper half of the second node's block>`; BIRD's
+ * kernel protocol learns alien routes (`learn;`) and calico_export_to_bgp_peers() exports anything inside the pool that
+ * is not inside the node's own blocks (confd bird_ipam.cfg.template, bird_aggr.cfg.template v3.31.7), so every peer
+ * learns part of the second node's block via the first. Same commands on the lab and on a kind node.
+ * Apply returns once another node routes the prefix via the first node; undo once `check` passes again.
+ */
+export async function announceInsideAnotherBlock(cluster: ClusterHandle, check: () => Promise<string[]>) {
+  const nodes = (await nodeStatuses(cluster)).value;
+  const [a, b] = nodes;
+  const block = b?.blocks?.own[0];
+  if (!a?.address || !b || !block) throw new Error(`failed to break "${cluster.name}": need two nodes, the second with a block (blackhole proto bird)`);
+  const prefix = upperHalf(block);
+  const node = cluster.node(a.node);
+  await sh(node, [`ip route add blackhole ${prefix}`]);
+  await untilHolds(`a node other than ${a.node} routing ${prefix} via ${a.address}`, async () =>
+    ((await nodeStatuses(cluster)).value.some((n) => n !== a && n.blocks?.learnt.some((r) => r.dst === prefix && r.via === a.address)) ? [] : [`no node routes ${prefix} via ${a.address} yet`]), 30_000);
+  return {
+    what: `blackhole ${prefix} (inside ${b.node}'s block ${block}) added on ${a.node}, learnt and exported by its BIRD`,
+    async undo() {
+      await sh(node, [`ip route del blackhole ${prefix}`]);
+      await untilHolds(`BGP holding again after removing ${prefix} from ${a.node}`, check);
     },
   };
 }

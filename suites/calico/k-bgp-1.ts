@@ -1,9 +1,12 @@
 import { defineBehaviour } from '../check.ts';
 import { cni, feature } from '../requirements.ts';
-import { DOCS, disableFirstPeer, nodeStatuses, type NodeBgp } from './bgp.ts';
+import { announceInsideAnotherBlock, DOCS, disableFirstPeer, nodeStatuses, type NodeBgp } from './bgp.ts';
 import { blockRouteProblems } from './bgp-bird.ts';
 
-/** Full mesh: each node has one Established `node-to-node mesh` peer per other node, and a route to every other node's block. */
+/**
+ * Full mesh: each node has one Established `node-to-node mesh` peer per other node; each node originates exactly its own
+ * blocks, and every other node routes each of them via it, learnt once (one Mesh_ session per owner).
+ */
 export function expectFullMesh(nodes: NodeBgp[]): string[] {
   const problems: string[] = [];
   for (const n of nodes) {
@@ -32,6 +35,11 @@ export const kBgp1 = defineBehaviour<NodeBgp[]>({
       name: 'one Mesh_ BIRD protocol disabled',
       apply: (cluster) => disableFirstPeer(cluster, 'Mesh_'),
       expectFailure: /mesh peer \S+ is (start|stop|down)\/\S*.*expected up\/Established/,
+    },
+    {
+      name: 'a node announces a prefix inside another node\'s block',
+      apply: (cluster) => announceInsideAnotherBlock(cluster, async () => expectFullMesh((await nodeStatuses(cluster)).value)),
+      expectFailure: /node \S+: routes [\d./]+ via [\d.]+ \(\S+\), inside \S+'s block [\d./]+: a node originates only its own blocks/,
     },
   ],
 });

@@ -1,15 +1,22 @@
+import type { ClusterHandle } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
 import { cni } from '../requirements.ts';
-import { breakFirstRemote, probeVxlanMesh, vxlanMeshProblems, type VxlanNodeView, type VxlanSpec } from '../vxlan-mesh.ts';
+import { breakFirstRemote, probeVxlanMesh, probeVxlanPaths, vxlanMeshProblems, vxlanPathControls, vxlanPathProblems, type VxlanObservation, type VxlanSpec } from '../vxlan-mesh.ts';
 
-export const CALICO_VXLAN: VxlanSpec = { device: 'vxlan.calico', vni: 4096, dstport: 4789, subnetSource: 'Felix blackholes the node\'s own block: "blackhole <block>/26"' };
+/**
+ * Felix's vxlan.calico: VNI 4096, port 4789 (FelixConfiguration defaults), learning off: felix/dataplane/linux/vxlan_mgr.go
+ * (calico master, commit 006d24aa) builds the device as netlink.Vxlan{VxlanId, Port, VtepDevIndex, SrcAddr} without
+ * Learning, and vishvananda/netlink's LinkAdd sends IFLA_VXLAN_LEARNING from that false field.
+ */
+export const CALICO_VXLAN: VxlanSpec = { device: 'vxlan.calico', vni: 4096, dstport: 4789, nolearning: true, subnetSource: 'Felix blackholes the node\'s own block: "blackhole <block>/26"' };
 
-const probe = (cluster: Parameters<typeof probeVxlanMesh>[0]) => probeVxlanMesh(cluster, CALICO_VXLAN.device, async (_node, routes) => ({
+const probeNodes = (cluster: ClusterHandle) => probeVxlanMesh(cluster, CALICO_VXLAN.device, async (_node, routes) => ({
   subnets: routes.filter((r) => r.type === 'blackhole').map((r) => r.dst),
 }));
+const probe = async (cluster: ClusterHandle) => probeVxlanPaths(cluster, CALICO_VXLAN, await probeNodes(cluster));
 
-/** K-VX-1: Felix's vxlan.calico (VNI 4096, port 4789) with a route, permanent neighbour and fdb entry per remote block. */
-export const kVx1 = defineBehaviour<VxlanNodeView[]>({
+/** K-VX-1: Felix's vxlan.calico with route, permanent neighbour and fdb entry per remote block; the kernel sends every remote pod into it and the wire carries it encapsulated. */
+export const kVx1 = defineBehaviour<VxlanObservation>({
   id: 'K-VX-1',
   title: 'VXLAN mode: remote blocks via vxlan.calico',
   docs: 'https://docs.tigera.io/calico/latest/networking/configuring/vxlan-ipip',
@@ -17,12 +24,13 @@ export const kVx1 = defineBehaviour<VxlanNodeView[]>({
   // Node-level probes (and the CNI's own pods): no test workload needed.
   needs: [],
   probe,
-  expect: (nodes) => vxlanMeshProblems(nodes, CALICO_VXLAN),
+  expect: (v) => [...vxlanMeshProblems(v.nodes, CALICO_VXLAN), ...vxlanPathProblems(v, CALICO_VXLAN)],
   negativeControls: [
     {
       name: 'fdb entry of the second node\'s VTEP deleted on the first node',
       expectFailure: /no fdb entry \S+ dst [\d.]+ permanent on vxlan\.calico/,
-      apply: async (cluster) => breakFirstRemote(cluster, (await probe(cluster)).value, CALICO_VXLAN.device, 'fdb'),
+      apply: async (cluster) => breakFirstRemote(cluster, (await probeNodes(cluster)).value, CALICO_VXLAN.device, 'fdb'),
     },
+    ...vxlanPathControls(CALICO_VXLAN, probeNodes),
   ],
 });

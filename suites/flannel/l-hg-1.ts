@@ -1,8 +1,10 @@
+import type { ClusterHandle } from '../../clusters/types.ts';
 import { probeAddresses, probeLinks, probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
 import { deleteRoute } from '../breakages.ts';
 import { defineBehaviour } from '../check.ts';
 import type { Behaviour, Breakage } from '../types.ts';
 import { cni } from '../requirements.ts';
+import { captureSubtests, captureUnderlay, lookupOnce, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, type PathLookup, type UnderlayCapture } from '../pod-path.ts';
 import { FLANNEL_DOCS, probeSubnetEnv, SUBNET_ENV } from './subnets.ts';
 
 export interface HostGwNodeView {
@@ -16,56 +18,124 @@ export interface HostGwNodeView {
   tunnels: string[];
 }
 
-/** L-HG-1: each remote node's /24 routed `via <nodeIP> dev <uplink>`, no encapsulation device. */
-export const lHg1: Behaviour<HostGwNodeView[]> = defineBehaviour<HostGwNodeView[]>({
+/** The static routes, the kernel's forwarding lookup per remote pod (rules, every table, ip_forward) and pings between them. */
+export interface HostGwObservation { nodes: HostGwNodeView[]; lookups: PathLookup[]; captures: UnderlayCapture[]; pods: string[] }
+
+async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: HostGwNodeView[] }> {
+  const raw: Array<[string, Probed<unknown>]> = [];
+  const value = await Promise.all(cluster.nodes.map(async (node): Promise<HostGwNodeView> => {
+    const [links, addrs, routes, lease] = await Promise.all([probeLinks(node), probeAddresses(node), probeRoutes(node), probeSubnetEnv(node)]);
+    raw.push([node.name, links], [node.name, addrs], [node.name, routes], ...lease.raw);
+    const uplink = addrs.value.find((a) => node.addresses.includes(a.address))?.iface;
+    return {
+      node: node.name,
+      ...(node.addresses[0] ? { address: node.addresses[0] } : {}),
+      ...(uplink ? { uplink } : {}),
+      subnets: lease.subnets,
+      routes: routes.value.filter((r) => r.type === 'unicast').map((r) => ({ dst: r.dst, ...(r.via ? { via: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}) })),
+      tunnels: links.value.filter((l) => l.kind === 'vxlan' || l.kind === 'ipip' || l.kind === 'geneve').map((l) => `${l.name} (${l.kind})`),
+    };
+  }));
+  return { raw: rawOf(raw), value };
+}
+
+async function probe(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: HostGwObservation; subtests: ReturnType<typeof captureSubtests> }> {
+  const nodes = await probeNodes(cluster);
+  const lookups = await probePathLookups(cluster);
+  const captures = await captureUnderlay(cluster, underlayInterface);
+  return {
+    raw: { ...nodes.raw, ...lookups.raw, ...captures.raw },
+    value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) },
+    subtests: captureSubtests(captures.value),
+  };
+}
+
+export function expectHostGw(v: HostGwObservation): string[] {
+  const nodes = v.nodes;
+  const problems: string[] = nodes.length < 2 ? [`need at least 2 nodes, got ${nodes.length}`] : [];
+  for (const n of nodes) {
+    if (n.subnets.length === 0) problems.push(`node ${n.node}: no FLANNEL_SUBNET in ${SUBNET_ENV}`);
+    if (n.tunnels.length > 0) problems.push(`node ${n.node}: encapsulation device ${n.tunnels.join(', ')} present, expected none with host-gw`);
+    for (const owner of nodes.filter((x) => x !== n)) {
+      for (const subnet of owner.subnets) {
+        const want = `via ${owner.address ?? '?'} dev ${n.uplink ?? '(uplink)'}`;
+        const r = n.routes.find((x) => x.dst === subnet);
+        if (!r) problems.push(`node ${n.node}: no route to ${owner.node}'s subnet ${subnet}, expected ${subnet} ${want}`);
+        else if (r.via !== owner.address || r.dev !== n.uplink) problems.push(`node ${n.node}: ${owner.node}'s subnet ${subnet} routed via ${r.via ?? '(none)'} dev ${r.dev ?? '(none)'}, expected ${want}`);
+      }
+    }
+  }
+  const want = (l: PathLookup) => {
+    const [self, to] = [nodes.find((n) => n.node === l.node), nodes.find((n) => n.node === l.toNode)];
+    return self?.uplink && to?.address ? { dev: self.uplink, via: to.address } : undefined;
+  };
+  return [...problems, ...pathProblems(v.lookups, want), ...underlayProblems(v.captures, v.pods)];
+}
+
+/** The first node, a pod on it, and a pod on the second node with the second node's subnet. */
+async function firstPair(cluster: ClusterHandle) {
+  const [a, b] = (await probeNodes(cluster)).value;
+  const from = cluster.pods.find((p) => p.node === a?.node);
+  const to = cluster.pods.find((p) => p.node === b?.node)?.addresses[0];
+  const subnet = b?.subnets[0];
+  if (!a || !b || !from || !to || !subnet) throw new Error('failed to break L-HG-1: need two nodes with pods and subnets');
+  return { a, b, from, to, subnet, node: cluster.node(a.node) };
+}
+
+/** L-HG-1: each remote node's /24 routed `via <nodeIP> dev <uplink>`, no encapsulation device, and the kernel forwards pod traffic that way. */
+export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservation>({
   id: 'L-HG-1',
   title: 'flannel host-gw backend',
   docs: FLANNEL_DOCS,
   requires: [cni('flannel')],
   // Node-level probes (and the CNI's own pods): no test workload needed.
   needs: [],
-  async probe(cluster) {
-    const raw: Array<[string, Probed<unknown>]> = [];
-    const value = await Promise.all(cluster.nodes.map(async (node): Promise<HostGwNodeView> => {
-      const [links, addrs, routes, lease] = await Promise.all([probeLinks(node), probeAddresses(node), probeRoutes(node), probeSubnetEnv(node)]);
-      raw.push([node.name, links], [node.name, addrs], [node.name, routes], ...lease.raw);
-      const uplink = addrs.value.find((a) => node.addresses.includes(a.address))?.iface;
-      return {
-        node: node.name,
-        ...(node.addresses[0] ? { address: node.addresses[0] } : {}),
-        ...(uplink ? { uplink } : {}),
-        subnets: lease.subnets,
-        routes: routes.value.filter((r) => r.type === 'unicast').map((r) => ({ dst: r.dst, ...(r.via ? { via: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}) })),
-        tunnels: links.value.filter((l) => l.kind === 'vxlan' || l.kind === 'ipip' || l.kind === 'geneve').map((l) => `${l.name} (${l.kind})`),
-      };
-    }));
-    return { raw: rawOf(raw), value };
-  },
-  expect(nodes) {
-    const problems: string[] = nodes.length < 2 ? [`need at least 2 nodes, got ${nodes.length}`] : [];
-    for (const n of nodes) {
-      if (n.subnets.length === 0) problems.push(`node ${n.node}: no FLANNEL_SUBNET in ${SUBNET_ENV}`);
-      if (n.tunnels.length > 0) problems.push(`node ${n.node}: encapsulation device ${n.tunnels.join(', ')} present, expected none with host-gw`);
-      for (const owner of nodes.filter((x) => x !== n)) {
-        for (const subnet of owner.subnets) {
-          const want = `via ${owner.address ?? '?'} dev ${n.uplink ?? '(uplink)'}`;
-          const r = n.routes.find((x) => x.dst === subnet);
-          if (!r) problems.push(`node ${n.node}: no route to ${owner.node}'s subnet ${subnet}, expected ${subnet} ${want}`);
-          else if (r.via !== owner.address || r.dev !== n.uplink) problems.push(`node ${n.node}: ${owner.node}'s subnet ${subnet} routed via ${r.via ?? '(none)'} dev ${r.dev ?? '(none)'}, expected ${want}`);
-        }
-      }
-    }
-    return problems;
-  },
+  probe,
+  expect: expectHostGw,
   negativeControls: [
     {
       name: 'route to the second node\'s subnet deleted on the first node',
       expectFailure: /node \S+: no route to \S+'s subnet [\d./]+, expected [\d./]+ via [\d.]+ dev \S+/,
       async apply(cluster): Promise<Breakage> {
-        const [a, b] = (await lHg1.probe(cluster)).value;
+        const [a, b] = (await probeNodes(cluster)).value;
         const route = a && b ? a.routes.find((r) => b.subnets.includes(r.dst)) : undefined;
         if (!a || !route?.via || !route.dev) throw new Error('failed to break L-HG-1: the first node has no route to the second node\'s subnet');
         return deleteRoute(cluster.node(a.node), [route.dst, 'via', route.via, 'dev', route.dev]);
+      },
+    },
+    {
+      name: 'forwarding off on the first node',
+      expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ fails: "RTNETLINK answers: No route to host"/,
+      async apply(cluster): Promise<Breakage> {
+        const { node } = await firstPair(cluster);
+        return nodeChange(node, {
+          what: 'net.ipv4.ip_forward=0', apply: ['echo 0 > /proc/sys/net/ipv4/ip_forward'], undo: ['echo 1 > /proc/sys/net/ipv4/ip_forward'],
+          inEffect: async () => (await node.exec(['cat', '/proc/sys/net/ipv4/ip_forward'])).stdout.trim() === '0',
+        });
+      },
+    },
+    {
+      name: 'a more-specific on-link route to half of the second node\'s subnet',
+      expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ goes via \(none\) dev \S+, expected via [\d.]+ dev \S+/,
+      async apply(cluster): Promise<Breakage> {
+        const { a, from, to, subnet, node } = await firstPair(cluster);
+        const half = `${subnet.split('/')[0]}/${Number(subnet.split('/')[1]) + 1}`;
+        const route = `${half} dev ${a.uplink ?? 'eth0'}`;
+        return nodeChange(node, {
+          what: `ip route ${route} (scope link)`, apply: [`ip route add ${route}`], undo: [`ip route del ${route}`],
+          inEffect: async () => !(await lookupOnce(cluster, from, to)).includes(' via '),
+        });
+      },
+    },
+    {
+      name: 'an ip rule that prohibits traffic to the second node\'s subnet',
+      expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ fails: "RTNETLINK answers: Permission denied"/,
+      async apply(cluster): Promise<Breakage> {
+        const { from, to, subnet, node } = await firstPair(cluster);
+        return nodeChange(node, {
+          what: `ip rule to ${subnet} prohibit`, apply: [`ip rule add to ${subnet} prohibit`], undo: [`ip rule del to ${subnet} prohibit`],
+          inEffect: async () => (await lookupOnce(cluster, from, to)).includes('Permission denied'),
+        });
       },
     },
   ],

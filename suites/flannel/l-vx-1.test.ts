@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { lVx1, type FlannelVxlanView } from './l-vx-1.ts';
+import { pathsFromFixtures } from '../path-fixtures.ts';
+import { lVx1, type FlannelVxlanObservation, type FlannelVxlanView } from './l-vx-1.ts';
 
 const [macA, macB] = ['66:0a:00:00:00:01', '66:0b:00:00:00:02'];
 const view = (node: string, address: string, mac: string, subnet: string, r: { subnet: string; mac: string; ip: string }): FlannelVxlanView => ({
-  node, address, missingEnv: [],
-  device: { vni: 1, dstport: 8472, learning: false, mac, up: true },
+  node, address, missingEnv: [], envMtu: 1450,
+  device: { vni: 1, dstport: 8472, learning: false, mac, up: true, mtu: 1450 },
   vtepIps: [subnet.split('/')[0]!],
   subnets: [subnet],
   routes: [{ dst: r.subnet, via: r.subnet.split('/')[0]!, onlink: true }],
@@ -13,23 +14,48 @@ const view = (node: string, address: string, mac: string, subnet: string, r: { s
 });
 const a = view('node-a', '172.30.0.11', macA, '10.244.0.0/24', { subnet: '10.244.1.0/24', mac: macB, ip: '172.30.0.12' });
 const b = view('node-b', '172.30.0.12', macB, '10.244.1.0/24', { subnet: '10.244.0.0/24', mac: macA, ip: '172.30.0.11' });
+/** lab/flannel-vxlan's pods (clusters/profiles/lab/cni/flannel.ts). */
+const pods = [
+  { name: 'pod-a1', node: 'node-a', address: '10.244.0.2' }, { name: 'pod-a2', node: 'node-a', address: '10.244.0.3' },
+  { name: 'pod-b1', node: 'node-b', address: '10.244.1.2' }, { name: 'pod-b2', node: 'node-b', address: '10.244.1.3' },
+];
+const observed = (nodes: FlannelVxlanView[] = [a, b]): FlannelVxlanObservation => ({ nodes, ...pathsFromFixtures('flannel-vxlan-healthy', pods) });
+const control = (name: RegExp) => lVx1.negativeControls.find((c) => name.test(c.name))!.expectFailure;
 
 describe('L-VX-1 expectation', () => {
-  it('holds for flannel.1 VNI 1, port 8472, nolearning, with static state per remote /24', () => {
-    expect(lVx1.expect([a, b])).toEqual([]);
+  it('holds for flannel.1 VNI 1, port 8472, nolearning, with static state per remote /24, lookups into flannel.1 and VXLAN on the wire', () => {
+    const v = observed();
+    expect(v.captures.flatMap((c) => c.packets).filter((p) => p.vni === 1 && p.dstPort === 8472)).toHaveLength(24);
+    expect(lVx1.expect(v)).toEqual([]);
   });
 
   it('names the missing neighbour, matching the negative control', () => {
-    const problems = lVx1.expect([{ ...a, neighbours: [] }, b]);
+    const problems = lVx1.expect(observed([{ ...a, neighbours: [] }, b]));
     expect(problems).toEqual([`node node-a: neighbour 10.244.1.0 on flannel.1 is missing, expected lladdr ${macB} PERMANENT (VTEP of node-b)`]);
-    expect(problems[0]).toMatch(lVx1.negativeControls[0]!.expectFailure);
+    expect(problems[0]).toMatch(control(/neighbour entry/));
+  });
+
+  it('fails when subnet.env says a larger MTU than flannel.1 has', () => {
+    const problems = lVx1.expect(observed([{ ...a, envMtu: 1500 }, b]));
+    expect(problems).toEqual(['node node-a: /run/flannel/subnet.env FLANNEL_MTU 1500 larger than flannel.1 MTU 1450: pods would send frames the tunnel cannot carry']);
+    expect(problems[0]).toMatch(control(/FLANNEL_MTU larger/));
   });
 
   it('fails on learning, a wrong port and an incomplete subnet.env', () => {
-    expect(lVx1.expect([{ ...a, missingEnv: ['FLANNEL_MTU'], device: { ...a.device!, learning: true, dstport: 4789 } }, b])).toEqual([
+    const problems = lVx1.expect(observed([{ ...a, missingEnv: ['FLANNEL_MTU'], device: { ...a.device!, learning: true, dstport: 4789 } }, b]));
+    expect(problems).toEqual([
       'node node-a: /run/flannel/subnet.env lacks FLANNEL_MTU',
       'node node-a: flannel.1 dstport 4789, expected 8472',
       'node node-a: flannel.1 learns source MACs, expected nolearning',
     ]);
+    expect(problems.join('\n')).toMatch(control(/learning on/));
+  });
+
+  it('fails when the wire carries VXLAN on another port or VNI than flannel.1\'s', () => {
+    const v = observed();
+    const shifted = { ...v, captures: v.captures.map((c) => ({ ...c, packets: c.packets.map((p) => (p.vni === 1 ? { ...p, vni: 2 } : p)) })) };
+    const problems = lVx1.expect(shifted);
+    expect(problems).toContain('node node-a: pod-a1 (10.244.0.2) -> pod-b1 (10.244.1.2): no VXLAN (VNI 1, UDP 8472) echo request on eth0');
+    expect(problems.some((p) => /VXLAN on eth0 with VNI 2 port 8472, expected VNI 1 port 8472/.test(p))).toBe(true);
   });
 });

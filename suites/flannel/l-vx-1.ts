@@ -1,7 +1,10 @@
+import type { ClusterHandle } from '../../clusters/types.ts';
 import { SUBNET_ENV_KEYS } from '../../helpers/parsers/flannel-subnet-env.ts';
 import { defineBehaviour } from '../check.ts';
 import { cni } from '../requirements.ts';
-import { breakFirstRemote, probeVxlanMesh, vxlanMeshProblems, type VxlanNodeView, type VxlanSpec } from '../vxlan-mesh.ts';
+import type { Breakage } from '../types.ts';
+import { nodeChange } from '../pod-path.ts';
+import { breakFirstRemote, probeVxlanMesh, probeVxlanPaths, vxlanMeshProblems, vxlanPathControls, vxlanPathProblems, type VxlanNodeView, type VxlanObservation, type VxlanSpec } from '../vxlan-mesh.ts';
 import { FLANNEL_DOCS, probeSubnetEnv, SUBNET_ENV } from './subnets.ts';
 
 export const FLANNEL_VXLAN: VxlanSpec = { device: 'flannel.1', vni: 1, dstport: 8472, nolearning: true, subnetSource: `FLANNEL_SUBNET in ${SUBNET_ENV}` };
@@ -9,20 +12,45 @@ export const FLANNEL_VXLAN: VxlanSpec = { device: 'flannel.1', vni: 1, dstport: 
 export interface FlannelVxlanView extends VxlanNodeView {
   /** Keys of subnet.env flanneld must write and this node lacks. */
   missingEnv: string[];
+  /** FLANNEL_MTU as written: flanneld writes the VXLAN device's MTU (pkg/subnet/config.go WriteSubnetFile, backend MTU()). */
+  envMtu?: number;
 }
 
-async function probe(cluster: Parameters<typeof probeVxlanMesh>[0]) {
-  const missing = new Map<string, string[]>();
-  const { raw, value } = await probeVxlanMesh(cluster, FLANNEL_VXLAN.device, async (node) => {
+export interface FlannelVxlanObservation extends VxlanObservation { nodes: FlannelVxlanView[] }
+
+/** The static state per node with its subnet.env. */
+async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: FlannelVxlanView[] }> {
+  const envs = new Map<string, { missing: string[]; mtu?: number }>();
+  const nodes = await probeVxlanMesh(cluster, FLANNEL_VXLAN.device, async (node) => {
     const lease = await probeSubnetEnv(node);
-    missing.set(node.name, SUBNET_ENV_KEYS.filter((k) => !lease.env[k]));
+    const mtu = Number(lease.env.FLANNEL_MTU);
+    envs.set(node.name, { missing: SUBNET_ENV_KEYS.filter((k) => !lease.env[k]), ...(Number.isFinite(mtu) && lease.env.FLANNEL_MTU ? { mtu } : {}) });
     return lease;
   });
-  return { raw, value: value.map((v): FlannelVxlanView => ({ ...v, missingEnv: missing.get(v.node) ?? [] })) };
+  return { raw: nodes.raw, value: nodes.value.map((v): FlannelVxlanView => {
+    const e = envs.get(v.node);
+    return { ...v, missingEnv: e?.missing ?? [], ...(e?.mtu !== undefined ? { envMtu: e.mtu } : {}) };
+  }) };
 }
 
-/** L-VX-1: flannel.1 (VNI 1, port 8472, nolearning), routes/neighbours/fdb per remote /24, subnet.env per node. */
-export const lVx1 = defineBehaviour<FlannelVxlanView[]>({
+async function probe(cluster: ClusterHandle) {
+  const withEnv = await probeNodes(cluster);
+  const paths = await probeVxlanPaths(cluster, FLANNEL_VXLAN, withEnv);
+  return { raw: paths.raw, value: { ...paths.value, nodes: withEnv.value } as FlannelVxlanObservation, subtests: paths.subtests };
+}
+
+/** subnet.env against the device: FLANNEL_MTU is flannel.1's MTU (larger, pods send frames the tunnel cannot carry). */
+export function subnetEnvProblems(nodes: FlannelVxlanView[]): string[] {
+  return nodes.flatMap((n) => {
+    if (n.missingEnv.length > 0) return [`node ${n.node}: ${SUBNET_ENV} lacks ${n.missingEnv.join(', ')}`];
+    const dev = n.device?.mtu;
+    if (n.envMtu === undefined || dev === undefined || n.envMtu === dev) return [];
+    return [`node ${n.node}: ${SUBNET_ENV} FLANNEL_MTU ${n.envMtu} ${n.envMtu > dev ? 'larger than' : 'differs from'} ${FLANNEL_VXLAN.device} MTU ${dev}${n.envMtu > dev ? ': pods would send frames the tunnel cannot carry' : ''}`];
+  });
+}
+
+/** L-VX-1: flannel.1 (VNI 1, port 8472, nolearning), routes/neighbours/fdb per remote /24, subnet.env per node matching the device; the kernel and the wire agree. */
+export const lVx1 = defineBehaviour<FlannelVxlanObservation>({
   id: 'L-VX-1',
   title: 'flannel VXLAN backend',
   docs: FLANNEL_DOCS,
@@ -30,15 +58,30 @@ export const lVx1 = defineBehaviour<FlannelVxlanView[]>({
   // Node-level probes (and the CNI's own pods): no test workload needed.
   needs: [],
   probe,
-  expect: (nodes) => [
-    ...nodes.filter((n) => n.missingEnv.length > 0).map((n) => `node ${n.node}: ${SUBNET_ENV} lacks ${n.missingEnv.join(', ')}`),
-    ...vxlanMeshProblems(nodes, FLANNEL_VXLAN),
-  ],
+  expect: (v) => [...subnetEnvProblems(v.nodes), ...vxlanMeshProblems(v.nodes, FLANNEL_VXLAN), ...vxlanPathProblems(v, FLANNEL_VXLAN)],
   negativeControls: [
     {
       name: 'neighbour entry of the second node\'s VTEP deleted on the first node',
       expectFailure: /neighbour [\d.]+ on flannel\.1 is missing, expected lladdr \S+ PERMANENT/,
-      apply: async (cluster) => breakFirstRemote(cluster, (await probe(cluster)).value, FLANNEL_VXLAN.device, 'neighbour'),
+      apply: async (cluster) => breakFirstRemote(cluster, (await probeNodes(cluster)).value, FLANNEL_VXLAN.device, 'neighbour'),
     },
+    {
+      name: 'subnet.env FLANNEL_MTU larger than flannel.1\'s MTU',
+      expectFailure: /FLANNEL_MTU \d+ larger than flannel\.1 MTU \d+/,
+      async apply(cluster): Promise<Breakage> {
+        const [a] = (await probeNodes(cluster)).value;
+        const mtu = a?.device?.mtu;
+        if (!a || mtu === undefined) throw new Error('failed to break L-VX-1: the first node has no flannel.1 MTU');
+        const node = cluster.node(a.node);
+        const saved = `${SUBNET_ENV}.before-mtu`;
+        return nodeChange(node, {
+          what: `FLANNEL_MTU=${mtu + 50} in ${SUBNET_ENV}`,
+          apply: [`cp ${SUBNET_ENV} ${saved}`, `sed -i 's/^FLANNEL_MTU=.*/FLANNEL_MTU=${mtu + 50}/' ${SUBNET_ENV}`],
+          undo: [`mv ${saved} ${SUBNET_ENV}`],
+          inEffect: async () => (await node.exec(['cat', SUBNET_ENV])).stdout.includes(`FLANNEL_MTU=${mtu + 50}`),
+        });
+      },
+    },
+    ...vxlanPathControls(FLANNEL_VXLAN, probeNodes).filter((c) => !/stale/.test(c.name)),
   ],
 });

@@ -7,7 +7,7 @@ const nodes = ['node-a', 'node-b', 'node-c'];
 /** Calico BGP mode, no encapsulation: BIRD full mesh (Mesh_<ip>) between three nodes on one segment. */
 export const calicoBgpMeshLab: LabProfile = {
   name: 'calico-bgp-mesh',
-  description: 'Calico BGP full mesh: BIRD 2 configured like confd (Mesh_<ip> iBGP, AS 64512) on three nodes of one segment',
+  description: 'Calico BGP full mesh: BIRD 1.6.8 configured like confd (Mesh_<ip> iBGP, AS 64512) on three nodes of one segment',
   provider: 'lab',
   cni: 'calico',
   behaviours: ['K-BGP-1', 'K-GW-1', 'X-POD-1', 'X-MTU-1'],

@@ -4,6 +4,8 @@ import type { LabLink, LabNodeSpec, LabPodSpec } from '../../../lab/types.ts';
 export const UNDERLAY_MTU = 1500;
 export const CALICO_POOL = '10.244.0.0/16';
 export const CALICO_AS = 64512;
+/** The node label that makes a route reflector, as kind/calico-bgp-rr's BGPPeer selectors use it. */
+export const RR_LABEL = 'route-reflector';
 
 export function workers(...names: string[]): LabNodeSpec[] {
   return names.map((name) => ({ name, role: 'worker' }));
