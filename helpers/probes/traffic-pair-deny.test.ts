@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { Capabilities } from '../../clusters/types.ts';
+import { pairDenyPlan } from './traffic-pair-deny.ts';
+import { trafficFaultPlan } from './traffic-faults.ts';
+
+const caps = (over: Partial<Capabilities>): Capabilities => ({ provider: 'kind', cni: 'calico', features: [], kernel: { ipip: true, vxlan: true }, versions: {}, ...over });
+const pair = {
+  from: { name: 'probe-abc', node: 'kind-worker', address: '10.244.1.5', namespace: 'cni-conformance' },
+  to: { name: 'probe-def', node: 'kind-worker2', address: '10.244.2.7', namespace: 'cni-conformance' },
+};
+
+describe('X-POD-1 pair deny per datapath (issue 11 item 8)', () => {
+  it('Cilium: a CiliumNetworkPolicy ingressDeny selecting exactly the labelled pair, without default-deny for the rest', () => {
+    const plan = pairDenyPlan(caps({ cni: 'cilium', features: ['vxlan'] }), pair);
+    expect(plan).toMatchObject({
+      kind: 'cilium-policy', namespace: 'cni-conformance',
+      labels: [{ pod: 'probe-abc', key: 'cni-conformance/x-pod-1-deny-source' }, { pod: 'probe-def', key: 'cni-conformance/x-pod-1-deny-target' }],
+    });
+    if (plan.kind !== 'cilium-policy') throw new Error('unreachable');
+    expect(plan.manifest).toEqual({
+      apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy',
+      metadata: { name: 'cni-conformance-x-pod-1-deny', namespace: 'cni-conformance', labels: { 'app.kubernetes.io/part-of': 'cni-conformance' } },
+      spec: {
+        endpointSelector: { matchLabels: { 'cni-conformance/x-pod-1-deny-target': 'true' } },
+        ingressDeny: [{ fromEndpoints: [{ matchLabels: { 'cni-conformance/x-pod-1-deny-source': 'true' } }] }],
+        enableDefaultDeny: { ingress: false, egress: false },
+      },
+    });
+  });
+
+  it('Calico/VPP: a DROP for the source in the target pod\'s own INPUT chain, not a node route VPP never reads', () => {
+    expect(pairDenyPlan(caps({ features: ['vpp', 'calico-ipam'] }), pair)).toMatchObject({ kind: 'pod-netfilter', pod: 'probe-def', spec: ['-s', '10.244.1.5/32', '-j', 'DROP'] });
+  });
+
+  it('FIB datapaths keep the /32 blackhole on the source node: lab, Calico Linux dataplane, flannel', () => {
+    for (const c of [caps({ provider: 'lab' }), caps({ features: ['bgp-mesh', 'calico-gateway'] }), caps({ cni: 'flannel', features: ['vxlan'] })]) {
+      expect(pairDenyPlan(c, pair)).toMatchObject({ kind: 'blackhole', node: 'kind-worker', route: '10.244.2.7/32' });
+    }
+  });
+});
+
+describe('traffic faults: where each is injected', () => {
+  it('lab: on the forwarding node\'s FORWARD hook', () => {
+    expect(trafficFaultPlan(caps({ provider: 'lab' }), pair, { kind: 'drop-tcp' })).toMatchObject({
+      on: { node: 'kind-worker' }, rule: { table: 'filter', chain: 'FORWARD', spec: ['-d', '10.244.2.7/32', '-p', 'tcp', '--dport', '8080', '-j', 'DROP'] },
+    });
+    expect(trafficFaultPlan(caps({ provider: 'lab' }), pair, { kind: 'drop-all-to' })).toMatchObject({ on: { node: 'kind-worker2' }, rule: { spec: ['-d', '10.244.2.7/32', '-j', 'DROP'] } });
+  });
+
+  it('kind (any CNI): in the target pod\'s INPUT chain, which Cilium BPF, VPP and Felix all deliver through', () => {
+    for (const cni of ['cilium', 'calico', 'flannel'] as const) {
+      expect(trafficFaultPlan(caps({ cni }), pair, { kind: 'loss', probability: 0.5 })).toMatchObject({
+        on: { pod: 'probe-def' }, rule: { chain: 'INPUT', spec: ['-s', '10.244.1.5/32', '-m', 'statistic', '--mode', 'random', '--probability', '0.5', '-j', 'DROP'] },
+      });
+    }
+    expect(trafficFaultPlan(caps({}), pair, { kind: 'drop-above', bytes: 1400 }).rule.spec).toEqual(['-s', '10.244.1.5/32', '-m', 'length', '--length', '1401:65535', '-j', 'DROP']);
+    expect(trafficFaultPlan(caps({}), pair, { kind: 'drop-udp' }).rule.spec).toEqual(['-s', '10.244.1.5/32', '-p', 'udp', '--dport', '8081', '-j', 'DROP']);
+  });
+});
