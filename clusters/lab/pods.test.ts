@@ -11,8 +11,8 @@ describe('lab pod servers', () => {
 
   it('start TCP 8080 and UDP 8081 detached, each reading the request before answering', () => {
     const lines = podServerCommands('pod-a1').join('\n');
-    expect(lines).toContain("setsid -f ip netns exec pod-a1 socat TCP-LISTEN:8080,fork,reuseaddr 'SYSTEM:head -n1 >/dev/null; cat /run/cnc-pods/pod-a1/http'");
-    expect(lines).toContain("setsid -f ip netns exec pod-a1 socat UDP-RECVFROM:8081,fork 'SYSTEM:head -c1 >/dev/null; cat /run/cnc-pods/pod-a1/name'");
+    expect(lines).toContain("setsid -f ip netns exec pod-a1 socat -t5 TCP-LISTEN:8080,fork,reuseaddr 'SYSTEM:head -n1 >/dev/null; cat /run/cnc-pods/pod-a1/http'");
+    expect(lines).toContain("setsid -f ip netns exec pod-a1 socat -t5 UDP-RECVFROM:8081,fork 'SYSTEM:head -c1 >/dev/null; cat /run/cnc-pods/pod-a1/name'");
   });
 
   it('wait until ss shows both sockets', () => {

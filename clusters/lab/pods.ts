@@ -30,13 +30,16 @@ export function podHttpResponse(pod: string): string {
  * from the exec, so they live as long as the node container (docker-init reaps them) and die with it.
  * Each child reads (part of) the request before answering: a child that exits before socat hands it the request
  * makes socat fail with EPIPE and drop the reply (seen with `EXEC:cat <file>` on socat 1.7.4.4, TCP and UDP).
+ * -t5: a UDP-RECVFROM child is at EOF on its network side once the datagram is read and by default gives its
+ * SYSTEM child 0.5 s to answer; under load that was too short ("cat: write error: Broken pipe"). The child
+ * still ends as soon as cat has written, so the longer grace costs nothing.
  */
 export function podServerCommands(pod: string): string[] {
   const dir = `${SERVER_DIR}/${pod}`;
   return [
     `mkdir -p ${dir}`,
-    `setsid -f ip netns exec ${pod} socat TCP-LISTEN:${POD_TCP_PORT},fork,reuseaddr 'SYSTEM:head -n1 >/dev/null; cat ${dir}/http' </dev/null >${dir}/tcp.log 2>&1`,
-    `setsid -f ip netns exec ${pod} socat UDP-RECVFROM:${POD_UDP_PORT},fork 'SYSTEM:head -c1 >/dev/null; cat ${dir}/name' </dev/null >${dir}/udp.log 2>&1`,
+    `setsid -f ip netns exec ${pod} socat -t5 TCP-LISTEN:${POD_TCP_PORT},fork,reuseaddr 'SYSTEM:head -n1 >/dev/null; cat ${dir}/http' </dev/null >${dir}/tcp.log 2>&1`,
+    `setsid -f ip netns exec ${pod} socat -t5 UDP-RECVFROM:${POD_UDP_PORT},fork 'SYSTEM:head -c1 >/dev/null; cat ${dir}/name' </dev/null >${dir}/udp.log 2>&1`,
   ];
 }
 

@@ -16,8 +16,13 @@ export const ICMP_OVERHEAD = 28;
 export const TRAFFIC = {
   /** A burst big enough to see loss: 50 pings 10 ms apart (0.5 s); 50% loss leaves 0 lost with p = 1e-15. */
   burst: { count: 50, intervalS: 0.01 },
-  /** How long ping waits for the last replies, curl for a connection, socat for a datagram. */
+  /** How long ping waits for the last replies and curl for a connection: the network's timescale. */
   waitS: 1,
+  /**
+   * How long curl waits for the whole answer and socat for a datagram back: the pod server forks socat, sh, head
+   * and cat per request, which took close to a second on this 2-core machine at load 27.
+   */
+  replyS: 2,
   /** Full-size DF pings per pair. */
   fullSize: { count: 5, intervalS: 0.01 },
 } as const;
@@ -69,7 +74,7 @@ export const icmpClient = (target: string, o: PingOptions): Client<PingOutput> =
 export const probeIcmp = (from: Executor, target: string, o: PingOptions): Promise<Probed<PingOutput>> => run(from, icmpClient(target, o));
 
 export const tcpArgv = (target: string) =>
-  ['curl', '-sS', '--connect-timeout', String(TRAFFIC.waitS), '-m', String(TRAFFIC.waitS * 2), `http://${target}:${POD_TCP_PORT}/`];
+  ['curl', '-sS', '--connect-timeout', String(TRAFFIC.waitS), '-m', String(TRAFFIC.replyS), `http://${target}:${POD_TCP_PORT}/`];
 
 /** One HTTP request to the pod's TCP server; the answer names the pod that served it. */
 export const tcpClient = (target: string): Client<PodReply> => ({ argv: tcpArgv(target), parse: parseHttpPodReply });
@@ -77,13 +82,13 @@ export const probeTcp = (from: Executor, target: string): Promise<Probed<PodRepl
 
 /**
  * One datagram to the pod's UDP server. socat sends the SYSTEM child's "x", the child prints the first reply line
- * to stderr and exits, and -t0 ends socat at once; without a reply -T ends it after TRAFFIC.waitS of silence.
+ * to stderr and exits, and -t0 ends socat at once; without a reply -T ends it after TRAFFIC.replyS of silence.
  * The command has no quotes inside SYSTEM: socat 1.8 parses quotes in addresses, 1.7 does not.
  */
 export const udpArgv = (target: string) =>
-  ['socat', '-t0', `-T${TRAFFIC.waitS}`, `UDP:${target}:${POD_UDP_PORT}`, 'SYSTEM:echo x; head -n1 >&2'];
+  ['socat', '-t0', `-T${TRAFFIC.replyS}`, `UDP:${target}:${POD_UDP_PORT}`, 'SYSTEM:echo x; head -n1 >&2'];
 
-export const udpClient = (target: string): Client<PodReply> => ({ argv: udpArgv(target), parse: (r) => parseUdpPodReply(r, TRAFFIC.waitS) });
+export const udpClient = (target: string): Client<PodReply> => ({ argv: udpArgv(target), parse: (r) => parseUdpPodReply(r, TRAFFIC.replyS) });
 export const probeUdp = (from: Executor, target: string): Promise<Probed<PodReply>> => run(from, udpClient(target));
 
 /** A pod's MTU as its traffic sees it: eth0's MTU, or a lower `mtu` on its default route (Cilium lowers the route). */
