@@ -49,8 +49,12 @@ export type TrafficFault =
   | { kind: 'loss'; probability: number }
   /** Silently drops IP packets longer than `bytes` (a path that eats big frames without an ICMP error). */
   | { kind: 'drop-above'; bytes: number }
-  /** Drops everything to the pair's target pod, from every source. */
-  | { kind: 'drop-all-to' };
+  /**
+   * Drops everything to the pair's target pod from every other pod (`sources`). On kind the rule sits in the
+   * target pod and names the sources, so that kubelet's readiness probe from the node still passes and the pod
+   * stays listed (a NotReady pod dropped from cluster.pods would hide the fault).
+   */
+  | { kind: 'drop-all-to'; sources: string[] };
 
 /** Where and how a traffic fault is injected: a node (`node`) or a pod's own netns (`pod`), and the rule. */
 export interface TrafficFaultPlan {
@@ -90,7 +94,8 @@ export function trafficFaultPlan(capabilities: Capabilities, pair: { from: Named
   }
   return {
     on: { pod: pair.to.name },
-    rule: { table: 'filter', chain: 'INPUT', spec: [...(fault.kind === 'drop-all-to' ? [] : ['-s', source]), ...matchOf(fault), ...jump] },
+    // iptables expands a comma-separated -s into one rule per address for -I, -C and -D alike.
+    rule: { table: 'filter', chain: 'INPUT', spec: ['-s', fault.kind === 'drop-all-to' ? fault.sources.map((a) => `${a}/32`).join(',') : source, ...matchOf(fault), ...jump] },
     why: `every CNI delivers into pod ${pair.to.name}'s own netns, whose INPUT hook no datapath bypasses`,
   };
 }

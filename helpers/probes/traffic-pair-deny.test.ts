@@ -45,7 +45,7 @@ describe('traffic faults: where each is injected', () => {
     expect(trafficFaultPlan(caps({ provider: 'lab' }), pair, { kind: 'drop-tcp' })).toMatchObject({
       on: { node: 'kind-worker' }, rule: { table: 'filter', chain: 'FORWARD', spec: ['-d', '10.244.2.7/32', '-p', 'tcp', '--dport', '8080', '-j', 'DROP'] },
     });
-    expect(trafficFaultPlan(caps({ provider: 'lab' }), pair, { kind: 'drop-all-to' })).toMatchObject({ on: { node: 'kind-worker2' }, rule: { spec: ['-d', '10.244.2.7/32', '-j', 'DROP'] } });
+    expect(trafficFaultPlan(caps({ provider: 'lab' }), pair, { kind: 'drop-all-to', sources: ['10.244.1.5'] })).toMatchObject({ on: { node: 'kind-worker2' }, rule: { spec: ['-d', '10.244.2.7/32', '-j', 'DROP'] } });
   });
 
   it('kind (any CNI): in the target pod\'s INPUT chain, which Cilium BPF, VPP and Felix all deliver through', () => {
@@ -55,6 +55,8 @@ describe('traffic faults: where each is injected', () => {
       });
     }
     expect(trafficFaultPlan(caps({}), pair, { kind: 'drop-above', bytes: 1400 }).rule.spec).toEqual(['-s', '10.244.1.5/32', '-m', 'length', '--length', '1401:65535', '-j', 'DROP']);
+    // Only the other pods: kubelet's readiness probe from the node must still reach the pod, or it leaves cluster.pods.
+    expect(trafficFaultPlan(caps({}), pair, { kind: 'drop-all-to', sources: ['10.244.1.5', '10.244.3.9'] }).rule.spec).toEqual(['-s', '10.244.1.5/32,10.244.3.9/32', '-j', 'DROP']);
     expect(trafficFaultPlan(caps({}), pair, { kind: 'drop-udp' }).rule.spec).toEqual(['-s', '10.244.1.5/32', '-p', 'udp', '--dport', '8081', '-j', 'DROP']);
   });
 });

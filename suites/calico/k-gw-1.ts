@@ -158,8 +158,10 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
     },
     {
       // raw PREROUTING sees IP only: ARP for 169.254.1.1 is still answered, everything the pod sends is dropped.
-      // Appended, not inserted: on kind, Felix keeps its own cali-PREROUTING jump first and that chain only
-      // marks workload traffic (no ACCEPT without untracked policy), so the packet still reaches this rule.
+      // Appended, not inserted: on kind, Felix keeps its cali-PREROUTING jump first; that chain marks workload
+      // traffic, RPF-checks it and ACCEPTs only packets an untracked host-endpoint policy marked (felix/rules/
+      // static.go StaticRawPreroutingChain, read at a recent generictables-era commit; v3.32.1 not fetched here),
+      // so a workload's packet returns from it and reaches this rule. Unconfirmed by a kind run.
       name: 'gateway answers ARP but drops everything the first pod sends (raw PREROUTING drop on its host veth)',
       expectFailure: /pod \S+ on \S+: traffic through 169\.254\.1\.1 to \S+ \([\d.]+\) on \S+ not forwarded: ICMP 0\/\d+ received, TCP 8080: no answer/,
       async apply(cluster) {

@@ -136,7 +136,8 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
         const pair = firstCrossNodePair(cluster, 'X-POD-1');
         const quiet = cluster.pods.find((p) => p.node === pair.from.node && p !== pair.from) ?? pair.to;
         const source = cluster.pods.find((p) => p.node !== quiet.node)!;
-        return applyTrafficFault(cluster, { from: source, to: quiet, sameNode: false }, { kind: 'drop-all-to' });
+        const sources = cluster.pods.filter((p) => p !== quiet).map((p) => p.addresses[0] ?? '');
+        return applyTrafficFault(cluster, { from: source, to: quiet, sameNode: false }, { kind: 'drop-all-to', sources });
       },
     },
   ],
