@@ -256,5 +256,14 @@ async function onFirstHostVeth(
     if (r.exitCode !== 0) throw new Error(`failed to run on ${node.name}: ${lines.join('; ')}: ${r.stderr}`);
   };
   await sh(steps.set);
-  return { what: `${steps.what} on ${node.name}`, undo: () => sh(steps.restore) };
+  return {
+    what: `${steps.what} on ${node.name}`,
+    async undo() {
+      await sh(steps.restore);
+      // The pod learnt the broken gateway MAC during the check; until that entry ages out its replies go to a MAC
+      // the veth no longer has. Forgetting it is part of restoring the state before the breakage.
+      const flush = await pod.exec(['ip', 'neigh', 'flush', 'dev', 'eth0']);
+      if (flush.exitCode !== 0) throw new Error(`failed to flush pod ${pod.name}'s neighbours: ${flush.stderr}`);
+    },
+  };
 }
