@@ -16,10 +16,15 @@ const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
  * file in a fresh mktemp dir), waits for all, then prints each section after a marker line carrying `token`.
  * One exec per pod instead of one per client: on a loaded machine docker/kubectl exec costs far more than the traffic.
  */
-export function batchScript(token: string, commands: Array<[string, string[]]>): string {
+export function batchScript(token: string, commands: Array<[string, string[]]>, phases: BatchPhases = {}): string {
   const lines = ['d=$(mktemp -d)'];
-  commands.forEach(([, argv], i) => lines.push(`(${argv.map(quote).join(' ')} >"$d/${i}.out" 2>"$d/${i}.err"; echo $? >"$d/${i}.rc") &`));
+  const step = (argv: string[], i: number) => `${argv.map(quote).join(' ')} >"$d/${i}.out" 2>"$d/${i}.err"; echo $? >"$d/${i}.rc"`;
+  const before = new Set(phases.before ?? []);
+  const after = new Set(phases.after ?? []);
+  commands.forEach(([key, argv], i) => { if (before.has(key)) lines.push(step(argv, i)); });
+  commands.forEach(([key, argv], i) => { if (!before.has(key) && !after.has(key)) lines.push(`(${step(argv, i)}) &`); });
   lines.push('wait');
+  commands.forEach(([key, argv], i) => { if (after.has(key)) lines.push(step(argv, i)); });
   commands.forEach(([key], i) => {
     const k = quote(key);
     lines.push(
@@ -60,10 +65,16 @@ export function parseBatchOutput(token: string, commands: Array<[string, string[
   }));
 }
 
+/** Keys of commands run one by one before the parallel ones start, or after they all ended. */
+export interface BatchPhases {
+  before?: string[];
+  after?: string[];
+}
+
 /** Runs the commands at once in one `sh -c` on `on` (a node or a pod) and returns each one's output. */
-export async function runBatch(on: Executor, commands: Array<[string, string[]]>): Promise<Map<string, BatchRun>> {
+export async function runBatch(on: Executor, commands: Array<[string, string[]]>, phases: BatchPhases = {}): Promise<Map<string, BatchRun>> {
   if (commands.length === 0) return new Map();
   const token = `==cnc-batch-${randomBytes(6).toString('hex')}==`;
-  const r = await on.exec(['sh', '-c', batchScript(token, commands)]);
+  const r = await on.exec(['sh', '-c', batchScript(token, commands, phases)]);
   return parseBatchOutput(token, commands, r.stdout, r.exitCode !== 0 ? `sh exited ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}` : r.stderr.trim().slice(0, 300));
 }

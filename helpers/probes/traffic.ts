@@ -43,10 +43,13 @@ async function run<T>(on: Executor, client: Client<T>): Promise<Probed<T>> {
   return probed(client, await on.exec(client.argv));
 }
 
-/** Runs clients at once from one pod (one exec, see traffic-batch.ts); results in the order given. */
-export async function runClients(on: Executor, clients: Array<Client<unknown>>): Promise<Array<Probed<unknown>>> {
+/**
+ * Runs clients at once from one pod or node (one exec, see traffic-batch.ts); results in the order given.
+ * `first`/`last` (indexes) run alone before the others start / after they all ended, e.g. a neighbour flush.
+ */
+export async function runClients(on: Executor, clients: Array<Client<unknown>>, order: { first?: number[]; last?: number[] } = {}): Promise<Array<Probed<unknown>>> {
   const entries = clients.map((c, i): [string, string[]] => [String(i), c.argv]);
-  const runs = await runBatch(on, entries);
+  const runs = await runBatch(on, entries, { before: (order.first ?? []).map(String), after: (order.last ?? []).map(String) });
   return clients.map((c, i) => probed(c, runs.get(String(i))!));
 }
 

@@ -6,7 +6,8 @@ import { lookupRoute, parseIpRoute, type Route } from '../../helpers/parsers/ip-
 import type { PingOutput } from '../../helpers/parsers/ping.ts';
 import type { PodReply } from '../../helpers/parsers/pod-reply.ts';
 import { rawOf, type Probed } from '../../helpers/probes/net.ts';
-import { icmpClient, runClients, tcpClient } from '../../helpers/probes/traffic.ts';
+import { icmpClient, runClients, tcpClient, type Client } from '../../helpers/probes/traffic.ts';
+import type { ClientRun } from '../../helpers/parsers/pod-reply.ts';
 import { iptablesRule } from '../../helpers/probes/traffic-faults.ts';
 import { parseLinkEnds, parseNetnsIds, type LinkEnds } from '../../helpers/probes/traffic-veth.ts';
 import { hostInterfaceOf } from '../../helpers/probes/workload.ts';
@@ -48,7 +49,9 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
   requires: [cni('calico')],
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
-    const nodes = new Map(await Promise.all([...new Set(cluster.pods.map((p) => p.node))].map(async (name) => {
+    // One exec per node and one per pod, all at once: each pod forgets the gateway's MAC first, then lets real
+    // traffic resolve it through ARP and cross the gateway, and reads its neighbour table last.
+    const nodeViews = Promise.all([...new Set(cluster.pods.map((p) => p.node))].map(async (name) => {
       const [routes, links, netns, proxyArp] = await runClients(cluster.node(name), [
         { argv: ['ip', '-4', 'route', 'show', 'table', 'main'], parse: (r) => parseIpRoute(r.stdout) },
         { argv: ['ip', '-d', '-j', 'link', 'show'], parse: (r) => parseLinkEnds(r.stdout) },
@@ -58,25 +61,33 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
       ]) as [Probed<Route[]>, Probed<LinkEnds[]>, Probed<Map<number, string>>, Probed<Map<string, string>>];
       raw.push([name, routes], [name, links], [name, netns], [name, proxyArp]);
       return [name, { routes: routes.value, links: links.value, netns: netns.value, proxyArp: proxyArp.value }] as const;
-    })));
-    const value = await Promise.all(cluster.pods.map(async (pod, i) => {
+    }));
+    const podViews = Promise.all(cluster.pods.map(async (pod, i) => {
       const others = cluster.pods.filter((p) => p.node !== pod.node);
       const peer = others[i % Math.max(others.length, 1)];
       const peerAddress = peer?.addresses[0];
-      // Forget the gateway's MAC, then let real traffic resolve it again through ARP and cross the gateway.
-      const [routes, addrs, eth0] = await runClients(pod, [
+      const clients: Array<Client<unknown>> = [
+        { argv: ['ip', 'neigh', 'flush', 'dev', 'eth0'], parse: () => undefined },
         { argv: ['ip', '-4', 'route', 'show'], parse: (r) => parseIpRoute(r.stdout) },
         { argv: ['ip', '-4', 'addr', 'show', 'dev', 'eth0'], parse: (r) => parseIpAddr(r.stdout) },
         { argv: ['ip', '-d', '-j', 'link', 'show', 'dev', 'eth0'], parse: (r) => parseLinkEnds(r.stdout) },
-        { argv: ['ip', 'neigh', 'flush', 'dev', 'eth0'], parse: () => undefined },
-      ]) as [Probed<Route[]>, Probed<Address[]>, Probed<LinkEnds[]>];
-      const traffic = peerAddress ? await runClients(pod, [
-        icmpClient(peerAddress, GATEWAY_PING),
-        tcpClient(peerAddress),
-        { argv: ['ip', '-4', 'route', 'get', peerAddress], parse: (r) => parseIpRoute(r.stdout) },
-      ]) as [Probed<PingOutput>, Probed<PodReply>, Probed<Route[]>] : undefined;
-      const [neigh] = await runClients(pod, [{ argv: ['ip', '-4', 'neigh', 'show', 'dev', 'eth0'], parse: (r) => parseIpNeigh(r.stdout) }]) as [Probed<Neighbour[]>];
-      raw.push([pod.name, routes], [pod.name, addrs], [pod.name, eth0], ...(traffic ?? []).map((t): [string, Probed<unknown>] => [pod.name, t]), [pod.name, neigh]);
+        ...(peerAddress ? [
+          icmpClient(peerAddress, GATEWAY_PING),
+          tcpClient(peerAddress),
+          { argv: ['ip', '-4', 'route', 'get', peerAddress], parse: (r: ClientRun) => parseIpRoute(r.stdout) },
+        ] : []),
+        { argv: ['ip', '-4', 'neigh', 'show', 'dev', 'eth0'], parse: (r) => parseIpNeigh(r.stdout) },
+      ];
+      const results = await runClients(pod, clients, { first: [0], last: [clients.length - 1] });
+      const [, routes, addrs, eth0] = results as [unknown, Probed<Route[]>, Probed<Address[]>, Probed<LinkEnds[]>];
+      const traffic = peerAddress ? results.slice(4, 7) as [Probed<PingOutput>, Probed<PodReply>, Probed<Route[]>] : undefined;
+      const neigh = results[results.length - 1] as Probed<Neighbour[]>;
+      raw.push(...results.slice(1).map((r): [string, Probed<unknown>] => [pod.name, r]));
+      return { pod, peer, peerAddress, routes, addrs, eth0, traffic, neigh };
+    }));
+    const [nodeList, podList] = await Promise.all([nodeViews, podViews]);
+    const nodes = new Map(nodeList);
+    const value = podList.map(({ pod, peer, peerAddress, routes, addrs, eth0, traffic, neigh }) => {
       const node = nodes.get(pod.node)!;
       const address = pod.addresses[0];
       const hostRoute = address ? lookupRoute(node.routes, address) : undefined;
@@ -111,7 +122,7 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
         ...(real ? { realHostIface: real.ifname } : {}), ...(peerNetns ? { hostPeerNetns: peerNetns } : {}),
       };
       return view;
-    }));
+    });
     return { raw: rawOf(raw), value };
   },
   expect(pods) {

@@ -63,29 +63,34 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
     const hostLinks = new Map<string, LinkEnds[]>();
-    const nodes = await Promise.all(cluster.nodes.map(async (node): Promise<NodeMtuView> => {
-      const [links, addrs, ends] = await runClients(node, [
-        { argv: ['ip', '-d', 'link', 'show'], parse: (r) => parseIpLink(r.stdout) },
-        { argv: ['ip', '-4', 'addr', 'show'], parse: (r) => parseIpAddr(r.stdout) },
-        { argv: ['ip', '-d', '-j', 'link', 'show'], parse: (r) => parseLinkEnds(r.stdout) },
-      ]) as [Probed<Link[]>, Probed<Address[]>, Probed<LinkEnds[]>];
-      raw.push([node.name, links], [node.name, addrs], [node.name, ends]);
-      hostLinks.set(node.name, ends.value);
-      const iface = addrs.value.find((a) => node.addresses.includes(a.address))?.iface;
-      const mtu = links.value.find((l) => l.name === iface)?.mtu;
-      const tunnels = links.value
-        .filter((l) => l.kind && l.kind in ENCAP_OVERHEAD && l.flags.includes('UP'))
-        .map((l) => ({ name: l.name, kind: l.kind!, overhead: ENCAP_OVERHEAD[l.kind!]!, ...(l.mtu ? { mtu: l.mtu } : {}) }));
-      return { node: node.name, ...(iface && mtu ? { underlay: { iface, mtu } } : {}), tunnels };
-    }));
-    const pods = await Promise.all(cluster.pods.map(async (pod): Promise<PodMtuView> => {
-      const [routes, ends] = await runClients(pod, [
-        { argv: ['ip', '-4', 'route', 'show'], parse: (r) => parseIpRoute(r.stdout) },
-        { argv: ['ip', '-d', '-j', 'link', 'show', 'dev', 'eth0'], parse: (r) => parseLinkEnds(r.stdout) },
-      ]) as [Probed<Route[]>, Probed<LinkEnds[]>];
-      raw.push([pod.name, routes], [pod.name, ends]);
-      const eth0 = ends.value[0];
-      const routeMtu = /\bmtu (\d+)/.exec(routes.value.find((r) => r.dst === 'default')?.raw ?? '')?.[1];
+    // Nodes and pods at once (one exec each); the pods' host ends are matched once both are in.
+    const [nodes, podReads] = await Promise.all([
+      Promise.all(cluster.nodes.map(async (node): Promise<NodeMtuView> => {
+        const [links, addrs, ends] = await runClients(node, [
+          { argv: ['ip', '-d', 'link', 'show'], parse: (r) => parseIpLink(r.stdout) },
+          { argv: ['ip', '-4', 'addr', 'show'], parse: (r) => parseIpAddr(r.stdout) },
+          { argv: ['ip', '-d', '-j', 'link', 'show'], parse: (r) => parseLinkEnds(r.stdout) },
+        ]) as [Probed<Link[]>, Probed<Address[]>, Probed<LinkEnds[]>];
+        raw.push([node.name, links], [node.name, addrs], [node.name, ends]);
+        hostLinks.set(node.name, ends.value);
+        const iface = addrs.value.find((a) => node.addresses.includes(a.address))?.iface;
+        const mtu = links.value.find((l) => l.name === iface)?.mtu;
+        const tunnels = links.value
+          .filter((l) => l.kind && l.kind in ENCAP_OVERHEAD && l.flags.includes('UP'))
+          .map((l) => ({ name: l.name, kind: l.kind!, overhead: ENCAP_OVERHEAD[l.kind!]!, ...(l.mtu ? { mtu: l.mtu } : {}) }));
+        return { node: node.name, ...(iface && mtu ? { underlay: { iface, mtu } } : {}), tunnels };
+      })),
+      Promise.all(cluster.pods.map(async (pod) => {
+        const [routes, ends] = await runClients(pod, [
+          { argv: ['ip', '-4', 'route', 'show'], parse: (r) => parseIpRoute(r.stdout) },
+          { argv: ['ip', '-d', '-j', 'link', 'show', 'dev', 'eth0'], parse: (r) => parseLinkEnds(r.stdout) },
+        ]) as [Probed<Route[]>, Probed<LinkEnds[]>];
+        raw.push([pod.name, routes], [pod.name, ends]);
+        return { pod, routes: routes.value, eth0: ends.value[0] };
+      })),
+    ]);
+    const pods = podReads.map(({ pod, routes, eth0 }): PodMtuView => {
+      const routeMtu = /\bmtu (\d+)/.exec(routes.find((r) => r.dst === 'default')?.raw ?? '')?.[1];
       const view: PodMtuView = { pod: pod.name, node: pod.node, ...(eth0?.mtu ? { eth0Mtu: eth0.mtu } : {}), ...(routeMtu ? { routeMtu: Number(routeMtu) } : {}) };
       if (eth0?.kind === 'veth' && eth0.peerIndex !== undefined) {
         const host = hostLinks.get(pod.node)?.find((l) => l.ifindex === eth0.peerIndex);
@@ -93,7 +98,7 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
         else view.hostEndMissing = { peerIndex: eth0.peerIndex };
       }
       return view;
-    }));
+    });
     const mtuOf = new Map(pods.map((p) => [p.pod, p.eth0Mtu === undefined ? undefined : Math.min(p.eth0Mtu, p.routeMtu ?? Infinity)]));
     const paths = (await Promise.all(cluster.pods.map(async (from) => {
       const mtu = mtuOf.get(from.name);
