@@ -34,3 +34,16 @@ describe('traffic batch', () => {
     expect(runs.get('x')).toEqual({ command: 'ping', stdout: '', stderr: 'batch did not report this command: sh exited 127: mktemp: not found', exitCode: -1 });
   });
 });
+
+describe('traffic batch phases', () => {
+  it('runs "before" commands alone first and "after" commands once the parallel ones ended', async () => {
+    const f = `/tmp/cnc-batch-test-${process.pid}`;
+    const runs = await runBatch(local, [
+      ['flush', ['sh', '-c', `echo start > ${f}`]],
+      ['work', ['sh', '-c', `sleep 0.2; cat ${f}; echo work >> ${f}`]],
+      ['read', ['sh', '-c', `cat ${f}; rm -f ${f}`]],
+    ], { before: ['flush'], after: ['read'] });
+    expect(runs.get('work')?.stdout).toBe('start');
+    expect(runs.get('read')?.stdout).toBe('start\nwork');
+  });
+});

@@ -51,6 +51,10 @@ describe('K-GW-1 expectation', () => {
     expect(problems.join('\n')).toMatch(control(/drops everything/).expectFailure);
   });
 
+  it('turns client lines no parser knows into a problem', () => {
+    expect(kGw1.expect([{ ...healthy, forwarding: { ...healthy.forwarding!, unparsed: ['odd'] } }])).toEqual(['pod pod-a1 on node-a: client output the parsers do not understand: "odd"']);
+  });
+
   it('fails TCP alone not forwarded, and a pod route that bypasses the gateway', () => {
     expect(kGw1.expect([{ ...healthy, forwarding: { ...healthy.forwarding!, tcp: { error: 'empty reply', unparsed: [] } } }])[0]).toMatch(/ICMP 5\/5 received, TCP 8080: no answer \(empty reply\)/);
     expect(kGw1.expect([{ ...healthy, forwarding: { ...healthy.forwarding!, route: { dev: 'eth0' } } }]))

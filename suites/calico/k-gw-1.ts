@@ -26,7 +26,11 @@ export interface PodGatewayView {
   hostMac?: string;
   proxyArp?: string;
   /** Traffic through the gateway to a pod on another node: the pod's own route to it and what came back. */
-  forwarding?: { to: string; toAddress: string; toNode: string; route?: { via?: string; dev?: string }; sent: number; received: number; tcp: PodReply };
+  forwarding?: {
+    to: string; toAddress: string; toNode: string; route?: { via?: string; dev?: string }; sent: number; received: number; tcp: PodReply;
+    /** Client output lines no parser understood. */
+    unparsed?: string[];
+  };
   /** The two ends of the pod's veth: its eth0 and the host interface the node routes the pod to. */
   veth?: {
     podIfindex?: number;
@@ -111,6 +115,7 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
           to: peer.name, toAddress: peerAddress, toNode: peer.node,
           ...(r ? { route: { ...(r.via ? { via: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}) } } : {}),
           sent: ping.value.summary?.transmitted ?? 0, received: ping.value.summary?.received ?? 0, tcp: tcp.value,
+          ...(ping.value.unparsed.length + tcp.value.unparsed.length > 0 ? { unparsed: [...ping.value.unparsed, ...tcp.value.unparsed] } : {}),
         };
       }
       const podEnd = eth0.value[0];
@@ -236,6 +241,7 @@ function forwardingProblems(p: PodGatewayView): string[] {
     const tcp = tcpOk ? 'TCP 8080 answered' : f.tcp.answeredBy ? `TCP 8080 answered by ${f.tcp.answeredBy}` : `TCP 8080: no answer (${f.tcp.error ?? 'nothing received'})`;
     problems.push(`pod ${p.pod} on ${p.node}: traffic through ${CALICO_GATEWAY_IP} to ${target} not forwarded: ICMP ${f.received}/${f.sent} received, ${tcp}`);
   }
+  if (f.unparsed?.length) problems.push(`pod ${p.pod} on ${p.node}: client output the parsers do not understand: ${f.unparsed.map((l) => JSON.stringify(l)).join(', ')}`);
   return problems;
 }
 
