@@ -12,7 +12,14 @@ export const POD_UDP_PORT = 8081;
 /** IPv4 + ICMP echo headers: a ping payload of MTU - 28 makes an IP packet of exactly the MTU. */
 export const ICMP_OVERHEAD = 28;
 
-/** The client timings: a veth or a lab underlay answers in well under a millisecond, a kind node in a few. */
+/**
+ * Clients exist in both images: the lab image (iputils-ping 20221126, curl 7.88.1, socat 1.7.4.4, iproute2 6.1:
+ * versions.ts) and nicolaka/netshoot v0.16 (Dockerfile@v0.16: alpine 3.24.1 with iputils, curl, socat, iproute2,
+ * iptables; busybox sh, mktemp and head). Both run the clients as root, so `ping -i 0.01` is allowed whatever
+ * iputils' limit for users. Not yet run on netshoot here (no registry).
+ *
+ * The client timings: a veth or a lab underlay answers in well under a millisecond, a kind node in a few.
+ */
 export const TRAFFIC = {
   /** A burst big enough to see loss: 50 pings 10 ms apart (0.5 s); 50% loss leaves 0 lost with p = 1e-15. */
   burst: { count: 50, intervalS: 0.01 },
