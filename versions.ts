@@ -13,7 +13,7 @@ export const versions = {
     packages: [
       'iproute2', 'iputils-ping', 'iputils-arping', 'procps', 'ethtool', 'tcpdump',
       'iptables', 'nftables', 'conntrack', 'bird', 'frr', 'containernetworking-plugins',
-      'kmod', 'ca-certificates', 'jq',
+      'kmod', 'ca-certificates', 'jq', 'socat', 'curl',
     ],
   },
   /** kind and the Kubernetes node image it boots. */

@@ -1,5 +1,10 @@
+import { pollUntilDone } from '../../helpers/probes/poll.ts';
+import { POD_TCP_PORT, POD_UDP_PORT } from '../../helpers/probes/traffic.ts';
 import type { PodHandle } from '../types.ts';
 import type { LabNode, LabPodSpec } from './types.ts';
+
+/** Where a node keeps its pods' server replies and logs. */
+const SERVER_DIR = '/run/cnc-pods';
 
 /** A pod handle: commands run in the pod's netns on its node. */
 export function labPod(spec: LabPodSpec, node: LabNode): PodHandle {
@@ -13,7 +18,48 @@ export function labPod(spec: LabPodSpec, node: LabNode): PodHandle {
   };
 }
 
-/** Creates the pod's network namespace with loopback up; the datapath plugs its interface. */
+/** The HTTP response the pod's TCP server sends: a JSON body naming the pod, as the kind probe pods answer. */
+export function podHttpResponse(pod: string): string {
+  const body = `${JSON.stringify({ pod })}\n`;
+  return `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/**
+ * The shell lines that start a pod's servers in its netns: TCP 8080 answers HTTP with {"pod":"<name>"},
+ * UDP 8081 answers any datagram with "<name>\n" (the shared pod-server contract). `setsid -f` detaches them
+ * from the exec, so they live as long as the node container (docker-init reaps them) and die with it.
+ * Each child reads (part of) the request before answering: a child that exits before socat hands it the request
+ * makes socat fail with EPIPE and drop the reply (seen with `EXEC:cat <file>` on socat 1.7.4.4, TCP and UDP).
+ * -t5: a UDP-RECVFROM child is at EOF on its network side once the datagram is read and by default gives its
+ * SYSTEM child 0.5 s to answer; under load that was too short ("cat: write error: Broken pipe"). The child
+ * still ends as soon as cat has written, so the longer grace costs nothing.
+ */
+export function podServerCommands(pod: string): string[] {
+  const dir = `${SERVER_DIR}/${pod}`;
+  return [
+    `mkdir -p ${dir}`,
+    `setsid -f ip netns exec ${pod} socat -t5 TCP-LISTEN:${POD_TCP_PORT},fork,reuseaddr 'SYSTEM:head -n1 >/dev/null; cat ${dir}/http' </dev/null >${dir}/tcp.log 2>&1`,
+    `setsid -f ip netns exec ${pod} socat -t5 UDP-RECVFROM:${POD_UDP_PORT},fork 'SYSTEM:head -c1 >/dev/null; cat ${dir}/name' </dev/null >${dir}/udp.log 2>&1`,
+  ];
+}
+
+/** Creates the pod's network namespace with loopback up and its TCP/UDP servers listening; the datapath plugs its interface. */
 export async function createPodNetns(spec: LabPodSpec, node: LabNode): Promise<void> {
   await node.sh([`ip netns add ${spec.name}`, `ip -n ${spec.name} link set lo up`]);
+  await node.writeFile(`${SERVER_DIR}/${spec.name}/http`, podHttpResponse(spec.name));
+  await node.writeFile(`${SERVER_DIR}/${spec.name}/name`, `${spec.name}\n`);
+  await node.sh(podServerCommands(spec.name));
+  await pollUntilDone(`pod ${spec.name} on ${node.name}: servers listening`, async () => {
+    const r = await node.exec(['ip', 'netns', 'exec', spec.name, 'ss', '-Hlntu']);
+    return listeningProblems(r.stdout);
+  }, 5_000, 20);
+}
+
+/** Which of the pod servers' sockets `ss -Hlntu` does not show yet. */
+export function listeningProblems(ss: string): string[] {
+  const has = (proto: string, port: number) => ss.split('\n').some((l) => l.startsWith(proto) && new RegExp(`:${port}\\s`).test(l));
+  return [
+    ...(has('tcp', POD_TCP_PORT) ? [] : [`TCP ${POD_TCP_PORT} listening`]),
+    ...(has('udp', POD_UDP_PORT) ? [] : [`UDP ${POD_UDP_PORT} bound`]),
+  ];
 }

@@ -11,14 +11,23 @@ export async function hostInterfaceOf(cluster: ClusterHandle, pod: PodHandle): P
   return { ...(route?.dev && route.dst !== 'default' ? { iface: route.dev } : {}), routes };
 }
 
-/** The first pod that has another pod on its own node and one on another node, for pairwise checks. */
-export function podPairs(cluster: ClusterHandle): Array<{ from: PodHandle; to: PodHandle; sameNode: boolean }> {
-  const pairs: Array<{ from: PodHandle; to: PodHandle; sameNode: boolean }> = [];
-  for (const from of cluster.pods) {
-    const same = cluster.pods.find((p) => p !== from && p.node === from.node);
-    const other = cluster.pods.find((p) => p.node !== from.node);
-    if (same) pairs.push({ from, to: same, sameNode: true });
-    if (other) pairs.push({ from, to: other, sameNode: false });
-  }
-  return pairs;
+export interface PodPair {
+  from: PodHandle;
+  to: PodHandle;
+  sameNode: boolean;
+}
+
+/** Every ordered pair of distinct pods, same node and across nodes: every pod is a source and a target. */
+export function podPairs(cluster: ClusterHandle): PodPair[] {
+  return cluster.pods.flatMap((from) => cluster.pods.filter((to) => to !== from).map((to) => ({ from, to, sameNode: from.node === to.node })));
+}
+
+/** The ordered pairs across nodes. */
+export const crossNodePairs = (cluster: ClusterHandle): PodPair[] => podPairs(cluster).filter((p) => !p.sameNode);
+
+/** The first pair across nodes, for negative controls; throws naming what the cluster lacks. */
+export function firstCrossNodePair(cluster: ClusterHandle, who: string): PodPair {
+  const pair = crossNodePairs(cluster)[0];
+  if (!pair) throw new Error(`failed to break ${who}: no pods on two nodes (pods: ${cluster.pods.map((p) => `${p.name}@${p.node}`).join(', ') || 'none'})`);
+  return pair;
 }

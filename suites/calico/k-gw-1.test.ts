@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { kGw1, type PodGatewayView } from './k-gw-1.ts';
+import { fixture } from '../../helpers/parsers/fixture.ts';
+import { parseLinkEnds, parseNetnsIds } from '../../helpers/probes/traffic-veth.ts';
+import { kGw1, parseProxyArp, type PodGatewayView } from './k-gw-1.ts';
 
 const healthy: PodGatewayView = {
-  pod: 'pod-a1', node: 'node-a', defaultRoute: { via: '169.254.1.1', dev: 'eth0' }, prefixLength: 32,
+  pod: 'pod-a1', node: 'node-a', address: '10.244.0.10', defaultRoute: { via: '169.254.1.1', dev: 'eth0' }, prefixLength: 32,
   gatewayNeighbour: { lladdr: 'ee:ee:ee:ee:ee:ee', state: 'REACHABLE' }, hostIface: 'cali1234567890a', hostMac: 'ee:ee:ee:ee:ee:ee', proxyArp: '1',
+  forwarding: { to: 'pod-b1', toAddress: '10.244.0.74', toNode: 'node-b', route: { via: '169.254.1.1', dev: 'eth0' }, sent: 5, received: 5, tcp: { answeredBy: 'pod-b1', unparsed: [] } },
+  veth: { podIfindex: 2, podPeerIndex: 3, hostIfindex: 3, hostPeerIndex: 2, hostPeerNetns: 'pod-a1' },
 };
+const control = (name: RegExp) => kGw1.negativeControls.find((c) => name.test(c.name))!;
 
 describe('K-GW-1 expectation', () => {
   it('holds for a Calico-wired pod', () => {
@@ -36,5 +41,45 @@ describe('K-GW-1 expectation', () => {
     expect(kGw1.expect([])).toEqual(['no pods to check']);
     const { hostIface: _, ...noVeth } = healthy;
     expect(kGw1.expect([noVeth])).toEqual(['node-a: no route to pod pod-a1 through a host-side veth']);
+  });
+
+  it('fails a gateway that answers ARP but forwards nothing, naming the target and both protocols', () => {
+    const problems = kGw1.expect([{ ...healthy, forwarding: { ...healthy.forwarding!, received: 0, tcp: { error: 'curl: (28) Failed to connect to 10.244.0.74 port 8080 after 1000 ms: Timeout was reached', unparsed: [] } } }]);
+    expect(problems).toEqual([
+      'pod pod-a1 on node-a: traffic through 169.254.1.1 to pod-b1 (10.244.0.74) on node-b not forwarded: ICMP 0/5 received, TCP 8080: no answer (curl: (28) Failed to connect to 10.244.0.74 port 8080 after 1000 ms: Timeout was reached)',
+    ]);
+    expect(problems.join('\n')).toMatch(control(/drops everything/).expectFailure);
+  });
+
+  it('turns client lines no parser knows into a problem', () => {
+    expect(kGw1.expect([{ ...healthy, forwarding: { ...healthy.forwarding!, unparsed: ['odd'] } }])).toEqual(['pod pod-a1 on node-a: client output the parsers do not understand: "odd"']);
+  });
+
+  it('fails TCP alone not forwarded, and a pod route that bypasses the gateway', () => {
+    expect(kGw1.expect([{ ...healthy, forwarding: { ...healthy.forwarding!, tcp: { error: 'empty reply', unparsed: [] } } }])[0]).toMatch(/ICMP 5\/5 received, TCP 8080: no answer \(empty reply\)/);
+    expect(kGw1.expect([{ ...healthy, forwarding: { ...healthy.forwarding!, route: { dev: 'eth0' } } }]))
+      .toEqual(['pod pod-a1 on node-a: its route to pod-b1 (10.244.0.74) on node-b is via (none) dev eth0, expected via 169.254.1.1 dev eth0']);
+  });
+
+  it('fails the node routing a pod to a veth that is not the peer of its eth0 (stale route to another pod\'s veth)', () => {
+    const problems = kGw1.expect([{ ...healthy, hostIface: 'cali00000000000', veth: { podIfindex: 2, podPeerIndex: 3, hostIfindex: 4, hostPeerIndex: 2, realHostIface: 'cali1234567890a', hostPeerNetns: 'pod-a2' } }]);
+    expect(problems).toEqual(["node-a: the route to pod pod-a1 (10.244.0.10) goes to cali00000000000 (ifindex 4), but pod-a1's eth0 is the peer of ifindex 3 (cali1234567890a)"]);
+    expect(problems.join('\n')).toMatch(control(/another pod's veth/).expectFailure);
+    expect(kGw1.expect([{ ...healthy, veth: { ...healthy.veth!, hostPeerIndex: 7 } }])).toEqual(["node-a: cali1234567890a's peer is ifindex 7 in pod-a1, not pod pod-a1's eth0 (ifindex 2)"]);
+    expect(kGw1.expect([{ ...healthy, veth: {} }])[0]).toMatch(/cannot tie pod pod-a1's eth0 to cali1234567890a/);
+  });
+
+  it('ties the real lab veth ends together from ip -d -j link (captured on calico-lab)', () => {
+    const node = parseLinkEnds(fixture('ip-link-json', 'calico-lab-node-a.json'));
+    const [eth0] = parseLinkEnds(fixture('ip-link-json', 'calico-lab-pod-a1-eth0.json'));
+    const netns = parseNetnsIds(fixture('ip-link-json', 'calico-lab-node-a-netns-list-id.json'));
+    const host = node.find((l) => l.ifindex === eth0!.peerIndex)!;
+    expect(host).toMatchObject({ ifname: 'calidd33ceb84a6', ifindex: 3, peerIndex: 2, peerNetnsId: 1, address: 'ee:ee:ee:ee:ee:ee', kind: 'veth', mtu: 1500 });
+    expect(netns.get(host.peerNetnsId!)).toBe('pod-a1');
+    expect(eth0).toMatchObject({ ifname: 'eth0', ifindex: 2, peerIndex: 3, peerNetnsId: 0 });
+  });
+
+  it('reads every interface\'s proxy_arp from one grep', () => {
+    expect(parseProxyArp('/proc/sys/net/ipv4/conf/all/proxy_arp:0\n/proc/sys/net/ipv4/conf/calidd33ceb84a6/proxy_arp:1\n')).toEqual(new Map([['all', '0'], ['calidd33ceb84a6', '1']]));
   });
 });

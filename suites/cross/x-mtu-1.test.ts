@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { xMtu1, type MtuObservation, type NodeMtuView } from './x-mtu-1.ts';
 
-const vxlanNode: NodeMtuView = { node: 'node-a', underlay: { iface: 'eth0', mtu: 1500 }, tunnels: [{ name: 'vxlan.calico', kind: 'vxlan', overhead: 50 }] };
+const vxlanNode: NodeMtuView = { node: 'node-a', underlay: { iface: 'eth0', mtu: 1500 }, tunnels: [{ name: 'vxlan.calico', kind: 'vxlan', overhead: 50, mtu: 1450 }] };
 const plainNode: NodeMtuView = { node: 'node-a', underlay: { iface: 'eth0', mtu: 1500 }, tunnels: [] };
 const obs = (node: NodeMtuView, eth0Mtu: number, routeMtu?: number): MtuObservation => ({
   nodes: [node], pods: [{ pod: 'pod-a1', node: 'node-a', eth0Mtu, ...(routeMtu ? { routeMtu } : {}) }],
@@ -10,7 +10,7 @@ const obs = (node: NodeMtuView, eth0Mtu: number, routeMtu?: number): MtuObservat
 describe('X-MTU-1 expectation', () => {
   it('holds for 1450 over VXLAN, 1480 over IPIP and 1500 without encapsulation', () => {
     expect(xMtu1.expect(obs(vxlanNode, 1450))).toEqual([]);
-    expect(xMtu1.expect(obs({ ...plainNode, tunnels: [{ name: 'tunl0', kind: 'ipip', overhead: 20 }] }, 1480))).toEqual([]);
+    expect(xMtu1.expect(obs({ ...plainNode, tunnels: [{ name: 'tunl0', kind: 'ipip', overhead: 20, mtu: 1480 }] }, 1480))).toEqual([]);
     expect(xMtu1.expect(obs(plainNode, 1500))).toEqual([]);
   });
 
@@ -31,5 +31,34 @@ describe('X-MTU-1 expectation', () => {
   it('fails without an underlay or pods', () => {
     expect(xMtu1.expect({ nodes: [{ node: 'node-a', tunnels: [] }], pods: obs(plainNode, 1500).pods })[0]).toMatch(/underlay MTU is unknown/);
     expect(xMtu1.expect({ nodes: [plainNode], pods: [] })).toEqual(['no pods to check']);
+  });
+
+  const control = (name: RegExp) => xMtu1.negativeControls.find((c) => name.test(c.name))!;
+
+  it('compares both ends of the veth: a smaller host end fails, naming both', () => {
+    const o = obs(vxlanNode, 1450);
+    o.pods[0]!.hostEnd = { iface: 'cali1234567890a', mtu: 1350 };
+    const problems = xMtu1.expect(o);
+    expect(problems).toEqual(['pod pod-a1 on node-a: veth ends differ: eth0 MTU 1450, host end cali1234567890a MTU 1350']);
+    expect(problems[0]).toMatch(control(/host end/).expectFailure);
+    o.pods[0]!.hostEnd = { iface: 'cali1234567890a', mtu: 1450 };
+    expect(xMtu1.expect(o)).toEqual([]);
+    expect(xMtu1.expect({ ...o, pods: [{ ...o.pods[0]!, hostEnd: undefined, hostEndMissing: { peerIndex: 9 } }] }))
+      .toEqual(["pod pod-a1 on node-a: eth0's veth peer (ifindex 9) is not a link of node-a"]);
+  });
+
+  it('checks the encapsulation device Felix/flanneld size, not only the pods', () => {
+    const node: NodeMtuView = { ...vxlanNode, tunnels: [{ name: 'vxlan.calico', kind: 'vxlan', overhead: 50, mtu: 1500 }] };
+    expect(xMtu1.expect(obs(node, 1450))).toEqual(['node node-a: vxlan.calico MTU 1500, expected 1450 (underlay eth0 1500 - 50 vxlan overhead)']);
+    expect(xMtu1.expect(obs({ ...node, tunnels: [{ name: 'cilium_vxlan', kind: 'vxlan', overhead: 50, mtu: 1500 }] }, 1450))).toEqual([]);
+  });
+
+  it('fails a path that does not carry a DF packet of the pod MTU, naming the pair and the size', () => {
+    const o: MtuObservation = { ...obs(vxlanNode, 1450), paths: [{ from: 'pod-a1', to: 'pod-b1', toAddress: '10.244.0.74', mtu: 1450, sent: 3, received: 0, errors: [] }] };
+    const problems = xMtu1.expect(o);
+    expect(problems).toEqual(['pod-a1 -> pod-b1 (10.244.0.74): DF packet of the pod MTU (1450 bytes, ping -M do -s 1422): 0/3 received']);
+    expect(problems[0]).toMatch(control(/silently drops/).expectFailure);
+    o.paths![0]!.received = 3;
+    expect(xMtu1.expect(o)).toEqual([]);
   });
 });

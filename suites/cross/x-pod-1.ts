@@ -1,67 +1,202 @@
-import { probePing, rawOf, type Probed } from '../../helpers/probes/net.ts';
-import { podPairs } from '../../helpers/probes/workload.ts';
+import type { ClusterHandle } from '../../clusters/types.ts';
+import { rawOf, type Probed } from '../../helpers/probes/net.ts';
+import { ICMP_OVERHEAD, icmpClient, mapLimit, podMtu, POD_TCP_PORT, POD_UDP_PORT, runClients, tcpClient, TRAFFIC, udpClient, type Client } from '../../helpers/probes/traffic.ts';
+import { applyTrafficFault, lowerUnderlayMtu } from '../../helpers/probes/traffic-faults.ts';
+import { applyPairDeny } from '../../helpers/probes/traffic-pair-deny.ts';
+import { firstCrossNodePair, podPairs } from '../../helpers/probes/workload.ts';
+import type { PingOutput } from '../../helpers/parsers/ping.ts';
+import type { PodReply } from '../../helpers/parsers/pod-reply.ts';
 import { defineBehaviour } from '../check.ts';
+import { pairMatrix } from '../../helpers/probes/traffic-matrix.ts';
 
-export interface PodReachability {
+/** One ping run as the expectation judges it. */
+export interface PingView {
+  /** IP packet size in bytes (payload + 28). */
+  packet: number;
+  df: boolean;
+  sent: number;
+  received: number;
+  errors: string[];
+  reportedMtu?: number;
+  /** No statistics line: ping could not run (e.g. "Network is unreachable"). */
+  noSummary?: boolean;
+}
+
+export interface PairTraffic {
   from: string;
   fromNode: string;
   to: string;
   toAddress: string;
   toNode: string;
   sameNode: boolean;
-  sent: number;
-  received: number;
+  /** The source pod's MTU, the size of the full-size packet; undefined when it could not be read. */
+  mtu?: number;
+  burst: PingView;
+  fullSize?: PingView;
+  tcp: PodReply;
+  udp: PodReply;
+  /** Client output lines no parser understood. */
+  unparsed: string[];
 }
 
-/** X-POD-1: every pod reaches a pod on its own node and a pod on another node. */
-export const xPod1 = defineBehaviour<PodReachability[]>({
+/** Source pods probed at once (each one exec running all its clients). */
+const SOURCE_CONCURRENCY = 8;
+
+/** X-POD-1: every ordered pod pair, same node and across nodes, carries ICMP (a burst, and full size with DF), TCP and UDP. */
+export const xPod1 = defineBehaviour<PairTraffic[]>({
   id: 'X-POD-1',
   title: 'pod to pod on the same node and across nodes',
   docs: 'https://kubernetes.io/docs/concepts/services-networking/#the-kubernetes-network-model',
   requires: [],
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
-    const value = await Promise.all(podPairs(cluster).map(async ({ from, to, sameNode }) => {
-      const toAddress = to.addresses[0] ?? '';
-      const ping = await probePing(from, toAddress, 2);
-      raw.push([`${from.name} -> ${to.name}`, ping]);
-      return {
-        from: from.name, fromNode: from.node, to: to.name, toAddress, toNode: to.node, sameNode,
-        sent: ping.value?.transmitted ?? 0, received: ping.value?.received ?? 0,
-      };
-    }));
-    return { raw: rawOf(raw), value };
+    const mtus = new Map(await Promise.all(cluster.pods.map(async (pod) => {
+      const m = await podMtu(pod);
+      raw.push(...m.raw);
+      return [pod.name, m.mtu] as const;
+    })));
+    const pairs = podPairs(cluster);
+    // One exec per source pod runs all its clients to all targets at once (traffic-batch.ts).
+    const bySource = cluster.pods.map((from) => ({ from, pairs: pairs.filter((p) => p.from === from) }));
+    const value = (await mapLimit(bySource, SOURCE_CONCURRENCY, async ({ from, pairs: mine }) => {
+      const mtu = mtus.get(from.name);
+      const plans = mine.map(({ to, sameNode }) => {
+        const toAddress = to.addresses[0] ?? '';
+        return {
+          to, sameNode, toAddress,
+          clients: [
+            icmpClient(toAddress, { ...TRAFFIC.burst, quiet: true }),
+            ...(mtu ? [icmpClient(toAddress, { ...TRAFFIC.fullSize, payload: mtu - ICMP_OVERHEAD, df: true })] : []),
+            tcpClient(toAddress),
+            udpClient(toAddress),
+          ] as Array<Client<unknown>>,
+        };
+      });
+      const results = await runClients(from, plans.flatMap((p) => p.clients));
+      let next = 0;
+      return plans.map(({ to, sameNode, toAddress, clients }): PairTraffic => {
+        const mine = results.slice(next, next + clients.length);
+        next += clients.length;
+        for (const r of mine) raw.push([`${from.name} -> ${to.name}`, r]);
+        const [burst, full] = [mine[0] as Probed<PingOutput>, mtu ? (mine[1] as Probed<PingOutput>) : undefined];
+        const [tcp, udp] = mine.slice(-2) as [Probed<PodReply>, Probed<PodReply>];
+        return {
+          from: from.name, fromNode: from.node, to: to.name, toAddress, toNode: to.node, sameNode,
+          ...(mtu ? { mtu } : {}),
+          burst: pingView(burst.value, false),
+          ...(full ? { fullSize: pingView(full.value, true) } : {}),
+          tcp: tcp.value, udp: udp.value,
+          unparsed: [...burst.value.unparsed, ...(full?.value.unparsed ?? []), ...tcp.value.unparsed, ...udp.value.unparsed],
+        };
+      });
+    })).flat();
+    const table = pairMatrix(value.map((p) => ({ from: p.from, to: p.to, cell: pairCell(p) })));
+    return { raw: { 'pair matrix (markdown)': table, ...rawOf(raw) }, value };
   },
   expect(pairs) {
     const problems: string[] = [];
     if (!pairs.some((p) => p.sameNode)) problems.push('no two pods share a node: same-node traffic cannot be checked');
     if (!pairs.some((p) => !p.sameNode)) problems.push('all pods are on one node: cross-node traffic cannot be checked');
-    for (const p of pairs.filter((x) => x.received === 0)) {
-      problems.push(`${p.from} on ${p.fromNode} cannot reach ${p.to} (${p.toAddress}) on ${p.toNode}: ${p.sent} sent, 0 received`);
-    }
+    for (const p of pairs) problems.push(...pairProblems(p));
     return problems;
   },
   negativeControls: [
     {
-      // A /32 blackhole outranks whatever the CNI programs for the pod's block, and a routing daemon
-      // (BIRD's kernel sync, flanneld) leaves a route it does not own alone: a deleted one it would re-add.
-      name: 'blackhole route to a pod on another node added on the first pod\'s node',
-      expectFailure: /cannot reach \S+ \([\d.]+\) on \S+: \d+ sent, 0 received/,
-      async apply(cluster) {
-        const pair = podPairs(cluster).find((p) => !p.sameNode);
-        if (!pair) throw new Error('failed to break X-POD-1: no pods on two nodes');
-        const node = cluster.node(pair.from.node);
-        const target = `${pair.to.addresses[0] ?? ''}/32`;
-        const add = await node.exec(['ip', 'route', 'add', 'blackhole', target]);
-        if (add.exitCode !== 0) throw new Error(`failed to add "blackhole ${target}" on ${node.name}: ${add.stderr}`);
-        return {
-          what: `route "blackhole ${target}" added on ${node.name}`,
-          async undo() {
-            const del = await node.exec(['ip', 'route', 'del', 'blackhole', target]);
-            if (del.exitCode !== 0) throw new Error(`failed to delete "blackhole ${target}" on ${node.name}: ${del.stderr}`);
-          },
-        };
+      name: 'all traffic from the first pod to a pod on another node cut the way the datapath honours it',
+      expectFailure: /\S+ -> \S+ \([\d.]+\) across nodes: ICMP burst of \d+ \d+-byte packets: 0\/\d+ received/,
+      apply: (cluster) => applyPairDeny(cluster, firstCrossNodePair(cluster, 'X-POD-1')),
+    },
+    {
+      name: 'TCP to a pod on another node dropped while ICMP passes',
+      expectFailure: /\S+ -> \S+ \([\d.]+\) across nodes: TCP 8080: no answer \(/,
+      apply: (cluster) => applyTrafficFault(cluster, firstCrossNodePair(cluster, 'X-POD-1'), { kind: 'drop-tcp' }),
+    },
+    {
+      name: 'UDP to a pod on another node dropped while ICMP and TCP pass',
+      expectFailure: /\S+ -> \S+ \([\d.]+\) across nodes: UDP 8081: no answer \(/,
+      apply: (cluster) => applyTrafficFault(cluster, firstCrossNodePair(cluster, 'X-POD-1'), { kind: 'drop-udp' }),
+    },
+    {
+      // sch_netem is not built into this machine's kernel (CONFIG_NET_SCH_NETEM unset); netfilter's statistic match is.
+      name: '50% random loss to a pod on another node',
+      expectFailure: /\S+ -> \S+ \([\d.]+\) across nodes: ICMP burst of \d+ \d+-byte packets: \d+\/\d+ received \(\d+% loss\)/,
+      apply: (cluster) => applyTrafficFault(cluster, firstCrossNodePair(cluster, 'X-POD-1'), { kind: 'loss', probability: 0.5 }),
+    },
+    {
+      name: 'path MTU below the pod MTU (underlay 100 bytes smaller on the lab; frames above it dropped elsewhere)',
+      expectFailure: /\S+ -> \S+ \([\d.]+\) across nodes: full-size \d+-byte packet with DF \(ping -M do -s \d+\): 0\/\d+ received/,
+      apply: (cluster) => pathMtuBelowPods(cluster),
+    },
+    {
+      // The old pairing (each pod with the first pod on its node and the first on another) never pinged the
+      // second pod of a node from another node: all traffic to it could be dropped with X-POD-1 passing.
+      name: 'all traffic to a pod that was never a cross-node target dropped',
+      expectFailure: /\S+ -> \S+ \([\d.]+\) across nodes: ICMP burst of \d+ \d+-byte packets: 0\/\d+ received/,
+      apply: (cluster) => {
+        const pair = firstCrossNodePair(cluster, 'X-POD-1');
+        const quiet = cluster.pods.find((p) => p.node === pair.from.node && p !== pair.from) ?? pair.to;
+        const source = cluster.pods.find((p) => p.node !== quiet.node)!;
+        const sources = cluster.pods.filter((p) => p !== quiet).map((p) => p.addresses[0] ?? '');
+        return applyTrafficFault(cluster, { from: source, to: quiet, sameNode: false }, { kind: 'drop-all-to', sources });
       },
     },
   ],
 });
+
+/** Lab: the source node's underlay shrinks (real path MTU). Elsewhere the target pod drops frames above it. */
+async function pathMtuBelowPods(cluster: ClusterHandle) {
+  const pair = firstCrossNodePair(cluster, 'X-POD-1');
+  if (cluster.capabilities.provider === 'lab') return lowerUnderlayMtu(cluster, pair.from.node, 100);
+  const mtu = (await podMtu(pair.from)).mtu;
+  if (!mtu) throw new Error(`failed to break X-POD-1: pod ${pair.from.name} has no readable MTU`);
+  return applyTrafficFault(cluster, pair, { kind: 'drop-above', bytes: mtu - 100 });
+}
+
+function pingView(out: PingOutput, df: boolean): PingView {
+  return {
+    packet: out.size?.packet ?? 0, df,
+    sent: out.summary?.transmitted ?? 0, received: out.summary?.received ?? 0,
+    errors: out.errorLines, ...(out.reportedMtu ? { reportedMtu: out.reportedMtu } : {}),
+    ...(out.summary ? {} : { noSummary: true }),
+  };
+}
+
+function lost(v: PingView): boolean {
+  return v.noSummary === true || v.sent === 0 || v.received < v.sent;
+}
+
+function pingText(v: PingView): string {
+  if (v.noSummary) return `ping printed no statistics${v.errors[0] ? `: ${v.errors[0]}` : ''}`;
+  const loss = v.sent > 0 ? Math.round(((v.sent - v.received) / v.sent) * 100) : 100;
+  const errors = v.errors.length > 0 ? `; ${v.errors[0]}${v.errors.length > 1 ? ` (+${v.errors.length - 1} more)` : ''}` : '';
+  const mtu = v.reportedMtu ? `; path MTU reported ${v.reportedMtu}` : '';
+  return `${v.received}/${v.sent} received${v.received > 0 ? ` (${loss}% loss)` : ''}${errors}${mtu}`;
+}
+
+/** Every problem of one pair, each naming the pair, the protocol and the packet size. */
+export function pairProblems(p: PairTraffic): string[] {
+  const pair = `${p.from} -> ${p.to} (${p.toAddress}) ${p.sameNode ? 'on the same node' : 'across nodes'}`;
+  const problems: string[] = [];
+  if (lost(p.burst)) problems.push(`${pair}: ICMP burst of ${p.burst.sent || TRAFFIC.burst.count} ${p.burst.packet}-byte packets: ${pingText(p.burst)}`);
+  if (!p.mtu || !p.fullSize) problems.push(`${pair}: the MTU of ${p.from} could not be read, so no full-size packet was sent`);
+  else if (lost(p.fullSize)) {
+    problems.push(`${pair}: full-size ${p.mtu}-byte packet with DF (ping -M do -s ${p.mtu - ICMP_OVERHEAD}): ${pingText(p.fullSize)}`);
+  }
+  for (const [proto, port, reply] of [['TCP', POD_TCP_PORT, p.tcp], ['UDP', POD_UDP_PORT, p.udp]] as const) {
+    if (!reply.answeredBy) problems.push(`${pair}: ${proto} ${port}: no answer (${reply.error ?? 'nothing received'})`);
+    else if (reply.answeredBy !== p.to) problems.push(`${pair}: ${proto} ${port}: answered by ${reply.answeredBy}, expected ${p.to}`);
+  }
+  if (p.unparsed.length > 0) problems.push(`${pair}: client output the parsers do not understand: ${p.unparsed.map((l) => JSON.stringify(l)).join(', ')}`);
+  return problems;
+}
+
+/** A matrix cell: "ok", or the protocols that failed with their numbers. */
+export function pairCell(p: PairTraffic): string {
+  const bad: string[] = [];
+  if (lost(p.burst)) bad.push(`ICMP ${p.burst.received}/${p.burst.sent}`);
+  if (!p.fullSize) bad.push('no MTU');
+  else if (lost(p.fullSize)) bad.push(`DF ${p.mtu} ${p.fullSize.received}/${p.fullSize.sent}`);
+  if (p.tcp.answeredBy !== p.to) bad.push(`TCP ${p.tcp.answeredBy ? `by ${p.tcp.answeredBy}` : 'no answer'}`);
+  if (p.udp.answeredBy !== p.to) bad.push(`UDP ${p.udp.answeredBy ? `by ${p.udp.answeredBy}` : 'no answer'}`);
+  return bad.length === 0 ? `ok (${p.burst.received}/${p.burst.sent}, DF ${p.mtu})` : `FAIL ${bad.join(', ')}`;
+}
