@@ -36,7 +36,7 @@ export function frrGaps(node: string, state: FrrState, want: FrrWant): string[] 
   return gaps;
 }
 
-/** Polls every router (1 s apart) until all show `want`; throws with what was still missing at the deadline. */
+/** Polls every router (150 ms apart: the lab's OSPF hellos come every 250 ms) until all show `want`; throws with what was still missing at the deadline. */
 export async function waitFrrConverged(nodeOf: (name: string) => Executor, want: Record<string, FrrWant>, deadlineMs = 60_000): Promise<number> {
   const started = performance.now();
   let gaps: string[] = [];
@@ -45,7 +45,7 @@ export async function waitFrrConverged(nodeOf: (name: string) => Executor, want:
     gaps = states.flat();
     if (gaps.length === 0) return performance.now() - started;
     if (performance.now() - started > deadlineMs) break;
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`failed to converge FRR within ${deadlineMs / 1000}s; still missing:\n${gaps.map((g) => `  - ${g}`).join('\n')}\n(check /etc/frr/frr.conf and "vtysh -c 'show running-config'" on those routers)`);
 }
