@@ -1,6 +1,7 @@
 import { parseIpRoute, type Route } from '../../../../helpers/parsers/ip-route.ts';
 import type { BgpPeerSummary, OspfNeighbor } from '../../../../helpers/parsers/frr.ts';
 import { probeBgpSummary, probeOspfNeighbours } from '../../../../helpers/probes/frr.ts';
+import { pollUntilDone } from '../../../../helpers/probes/poll.ts';
 import type { Executor } from '../../../types.ts';
 import type { Datapath } from '../../types.ts';
 
@@ -36,18 +37,19 @@ export function frrGaps(node: string, state: FrrState, want: FrrWant): string[] 
   return gaps;
 }
 
-/** Polls every router (150 ms apart: the lab's OSPF hellos come every 250 ms) until all show `want`; throws with what was still missing at the deadline. */
+/**
+ * Polls every router 150 ms apart (the lab's OSPF hellos come every 250 ms, BGP keepalives every 1 s)
+ * until all show `want`; throws at the deadline with what was still missing. Returns the time it took.
+ */
 export async function waitFrrConverged(nodeOf: (name: string) => Executor, want: Record<string, FrrWant>, deadlineMs = 60_000): Promise<number> {
   const started = performance.now();
-  let gaps: string[] = [];
-  for (;;) {
-    const states = await Promise.all(Object.entries(want).map(async ([node, w]) => frrGaps(node, await frrState(nodeOf(node)), w)));
-    gaps = states.flat();
-    if (gaps.length === 0) return performance.now() - started;
-    if (performance.now() - started > deadlineMs) break;
-    await new Promise((r) => setTimeout(r, 150));
+  try {
+    await pollUntilDone('FRR convergence (OSPF adjacencies, BGP sessions, kernel routes)', async () =>
+      (await Promise.all(Object.entries(want).map(async ([node, w]) => frrGaps(node, await frrState(nodeOf(node)), w)))).flat(), deadlineMs, 150);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n(check /etc/frr/frr.conf and "vtysh -c 'show running-config'" on those routers)`);
   }
-  throw new Error(`failed to converge FRR within ${deadlineMs / 1000}s; still missing:\n${gaps.map((g) => `  - ${g}`).join('\n')}\n(check /etc/frr/frr.conf and "vtysh -c 'show running-config'" on those routers)`);
+  return performance.now() - started;
 }
 
 /** FRR routers: daemons started by node setup from declared files; ready when every router shows `want`. */
