@@ -9,6 +9,9 @@ import type { Datapath } from '../../types.ts';
 export interface FrrWant {
   ospfFull?: number;
   bgpEstablished?: number;
+  /** Router ids of OSPF neighbours that must be Full, and BGP peers that must be Established, by name. */
+  ospfNeighbours?: string[];
+  bgpPeers?: string[];
   /** Kernel routes that must be present, e.g. { dst: '66.66.66.66', proto: 'bgp' }. */
   routes?: Array<{ dst: string; proto: 'ospf' | 'bgp' }>;
 }
@@ -31,6 +34,14 @@ export function frrGaps(node: string, state: FrrState, want: FrrWant): string[] 
   if (want.ospfFull !== undefined && full < want.ospfFull) gaps.push(`${node}: ${full}/${want.ospfFull} OSPF neighbours Full (${state.ospf.map((n) => `${n.routerId}=${n.state}`).join(', ') || 'none'})`);
   const up = state.bgp.filter((p) => p.state === 'Established').length;
   if (want.bgpEstablished !== undefined && up < want.bgpEstablished) gaps.push(`${node}: ${up}/${want.bgpEstablished} BGP sessions Established (${state.bgp.map((p) => `${p.peer}=${p.state}`).join(', ') || 'none'})`);
+  for (const id of want.ospfNeighbours ?? []) {
+    const n = state.ospf.find((x) => x.routerId === id);
+    if (!n?.state.startsWith('Full')) gaps.push(`${node}: OSPF neighbour ${id} ${n ? n.state : 'missing'}, not Full`);
+  }
+  for (const peer of want.bgpPeers ?? []) {
+    const p = state.bgp.find((x) => x.peer === peer);
+    if (p?.state !== 'Established') gaps.push(`${node}: BGP session with ${peer} ${p ? p.state : 'not configured'}, not Established`);
+  }
   for (const r of want.routes ?? []) {
     if (!state.routes.some((x) => x.dst === r.dst && x.proto === r.proto)) gaps.push(`${node}: no kernel route ${r.dst} proto ${r.proto}`);
   }

@@ -132,12 +132,20 @@ const router = (name: string, conf: string, loopbacks: string[]): LabNodeSpec =>
 });
 
 const EBGP_HOST = EBGP_PREFIX.split('/')[0]!;
-/** Converged: OSPF Full, every session Established, 66.66.66.66/32 in every AS 123 kernel. */
+const RR_MARKER_HOST = RR_MARKER_PREFIX.split('/')[0]!;
+/**
+ * Converged: each named OSPF adjacency Full and BGP session Established (by name, so an extra session
+ * cannot stand in for a missing one), 66.66.66.66/32 in every AS 123 kernel, ar2's own 22.22.22.22/32
+ * on ar1 (the ar1 - ar2 session delivered its updates).
+ */
 export const FRR_CONVERGED: Record<string, FrrWant> = {
-  ar1: { ospfFull: 1, bgpEstablished: 1, routes: [{ dst: `${FRR_LOOPBACKS.ar3}`, proto: 'ospf' }, { dst: EBGP_HOST, proto: 'bgp' }] },
-  ar2: { ospfFull: 2, bgpEstablished: 2, routes: [{ dst: `${FRR_LOOPBACKS.ar1}`, proto: 'ospf' }, { dst: EBGP_HOST, proto: 'bgp' }] },
-  ar3: { ospfFull: 1, bgpEstablished: 2, routes: [{ dst: `${FRR_LOOPBACKS.ar1}`, proto: 'ospf' }, { dst: EBGP_HOST, proto: 'bgp' }] },
-  ar4: { bgpEstablished: 1, routes: [{ dst: `${FRR_LOOPBACKS.ar1}`, proto: 'bgp' }] },
+  ar1: { ospfNeighbours: [FRR_LOOPBACKS.ar2], bgpPeers: [FRR_LOOPBACKS.ar2],
+    routes: [{ dst: FRR_LOOPBACKS.ar3, proto: 'ospf' }, { dst: EBGP_HOST, proto: 'bgp' }, { dst: RR_MARKER_HOST, proto: 'bgp' }] },
+  ar2: { ospfNeighbours: [FRR_LOOPBACKS.ar1, FRR_LOOPBACKS.ar3], bgpPeers: [FRR_LOOPBACKS.ar1, FRR_LOOPBACKS.ar3],
+    routes: [{ dst: FRR_LOOPBACKS.ar1, proto: 'ospf' }, { dst: EBGP_HOST, proto: 'bgp' }] },
+  ar3: { ospfNeighbours: [FRR_LOOPBACKS.ar2], bgpPeers: [FRR_LOOPBACKS.ar2, '10.1.34.2'],
+    routes: [{ dst: FRR_LOOPBACKS.ar1, proto: 'ospf' }, { dst: EBGP_HOST, proto: 'bgp' }] },
+  ar4: { bgpPeers: ['10.1.34.1'], routes: [{ dst: FRR_LOOPBACKS.ar1, proto: 'bgp' }] },
 };
 
 /** The notes' AR1-AR4 lab in FRR 8.4: OSPF area 0 under iBGP over loopbacks (AR2 reflecting), eBGP AS 123 / AS 400. */
