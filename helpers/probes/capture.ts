@@ -20,6 +20,8 @@ export interface CaptureSpec {
    * (packets still in flight get this long to arrive). Unset: wait up to `seconds` as before.
    */
   settleMs?: number;
+  /** Shell lines run in the same exec just before tcpdump starts (saves a round trip to the node). */
+  prepare?: string[];
 }
 
 // The node's PID 1 (sleep) never reaps, so a finished capture stays a zombie: alive = exists and not Z.
@@ -45,13 +47,15 @@ async function start(on: Executor, spec: CaptureSpec): Promise<Running> {
   const command = `timeout ${spec.seconds} tcpdump -lnn ${spec.link ? '-e ' : ''}${spec.direction ? `-Q ${spec.direction} ` : ''}-i ${spec.iface} -c ${spec.count} '${spec.filter}'`;
   // One exec starts it and waits: the first line out is its pid; exit 3 = tcpdump died, 4 = not listening in 5 s.
   const started = await on.exec(['sh', '-c', [
+    ...(spec.prepare ?? []).map((l) => `${l} >&2 || { echo "prepare failed: ${l.replace(/["$`\\]/g, '')}" >&2; exit 5; }`),
     ALIVE, `${command} >${file} 2>${file}.err </dev/null & pid=$!`, 'echo $pid',
     `i=0; until grep -q 'listening on' ${file}.err; do alive $pid || { cat ${file}.err; exit 3; }; i=$((i+1)); [ $i -ge 100 ] && { cat ${file}.err; kill $pid; exit 4; }; sleep 0.05; done`,
   ].join('\n')]);
   const [pid = '', ...err] = started.stdout.split('\n');
   if (started.exitCode !== 0 || !/^\d+$/.test(pid)) {
     await on.exec(['rm', '-f', file, `${file}.err`]);
-    const why = started.exitCode === 3 ? 'exited' : started.exitCode === 4 ? 'was not listening within 5 s' : `could not start (exit ${started.exitCode})`;
+    const why = started.exitCode === 3 ? 'exited' : started.exitCode === 4 ? 'was not listening within 5 s'
+      : started.exitCode === 5 ? 'was not started: a preparing line failed' : `could not start (exit ${started.exitCode})`;
     throw new Error(`failed to capture on ${spec.iface}: "${command}" ${why}: ${[...err, started.stderr].join('\n').trim()}`);
   }
   return { on, spec, command, file, pid };

@@ -43,13 +43,14 @@ const masq = (host: Host, proto?: 'tcp' | 'udp') => `POSTROUTING -s ${HG_SUBNETS
 async function probeDirection(cluster: ClusterHandle, from: Pod, raw: Array<[string, Probed<unknown>]>): Promise<HostGwDirection> {
   const to = peerOf(from);
   const target = HG_PODS[to].address;
-  const routes = await probeRoutes(cluster.node(hostOf(from)));
+  const routesRead = probeRoutes(cluster.node(hostOf(from)));
   // Incoming requests only (echo requests, SYNs, datagrams to the server port): the receiver's own
   // traffic and its answers stay out, so both directions run at the same time. Listening before sending.
   const filter = `dst host ${target} and (icmp[icmptype] = icmp-echo or (tcp dst port ${PROTOCOLS.tcp.port} and tcp[tcpflags] & (tcp-syn|tcp-ack) = tcp-syn) or udp dst port ${PROTOCOLS.udp.port})`;
   const { captures: [capture], result: [ping, tcp, udp] } = await captureDuring(
     [{ on: cluster.pod(to), spec: { iface: 'eth0', filter, direction: 'in', count: 5, seconds: 6, settleMs: 300 } }],
     () => Promise.all([pingBurst(cluster.pod(from), target, { count: 3 }), tcpTry(cluster.pod(from), target), udpTry(cluster.pod(from), target)]));
+  const routes = await routesRead;
   raw.push([hostOf(from), routes], [from, ping], [from, tcp], [from, udp], [`${to} capture`, capture!]);
   const route = lookupRoute(routes.value, target);
   const packets = capture!.value;

@@ -1,7 +1,7 @@
 import { VX_HOSTS, VX_P2P, VX_UNDERLAY_IFACE, vxP2pLines, vxP2pPeer, type VxP2pHost } from '../../clusters/profiles/lab/fundamentals/plan.ts';
 import { captureWhile } from '../../helpers/probes/capture.ts';
 import { rawOf, type Probed } from '../../helpers/probes/net.ts';
-import type { ClusterHandle } from '../../clusters/types.ts';
+import type { ClusterHandle, Executor } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
 import { pingBurst, sh } from './lab-ops.ts';
@@ -31,22 +31,22 @@ const OVERLAYS = `host ${VX_P2P.overlay[A]} and host ${VX_P2P.overlay[B]}`;
  * Otherwise a host answers through what it learnt from the other side's packets and never uses its own
  * `remote`, so a wrong remote on one side would go unseen. A device found down stays down.
  */
-async function freshState(cluster: ClusterHandle): Promise<void> {
-  const dev = VX_P2P.dev;
-  await Promise.all(HOSTS.map((h) => sh(cluster.node(h), [
-    `if [ -n "$(ip link show dev ${dev} up)" ]; then ip link set ${dev} down; ip link set ${dev} up; fi`,
-    `ip neigh flush dev ${dev}`,
-  ])));
-}
+const FRESH = [
+  `if [ -n "$(ip link show dev ${VX_P2P.dev} up)" ]; then ip link set ${VX_P2P.dev} down; ip link set ${VX_P2P.dev} up; fi`,
+  `ip neigh flush dev ${VX_P2P.dev}`,
+];
+
+/** `on`, with the fresh-state lines run in the same exec before each command (one round trip, not two). */
+const freshFirst = (on: Executor): Executor => ({ exec: (argv) => on.exec(['sh', '-ec', `${FRESH.join('\n')}\nexec "$@"`, 'sh', ...argv]) });
 
 async function probeDirection(cluster: ClusterHandle, from: VxP2pHost, raw: Array<[string, Probed<unknown>]>): Promise<VxP2pDirection> {
   const to = vxP2pPeer(from);
-  await freshState(cluster);
-  // The receiver's capture listens before the first packet (the ARP request) is sent. The ping leaves
-  // from the overlay address, as overlay traffic does, whatever route the kernel picks for it.
+  // Fresh state on the receiver, then its capture listens; fresh state on the sender, then the first
+  // packet (the ARP request) is sent. The ping leaves from the overlay address, as overlay traffic
+  // does, whatever route the kernel picks for it.
   const { capture, result: ping } = await captureWhile(cluster.node(to), {
-    iface: VX_UNDERLAY_IFACE, filter: `(udp and src host ${VX_HOSTS[from]} and dst host ${VX_HOSTS[to]}) or (${OVERLAYS})`, count: 4, seconds: 5, settleMs: 300,
-  }, () => pingBurst(cluster.node(from), VX_P2P.overlay[to], { count: 3, from: VX_P2P.overlay[from] }));
+    iface: VX_UNDERLAY_IFACE, filter: `(udp and src host ${VX_HOSTS[from]} and dst host ${VX_HOSTS[to]}) or (${OVERLAYS})`, count: 4, seconds: 5, settleMs: 300, prepare: FRESH,
+  }, () => pingBurst(freshFirst(cluster.node(from)), VX_P2P.overlay[to], { count: 3, from: VX_P2P.overlay[from] }));
   raw.push([`${from} -> ${to}`, ping], [`${to} underlay`, capture]);
   const udp = capture.value.filter((p) => p.src === VX_HOSTS[from] && p.dstPort !== undefined);
   return {
