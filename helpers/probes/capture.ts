@@ -15,36 +15,92 @@ export interface CaptureSpec {
   link?: boolean;
   /** Decode the selected UDP packets as this type (-T), e.g. "vxlan" for flannel's port 8472 (tcpdump decodes only 4789 by itself). */
   decodeAs?: string;
+  /** Only packets received ('in') or sent ('out') by this interface (tcpdump -Q). */
+  direction?: 'in' | 'out';
+  /**
+   * Once the action has returned, wait at most this long for the capture to reach `count`, then stop it
+   * (packets still in flight get this long to arrive). Unset: wait up to `seconds` as before.
+   */
+  settleMs?: number;
+  /** Shell lines run in the same exec just before tcpdump starts (saves a round trip to the node). */
+  prepare?: string[];
 }
 
 // The node's PID 1 (sleep) never reaps, so a finished capture stays a zombie: alive = exists and not Z.
 const ALIVE = `alive() { s=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' /proc/$1/status 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }`;
 
+interface Running {
+  on: Executor;
+  spec: CaptureSpec;
+  command: string;
+  file: string;
+  pid: string;
+}
+
 /**
- * Runs a bounded tcpdump in the background on `on`, waits until it is listening, runs `action`,
- * then waits (at most spec.seconds + 2 s) for the capture to end and parses what it saw.
+ * Starts a bounded tcpdump in the background and returns once it is listening: tcpdump prints
+ * "listening on" to stderr after pcap_activate and pcap_setfilter (tcpdump.c @ tcpdump-4.99.3,
+ * Debian bookworm's), so a packet sent after this returns is seen. Polls every 50 ms, 5 s at most.
  */
-export async function captureWhile<T>(on: Executor, spec: CaptureSpec, action: () => Promise<T>): Promise<{ capture: Probed<CapturedPacket[]>; result: T }> {
+async function start(on: Executor, spec: CaptureSpec): Promise<Running> {
   const file = `/tmp/cc-cap-${randomBytes(4).toString('hex')}`;
-  const command = `timeout ${spec.seconds} tcpdump -lnn ${spec.link ? '-e ' : ''}${spec.decodeAs ? `-T ${spec.decodeAs} ` : ''}-i ${spec.iface} -c ${spec.count} ${spec.filter}`;
-  const started = await on.exec(['sh', '-c', `${command} >${file} 2>${file}.err </dev/null & echo $!`]);
-  const pid = started.stdout.trim();
-  if (started.exitCode !== 0 || !/^\d+$/.test(pid)) throw new Error(`failed to start "${command}": ${started.stderr || started.stdout}`);
-  // Poll (5 s deadline) until tcpdump says it listens, or has already died.
-  const listening = await on.exec(['sh', '-c',
-    `${ALIVE}; i=0; until grep -q 'listening on' ${file}.err; do alive ${pid} || exit 3; i=$((i+1)); [ $i -ge 50 ] && exit 4; sleep 0.1; done`]);
-  if (listening.exitCode !== 0) {
-    const err = await on.exec(['cat', `${file}.err`]);
-    await on.exec(['sh', '-c', `kill ${pid} 2>/dev/null; rm -f ${file} ${file}.err`]);
-    throw new Error(`failed to capture on ${spec.iface}: tcpdump ${listening.exitCode === 3 ? 'exited' : 'was not listening within 5 s'}: ${err.stdout.trim()}`);
+  if (spec.filter.includes("'")) throw new Error(`failed to capture on ${spec.iface}: the filter "${spec.filter}" contains a single quote`);
+  // One shell word: filters with parentheses would otherwise be shell syntax.
+  const command = `timeout ${spec.seconds} tcpdump -lnn ${spec.link ? '-e ' : ''}${spec.direction ? `-Q ${spec.direction} ` : ''}${spec.decodeAs ? `-T ${spec.decodeAs} ` : ''}-i ${spec.iface} -c ${spec.count} '${spec.filter}'`;
+  // One exec starts it and waits: the first line out is its pid; exit 3 = tcpdump died, 4 = not listening in 5 s.
+  const started = await on.exec(['sh', '-c', [
+    ...(spec.prepare ?? []).map((l) => `${l} >&2 || { echo "prepare failed: ${l.replace(/["$`\\]/g, '')}" >&2; exit 5; }`),
+    ALIVE, `${command} >${file} 2>${file}.err </dev/null & pid=$!`, 'echo $pid',
+    `i=0; until grep -q 'listening on' ${file}.err; do alive $pid || { cat ${file}.err; exit 3; }; i=$((i+1)); [ $i -ge 100 ] && { cat ${file}.err; kill $pid; exit 4; }; sleep 0.05; done`,
+  ].join('\n')]);
+  const [pid = '', ...err] = started.stdout.split('\n');
+  if (started.exitCode !== 0 || !/^\d+$/.test(pid)) {
+    await on.exec(['rm', '-f', file, `${file}.err`]);
+    const why = started.exitCode === 3 ? 'exited' : started.exitCode === 4 ? 'was not listening within 5 s'
+      : started.exitCode === 5 ? 'was not started: a preparing line failed' : `could not start (exit ${started.exitCode})`;
+    throw new Error(`failed to capture on ${spec.iface}: "${command}" ${why}: ${[...err, started.stderr].join('\n').trim()}`);
+  }
+  return { on, spec, command, file, pid };
+}
+
+/** Waits for the capture to end (its count reached), stopping it after `settleMs` or its own bound; parses what it saw. */
+async function finish(c: Running): Promise<Probed<CapturedPacket[]>> {
+  const bound = Math.ceil((c.spec.settleMs ?? (c.spec.seconds + 2) * 1000) / 50);
+  const out = await c.on.exec(['sh', '-c', [
+    ALIVE, `i=0; while alive ${c.pid}; do i=$((i+1)); [ $i -gt ${bound} ] && { kill ${c.pid}; break; }; sleep 0.05; done`,
+    // tcpdump flushes its buffered lines when it exits on SIGTERM; wait for that before reading.
+    `while alive ${c.pid}; do sleep 0.02; done`,
+    `cat ${c.file} ${c.file}.err; rm -f ${c.file} ${c.file}.err`,
+  ].join('\n')]);
+  // The command names the order, for the report: the capture listened before anything was sent.
+  return { command: `${c.command} (listening before the traffic was sent)`, raw: out.stdout, value: parseTcpdump(out.stdout) };
+}
+
+/**
+ * Runs every capture at once: starts them all, waits until each is listening, runs `action`, then
+ * waits for each to end (see CaptureSpec.settleMs) and parses what it saw. Captures are returned in
+ * the order given. When starting one fails, the others are stopped before the error is thrown.
+ */
+export async function captureDuring<T>(captures: Array<{ on: Executor; spec: CaptureSpec }>, action: () => Promise<T>): Promise<{ captures: Array<Probed<CapturedPacket[]>>; result: T }> {
+  const started = await Promise.allSettled(captures.map((c) => start(c.on, c.spec)));
+  const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(running.map((c) => c.on.exec(['sh', '-c', `kill ${c.pid} 2>/dev/null; rm -f ${c.file} ${c.file}.err`])));
+    throw failed.reason;
   }
   let result: T;
   try {
     result = await action();
-  } finally {
-    const bound = (spec.seconds + 2) * 10;
-    await on.exec(['sh', '-c', `${ALIVE}; i=0; while alive ${pid}; do i=$((i+1)); [ $i -ge ${bound} ] && { kill ${pid}; break; }; sleep 0.1; done; true`]);
+  } catch (error) {
+    await Promise.all(running.map(finish));
+    throw error;
   }
-  const out = await on.exec(['sh', '-c', `cat ${file} ${file}.err; rm -f ${file} ${file}.err`]);
-  return { capture: { command, raw: out.stdout, value: parseTcpdump(out.stdout) }, result };
+  return { captures: await Promise.all(running.map(finish)), result };
+}
+
+/** One capture around `action` (see captureDuring). */
+export async function captureWhile<T>(on: Executor, spec: CaptureSpec, action: () => Promise<T>): Promise<{ capture: Probed<CapturedPacket[]>; result: T }> {
+  const { captures, result } = await captureDuring([{ on, spec }], action);
+  return { capture: captures[0]!, result };
 }

@@ -10,7 +10,8 @@ import { pollFor, pollUntil, vtyshConf } from './lab-ops.ts';
 
 export interface RrView {
   withRr: { ar1: boolean };
-  withoutRr: { ar1: boolean; ar1Marker: boolean; ar2: boolean };
+  /** reset: ar1 was seen losing ar2's own prefix once the client flags were removed (the sessions did reset). */
+  withoutRr: { reset: boolean; ar1: boolean; ar1Marker: boolean; ar2: boolean };
   restored: { ar1: boolean };
 }
 
@@ -24,10 +25,18 @@ async function bgpRoutes(cluster: ClusterHandle, router: string, raw: Array<[str
   return r.value.filter((x) => x.proto === 'bgp').map((x) => x.dst);
 }
 
-/** ar2's client list on or off; the changed flag resets the sessions, which come back within seconds. */
+/**
+ * ar2's client list on or off. Changing a neighbour's route-reflector-client flag resets that session
+ * (PEER_FLAG_REFLECTOR_CLIENT -> peer_change_reset in peer_af_flag_action_list, bgpd/bgpd.c @ frr-8.4.4),
+ * so both clients re-learn ar2's table from scratch.
+ */
 async function setClients(cluster: ClusterHandle, on: boolean): Promise<void> {
   await vtyshConf(cluster.node('ar2'), ['router bgp 123', 'address-family ipv4 unicast', ...CLIENTS.map((c) => `${on ? '' : 'no '}neighbor ${c} route-reflector-client`)]);
-  await cluster.node('ar2').exec(['vtysh', '-c', `clear bgp ${FRR_LOOPBACKS.ar1}`]);
+}
+
+/** Waits (5 s at most) for ar1 to lose ar2's own prefix: the ar1 - ar2 session went down after a flag change. */
+async function sessionReset(cluster: ClusterHandle): Promise<boolean> {
+  return pollUntil(5_000, async () => !(await bgpRoutes(cluster, 'ar1', [], '')).includes(MARKER));
 }
 
 /**
@@ -42,23 +51,30 @@ export const fBgp2 = defineBehaviour<RrView>({
   requires: [feature('bgp-route-reflector')],
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
-    raw.push(['ar1 with RR', await probeBgpPrefix(cluster.node('ar1'), EBGP_PREFIX)]);
-    const withRr = { ar1: (await bgpRoutes(cluster, 'ar1', raw, 'with RR')).includes(TARGET) };
+    const [entry, ar1WithRr] = await Promise.all([probeBgpPrefix(cluster.node('ar1'), EBGP_PREFIX), bgpRoutes(cluster, 'ar1', raw, 'with RR')]);
+    raw.push(['ar1 with RR', entry]);
+    const withRr = { ar1: ar1WithRr.includes(TARGET) };
     await setClients(cluster, false);
-    let withoutRr = { ar1: true, ar1Marker: false, ar2: false };
+    let withoutRr = { reset: false, ar1: true, ar1Marker: false, ar2: false };
     try {
-      // Settled when ar2 has the route again (its sessions to both clients reset too), ar1 has ar2's
-      // own prefix (their session delivered) but not the reflected one.
+      // The reset is asynchronous: until ar1 has lost ar2's own prefix, ar1's table is the old one.
+      const reset = await sessionReset(cluster);
+      // Settled when ar2 has the route again (its sessions to both clients reset too) and ar1 has ar2's
+      // own prefix (their session delivered its updates). ar2 walks its table in prefix order, so a
+      // wrongly reflected 66.66.66.66/32 would follow 22.22.22.22/32 within milliseconds: watch ar1 for
+      // 0.5 s more, stopping at the first sight of it (then the check has failed and need not wait).
       await pollUntil(12_000, async () => {
         const [ar1, ar2] = await Promise.all([bgpRoutes(cluster, 'ar1', [], ''), bgpRoutes(cluster, 'ar2', [], '')]);
-        return ar2.includes(TARGET) && ar1.includes(MARKER) && !ar1.includes(TARGET);
+        return ar2.includes(TARGET) && ar1.includes(MARKER);
       });
-      const [ar1, ar2] = [await bgpRoutes(cluster, 'ar1', raw, 'without RR'), await bgpRoutes(cluster, 'ar2', raw, 'without RR')];
-      raw.push(['ar2 without RR', await probeBgpSummary(cluster.node('ar2'))]);
-      withoutRr = { ar1: ar1.includes(TARGET), ar1Marker: ar1.includes(MARKER), ar2: ar2.includes(TARGET) };
+      await pollUntil(500, async () => (await bgpRoutes(cluster, 'ar1', [], '')).includes(TARGET));
+      const [ar1, ar2, summary] = await Promise.all([bgpRoutes(cluster, 'ar1', raw, 'without RR'), bgpRoutes(cluster, 'ar2', raw, 'without RR'), probeBgpSummary(cluster.node('ar2'))]);
+      raw.push(['ar2 without RR', summary]);
+      withoutRr = { reset, ar1: ar1.includes(TARGET), ar1Marker: ar1.includes(MARKER), ar2: ar2.includes(TARGET) };
     } finally {
       await setClients(cluster, true);
     }
+    await sessionReset(cluster);
     const back = await pollUntil(20_000, async () => (await bgpRoutes(cluster, 'ar1', [], 'restored')).includes(TARGET));
     await waitFrrConverged((n) => cluster.node(n), FRR_CONVERGED, 45_000);
     return { raw: rawOf(raw), value: { withRr, withoutRr, restored: { ar1: back } } };
@@ -66,6 +82,7 @@ export const fBgp2 = defineBehaviour<RrView>({
   expect(v) {
     const problems: string[] = [];
     if (!v.withRr.ar1) problems.push(`with ar2 reflecting, ar1 has no kernel route to ${EBGP_PREFIX}: reflection to the client failed`);
+    if (!v.withoutRr.reset) problems.push(`removing ar2's route-reflector-client flags did not reset the ar1 - ar2 session within 5 s (ar1 kept ${RR_MARKER_PREFIX}): what follows was read on the old session`);
     if (!v.withoutRr.ar2) problems.push(`without the reflector ar2 itself lost ${EBGP_PREFIX}: split horizon cannot be told from a lost route`);
     if (!v.withoutRr.ar1Marker) problems.push(`without the reflector ar1 never got ar2's own ${RR_MARKER_PREFIX}: the ar1-ar2 session did not come back`);
     if (v.withoutRr.ar1) problems.push(`without the reflector ar1 still has ${EBGP_PREFIX} (learnt over iBGP by ar2 from ar3): split horizon not observed`);

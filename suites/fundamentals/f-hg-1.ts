@@ -1,75 +1,134 @@
 import { HG_PODS, HG_SUBNETS, VX_HOSTS, VX_UNDERLAY_IFACE } from '../../clusters/profiles/lab/fundamentals/plan.ts';
 import { lookupRoute } from '../../helpers/parsers/ip-route.ts';
-import { captureWhile } from '../../helpers/probes/capture.ts';
-import { probePing, probeRoutes, rawOf } from '../../helpers/probes/net.ts';
+import { captureDuring } from '../../helpers/probes/capture.ts';
+import { probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
+import type { ClusterHandle } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
-import { sh } from './lab-ops.ts';
+import type { NegativeControl } from '../types.ts';
+import { pingBurst, pingProblem, sh } from './lab-ops.ts';
+import { PROTOCOLS, tcpTry, udpTry, type Protocol } from './pod-traffic.ts';
 
-export interface HostGwView {
+type Pod = keyof typeof HG_PODS;
+type Host = keyof typeof HG_SUBNETS;
+
+export interface HostGwDirection {
+  from: Pod;
+  to: Pod;
+  /** The sending host's route towards the receiving pod. */
   route?: { dst: string; via?: string };
-  sent: number;
-  received: number;
-  /** Source addresses of the echo requests pod-b received. */
-  sources: string[];
+  icmp: { sent: number; received: number };
+  /** connected/refused: an answer came back (SYN-ACK or RST); timeout: none did. */
+  tcp: 'connected' | 'refused' | 'timeout';
+  /** answered/refused: a datagram or ICMP port unreachable came back; silent: nothing did. */
+  udp: 'answered' | 'refused' | 'silent';
+  /** Source addresses of what the receiver captured, by protocol. */
+  sources: Record<Protocol, string[]>;
 }
 
-const FROM = HG_PODS['pod-a'];
-const TO = HG_PODS['pod-b'];
-const MASQ = `POSTROUTING -s ${HG_SUBNETS['host-a']} -o ${VX_UNDERLAY_IFACE} -j MASQUERADE`;
-const ROUTE = `${HG_SUBNETS['host-b']} via ${VX_HOSTS['host-b']} dev ${VX_UNDERLAY_IFACE}`;
+export interface HostGwView {
+  directions: HostGwDirection[];
+}
 
-/** F-HG-1: host-gw pod routing: pod-a reaches pod-b through `via <host-b>` and pod-b sees pod-a's own address. */
+const PODS = Object.keys(HG_PODS) as Pod[];
+const peerOf = (p: Pod): Pod => (p === 'pod-a' ? 'pod-b' : 'pod-a');
+const hostOf = (p: Pod): Host => HG_PODS[p].node;
+const label = (p: Pod) => `${p} (${HG_PODS[p].address})`;
+const routeOf = (host: Host) => {
+  const other: Host = host === 'host-a' ? 'host-b' : 'host-a';
+  return `${HG_SUBNETS[other]} via ${VX_HOSTS[other]} dev ${VX_UNDERLAY_IFACE}`;
+};
+const masq = (host: Host, proto?: 'tcp' | 'udp') => `POSTROUTING -s ${HG_SUBNETS[host]} -o ${VX_UNDERLAY_IFACE}${proto ? ` -p ${proto}` : ''} -j MASQUERADE`;
+
+async function probeDirection(cluster: ClusterHandle, from: Pod, raw: Array<[string, Probed<unknown>]>): Promise<HostGwDirection> {
+  const to = peerOf(from);
+  const target = HG_PODS[to].address;
+  const routesRead = probeRoutes(cluster.node(hostOf(from)));
+  // Incoming requests only (echo requests, SYNs, datagrams to the server port): the receiver's own
+  // traffic and its answers stay out, so both directions run at the same time. Listening before sending.
+  const filter = `dst host ${target} and (icmp[icmptype] = icmp-echo or (tcp dst port ${PROTOCOLS.tcp.port} and tcp[tcpflags] & (tcp-syn|tcp-ack) = tcp-syn) or udp dst port ${PROTOCOLS.udp.port})`;
+  const { captures: [capture], result: [ping, tcp, udp] } = await captureDuring(
+    [{ on: cluster.pod(to), spec: { iface: 'eth0', filter, direction: 'in', count: 5, seconds: 6, settleMs: 300 } }],
+    () => Promise.all([pingBurst(cluster.pod(from), target, { count: 3 }), tcpTry(cluster.pod(from), target), udpTry(cluster.pod(from), target)]));
+  const routes = await routesRead;
+  raw.push([hostOf(from), routes], [from, ping], [from, tcp], [from, udp], [`${to} capture`, capture!]);
+  const route = lookupRoute(routes.value, target);
+  const packets = capture!.value;
+  return {
+    from, to,
+    ...(route ? { route: { dst: route.dst, ...(route.via ? { via: route.via } : {}) } } : {}),
+    icmp: { sent: ping.value?.transmitted ?? 0, received: ping.value?.received ?? 0 },
+    tcp: tcp.value,
+    udp: udp.value,
+    sources: {
+      icmp: packets.filter((p) => p.info.startsWith('ICMP echo request')).map((p) => p.src ?? '?'),
+      tcp: packets.filter((p) => p.dstPort === PROTOCOLS.tcp.port && /Flags \[S\]/.test(p.info)).map((p) => p.src ?? '?'),
+      udp: packets.filter((p) => p.dstPort === PROTOCOLS.udp.port && /UDP/.test(p.info)).map((p) => p.src ?? '?'),
+    },
+  };
+}
+
+/**
+ * F-HG-1: host-gw pod routing, both ways: each pod reaches the other through `via <other host>` with
+ * ICMP, TCP and UDP, and the receiver sees the sender's own address in every protocol (no SNAT).
+ */
 export const fHg1 = defineBehaviour<HostGwView>({
   id: 'F-HG-1',
   title: 'host-gateway pod routing without SNAT',
   docs: 'https://github.com/flannel-io/flannel/blob/master/Documentation/backends.md#host-gw',
   requires: [feature('host-gw')],
   async probe(cluster) {
-    const [from, to] = [cluster.pod('pod-a'), cluster.pod('pod-b')];
-    const routes = await probeRoutes(cluster.node(FROM.node));
-    const { capture, result: ping } = await captureWhile(to, { iface: 'eth0', filter: `icmp[icmptype] = icmp-echo and dst host ${TO.address}`, count: 1, seconds: 4 },
-      () => probePing(from, TO.address, 2));
-    const route = lookupRoute(routes.value, TO.address);
-    return {
-      raw: rawOf([[FROM.node, routes], ['pod-a', ping], ['pod-b', capture]]),
-      value: {
-        ...(route ? { route: { dst: route.dst, ...(route.via ? { via: route.via } : {}) } } : {}),
-        sent: ping.value?.transmitted ?? 0,
-        received: ping.value?.received ?? 0,
-        sources: capture.value.map((p) => p.src ?? '?'),
-      },
-    };
+    const raw: Array<[string, Probed<unknown>]> = [];
+    const directions = await Promise.all(PODS.map((p) => probeDirection(cluster, p, raw)));
+    return { raw: rawOf(raw), value: { directions } };
   },
   expect(v) {
     const problems: string[] = [];
-    if (v.route?.via !== VX_HOSTS['host-b']) {
-      problems.push(`${FROM.node} routes ${TO.address} ${v.route ? `via ${v.route.via ?? '(on-link)'} (${v.route.dst})` : 'nowhere'}, expected via host-b's ${VX_HOSTS['host-b']} (ip route add ${ROUTE})`);
+    for (const d of v.directions) {
+      const [host, toHost] = [hostOf(d.from), hostOf(d.to)];
+      const to = HG_PODS[d.to].address;
+      if (d.route?.via !== VX_HOSTS[toHost]) {
+        problems.push(`${host} routes ${to} ${d.route ? `via ${d.route.via ?? '(on-link)'} (${d.route.dst})` : 'nowhere'}, expected via ${toHost}'s ${VX_HOSTS[toHost]} (ip route add ${routeOf(host)})`);
+      }
+      const ping = pingProblem(label(d.from), label(d.to), d.icmp);
+      if (ping) problems.push(ping);
+      if (d.tcp === 'timeout') problems.push(`${label(d.from)} got no TCP answer (SYN-ACK or RST) from ${to}:${PROTOCOLS.tcp.port}`);
+      if (d.udp === 'silent') problems.push(`${label(d.from)} got no UDP answer (datagram or port unreachable) from ${to}:${PROTOCOLS.udp.port}`);
+      const bySource = new Map<string, Protocol[]>();
+      for (const proto of Object.keys(PROTOCOLS) as Protocol[]) {
+        if (d.sources[proto].length === 0) problems.push(`${d.to} captured no ${PROTOCOLS[proto].name} packet from ${d.from}`);
+        for (const s of new Set(d.sources[proto].filter((x) => x !== HG_PODS[d.from].address))) bySource.set(s, [...(bySource.get(s) ?? []), proto]);
+      }
+      for (const [s, protos] of bySource) {
+        problems.push(`${d.to} saw source ${s}, expected ${d.from}'s own ${HG_PODS[d.from].address}, on ${protos.map((p) => PROTOCOLS[p].name).join(', ')} (SNAT on the way: check iptables -t nat -S POSTROUTING on ${host})`);
+      }
     }
-    if (v.received === 0) problems.push(`pod-a (${FROM.address}) cannot reach pod-b (${TO.address}): ${v.sent} sent, 0 received`);
-    if (v.sources.length === 0) problems.push(`pod-b captured no echo request to ${TO.address}`);
-    for (const s of new Set(v.sources.filter((x) => x !== FROM.address))) {
-      problems.push(`pod-b saw source ${s}, expected pod-a's own ${FROM.address} (SNAT on the way: check iptables -t nat -S POSTROUTING on ${FROM.node})`);
-    }
+    for (const p of PODS.filter((x) => !v.directions.some((d) => d.from === x))) problems.push(`no traffic from ${p} observed`);
     return problems;
   },
   negativeControls: [
-    {
-      name: 'MASQUERADE of pod-a\'s subnet on host-a',
-      expectFailure: /pod-b saw source 192\.168\.2\.61, expected pod-a's own 10\.244\.1\.2/,
-      async apply(cluster) {
-        const node = cluster.node(FROM.node);
-        await sh(node, [`iptables -t nat -A ${MASQ}`]);
-        return { what: `iptables -t nat ${MASQ} on ${FROM.node}`, undo: async () => { await sh(node, [`iptables -t nat -D ${MASQ}`]); } };
+    ...([
+      ['host-a', undefined, "MASQUERADE of pod-a's subnet on host-a", /pod-b saw source 192\.168\.2\.61, expected pod-a's own 10\.244\.1\.2, on ICMP, TCP, UDP/],
+      ['host-a', 'tcp', "MASQUERADE of pod-a's TCP only on host-a (ICMP untouched)", /pod-b saw source 192\.168\.2\.61, expected pod-a's own 10\.244\.1\.2, on TCP \(/],
+      ['host-a', 'udp', "MASQUERADE of pod-a's UDP only on host-a (ICMP untouched)", /pod-b saw source 192\.168\.2\.61, expected pod-a's own 10\.244\.1\.2, on UDP \(/],
+      ['host-b', undefined, "MASQUERADE of pod-b's subnet on host-b (the return direction)", /pod-a saw source 192\.168\.2\.62, expected pod-b's own 10\.244\.2\.2, on ICMP, TCP, UDP/],
+    ] as const).map(([host, proto, name, expectFailure]): NegativeControl => ({
+      name,
+      expectFailure,
+      async apply(cluster: ClusterHandle) {
+        const node = cluster.node(host);
+        // Every probe opens new flows (new ping id, new source ports), so the rule applies to all of them.
+        await sh(node, [`iptables -t nat -A ${masq(host, proto)}`]);
+        return { what: `iptables -t nat ${masq(host, proto)} on ${host}`, undo: async () => { await sh(node, [`iptables -t nat -D ${masq(host, proto)}`]); } };
       },
-    },
+    })),
     {
       name: 'route to host-b\'s pod subnet removed on host-a',
-      expectFailure: /cannot reach pod-b/,
+      expectFailure: /pod-a \(10\.244\.1\.2\) cannot reach pod-b \(10\.244\.2\.2\)/,
       async apply(cluster) {
-        const node = cluster.node(FROM.node);
-        await sh(node, [`ip route del ${ROUTE}`]);
-        return { what: `route ${ROUTE} deleted on ${FROM.node}`, undo: async () => { await sh(node, [`ip route add ${ROUTE}`]); } };
+        const node = cluster.node('host-a');
+        await sh(node, [`ip route del ${routeOf('host-a')}`]);
+        return { what: `route ${routeOf('host-a')} deleted on host-a`, undo: async () => { await sh(node, [`ip route add ${routeOf('host-a')}`]); } };
       },
     },
   ],

@@ -58,7 +58,7 @@ export const fOspf1 = defineBehaviour<OspfView>({
       async apply(cluster) {
         const ar2 = cluster.node('ar2');
         await vtyshConf(ar2, ['interface eth2', 'ip ospf passive']);
-        // The adjacency dies after the 3 s dead interval: wait for it rather than probing too early.
+        // The adjacency dies after the 1 s dead interval (dead-interval minimal): wait for it rather than probing too early.
         await pollFor('ar3 losing its Full adjacency with ar2', 15_000, async () =>
           !(await probeOspfNeighbours(cluster.node('ar3'))).value.some((n) => n.state.startsWith('Full')));
         return {

@@ -1,22 +1,33 @@
 import { PARP } from '../../clusters/profiles/lab/fundamentals/plan.ts';
+import { parseArping } from '../../helpers/parsers/arping.ts';
 import { lookupRoute } from '../../helpers/parsers/ip-route.ts';
-import { probeLinks, probeNeighbours, probePing, probeRoutes, probeSysctl, rawOf } from '../../helpers/probes/net.ts';
+import { probeLinks, probeNeighbours, probeRoutes, probeSysctl, rawOf } from '../../helpers/probes/net.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
-import { sh } from './lab-ops.ts';
+import { pingBurst, pingProblem, pollFor, sh } from './lab-ops.ts';
 
 export interface ProxyArpView {
   route?: { dst: string; via?: string };
   sent: number;
   received: number;
+  /** pc1's entry for the target before the probe flushed its cache (a PERMANENT one survives the flush). */
+  before?: { lladdr?: string; state?: string };
+  /** arping's own request: how many were sent and the MACs that answered. */
+  arp: { sent: number; answeredBy: string[] };
   neighbour?: { lladdr?: string; state?: string };
   routerMac?: string;
   proxyArp?: string;
 }
 
 const SYSCTL = `net/ipv4/conf/${PARP.routerIface}/proxy_arp`;
+const PC_IFACE = 'eth1';
+const entry = (n: { lladdr?: string; state?: string } | undefined) => (n ? { ...(n.lladdr ? { lladdr: n.lladdr } : {}), ...(n.state ? { state: n.state } : {}) } : undefined);
 
-/** F-PARP-1: pc1 (a /16) reaches h1 on another /24 on-link, r1 answering its ARP with r1's own MAC. */
+/**
+ * F-PARP-1: pc1 (a /16) reaches h1 on another /24 on-link, r1 answering its ARP with r1's own MAC.
+ * The answer is asked for live (arping broadcasts a request whatever the neighbour cache holds), and a
+ * permanent neighbour entry, which would stand in for the answer, is a failure.
+ */
 export const fParp1 = defineBehaviour<ProxyArpView>({
   id: 'F-PARP-1',
   title: 'proxy ARP across subnets: the router answers ARP with its own MAC',
@@ -24,19 +35,29 @@ export const fParp1 = defineBehaviour<ProxyArpView>({
   requires: [feature('proxy-arp-subnets')],
   async probe(cluster) {
     const [pc, router] = [cluster.node(PARP.pc), cluster.node(PARP.router)];
-    await sh(pc, ['ip neigh flush dev eth1']);
-    const [routes, ping] = [await probeRoutes(pc), await probePing(pc, PARP.target, 2)];
-    const [neigh, link, proxy] = await Promise.all([probeNeighbours(pc, 'eth1'), probeLinks(router, PARP.routerIface), probeSysctl(router, SYSCTL)]);
+    const before = await probeNeighbours(pc, PC_IFACE);
+    await sh(pc, [`ip neigh flush dev ${PC_IFACE}`]);
+    // arping (1 s at most) and the ping burst at once: both are answered by the same proxy.
+    const argv = ['arping', '-c1', '-w1', '-I', PC_IFACE, PARP.target];
+    const [routes, arping, ping] = await Promise.all([
+      probeRoutes(pc),
+      pc.exec(argv).then((r) => ({ command: argv.join(' '), raw: [r.stdout, r.stderr].filter(Boolean).join('\n'), value: parseArping(r.stdout + r.stderr) })),
+      pingBurst(pc, PARP.target, { count: 3 }),
+    ]);
+    const [neigh, link, proxy] = await Promise.all([probeNeighbours(pc, PC_IFACE), probeLinks(router, PARP.routerIface), probeSysctl(router, SYSCTL)]);
     const route = lookupRoute(routes.value, PARP.target);
-    const n = neigh.value.find((x) => x.address === PARP.target);
+    const was = entry(before.value.find((x) => x.address === PARP.target));
+    const now = entry(neigh.value.find((x) => x.address === PARP.target));
     const mac = link.value[0]?.mac;
     return {
-      raw: rawOf([[PARP.pc, routes], [PARP.pc, ping], [PARP.pc, neigh], [PARP.router, link], [PARP.router, proxy]]),
+      raw: rawOf([[`${PARP.pc} before`, before], [PARP.pc, routes], [PARP.pc, arping], [PARP.pc, ping], [PARP.pc, neigh], [PARP.router, link], [PARP.router, proxy]]),
       value: {
         ...(route ? { route: { dst: route.dst, ...(route.via ? { via: route.via } : {}) } } : {}),
         sent: ping.value?.transmitted ?? 0,
         received: ping.value?.received ?? 0,
-        ...(n ? { neighbour: { ...(n.lladdr ? { lladdr: n.lladdr } : {}), ...(n.state ? { state: n.state } : {}) } } : {}),
+        ...(was ? { before: was } : {}),
+        arp: { sent: arping.value.sent, answeredBy: arping.value.replies.filter((r) => r.address === PARP.target).map((r) => r.mac) },
+        ...(now ? { neighbour: now } : {}),
         ...(mac ? { routerMac: mac } : {}),
         ...(proxy.value ? { proxyArp: proxy.value } : {}),
       },
@@ -46,11 +67,20 @@ export const fParp1 = defineBehaviour<ProxyArpView>({
     const problems: string[] = [];
     const who = `${PARP.pc} (${PARP.pcAddress}/${PARP.pcPrefix})`;
     if (!v.route || v.route.via) problems.push(`${who} routes ${PARP.target} ${v.route ? `via ${v.route.via} (${v.route.dst})` : 'nowhere'}: it must be on-link through its /${PARP.pcPrefix} for proxy ARP to be needed`);
-    if (v.received === 0) problems.push(`${who} cannot reach ${PARP.target} on another subnet: ${v.sent} sent, 0 received`);
+    const ping = pingProblem(who, `${PARP.target} on another subnet`, v);
+    if (ping) problems.push(ping);
+    if (v.before?.state === 'PERMANENT' || v.neighbour?.state === 'PERMANENT') {
+      const e = v.before?.state === 'PERMANENT' ? v.before : v.neighbour;
+      problems.push(`${PARP.pc} has a PERMANENT neighbour entry for ${PARP.target} (lladdr ${e?.lladdr ?? '(none)'}): it stands in for ${PARP.router}'s answer, so proxy ARP is not shown; remove it (ip neigh del ${PARP.target} dev ${PC_IFACE})`);
+    }
+    if (v.arp.answeredBy.length === 0) problems.push(`${PARP.router} did not answer ${PARP.pc}'s ARP request for ${PARP.target} (arping: ${v.arp.sent} sent, no reply within 1 s)`);
     if (!v.routerMac) problems.push(`${PARP.router}: no MAC read for ${PARP.routerIface}`);
-    else if (v.neighbour?.lladdr !== v.routerMac) {
-      const seen = v.neighbour ? `lladdr ${v.neighbour.lladdr ?? '(none)'} state ${v.neighbour.state ?? '?'}` : 'no entry';
-      problems.push(`${PARP.pc}'s neighbour ${PARP.target} is ${seen}, expected ${PARP.router}'s ${PARP.routerIface} MAC ${v.routerMac} (proxy ARP)`);
+    else {
+      for (const m of new Set(v.arp.answeredBy.filter((x) => x !== v.routerMac))) problems.push(`${PARP.pc}'s ARP request for ${PARP.target} was answered by ${m}, expected ${PARP.router}'s ${PARP.routerIface} MAC ${v.routerMac}`);
+      if (v.neighbour?.lladdr !== v.routerMac) {
+        const seen = v.neighbour ? `lladdr ${v.neighbour.lladdr ?? '(none)'} state ${v.neighbour.state ?? '?'}` : 'no entry';
+        problems.push(`${PARP.pc}'s neighbour ${PARP.target} is ${seen}, expected ${PARP.router}'s ${PARP.routerIface} MAC ${v.routerMac} (proxy ARP)`);
+      }
     }
     if (v.proxyArp !== '1') problems.push(`${PARP.router}: net.ipv4.conf.${PARP.routerIface}.proxy_arp = ${v.proxyArp ?? '(missing)'}, expected 1`);
     return problems;
@@ -58,11 +88,37 @@ export const fParp1 = defineBehaviour<ProxyArpView>({
   negativeControls: [
     {
       name: `proxy_arp off on ${PARP.router} ${PARP.routerIface}`,
-      expectFailure: /neighbour 10\.1\.1\.1 is .*expected r1's eth3 MAC/,
+      expectFailure: /r1 did not answer pc1's ARP request for 10\.1\.1\.1[\s\S]*neighbour 10\.1\.1\.1 is .*expected r1's eth3 MAC/,
       async apply(cluster) {
         const r = cluster.node(PARP.router);
         await sh(r, [`sysctl -qw net.ipv4.conf.${PARP.routerIface}.proxy_arp=0`]);
         return { what: `proxy_arp=0 on ${PARP.router} ${PARP.routerIface}`, undo: async () => { await sh(r, [`sysctl -qw net.ipv4.conf.${PARP.routerIface}.proxy_arp=1`]); } };
+      },
+    },
+    {
+      // proxy_arp stays 1 and pings still work through the permanent entry: only a live ARP request shows it.
+      name: `${PARP.router} drops ARP requests for ${PARP.target}, hidden by a permanent neighbour entry on ${PARP.pc}`,
+      expectFailure: /pc1 has a PERMANENT neighbour entry for 10\.1\.1\.1[\s\S]*r1 did not answer pc1's ARP request for 10\.1\.1\.1/,
+      async apply(cluster) {
+        const [pc, r] = [cluster.node(PARP.pc), cluster.node(PARP.router)];
+        const mac = (await probeLinks(r, PARP.routerIface)).value[0]?.mac;
+        if (!mac) throw new Error(`failed to read ${PARP.router}'s ${PARP.routerIface} MAC`);
+        // nftables' arp family, input hook: requests for the target arriving on eth3 are dropped (nft(8)).
+        await sh(r, [
+          'nft add table arp cc_parp',
+          `nft add chain arp cc_parp in '{ type filter hook input priority 0; policy accept; }'`,
+          `nft add rule arp cc_parp in iifname ${PARP.routerIface} arp operation request arp daddr ip ${PARP.target} drop`,
+        ]);
+        await sh(pc, [`ip neigh replace ${PARP.target} lladdr ${mac} dev ${PC_IFACE} nud permanent`]);
+        return {
+          what: `nft arp drop of requests for ${PARP.target} on ${PARP.router} ${PARP.routerIface}, permanent neighbour ${PARP.target} lladdr ${mac} on ${PARP.pc}`,
+          async undo() {
+            await sh(r, ['nft delete table arp cc_parp']);
+            await sh(pc, [`ip neigh del ${PARP.target} dev ${PC_IFACE}`]);
+            await pollFor(`${PARP.pc} without a permanent entry for ${PARP.target}`, 2_000, async () =>
+              !(await probeNeighbours(pc, PC_IFACE)).value.some((n) => n.address === PARP.target && n.state === 'PERMANENT'));
+          },
+        };
       },
     },
   ],

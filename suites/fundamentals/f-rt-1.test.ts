@@ -28,6 +28,9 @@ describe('F-RT-1 expect', () => {
     ]);
     expect(problems.join('\n')).toMatch(control.expectFailure);
   });
+  it('fails on loss in one direction, with the counts', () => {
+    expect(fRt1.expect({ ...ok, pings: [ok.pings[0]!, { ...ok.pings[1]!, received: 1 }] })).toEqual(['h2 reaches h1 (10.1.1.1) with loss: 2 sent, 1 received']);
+  });
   it('fails on a route through the wrong hop', () => {
     expect(fRt1.expect({ ...ok, hops: [{ ...ok.hops[1]!, via: '10.1.1.1' }] })).toEqual(['r1 routes 10.1.2.1 by 10.1.2.0/24 via 10.1.1.1, expected a static route via 10.1.12.2']);
   });

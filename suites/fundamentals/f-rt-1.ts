@@ -1,11 +1,11 @@
 import { RT, RT_HOP_ROUTES, routeLine } from '../../clusters/profiles/lab/fundamentals/plan.ts';
 import { lookupRoute } from '../../helpers/parsers/ip-route.ts';
-import { probePing, probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
+import { probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
 import type { ClusterHandle } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
 import type { NegativeControl } from '../types.ts';
-import { sh } from './lab-ops.ts';
+import { pingBurst, pingProblem, sh } from './lab-ops.ts';
 
 export interface RouterChainView {
   pings: Array<{ from: string; to: string; address: string; sent: number; received: number }>;
@@ -25,23 +25,28 @@ export const fRt1 = defineBehaviour<RouterChainView>({
   requires: [feature('router-chain')],
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
-    const pings = await Promise.all(PINGS.map(async (p) => {
-      const r = await probePing(cluster.node(p.from), p.address, 2);
+    // Both directions and every hop's route at once: reading routes does not disturb the pings.
+    const pingsRead = Promise.all(PINGS.map(async (p) => {
+      const r = await pingBurst(cluster.node(p.from), p.address, { count: 3 });
       raw.push([p.from, r]);
       return { ...p, sent: r.value?.transmitted ?? 0, received: r.value?.received ?? 0 };
     }));
-    const hops = await Promise.all(RT_HOP_ROUTES.map(async (h) => {
+    const hopsRead = Promise.all(RT_HOP_ROUTES.map(async (h) => {
       const routes = await probeRoutes(cluster.node(h.node));
       raw.push([h.node, routes]);
       const toward = towardOf(h.node);
       const route = lookupRoute(routes.value, toward);
       return { node: h.node, toward, expectedVia: h.via, ...(route?.via ? { via: route.via } : {}), ...(route ? { dst: route.dst } : {}) };
     }));
+    const [pings, hops] = await Promise.all([pingsRead, hopsRead]);
     return { raw: rawOf(raw), value: { pings, hops } };
   },
   expect(v) {
     const problems: string[] = [];
-    for (const p of v.pings.filter((x) => x.received === 0)) problems.push(`${p.from} cannot reach ${p.to} (${p.address}): ${p.sent} sent, 0 received`);
+    for (const p of v.pings) {
+      const problem = pingProblem(p.from, `${p.to} (${p.address})`, p);
+      if (problem) problems.push(problem);
+    }
     for (const h of v.hops.filter((x) => x.via !== x.expectedVia)) {
       problems.push(`${h.node} routes ${h.toward} ${h.dst ? `by ${h.dst} via ${h.via ?? '(on-link)'}` : 'nowhere'}, expected a static route via ${h.expectedVia}`);
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fVx2, type VxMcastView } from './f-vx-2.ts';
 
 const ok: VxMcastView = {
-  pings: [{ from: 'host-a', to: 'host-b', sent: 2, received: 2 }, { from: 'host-a', to: 'host-c', sent: 2, received: 2 }, { from: 'host-b', to: 'host-c', sent: 2, received: 2 }],
+  pings: (['host-a', 'host-b', 'host-c'] as const).flatMap((from) => (['host-a', 'host-b', 'host-c'] as const).filter((to) => to !== from).map((to) => ({ from, to, sent: 2, received: 2 }))),
   hosts: [
     { host: 'host-a', groupEntry: true, learntBefore: [], learntAfter: ['192.168.2.62', '192.168.2.63'] },
     { host: 'host-b', groupEntry: true, learntBefore: [], learntAfter: ['192.168.2.61', '192.168.2.63'] },
@@ -22,6 +22,12 @@ describe('F-VX-2 expect', () => {
     const problems = fVx2.expect(broken);
     expect(problems).toContain('host-a cannot reach host-c (10.20.1.3) over vxlan6: 2 sent, 0 received');
     expect(problems).toContain('host-a learnt no fdb entry for host-c (192.168.2.63) after the pings (learnt: 192.168.2.62)');
+  });
+  it('fails on loss and on a pair never pinged', () => {
+    expect(fVx2.expect({ ...ok, pings: ok.pings.map((p) => (p.from === 'host-c' && p.to === 'host-b' ? { ...p, received: 1 } : p)) }))
+      .toEqual(['host-c reaches host-b (10.20.1.2) over vxlan6 with loss: 2 sent, 1 received']);
+    expect(fVx2.expect({ ...ok, pings: ok.pings.filter((p) => p.from !== 'host-c') }))
+      .toEqual(['no ping from host-c to host-a observed', 'no ping from host-c to host-b observed']);
   });
   it('fails when entries existed before the ping or the group entry is missing', () => {
     const problems = fVx2.expect({ ...ok, hosts: [{ ...ok.hosts[0]!, groupEntry: false, learntBefore: ['192.168.2.62'] }, ok.hosts[1]!, ok.hosts[2]!] });

@@ -1,64 +1,97 @@
 import { VX_HER, VX_HOSTS, herFdbLine, type VxHost } from '../../clusters/profiles/lab/fundamentals/plan.ts';
-import { captureWhile } from '../../helpers/probes/capture.ts';
+import { parseArping } from '../../helpers/parsers/arping.ts';
+import { captureDuring } from '../../helpers/probes/capture.ts';
 import { probeFdb } from '../../helpers/probes/fdb.ts';
-import { probeLinks, probePing, rawOf } from '../../helpers/probes/net.ts';
+import { probeLinks, rawOf, type Probed } from '../../helpers/probes/net.ts';
+import type { ClusterHandle } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
-import { sh } from './lab-ops.ts';
+import type { NegativeControl } from '../types.ts';
+import { pollFor, sh } from './lab-ops.ts';
 
 export interface VxHerView {
-  group?: string;
-  /** Remote VTEPs of host-a's all-zero fdb entries. */
-  replicateTo: string[];
-  remotes: Array<{ host: VxHost; underlay: string; broadcasts: number }>;
+  /** Every host's vxlan7: its multicast group (none expected) and the remote VTEPs of its all-zero fdb entries. */
+  hosts: Array<{ host: VxHost; group?: string; replicateTo: string[] }>;
+  /** Every ordered pair: how many ARP broadcasts from `from` the receiver `to` captured on its vxlan7. */
+  broadcasts: Array<{ from: VxHost; to: VxHost; received: number }>;
+  /** Each host's ARP request for the next host's overlay address, and how many answers came back. */
+  requests: Array<{ from: VxHost; target: VxHost; sent: number; received: number }>;
 }
 
-const SENDER = 'host-a';
+const HOSTS = Object.keys(VX_HOSTS) as VxHost[];
+const others = (h: VxHost) => HOSTS.filter((o) => o !== h);
+/** host-a asks for host-b, host-b for host-c, host-c for host-a: every host sends one broadcast. */
+const nextOf = (h: VxHost) => HOSTS[(HOSTS.indexOf(h) + 1) % HOSTS.length]!;
 
-/** F-VX-3: head-end replication: host-a's ARP broadcast reaches every remote VTEP through static all-zero fdb entries, no multicast. */
+/**
+ * F-VX-3: head-end replication: an ARP broadcast from every host reaches both other VTEPs through
+ * static all-zero fdb entries, with no multicast group; every host's fdb is read.
+ */
 export const fVx3 = defineBehaviour<VxHerView>({
   id: 'F-VX-3',
   title: 'head-end replication: BUM reaches every remote VTEP without multicast',
   docs: 'https://man7.org/linux/man-pages/man8/bridge.8.html',
   requires: [feature('vxlan-her')],
   async probe(cluster) {
-    const a = cluster.node(SENDER);
-    await sh(a, [`ip neigh flush dev ${VX_HER.dev}`]);
-    const spec = { iface: VX_HER.dev, filter: 'arp and ether broadcast', count: 1, seconds: 3, link: true };
-    // An ARP request for host-b's overlay address is broadcast: both remotes must get a copy.
-    const { capture: capB, result: inner } = await captureWhile(cluster.node('host-b'), spec, () =>
-      captureWhile(cluster.node('host-c'), spec, () => probePing(a, VX_HER.overlay['host-b'], 1)));
-    const [link, fdb] = await Promise.all([probeLinks(a, VX_HER.dev), probeFdb(a, VX_HER.dev)]);
-    const group = link.value[0]?.vxlan?.group;
-    const count = (c: typeof capB) => c.value.filter((p) => p.ethDst === 'ff:ff:ff:ff:ff:ff' && p.proto === 'ARP' && p.info.includes(`tell ${VX_HER.overlay[SENDER]}`)).length;
+    const raw: Array<[string, Probed<unknown>]> = [];
+    // Captures listen on every host before anything is sent; incoming frames only (-Q in), so a host's
+    // own request does not count. arping broadcasts its request whatever the neighbour cache holds.
+    const spec = { iface: VX_HER.dev, filter: 'arp and ether broadcast', link: true, direction: 'in' as const, count: others('host-a').length, seconds: 5, settleMs: 300 };
+    const { captures, result: arpings } = await captureDuring(HOSTS.map((h) => ({ on: cluster.node(h), spec })), () =>
+      Promise.all(HOSTS.map(async (from) => {
+        const argv = ['arping', '-b', '-c1', '-w1', '-I', VX_HER.dev, VX_HER.overlay[nextOf(from)]];
+        const r = await cluster.node(from).exec(argv);
+        return { command: argv.join(' '), raw: [r.stdout, r.stderr].filter(Boolean).join('\n'), value: parseArping(r.stdout + r.stderr) };
+      })));
+    const [links, fdbs] = await Promise.all([
+      Promise.all(HOSTS.map((h) => probeLinks(cluster.node(h), VX_HER.dev))),
+      Promise.all(HOSTS.map((h) => probeFdb(cluster.node(h), VX_HER.dev))),
+    ]);
+    HOSTS.forEach((h, i) => raw.push([h, arpings[i]!], [`${h} capture`, captures[i]!], [h, links[i]!], [h, fdbs[i]!]));
     return {
-      raw: rawOf([[SENDER, inner.result], ['host-b', capB], ['host-c', inner.capture], [SENDER, link], [SENDER, fdb]]),
+      raw: rawOf(raw),
       value: {
-        ...(group ? { group } : {}),
-        replicateTo: fdb.value.filter((e) => e.allZero && e.dst).map((e) => e.dst!),
-        remotes: [{ host: 'host-b', underlay: VX_HOSTS['host-b'], broadcasts: count(capB) }, { host: 'host-c', underlay: VX_HOSTS['host-c'], broadcasts: count(inner.capture) }],
+        hosts: HOSTS.map((host, i) => {
+          const group = links[i]!.value[0]?.vxlan?.group;
+          return { host, ...(group ? { group } : {}), replicateTo: fdbs[i]!.value.filter((e) => e.allZero && e.dst).map((e) => e.dst!) };
+        }),
+        broadcasts: HOSTS.flatMap((to, i) => others(to).map((from) => ({
+          from, to,
+          received: captures[i]!.value.filter((p) => p.ethDst === 'ff:ff:ff:ff:ff:ff' && p.proto === 'ARP' && p.info.includes(`tell ${VX_HER.overlay[from]}`)).length,
+        }))),
+        requests: HOSTS.map((from, i) => ({ from, target: nextOf(from), sent: arpings[i]!.value.sent, received: arpings[i]!.value.received })),
       },
     };
   },
   expect(v) {
     const problems: string[] = [];
-    if (v.group) problems.push(`${SENDER}'s ${VX_HER.dev} uses multicast group ${v.group}: head-end replication must work without one`);
-    if (v.remotes.length === 0) problems.push('no remote VTEP observed');
-    for (const r of v.remotes) {
-      if (!v.replicateTo.includes(r.underlay)) problems.push(`${SENDER}'s ${VX_HER.dev} has no all-zero fdb entry for ${r.host} (${r.underlay}); add "${herFdbLine(r.host)}"`);
-      if (r.broadcasts === 0) problems.push(`${r.host} (${r.underlay}) received no ARP broadcast from ${SENDER} over ${VX_HER.dev}`);
+    for (const h of v.hosts) {
+      if (h.group) problems.push(`${h.host}'s ${VX_HER.dev} uses multicast group ${h.group}: head-end replication must work without one`);
+      for (const r of others(h.host)) {
+        if (!h.replicateTo.includes(VX_HOSTS[r])) problems.push(`${h.host}'s ${VX_HER.dev} has no all-zero fdb entry for ${r} (${VX_HOSTS[r]}); add "${herFdbLine(r)}" on ${h.host}`);
+      }
     }
+    for (const b of v.broadcasts.filter((x) => x.received === 0)) problems.push(`${b.to} (${VX_HOSTS[b.to]}) received no ARP broadcast from ${b.from} over ${VX_HER.dev}`);
+    for (const r of v.requests.filter((x) => x.received === 0)) {
+      problems.push(`${r.from}'s ARP request for ${r.target}'s ${VX_HER.overlay[r.target]} over ${VX_HER.dev} got no answer (${r.sent} sent)`);
+    }
+    if (v.hosts.length < HOSTS.length || v.broadcasts.length < HOSTS.length * 2) problems.push(`only ${v.hosts.length} VTEPs observed, expected ${HOSTS.length}`);
     return problems;
   },
-  negativeControls: [
-    {
-      name: 'host-c\'s all-zero fdb entry removed on host-a',
-      expectFailure: /host-c \(192\.168\.2\.63\) received no ARP broadcast/,
-      async apply(cluster) {
-        const a = cluster.node(SENDER);
-        await sh(a, [herFdbLine('host-c', 'del')]);
-        return { what: `"${herFdbLine('host-c', 'del')}" on ${SENDER}`, undo: async () => { await sh(a, [herFdbLine('host-c')]); } };
-      },
+  negativeControls: (([['host-a', 'host-c'], ['host-b', 'host-c']] as const).map(([on, remote]): NegativeControl => ({
+    name: `${remote}'s all-zero fdb entry removed on ${on}`,
+    expectFailure: new RegExp(`${remote} \\(${VX_HOSTS[remote].replace(/\./g, '\\.')}\\) received no ARP broadcast from ${on} over vxlan7`),
+    async apply(cluster: ClusterHandle) {
+      const node = cluster.node(on);
+      await sh(node, [herFdbLine(remote, 'del')]);
+      return {
+        what: `"${herFdbLine(remote, 'del')}" on ${on}`,
+        async undo() {
+          await sh(node, [herFdbLine(remote)]);
+          await pollFor(`${on}'s all-zero fdb entry for ${remote} back`, 2_000, async () =>
+            (await probeFdb(node, VX_HER.dev)).value.some((e) => e.allZero && e.dst === VX_HOSTS[remote]));
+        },
+      };
     },
-  ],
+  }))),
 });

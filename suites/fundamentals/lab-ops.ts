@@ -1,4 +1,6 @@
-import type { NodeHandle } from '../../clusters/types.ts';
+import type { Executor, NodeHandle } from '../../clusters/types.ts';
+import { parsePing, type PingSummary } from '../../helpers/parsers/ping.ts';
+import type { Probed } from '../../helpers/probes/net.ts';
 
 /** Runs shell lines (sh -ec) on a node; throws naming the node, the lines and the output. */
 export async function sh(node: NodeHandle, lines: string[]): Promise<string> {
@@ -17,7 +19,10 @@ export async function vtysh(node: NodeHandle, command: string): Promise<string> 
   return (await node.exec(['vtysh', '-c', command])).stdout;
 }
 
-/** Polls `check` every 0.5 s until true; false at the deadline throws naming what was awaited. */
+/** Between two looks at a live lab: routing daemons and the kernel act within tens of milliseconds. */
+export const POLL_MS = 150;
+
+/** Polls `check` every 150 ms until true; false at the deadline throws naming what was awaited. */
 export async function pollFor(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
   if (await pollUntil(deadlineMs, check)) return;
   throw new Error(`failed to see ${what} within ${deadlineMs / 1000}s`);
@@ -29,6 +34,25 @@ export async function pollUntil(deadlineMs: number, check: () => Promise<boolean
   for (;;) {
     if (await check()) return true;
     if (performance.now() - started > deadlineMs) return false;
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
+}
+
+/**
+ * A ping burst (0.2 s apart, each reply awaited at most 1 s), optionally from a source address
+ * (`ping -I <address>`, iputils); the summary is undefined when ping could not send at all.
+ */
+export async function pingBurst(on: Executor, target: string, options: { count?: number; from?: string } = {}): Promise<Probed<PingSummary | undefined>> {
+  const argv = ['ping', '-n', '-c', String(options.count ?? 3), '-i', '0.2', '-W', '1', ...(options.from ? ['-I', options.from] : []), target];
+  const r = await on.exec(argv);
+  const raw = [r.stdout, r.stderr].filter(Boolean).join('\n');
+  return { command: argv.join(' '), raw: r.exitCode === 0 ? raw : `${raw}\n(exit ${r.exitCode})`, value: parsePing(r.stdout) };
+}
+
+/** The problem of a ping burst from `from` to `to`, naming the counts; undefined when every packet came back. */
+export function pingProblem(from: string, to: string, ping: { sent: number; received: number }): string | undefined {
+  if (ping.sent === 0) return `${from} could not ping ${to}: nothing sent`;
+  if (ping.received === 0) return `${from} cannot reach ${to}: ${ping.sent} sent, 0 received`;
+  if (ping.received < ping.sent) return `${from} reaches ${to} with loss: ${ping.sent} sent, ${ping.received} received`;
+  return undefined;
 }

@@ -20,4 +20,11 @@ describe('frrGaps', () => {
       'ar1: no kernel route 66.66.66.66 proto bgp',
     ]);
   });
+  it('names each named neighbour and peer that is not up, whatever the counts say', () => {
+    expect(frrGaps('ar1', { ...state, bgp: [{ vrf: 'default', peer: '3.3.3.3', state: 'Established' }, { vrf: 'default', peer: '2.2.2.2', state: 'Idle' }] },
+      { bgpEstablished: 1, ospfNeighbours: ['2.2.2.2', '9.9.9.9'], bgpPeers: ['2.2.2.2', '3.3.3.3'] })).toEqual([
+      'ar1: OSPF neighbour 9.9.9.9 missing, not Full',
+      'ar1: BGP session with 2.2.2.2 Idle, not Established',
+    ]);
+  });
 });

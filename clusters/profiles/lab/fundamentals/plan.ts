@@ -15,11 +15,13 @@ export const VX_MCAST = { dev: 'vxlan6', id: 6, port: 4789, group: '239.1.1.1', 
 /** F-VX-3: head-end replication, one all-zero fdb entry per remote VTEP, no group. */
 export const VX_HER = { dev: 'vxlan7', id: 7, port: 4789, overlay: { 'host-a': '10.30.1.1', 'host-b': '10.30.1.2', 'host-c': '10.30.1.3' } } as const;
 
-/** Lines creating the point-to-point VXLAN of `node` towards `peer` (dstport overridable for a negative control). */
-export function vxP2pLines(node: 'host-a' | 'host-b', port: number = VX_P2P.port): string[] {
-  const peer = node === 'host-a' ? 'host-b' : 'host-a';
+export type VxP2pHost = keyof typeof VX_P2P.overlay;
+export const vxP2pPeer = (node: VxP2pHost): VxP2pHost => (node === 'host-a' ? 'host-b' : 'host-a');
+
+/** Lines creating the point-to-point VXLAN of `node` towards its peer (dstport and remote overridable for negative controls). */
+export function vxP2pLines(node: VxP2pHost, port: number = VX_P2P.port, remote: VxHost = vxP2pPeer(node)): string[] {
   return [
-    `ip link add ${VX_P2P.dev} type vxlan id ${VX_P2P.id} dstport ${port} local ${VX_HOSTS[node]} remote ${VX_HOSTS[peer]} dev ${VX_UNDERLAY_IFACE}`,
+    `ip link add ${VX_P2P.dev} type vxlan id ${VX_P2P.id} dstport ${port} local ${VX_HOSTS[node]} remote ${VX_HOSTS[remote]} dev ${VX_UNDERLAY_IFACE}`,
     `ip addr add ${VX_P2P.overlay[node]}/24 dev ${VX_P2P.dev}`,
     `ip link set ${VX_P2P.dev} up`,
   ];
