@@ -1,3 +1,4 @@
+import { UDP_NAME_SERVER_SCRIPT } from '../../helpers/probes/udp-name-server.ts';
 import { versions } from '../../versions.ts';
 import { runIdLabel, runSlug, workloadNamespace } from './naming.ts';
 import type { WorkloadSet } from './types.ts';
@@ -17,7 +18,7 @@ type Manifest = Record<string, unknown>;
  * inside socat's address syntax (SYSTEM: would need quoting that socat itself parses; socat(1) ADDRESS TYPES).
  * socat gives each forked child the peer in $SOCAT_PEERADDR (socat(1) ENVIRONMENT VARIABLES), which the HTTP reply
  * reports as "client" (C-DSR-1 reads it). The HTTP script reads the request head before answering, so closing
- * never resets a connection with unread data; the UDP script reads the datagram before replying (see there). `$POD_NAME` comes from the downward API; `extra` is more JSON fields.
+ * never resets a connection with unread data; UDP 8081 is one Perl process answering each datagram. `$POD_NAME` comes from the downward API; `extra` is more JSON fields.
  * If the UDP server dies it takes the container down ($$ is the shell that `exec` turns into the TCP server).
  */
 export function podServerScript(extra = ''): string {
@@ -30,14 +31,9 @@ export function podServerScript(extra = ''): string {
     String.raw`body=$(printf '{"pod":"%s","client":"%s"` + extra + String.raw`}' "$POD_NAME" "$SOCAT_PEERADDR")`,
     String.raw`printf 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n%s\n' "$body"`,
     String.raw`EOF`,
-    String.raw`cat > /tmp/udp-reply <<'EOF'`,
-    String.raw`#!/bin/sh`,
-    // Read the datagram first: a child that exits before socat hands it over makes socat fail on EPIPE and send nothing.
-    String.raw`head -c 1 >/dev/null`,
-    String.raw`printf '%s\n' "$POD_NAME"`,
-    String.raw`EOF`,
-    String.raw`chmod +x /tmp/http-reply /tmp/udp-reply`,
-    `(socat UDP-RECVFROM:${probeUdpPort},fork EXEC:/tmp/udp-reply; kill $$) &`,
+    String.raw`chmod +x /tmp/http-reply`,
+    // One Perl process, no fork (helpers/probes/udp-name-server.ts says why not socat); the script has no single quote.
+    `(perl -MIO::Socket::INET -e '${UDP_NAME_SERVER_SCRIPT}' ${probeUdpPort} "$POD_NAME"; kill $$) &`,
     `exec socat TCP-LISTEN:${probePort},fork,reuseaddr EXEC:/tmp/http-reply`,
   ].join('\n');
 }

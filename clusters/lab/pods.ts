@@ -1,5 +1,6 @@
 import { pollUntilDone } from '../../helpers/probes/poll.ts';
 import { POD_TCP_PORT, POD_UDP_PORT } from '../../helpers/probes/traffic.ts';
+import { udpNameServer } from '../../helpers/probes/udp-name-server.ts';
 import type { PodHandle } from '../types.ts';
 import type { LabNode, LabPodSpec } from './types.ts';
 
@@ -24,22 +25,22 @@ export function podHttpResponse(pod: string): string {
   return `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
+const shellWord = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
+
 /**
  * The shell lines that start a pod's servers in its netns: TCP 8080 answers HTTP with {"pod":"<name>"},
  * UDP 8081 answers any datagram with "<name>\n" (the shared pod-server contract). `setsid -f` detaches them
  * from the exec, so they live as long as the node container (docker-init reaps them) and die with it.
- * Each child reads (part of) the request before answering: a child that exits before socat hands it the request
- * makes socat fail with EPIPE and drop the reply (seen with `EXEC:cat <file>` on socat 1.7.4.4, TCP and UDP).
- * -t5: a UDP-RECVFROM child is at EOF on its network side once the datagram is read and by default gives its
- * SYSTEM child 0.5 s to answer; under load that was too short ("cat: write error: Broken pipe"). The child
- * still ends as soon as cat has written, so the longer grace costs nothing.
+ * UDP 8081 is served by one Perl process (helpers/probes/udp-name-server.ts says why not socat).
+ * The TCP child reads the request line before answering: a child that exits before socat hands it the request
+ * makes socat fail with EPIPE and drop the reply (seen with `EXEC:cat <file>` on socat 1.7.4.4).
  */
 export function podServerCommands(pod: string): string[] {
   const dir = `${SERVER_DIR}/${pod}`;
   return [
     `mkdir -p ${dir}`,
     `setsid -f ip netns exec ${pod} socat -t5 TCP-LISTEN:${POD_TCP_PORT},fork,reuseaddr 'SYSTEM:head -n1 >/dev/null; cat ${dir}/http' </dev/null >${dir}/tcp.log 2>&1`,
-    `setsid -f ip netns exec ${pod} socat -t5 UDP-RECVFROM:${POD_UDP_PORT},fork 'SYSTEM:head -c1 >/dev/null; cat ${dir}/name' </dev/null >${dir}/udp.log 2>&1`,
+    `setsid -f ip netns exec ${pod} ${udpNameServer(POD_UDP_PORT, pod).map(shellWord).join(' ')} </dev/null >${dir}/udp.log 2>&1`,
   ];
 }
 
