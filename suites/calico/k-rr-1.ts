@@ -41,7 +41,7 @@ export const kRr1 = defineBehaviour<RrObservation>({
         if (cluster.capabilities.provider === 'lab') {
           return meshOnInLab(cluster, (await probeRr(cluster)).value.reflectors, async () => expectRouteReflectors((await probeRr(cluster)).value));
         }
-        return meshOnInKind(cluster);
+        return meshOnInKind(cluster, (await probeRr(cluster)).value.reflectors);
       },
       expectFailure: /node-to-node mesh peers, expected none/,
     },
