@@ -23,7 +23,8 @@ export function planScripts(plan: Plan): { 'commands.sh': string; 'teardown.sh':
     'commands.sh': script([
       ...(retried ? retryFunction : []),
       ...plan.downloads.flatMap(downloadLines),
-      ...plan.commands.flatMap((c) => [`# ${oneLine(c.why)}`, scriptLine(c)]),
+      // An optional step (kind load) goes on after a failure, as provision.ts runStep does.
+      ...plan.commands.flatMap((c) => [`# ${oneLine(c.why)}`, c.optional ? `${scriptLine(c)} || echo ${quote(`failed to ${oneLine(c.why)}`)} >&2` : scriptLine(c)]),
     ]),
     // Teardown goes on after a failed delete, as provision.ts teardown() does.
     'teardown.sh': script(plan.teardown.flatMap((c) => [`# ${oneLine(c.why)}`, `${renderCommand(c)} || echo ${quote(`failed to ${oneLine(c.why)}`)} >&2`])),

@@ -75,8 +75,8 @@ export const kRr1 = defineBehaviour<RrObservation>({
       name: 'node-to-node mesh turned back on',
       async apply(cluster) {
         if (cluster.capabilities.provider === 'lab') return clientSessions(cluster, 'Mesh');
-        // On kind: patched through calicoctl, the undo waits for confd to re-render BIRD without Mesh_ protocols.
-        return meshOnInKind(cluster);
+        // On kind: patched through calicoctl; apply and undo wait for confd to re-render BIRD (reflectors get no Mesh_).
+        return meshOnInKind(cluster, (await probeRr(cluster)).value.reflectors);
       },
       expectFailure: /node-to-node mesh peers, expected none/,
     },

@@ -10,7 +10,8 @@ export interface ClusterMeshObservation { status?: ClusterMeshStatus; error?: st
 export function expectClusterMesh(v: ClusterMeshObservation): string[] {
   if (!v.status) return [`cilium clustermesh status failed: ${v.error ?? 'no output'}; check the clustermesh-apiserver deployment`];
   const s = v.status;
-  const problems: string[] = [];
+  // The CLI's own verdict: a status that printed its first lines and then failed (v.error) is a failure, named first.
+  const problems: string[] = v.error ? [`cilium clustermesh status failed: ${v.error}`] : [];
   if (s.clusters.length === 0) problems.push('no remote cluster connected; run "cilium clustermesh connect"');
   for (const c of s.clusters) {
     if (c.connected < c.connectedOf || c.configured < c.configuredOf || c.connectedOf === 0) {
@@ -38,7 +39,13 @@ export const cCm1 = defineBehaviour<ClusterMeshObservation>({
     const text = r.stdout + r.stderr;
     const raw = { 'cilium clustermesh status': text };
     try {
-      return { raw, value: { status: parseClusterMeshStatus(text) } };
+      const status = parseClusterMeshStatus(text);
+      // Status() prints the Service and access lines, then returns an error for what follows (e.g. "deployment
+      // clustermesh-apiserver is not ready: replicas count is zero"), which the CLI prints as "Error: Unable to determine
+      // status:  <err>" on stderr and exits 1 (clustermesh/clustermesh.go Status, statusDeployment; k8s/client.go
+      // CheckDeploymentStatus; cli/clustermesh.go and cli/utils.go fatalf, all @v0.19.7).
+      if (r.exitCode !== 0) return { raw, value: { status, error: `exit ${r.exitCode}: ${cliError(text)}` } };
+      return { raw, value: { status } };
     } catch (e) {
       return { raw, value: { error: `exit ${r.exitCode}: ${(e as Error).message}` } };
     }
@@ -67,6 +74,12 @@ export const cCm1 = defineBehaviour<ClusterMeshObservation>({
     },
   ],
 });
+
+/** The CLI's "Error: ..." line (cli/utils.go fatalf@v0.19.7), else the last line it printed. */
+function cliError(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => l.startsWith('Error: '))?.slice('Error: '.length) ?? lines.at(-1) ?? '(no output)';
+}
 
 /** The apiserver's pods (cilium-cli defaults.ClusterMeshPodSelector@v0.19.7). */
 const APISERVER_SELECTOR = 'k8s-app=clustermesh-apiserver';

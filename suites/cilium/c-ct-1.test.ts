@@ -94,3 +94,30 @@ describe('C-CT-1 flags, namespace and deadlines (cilium-cli v0.19.7 cli/connecti
     }
   });
 });
+
+describe('C-CT-1 control policy against what cilium-cli v0.19.7 needs before its tests run', () => {
+  type DenyRule = { fromEndpoints?: Array<{ matchLabels?: Record<string, string> }>; toPorts?: Array<{ ports?: Array<{ port?: string; protocol?: string }> }>; icmps?: unknown[] };
+  const rules = (parse(DENY_POLICY) as { spec: { ingressDeny: DenyRule[] } }).spec.ingressDeny;
+  /** Whether an ingressDeny rule drops traffic from a pod of `namespace` (a rule with no L4 part denies every protocol). */
+  const denied = (namespace: string, protocol: 'TCP' | 'ICMP', port?: number) => rules.some((r) => {
+    const fromNs = (r.fromEndpoints ?? []).some((e) => e.matchLabels?.['k8s:io.kubernetes.pod.namespace'] === namespace);
+    if (!fromNs) return false;
+    if (!r.toPorts && !r.icmps) return true;
+    if (protocol === 'ICMP') return (r.icmps ?? []).length > 0;
+    return (r.toPorts ?? []).some((tp) => (tp.ports ?? []).some((p) => (p.protocol ?? 'ANY') !== 'ICMP' && (p.port === undefined || Number(p.port) === port)));
+  });
+
+  it('leaves setup alone: validateDeployment\'s `nc -z <node ip> <nodePort>` from a client pod reaches the echo pods over TCP', () => {
+    // check/deployment.go@v0.19.7 validateDeployment -> check/wait.go WaitForNodePorts, for every echo Service whatever --test
+    // says; the echo pods listen on 8080 (check/deployment.go echo deployments). Denied, setup fails after 30 s and the JUnit
+    // holds only "connectivity test setup", which the control's expectFailure does not match.
+    expect(denied(TEST_NS, 'TCP', 8080)).toBe(false);
+  });
+
+  it('breaks what the subset runs: client-to-client pings between the client pods of the test namespace', () => {
+    const subset = CONTROL_TESTS.map((t) => new RegExp(t));
+    expect(subset.some((re) => re.test('no-policies/client-to-client'))).toBe(true);
+    expect(subset.some((re) => re.test('no-policies/pod-to-pod'))).toBe(false);
+    expect(denied(TEST_NS, 'ICMP')).toBe(true);
+  });
+});

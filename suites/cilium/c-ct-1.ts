@@ -58,10 +58,15 @@ export const TEST_TIMEOUT_MS = (SUITE_TIMEOUT_MIN + 5) * 60_000;
 
 /**
  * The negative control's subset: `--test` takes regular expressions matched against "<test>/<scenario>"
- * (connectivity/check/check.go@v0.19.7 testEnabled, check/test.go scenarioName); no-policies' pod-to-pod scenario
- * (connectivity/builder/no_policies.go, tests/pod.go Name() "pod-to-pod") is client pods curling echo pods in the test namespace.
+ * (connectivity/check/check.go@v0.19.7 testEnabled, check/test.go scenarioName); no-policies' client-to-client scenario
+ * (connectivity/builder/no_policies.go, tests/client.go Name() "client-to-client") pings between the client pods of the
+ * test namespace (check/context.go PingCommand: `ping -c 1`).
+ * Not pod-to-pod (curl to the echo pods): setup itself reaches the echo pods over TCP from a client pod before any test
+ * runs (check/deployment.go@v0.19.7 validateDeployment -> check/wait.go WaitForNodePorts, `nc -w 3 -z <node ip> <nodePort>`
+ * for every echo Service, whatever --test says), so a policy that breaks pod-to-pod ends the run at setup after 30 s
+ * (ShortTimeout), and the JUnit holds only "connectivity test setup" (connectivity/suite.go, JUnitCollector.CollectFailure).
  */
-export const CONTROL_TESTS = ['^no-policies/pod-to-pod$'];
+export const CONTROL_TESTS = ['^no-policies/client-to-client$'];
 
 /** argv of `cilium connectivity test`; flags as defined in cli/connectivity.go@v0.19.7. */
 export function connectivityArgv(tests: string[] = []): string[] {
@@ -89,9 +94,12 @@ async function runConnectivity(cluster: ClusterHandle, tests: string[] = []): Pr
 }
 
 /**
- * Denies ingress to the test namespace's pods from pods of that namespace. Not `fromEntities: [all]`: that includes the
- * host, so kubelet's readiness probes of the echo pods (connectivity/check/deployment.go@v0.19.7 newLocalReadinessProbe,
- * HTTP from the node) would fail and the CLI would wait for deployments instead of running and failing tests.
+ * Denies ICMP echo requests to the test namespace's pods from pods of that namespace: client-to-client's pings fail, and
+ * nothing setup needs (TCP to the echo pods and their NodePorts, DNS to kube-system) is touched (CONTROL_TESTS).
+ * Not `fromEntities: [all]` in the deny: that includes the host, so kubelet's readiness probes of the echo pods
+ * (connectivity/check/deployment.go@v0.19.7 newLocalReadinessProbe, HTTP from the node) would fail and the CLI would wait
+ * for deployments instead of running and failing tests. `icmps` in an ingressDeny rule: pkg/policy/api/ingress.go
+ * IngressDenyRule.ICMPs (vendored in cilium-cli v0.19.7).
  */
 export const DENY_POLICY = `apiVersion: cilium.io/v2
 kind: CiliumClusterwideNetworkPolicy
@@ -107,6 +115,10 @@ spec:
   - fromEndpoints:
     - matchLabels:
         k8s:io.kubernetes.pod.namespace: ${TEST_NS}
+    icmps:
+    - fields:
+      - type: 8
+        family: IPv4
 `;
 
 export const cCt1 = defineBehaviour<ConnectivityObservation>({
@@ -122,12 +134,12 @@ export const cCt1 = defineBehaviour<ConnectivityObservation>({
   expect: expectConnectivity,
   negativeControls: [
     {
-      name: `pod-to-pod ingress denied in ${TEST_NS} (subset ${CONTROL_TESTS.join(', ')})`,
+      name: `ping between pods denied in ${TEST_NS} (subset ${CONTROL_TESTS.join(', ')})`,
       probe: (cluster) => runConnectivity(cluster, CONTROL_TESTS),
       async apply(cluster) {
         const kube = kubeOf(cluster);
         await kube.apply(DENY_POLICY);
-        return { what: `CiliumClusterwideNetworkPolicy denying pod ingress within ${TEST_NS}`, undo: () => kube.delete(DENY_POLICY) };
+        return { what: `CiliumClusterwideNetworkPolicy denying ICMP echo between pods of ${TEST_NS}`, undo: () => kube.delete(DENY_POLICY) };
       },
       expectFailure: /connectivity tests failed: .*no-policies/,
     },

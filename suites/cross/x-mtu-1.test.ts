@@ -24,6 +24,16 @@ describe('X-MTU-1 expectation', () => {
     expect(problems[0]).toMatch(xMtu1.negativeControls[0]!.expectFailure);
   });
 
+  it('matches the negative control on a Cilium pod, whose default route keeps mtu 1450 while eth0 is lowered', () => {
+    // cilium-kpr: eth0 at the device MTU 1500, default route mtu 1450 (plugins/cilium-cni/cmd/cmd.go, conf.RouteMTU); the
+    // control takes eth0 to 1400.
+    const ciliumNode: NodeMtuView = { ...vxlanNode, tunnels: [{ name: 'cilium_vxlan', kind: 'vxlan', overhead: 50 }] };
+    expect(xMtu1.expect(obs(ciliumNode, 1500, 1450))).toEqual([]);
+    const problems = xMtu1.expect(obs(ciliumNode, 1400, 1450));
+    expect(problems).toEqual(['pod pod-a1 on node-a: eth0 MTU 1400 with default route mtu 1450, expected 1450 (underlay eth0 1500 - 50 vxlan overhead of cilium_vxlan)']);
+    expect(problems[0]).toMatch(xMtu1.negativeControls[0]!.expectFailure);
+  });
+
   it('fails a VXLAN pod left at the underlay MTU', () => {
     expect(xMtu1.expect(obs(vxlanNode, 1500))[0]).toMatch(/eth0 MTU 1500, expected 1450/);
   });
