@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { kindProfiles } from '../clusters/profiles/kind/index.ts';
 import { labProfiles } from '../clusters/profiles/lab/index.ts';
@@ -126,7 +128,7 @@ describe(`${FILE}`, () => {
     const uses = report.steps.map((s) => s.uses?.split('@')[0] ?? s.run);
     expect(uses).toEqual([
       'actions/checkout', 'actions/setup-node', 'npm ci', 'actions/download-artifact', 'actions/cache/restore',
-      'npm run report -- --merge artifacts/* --out site --history .allure-history/history.jsonl', 'npm run summary -- site',
+      'npm run report -- --merge artifacts --out site --history .allure-history/history.jsonl', 'npm run summary -- site',
       'actions/cache/save', 'actions/upload-artifact', 'actions/upload-pages-artifact',
     ]);
     expect(report.steps[3]!.with).toEqual({ pattern: 'results-*', path: 'artifacts' });
@@ -156,4 +158,54 @@ describe('the kind matrix', () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('profile "kind/nope": matches no profile');
   });
+});
+
+/** A job's `run:` script as the runner runs it: no `shell:` means `bash -e {0}`, no pipefail (actions/runner src/Runner.Worker/Handlers/ScriptHandler.cs, ScriptHandlerHelpers.cs: "sh" -> "-e {0}", run with bash). */
+function runStep(script: string, cwd: string, env: Record<string, string> = {}) {
+  return execa('bash', ['-e', '-c', script], { cwd, env, reject: false });
+}
+const scratch: string[] = [];
+afterAll(() => { for (const d of scratch) rmSync(d, { recursive: true, force: true }); });
+const workspace = () => { const d = mkdtempSync(join(tmpdir(), 'cnc-workflow-')); scratch.push(d); return d; };
+
+describe('the report job on what the jobs before it leave', () => {
+  const fixtures = `${root}reports/fixtures/runs/`;
+  const merge = jobs.report!.steps.find((s) => s.run?.startsWith('npm run report'))!.run!;
+  // The npm script's own command, run in a scratch workspace (relative paths resolve there, as in $GITHUB_WORKSPACE).
+  const command = merge.replace('npm run report --', `node ${root}reports/build-report.ts`);
+
+  // actions/download-artifact src/download-artifact.ts@v8.0.1: `isSingleArtifactDownload || inputs.mergeMultiple ||
+  // artifacts.length === 1 ? resolvedPath : path.join(resolvedPath, artifact.name)`.
+  const download = (cwd: string, artifacts: Record<string, string>) => {
+    const path = join(cwd, String(jobs.report!.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))!.with!.path));
+    const names = Object.keys(artifacts);
+    for (const name of names) cpSync(artifacts[name]!, names.length === 1 ? path : join(path, name), { recursive: true });
+  };
+
+  it('merges a single downloaded artifact (a pull request: results-lab only), which download-artifact puts straight into the folder', async () => {
+    const cwd = workspace();
+    download(cwd, { 'results-lab': join(fixtures, 'lab') });
+    const run = await runStep(command, cwd);
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const matrix = JSON.parse(readFileSync(join(cwd, 'site', 'matrix.json'), 'utf8')) as { columns: Array<{ profile: string }> };
+    expect(matrix.columns.map((c) => c.profile)).toEqual(['lab/calico-vxlan']);
+    expect(readFileSync(join(cwd, '.allure-history', 'history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('merges several downloaded artifacts, one folder each', async () => {
+    const cwd = workspace();
+    download(cwd, { 'results-lab': join(fixtures, 'lab'), 'results-kind-cilium-vxlan': join(fixtures, 'kind') });
+    const run = await runStep(command, cwd);
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const matrix = JSON.parse(readFileSync(join(cwd, 'site', 'matrix.json'), 'utf8')) as { columns: Array<{ profile: string }> };
+    expect(matrix.columns.map((c) => c.profile).sort()).toEqual(['kind/cilium-vxlan', 'lab/calico-vxlan']);
+  }, 60_000);
+
+  it('fails, naming the folder, when no artifact was downloaded at all', async () => {
+    const cwd = workspace();
+    mkdirSync(join(cwd, 'artifacts'));
+    const run = await runStep(command, cwd);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('result folder artifacts: no Allure results');
+  }, 60_000);
 });
