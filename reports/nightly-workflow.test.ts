@@ -90,7 +90,7 @@ describe(`${FILE}`, () => {
       expect(calls.length, s.run).toBeGreaterThan(0);
       for (const [, , script] of calls) if (script) expect(script in scripts, `npm run ${script}`).toBe(true);
       // Nothing but the npm call, a folder for its output and `tee`: no logic lives in the workflow.
-      const rest = s.run!.split('\n').map((l) => l.trim()).filter((l) => l && !/^(echo "\w+=\$\(npm run -s profiles .*\)" >> "\$GITHUB_OUTPUT"|npm .*|mkdir -p [\w/.-]+)$/.test(l));
+      const rest = s.run!.split('\n').map((l) => l.trim()).filter((l) => l && !/^(\w+=\$\(npm run -s profiles .*\)|echo "(\w+)=\$\2" >> "\$GITHUB_OUTPUT"|npm .*|mkdir -p [\w/.-]+)$/.test(l));
       expect(rest, s.run).toEqual([]);
     }
   });
@@ -208,4 +208,27 @@ describe('the report job on what the jobs before it leave', () => {
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toContain('result folder artifacts: no Allure results');
   }, 60_000);
+});
+
+describe('the profiles job', () => {
+  const list = jobs.profiles!.steps.find((s) => s.id === 'list')!;
+
+  it('writes both lists to $GITHUB_OUTPUT as the JSON the matrix reads', async () => {
+    const output = join(workspace(), 'output');
+    const run = await runStep(list.run!, root, { PROFILES: 'kind/cilium-kpr', GITHUB_OUTPUT: output, PATH: process.env.PATH! });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const lines = readFileSync(output, 'utf8').trim().split('\n');
+    expect(lines.map((l) => l.split('=')[0])).toEqual(['lab', 'kind']);
+    expect(JSON.parse(lines[0]!.slice(4))).toEqual([]);
+    expect((JSON.parse(lines[1]!.slice(5)) as Array<{ id: string }>).map((e) => e.id)).toEqual(['kind-cilium-kpr']);
+  }, 30_000);
+
+  // `echo "lab=$(cmd)"` exits 0 whatever cmd does under bash -e: the job went green with empty outputs, and the lab and
+  // kind jobs then failed on fromJSON('') instead of the profile list's own message.
+  it('fails on an unknown profile in the dispatch input, with the profile list\'s message', async () => {
+    const output = join(workspace(), 'output');
+    const run = await runStep(list.run!, root, { PROFILES: 'kind/nope', GITHUB_OUTPUT: output, PATH: process.env.PATH! });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('profile "kind/nope": matches no profile');
+  }, 30_000);
 });
