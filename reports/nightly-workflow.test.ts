@@ -135,6 +135,11 @@ describe(`${FILE}`, () => {
     // Every uploaded result folder is downloaded: the names all match the pattern.
     expect(steps.filter((s) => String(s.with?.name ?? '').startsWith('results-')).map((s) => s.with!.name)).toEqual(['results-lab', 'results-${{ matrix.profile.id }}']);
     expect(report.steps[4]!.with?.path).toBe(report.steps[7]!.with?.path);
+    // A re-run keeps its run id: with the same key, cache/save finds it taken and only warns (src/saveImpl.ts@v5.0.5
+    // logWarning), so the re-run's history entry was lost. The attempt in the key gives each attempt its own entry; the
+    // restore then falls back to the newest allure-history-* (restore-keys).
+    expect(report.steps[7]!.with?.key).toBe('allure-history-${{ github.run_id }}-${{ github.run_attempt }}');
+    expect(report.steps[4]!.with).toMatchObject({ key: report.steps[7]!.with?.key, 'restore-keys': 'allure-history-' });
     expect(jobs.deploy!.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
     expect(jobs.deploy!.steps.map((s) => s.uses?.split('@')[0])).toEqual(['actions/deploy-pages']);
   });
