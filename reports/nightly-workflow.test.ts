@@ -2,6 +2,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import * as expressions from '@actions/expressions';
+import { truthy } from '@actions/expressions/result';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -236,4 +238,67 @@ describe('the profiles job', () => {
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toContain('profile "kind/nope": matches no profile');
   }, 30_000);
+});
+
+/** What a condition sees: the event, the dispatch input, the jobs it needs, and how the run and the steps before went. */
+interface Moment { event: 'schedule' | 'workflow_dispatch' | 'pull_request'; profiles?: string; needs?: Record<string, string>; cancelled?: boolean; failedBefore?: boolean }
+
+/**
+ * Evaluates an `if:` as the runner does, with GitHub's own expression evaluator (@actions/expressions): a condition
+ * without a status function is `success() && (...)` (@actions/workflow-parser src/model/converter/if-condition.ts,
+ * ensureStatusFunction); success() is false once something before failed, cancelled() is the run's cancellation.
+ */
+function evaluateIf(condition: string | undefined, m: Moment): boolean {
+  const body = (condition ?? 'success()').trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
+  const withStatus = /\b(success|failure|cancelled|always)\(\)/.test(body) ? body : `success() && (${body})`;
+  const context = JSON.parse(JSON.stringify({
+    github: { event_name: m.event, ref: 'refs/heads/main' },
+    inputs: m.event === 'workflow_dispatch' ? { profiles: m.profiles ?? '' } : {},
+    needs: Object.fromEntries(Object.entries(m.needs ?? {}).map(([id, result]) => [id, { result, outputs: {} }])),
+  }), expressions.data.reviver) as InstanceType<typeof expressions.data.Dictionary>;
+  const status = (value: boolean) => ({ minArgs: 0, maxArgs: 0, call: () => new expressions.data.BooleanData(value) });
+  const functions = new Map([
+    ['success', { name: 'success', ...status(!m.cancelled && !m.failedBefore) }],
+    ['failure', { name: 'failure', ...status(!m.cancelled && !!m.failedBefore) }],
+    ['cancelled', { name: 'cancelled', ...status(!!m.cancelled) }],
+    ['always', { name: 'always', ...status(true) }],
+  ]);
+  const tokens = new expressions.Lexer(withStatus).lex().tokens;
+  const tree = new expressions.Parser(tokens, ['github', 'inputs', 'needs'], [...functions.values()]).parse();
+  return truthy(new expressions.Evaluator(tree, context, functions).evaluate());
+}
+
+describe('what publishes the site, by event', () => {
+  const report = jobs.report!;
+  const step = (name: string) => report.steps.find((s) => (s as Step & { name?: string }).name === name)!;
+  const passed = { profiles: 'success', unit: 'success', lab: 'success', kind: 'success' };
+  // Job conditions see the jobs before (failedBefore: a job further up failed); step conditions the report job's steps, all passed.
+  const publishes = (m: Moment) => {
+    const inReport = { ...m, failedBefore: false, needs: {} };
+    return {
+      report: evaluateIf(report.if, { ...m, needs: m.needs ?? passed }),
+      pages: evaluateIf(step('Upload the site to Pages').if, inReport),
+      artifact: evaluateIf(step('Upload the site (pull requests, partial runs)').if, inReport),
+      history: evaluateIf(step('Save Allure history').if, inReport),
+      deploy: evaluateIf(jobs.deploy!.if, { ...m, needs: { report: 'success' } }),
+    };
+  };
+
+  it('the nightly and a full dispatch publish to Pages and keep the history; a failed kind job does not stop them', () => {
+    const full = { report: true, pages: true, artifact: false, history: true, deploy: true };
+    expect(publishes({ event: 'schedule' })).toEqual(full);
+    expect(publishes({ event: 'workflow_dispatch', profiles: '' })).toEqual(full);
+    expect(publishes({ event: 'schedule', needs: { ...passed, kind: 'failure' }, failedBefore: true })).toEqual(full);
+  });
+
+  it('a pull request and a dispatch of some profiles upload the site as an artifact and leave Pages and the history alone', () => {
+    const partial = { report: true, pages: false, artifact: true, history: false, deploy: false };
+    expect(publishes({ event: 'pull_request', needs: { ...passed, kind: 'skipped' } })).toEqual(partial);
+    expect(publishes({ event: 'workflow_dispatch', profiles: 'kind/cilium-kpr' })).toEqual(partial);
+  });
+
+  it('a cancelled run or a failed profile list builds no report', () => {
+    expect(evaluateIf(report.if, { event: 'schedule', needs: passed, cancelled: true })).toBe(false);
+    expect(evaluateIf(report.if, { event: 'schedule', needs: { ...passed, profiles: 'failure' }, failedBefore: true })).toBe(false);
+  });
 });
