@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -300,5 +300,19 @@ describe('what publishes the site, by event', () => {
   it('a cancelled run or a failed profile list builds no report', () => {
     expect(evaluateIf(report.if, { event: 'schedule', needs: passed, cancelled: true })).toBe(false);
     expect(evaluateIf(report.if, { event: 'schedule', needs: { ...passed, profiles: 'failure' }, failedBefore: true })).toBe(false);
+  });
+});
+
+describe('the kind job', () => {
+  it("records the doctor's findings and goes on when the doctor finds kind cannot run (the profile step says why)", async () => {
+    const cwd = workspace();
+    const bin = join(cwd, 'bin');
+    mkdirSync(bin);
+    // A doctor that finds a problem: prints it and exits 1, as cli/doctor.ts does when something stops kind runs.
+    writeFileSync(join(bin, 'npm'), '#!/bin/sh\necho "doctor: kind node image: not pullable"\nexit 1\n', { mode: 0o755 });
+    const doctor = jobs.kind!.steps.find((s) => s.run?.includes('npm run doctor'))!.run!;
+    const run = await runStep(doctor, cwd, { PATH: `${bin}:${process.env.PATH}` });
+    expect(run.exitCode).toBe(0);
+    expect(readFileSync(join(cwd, 'reports/out/diagnostics/doctor.txt'), 'utf8')).toContain('kind node image: not pullable');
   });
 });
