@@ -5,7 +5,8 @@ import { outDir } from './out-dir.ts';
 
 const USAGE = `usage: npm run report [-- --merge DIR [DIR ...]] [--out DIR] [--history FILE]
 Without --merge: rebuilds the report of the last run (reports/out, or CNI_CONFORMANCE_OUT).
---merge DIR ...  merges result folders of several runs or machines (each a run's output folder or an allure-results folder)
+--merge DIR ...  merges result folders of several runs or machines (each a run's output folder or an allure-results folder,
+                 or a folder of them: a download of several CI artifacts)
 --out DIR        where the site goes (default: the output folder): index.html (matrix), allure-report/, topology/
 --history FILE   Allure history (JSON lines), read and appended (default: <out>/history.jsonl)
 The matrix's Markdown (<out>/matrix.md) goes to a job summary with npm run summary -- <out>.`;

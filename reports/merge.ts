@@ -51,6 +51,26 @@ export async function resolveSource(dir: string): Promise<ResultSource> {
   return { dir: abs, ...(hasResults ? { results } : {}), ...(meta ? { meta } : {}), ...(requested ? { requested } : {}) };
 }
 
+const isResultFolder = async (dir: string) =>
+  (await isDir(join(dir, 'allure-results'))) || (await readdir(dir).catch(() => [] as string[])).some((f) => f.endsWith('-result.json') || f === REQUESTED);
+
+/**
+ * Each named folder that is a result folder, else the result folders directly inside it: a folder of downloaded CI
+ * artifacts. actions/download-artifact puts several artifacts in <path>/<artifact name>/ but a single one straight into
+ * <path> (src/download-artifact.ts@v8.0.1: `artifacts.length === 1 ? resolvedPath : path.join(resolvedPath, artifact.name)`),
+ * so the report job passes the download folder itself and both layouts merge. A folder holding neither stays as it is
+ * (resolveSource says what is wrong with it).
+ */
+export async function expandSources(dirs: readonly string[]): Promise<string[]> {
+  const expanded = await Promise.all(dirs.map(async (dir) => {
+    if (!(await isDir(dir)) || (await isResultFolder(dir))) return [dir];
+    const inner = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(dir, e.name)).sort();
+    const results = (await Promise.all(inner.map(async (d) => ((await isResultFolder(d)) ? [d] : [])))).flat();
+    return results.length ? results : [dir];
+  }));
+  return expanded.flat();
+}
+
 /** The versions the matrix header names, from versions.ts. */
 export function pinnedVersions(): Record<string, string> {
   return {
@@ -97,7 +117,7 @@ export interface MergeResult {
 export async function mergeReport(options: MergeOptions): Promise<MergeResult> {
   const log = options.log ?? console.log;
   if (options.sources.length === 0) throw new Error('nothing to merge: name at least one result folder');
-  const sources = await Promise.all(options.sources.map(resolveSource));
+  const sources = await Promise.all((await expandSources(options.sources)).map(resolveSource));
   const out = resolve(options.out);
   const results = (await Promise.all(sources.map(readResults))).flat();
   const started = performance.now();

@@ -1,7 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
+import * as expressions from '@actions/expressions';
+import { truthy } from '@actions/expressions/result';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { kindProfiles } from '../clusters/profiles/kind/index.ts';
 import { labProfiles } from '../clusters/profiles/lab/index.ts';
@@ -88,7 +92,7 @@ describe(`${FILE}`, () => {
       expect(calls.length, s.run).toBeGreaterThan(0);
       for (const [, , script] of calls) if (script) expect(script in scripts, `npm run ${script}`).toBe(true);
       // Nothing but the npm call, a folder for its output and `tee`: no logic lives in the workflow.
-      const rest = s.run!.split('\n').map((l) => l.trim()).filter((l) => l && !/^(echo "\w+=\$\(npm run -s profiles .*\)" >> "\$GITHUB_OUTPUT"|npm .*|mkdir -p [\w/.-]+)$/.test(l));
+      const rest = s.run!.split('\n').map((l) => l.trim()).filter((l) => l && !/^(\w+=\$\(npm run -s profiles .*\)|echo "(\w+)=\$\2" >> "\$GITHUB_OUTPUT"|npm .*|mkdir -p [\w/.-]+)$/.test(l));
       expect(rest, s.run).toEqual([]);
     }
   });
@@ -126,13 +130,18 @@ describe(`${FILE}`, () => {
     const uses = report.steps.map((s) => s.uses?.split('@')[0] ?? s.run);
     expect(uses).toEqual([
       'actions/checkout', 'actions/setup-node', 'npm ci', 'actions/download-artifact', 'actions/cache/restore',
-      'npm run report -- --merge artifacts/* --out site --history .allure-history/history.jsonl', 'npm run summary -- site',
+      'npm run report -- --merge artifacts --out site --history .allure-history/history.jsonl', 'npm run summary -- site',
       'actions/cache/save', 'actions/upload-artifact', 'actions/upload-pages-artifact',
     ]);
     expect(report.steps[3]!.with).toEqual({ pattern: 'results-*', path: 'artifacts' });
     // Every uploaded result folder is downloaded: the names all match the pattern.
     expect(steps.filter((s) => String(s.with?.name ?? '').startsWith('results-')).map((s) => s.with!.name)).toEqual(['results-lab', 'results-${{ matrix.profile.id }}']);
     expect(report.steps[4]!.with?.path).toBe(report.steps[7]!.with?.path);
+    // A re-run keeps its run id: with the same key, cache/save finds it taken and only warns (src/saveImpl.ts@v5.0.5
+    // logWarning), so the re-run's history entry was lost. The attempt in the key gives each attempt its own entry; the
+    // restore then falls back to the newest allure-history-* (restore-keys).
+    expect(report.steps[7]!.with?.key).toBe('allure-history-${{ github.run_id }}-${{ github.run_attempt }}');
+    expect(report.steps[4]!.with).toMatchObject({ key: report.steps[7]!.with?.key, 'restore-keys': 'allure-history-' });
     expect(jobs.deploy!.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
     expect(jobs.deploy!.steps.map((s) => s.uses?.split('@')[0])).toEqual(['actions/deploy-pages']);
   });
@@ -155,5 +164,155 @@ describe('the kind matrix', () => {
     const bad = await execa('node', ['cli/profiles.ts', 'kind/nope'], { cwd: root, reject: false });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('profile "kind/nope": matches no profile');
+  });
+});
+
+/** A job's `run:` script as the runner runs it: no `shell:` means `bash -e {0}`, no pipefail (actions/runner src/Runner.Worker/Handlers/ScriptHandler.cs, ScriptHandlerHelpers.cs: "sh" -> "-e {0}", run with bash). */
+function runStep(script: string, cwd: string, env: Record<string, string> = {}) {
+  return execa('bash', ['-e', '-c', script], { cwd, env, reject: false });
+}
+const scratch: string[] = [];
+afterAll(() => { for (const d of scratch) rmSync(d, { recursive: true, force: true }); });
+const workspace = () => { const d = mkdtempSync(join(tmpdir(), 'cnc-workflow-')); scratch.push(d); return d; };
+
+describe('the report job on what the jobs before it leave', () => {
+  const fixtures = `${root}reports/fixtures/runs/`;
+  const merge = jobs.report!.steps.find((s) => s.run?.startsWith('npm run report'))!.run!;
+  // The npm script's own command, run in a scratch workspace (relative paths resolve there, as in $GITHUB_WORKSPACE).
+  const command = merge.replace('npm run report --', `node ${root}reports/build-report.ts`);
+
+  // actions/download-artifact src/download-artifact.ts@v8.0.1: `isSingleArtifactDownload || inputs.mergeMultiple ||
+  // artifacts.length === 1 ? resolvedPath : path.join(resolvedPath, artifact.name)`.
+  const download = (cwd: string, artifacts: Record<string, string>) => {
+    const path = join(cwd, String(jobs.report!.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))!.with!.path));
+    const names = Object.keys(artifacts);
+    for (const name of names) cpSync(artifacts[name]!, names.length === 1 ? path : join(path, name), { recursive: true });
+  };
+
+  it('merges a single downloaded artifact (a pull request: results-lab only), which download-artifact puts straight into the folder', async () => {
+    const cwd = workspace();
+    download(cwd, { 'results-lab': join(fixtures, 'lab') });
+    const run = await runStep(command, cwd);
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const matrix = JSON.parse(readFileSync(join(cwd, 'site', 'matrix.json'), 'utf8')) as { columns: Array<{ profile: string }> };
+    expect(matrix.columns.map((c) => c.profile)).toEqual(['lab/calico-vxlan']);
+    expect(readFileSync(join(cwd, '.allure-history', 'history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('merges several downloaded artifacts, one folder each', async () => {
+    const cwd = workspace();
+    download(cwd, { 'results-lab': join(fixtures, 'lab'), 'results-kind-cilium-vxlan': join(fixtures, 'kind') });
+    const run = await runStep(command, cwd);
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const matrix = JSON.parse(readFileSync(join(cwd, 'site', 'matrix.json'), 'utf8')) as { columns: Array<{ profile: string }> };
+    expect(matrix.columns.map((c) => c.profile).sort()).toEqual(['kind/cilium-vxlan', 'lab/calico-vxlan']);
+  }, 60_000);
+
+  it('fails, naming the folder, when no artifact was downloaded at all', async () => {
+    const cwd = workspace();
+    mkdirSync(join(cwd, 'artifacts'));
+    const run = await runStep(command, cwd);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('result folder artifacts: no Allure results');
+  }, 60_000);
+});
+
+describe('the profiles job', () => {
+  const list = jobs.profiles!.steps.find((s) => s.id === 'list')!;
+
+  it('writes both lists to $GITHUB_OUTPUT as the JSON the matrix reads', async () => {
+    const output = join(workspace(), 'output');
+    const run = await runStep(list.run!, root, { PROFILES: 'kind/cilium-kpr', GITHUB_OUTPUT: output, PATH: process.env.PATH! });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const lines = readFileSync(output, 'utf8').trim().split('\n');
+    expect(lines.map((l) => l.split('=')[0])).toEqual(['lab', 'kind']);
+    expect(JSON.parse(lines[0]!.slice(4))).toEqual([]);
+    expect((JSON.parse(lines[1]!.slice(5)) as Array<{ id: string }>).map((e) => e.id)).toEqual(['kind-cilium-kpr']);
+  }, 30_000);
+
+  // `echo "lab=$(cmd)"` exits 0 whatever cmd does under bash -e: the job went green with empty outputs, and the lab and
+  // kind jobs then failed on fromJSON('') instead of the profile list's own message.
+  it('fails on an unknown profile in the dispatch input, with the profile list\'s message', async () => {
+    const output = join(workspace(), 'output');
+    const run = await runStep(list.run!, root, { PROFILES: 'kind/nope', GITHUB_OUTPUT: output, PATH: process.env.PATH! });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('profile "kind/nope": matches no profile');
+  }, 30_000);
+});
+
+/** What a condition sees: the event, the dispatch input, the jobs it needs, and how the run and the steps before went. */
+interface Moment { event: 'schedule' | 'workflow_dispatch' | 'pull_request'; profiles?: string; needs?: Record<string, string>; cancelled?: boolean; failedBefore?: boolean }
+
+/**
+ * Evaluates an `if:` as the runner does, with GitHub's own expression evaluator (@actions/expressions): a condition
+ * without a status function is `success() && (...)` (@actions/workflow-parser src/model/converter/if-condition.ts,
+ * ensureStatusFunction); success() is false once something before failed, cancelled() is the run's cancellation.
+ */
+function evaluateIf(condition: string | undefined, m: Moment): boolean {
+  const body = (condition ?? 'success()').trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim();
+  const withStatus = /\b(success|failure|cancelled|always)\(\)/.test(body) ? body : `success() && (${body})`;
+  const context = JSON.parse(JSON.stringify({
+    github: { event_name: m.event, ref: 'refs/heads/main' },
+    inputs: m.event === 'workflow_dispatch' ? { profiles: m.profiles ?? '' } : {},
+    needs: Object.fromEntries(Object.entries(m.needs ?? {}).map(([id, result]) => [id, { result, outputs: {} }])),
+  }), expressions.data.reviver) as InstanceType<typeof expressions.data.Dictionary>;
+  const status = (value: boolean) => ({ minArgs: 0, maxArgs: 0, call: () => new expressions.data.BooleanData(value) });
+  const functions = new Map([
+    ['success', { name: 'success', ...status(!m.cancelled && !m.failedBefore) }],
+    ['failure', { name: 'failure', ...status(!m.cancelled && !!m.failedBefore) }],
+    ['cancelled', { name: 'cancelled', ...status(!!m.cancelled) }],
+    ['always', { name: 'always', ...status(true) }],
+  ]);
+  const tokens = new expressions.Lexer(withStatus).lex().tokens;
+  const tree = new expressions.Parser(tokens, ['github', 'inputs', 'needs'], [...functions.values()]).parse();
+  return truthy(new expressions.Evaluator(tree, context, functions).evaluate());
+}
+
+describe('what publishes the site, by event', () => {
+  const report = jobs.report!;
+  const step = (name: string) => report.steps.find((s) => (s as Step & { name?: string }).name === name)!;
+  const passed = { profiles: 'success', unit: 'success', lab: 'success', kind: 'success' };
+  // Job conditions see the jobs before (failedBefore: a job further up failed); step conditions the report job's steps, all passed.
+  const publishes = (m: Moment) => {
+    const inReport = { ...m, failedBefore: false, needs: {} };
+    return {
+      report: evaluateIf(report.if, { ...m, needs: m.needs ?? passed }),
+      pages: evaluateIf(step('Upload the site to Pages').if, inReport),
+      artifact: evaluateIf(step('Upload the site (pull requests, partial runs)').if, inReport),
+      history: evaluateIf(step('Save Allure history').if, inReport),
+      deploy: evaluateIf(jobs.deploy!.if, { ...m, needs: { report: 'success' } }),
+    };
+  };
+
+  it('the nightly and a full dispatch publish to Pages and keep the history; a failed kind job does not stop them', () => {
+    const full = { report: true, pages: true, artifact: false, history: true, deploy: true };
+    expect(publishes({ event: 'schedule' })).toEqual(full);
+    expect(publishes({ event: 'workflow_dispatch', profiles: '' })).toEqual(full);
+    expect(publishes({ event: 'schedule', needs: { ...passed, kind: 'failure' }, failedBefore: true })).toEqual(full);
+  });
+
+  it('a pull request and a dispatch of some profiles upload the site as an artifact and leave Pages and the history alone', () => {
+    const partial = { report: true, pages: false, artifact: true, history: false, deploy: false };
+    expect(publishes({ event: 'pull_request', needs: { ...passed, kind: 'skipped' } })).toEqual(partial);
+    expect(publishes({ event: 'workflow_dispatch', profiles: 'kind/cilium-kpr' })).toEqual(partial);
+  });
+
+  it('a cancelled run or a failed profile list builds no report', () => {
+    expect(evaluateIf(report.if, { event: 'schedule', needs: passed, cancelled: true })).toBe(false);
+    expect(evaluateIf(report.if, { event: 'schedule', needs: { ...passed, profiles: 'failure' }, failedBefore: true })).toBe(false);
+  });
+});
+
+describe('the kind job', () => {
+  it("records the doctor's findings and goes on when the doctor finds kind cannot run (the profile step says why)", async () => {
+    const cwd = workspace();
+    const bin = join(cwd, 'bin');
+    mkdirSync(bin);
+    // A doctor that finds a problem: prints it and exits 1, as cli/doctor.ts does when something stops kind runs.
+    writeFileSync(join(bin, 'npm'), '#!/bin/sh\necho "doctor: kind node image: not pullable"\nexit 1\n', { mode: 0o755 });
+    const doctor = jobs.kind!.steps.find((s) => s.run?.includes('npm run doctor'))!.run!;
+    const run = await runStep(doctor, cwd, { PATH: `${bin}:${process.env.PATH}` });
+    expect(run.exitCode).toBe(0);
+    expect(readFileSync(join(cwd, 'reports/out/diagnostics/doctor.txt'), 'utf8')).toContain('kind node image: not pullable');
   });
 });

@@ -19,7 +19,18 @@ class InitContainer extends GenericContainer {
   }
 }
 
-/** Starts a node container: network mode none, NET_ADMIN + SYS_ADMIN, writable /proc/sys, forwarding on. */
+/**
+ * Docker's AppArmor profile `docker-default`, applied to every container that is not --privileged where the host runs
+ * AppArmor (GitHub's ubuntu-24.04 runners do: actions/runner-images images/ubuntu/scripts/build/install-container-tools.sh
+ * loads profiles with apparmor_parser; moby daemon/apparmor_default.go gives it to every non-privileged container without an
+ * apparmor= option, and daemon/oci_linux.go WithApparmor keeps it for `docker exec`), has `deny mount,` and `deny @{PROC}/sys/[^k]** w,`
+ * (moby/profiles apparmor/testdata/default.golden@apparmor/v0.2.1, moby's profiles/apparmor/template.go). The node's
+ * `mount -o remount,rw /proc/sys`, `ip netns add` (a bind mount) and every net.* sysctl would fail there. Unconfined drops
+ * that profile only: capabilities stay NET_ADMIN + SYS_ADMIN, seccomp stays Docker's default, never --privileged.
+ */
+export const NODE_SECURITY_OPT = ['apparmor=unconfined'];
+
+/** Starts a node container: network mode none, NET_ADMIN + SYS_ADMIN, no AppArmor profile, writable /proc/sys, forwarding on. */
 export async function startNodeContainer(options: StartNodeOptions): Promise<StartedTestContainer> {
   const container = await new InitContainer(options.image)
     .withInit()
@@ -27,6 +38,7 @@ export async function startNodeContainer(options: StartNodeOptions): Promise<Sta
     .withLabels(options.labels)
     .withNetworkMode('none')
     .withAddedCapabilities('NET_ADMIN', 'SYS_ADMIN')
+    .withSecurityOpt(...NODE_SECURITY_OPT)
     .withCommand(['sleep', 'infinity'])
     .withStartupTimeout(60_000)
     .start();
