@@ -31,7 +31,9 @@ export async function tcpTry(on: Executor, address: string, port: number = PROTO
  * nothing within 1 s is silent.
  */
 export async function udpTry(on: Executor, address: string, port: number = PROTOCOLS.udp.port): Promise<Probed<'answered' | 'refused' | 'silent'>> {
-  const r = await bash(on, `exec 3<>/dev/udp/${address}/${port}; printf 'probe\\n' >&3; read -t 1 -r line <&3; rc=$?; echo "read=$rc $line"`);
-  const value = /^read=0 /m.test(r.stdout) ? 'answered' : /refused/i.test(r.stderr) ? 'refused' : 'silent';
+  // bash's read takes one byte per read(2): on a datagram socket that consumes the whole reply, so only its first
+  // byte arrives and read then times out (rc > 128). Any byte received is the answer.
+  const r = await bash(on, `exec 3<>/dev/udp/${address}/${port}; printf 'probe\\n' >&3; read -t 1 -r line <&3; rc=$?; echo "read=$rc got=\${#line} $line"`);
+  const value = /^read=\d+ got=[1-9]/m.test(r.stdout) ? 'answered' : /refused/i.test(r.stderr) ? 'refused' : 'silent';
   return { command: r.command, raw: r.raw, value };
 }
