@@ -1,3 +1,4 @@
+import { parseEthtoolInfo } from '../../helpers/parsers/ethtool-info.ts';
 import { defineBehaviour } from '../check.ts';
 import { systemPods } from '../../clusters/kind/system-pods.ts';
 import { kubeOf, kubectl, output } from '../kube-actions.ts';
@@ -9,10 +10,9 @@ export const VPP_CLI_SOCKET = '/var/run/vpp/cli.sock';
 
 export interface VppObservation { nodes: { node: string; driver?: string; busInfo?: string; vppInterfaces: string[] }[] }
 
-/** `ethtool -i eth0` key: value lines. */
+/** `ethtool -i eth0` key: value lines (an empty `bus-info: ` stays empty). */
 export function readEthtool(text: string): { driver?: string; busInfo?: string } {
-  const get = (k: string) => new RegExp(`^${k}:\\s*(\\S*)`, 'm').exec(text)?.[1];
-  const driver = get('driver'), busInfo = get('bus-info');
+  const { driver, busInfo } = parseEthtoolInfo(text);
   return { ...(driver !== undefined ? { driver } : {}), ...(busInfo !== undefined ? { busInfo } : {}) };
 }
 
