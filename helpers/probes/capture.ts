@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Executor } from '../../clusters/types.ts';
-import { parseTcpdump, type CapturedPacket } from '../parsers/tcpdump.ts';
+import { parseTcpdumpWithUnparsed, type CapturedPacket } from '../parsers/tcpdump.ts';
 import type { Probed } from './net.ts';
 
 export interface CaptureSpec {
@@ -44,5 +44,6 @@ export async function captureWhile<T>(on: Executor, spec: CaptureSpec, action: (
     await on.exec(['sh', '-c', `${ALIVE}; i=0; while alive ${pid}; do i=$((i+1)); [ $i -ge ${bound} ] && { kill ${pid}; break; }; sleep 0.1; done; true`]);
   }
   const out = await on.exec(['sh', '-c', `cat ${file} ${file}.err; rm -f ${file} ${file}.err`]);
-  return { capture: { command, raw: out.stdout, value: parseTcpdump(out.stdout) }, result };
+  const { value, unparsed } = parseTcpdumpWithUnparsed(out.stdout);
+  return { capture: { command, raw: out.stdout, value, ...(unparsed.length > 0 ? { unparsed } : {}) }, result };
 }
