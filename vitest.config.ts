@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{helpers,clusters,suites,reports,cli}/**/*.test.ts'],
+          include: ['{helpers,clusters,suites,reports,cli,mutate}/**/*.test.ts'],
           exclude: ['**/*.lab.test.ts', '**/*.kind.test.ts', '**/node_modules/**'],
         },
       },
@@ -28,7 +28,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'lab',
-          include: ['{suites,clusters}/**/*.lab.test.ts'],
+          include: ['{suites,clusters,mutate}/**/*.lab.test.ts'],
           globalSetup: ['./clusters/lab/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
