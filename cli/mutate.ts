@@ -28,13 +28,13 @@ export function selection(values: Record<string, string>): { profiles: LabProfil
     }
   });
   const faults = values.fault?.split(',').map((s) => s.trim()).filter(Boolean);
-  try {
-    if (faults?.length) {
-      for (const p of profiles) faultsFor(p.name, faults);
+  if (faults?.length) {
+    try {
+      faultsFor('', faults);
       if (profiles.length > 0 && profiles.every((p) => faultsFor(p.name, faults).length === 0)) problems.push(`--fault ${faults.join(',')}: applies to none of ${profiles.map((p) => p.name).join(', ')}`);
+    } catch (error) {
+      problems.push((error as Error).message);
     }
-  } catch (error) {
-    problems.push((error as Error).message);
   }
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return { profiles, ...(faults?.length ? { faults } : {}) };
