@@ -28,4 +28,9 @@ describe('parseClusterMeshStatus', () => {
   it('throws on unrelated text', () => {
     expect(() => parseClusterMeshStatus('Error: Unable to determine status: clustermesh-apiserver not found')).toThrow(/no known line/);
   });
+  it('reports lines that are not cilium-cli status lines, none on the real samples', () => {
+    for (const name of ['seed-1.11-kind-c1-before-connect.txt', 'seed-1.11-kind-c1-connected.txt', 'seed-1.11-kind-c1-global-6.txt']) expect(load(name).unparsed, name).toEqual([]);
+    const text = `${fixture('cilium-clustermesh-status', 'seed-1.11-kind-c1-connected.txt')}Error: Unable to determine status:  timeout while waiting for status\n`;
+    expect(parseClusterMeshStatus(text).unparsed).toEqual(['Error: Unable to determine status:  timeout while waiting for status']);
+  });
 });
