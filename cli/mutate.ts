@@ -1,4 +1,6 @@
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LabProfile } from '../clusters/lab/types.ts';
 import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
 import { getProfile } from '../clusters/profiles/index.ts';
@@ -70,7 +72,8 @@ async function main(): Promise<number> {
   return outcomes.some((p) => p.error || p.baseline.length > 0) ? 1 : 0;
 }
 
-if (import.meta.main) {
+// Run as the entry point (node cli/mutate.ts), not when a test imports selection().
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().then((code) => process.exit(code), (error: Error) => {
     console.error(`cni-conformance mutate: ${error.message}\n${USAGE}`);
     process.exit(2);
