@@ -1,4 +1,5 @@
 import { bgpFaults } from './faults/bgp.ts';
+import { sideFaults } from './faults/fundamentals.ts';
 import { gatewayFaults } from './faults/gateway.ts';
 import { routingFaults } from './faults/routing.ts';
 import { trafficFaults } from './faults/traffic.ts';
@@ -6,7 +7,7 @@ import { tunnelFaults } from './faults/tunnel.ts';
 import type { Fault } from './types.ts';
 
 /** Every datapath fault `npm run mutate` applies, in the order it applies them. */
-export const faultLibrary: readonly Fault[] = [...trafficFaults, ...gatewayFaults, ...routingFaults, ...tunnelFaults, ...bgpFaults];
+export const faultLibrary: readonly Fault[] = [...trafficFaults, ...gatewayFaults, ...routingFaults, ...tunnelFaults, ...bgpFaults, ...sideFaults];
 
 /** The faults that apply to one lab profile, optionally narrowed to some ids (unknown ids are an error). */
 export function faultsFor(profile: string, only?: readonly string[]): Fault[] {

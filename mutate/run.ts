@@ -61,7 +61,9 @@ export async function mutateProfile(profile: LabProfile, o: MutateOptions): Prom
         continue;
       }
       try {
-        result.detail = await problemsOf(active, cluster);
+        // A check counts as catching the fault only when it fails twice in a row: a flaky probe is not a catch.
+        const first = await problemsOf(active, cluster);
+        result.detail = await problemsOf(active.filter((b) => first[b.id]), cluster);
         result.caughtBy = Object.keys(result.detail);
         result.result = result.caughtBy.length > 0 ? 'caught' : 'missed';
       } finally {
