@@ -57,10 +57,16 @@ export async function vtepEntries(node: NodeHandle, dev: string): Promise<Array<
   return entries.filter((e): e is typeof e & { dst: string } => !e.allZero && e.dst !== undefined && e.state === 'permanent').map((e) => ({ mac: e.mac, dst: e.dst }));
 }
 
+/** Live (not zombie) pids of a process name: the node's PID 1 never reaps, so a killed daemon lingers as Z. */
+export async function livePids(node: NodeHandle, name: string): Promise<string[]> {
+  const r = await node.exec(['sh', '-c', `for p in $(pgrep -x ${name}); do s=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' /proc/$p/status 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ] && echo $p; done; true`]);
+  return r.stdout.split('\n').filter((l) => /^\d+$/.test(l.trim()));
+}
+
 /** The process a daemon runs as, with its full command line, so that it can be started again as it was. */
 export async function daemonProcess(node: NodeHandle, name: string): Promise<{ pid: string; argv: string[] }> {
-  const pid = (await node.exec(['pgrep', '-o', '-x', name])).stdout.trim();
-  if (!/^\d+$/.test(pid)) throw new Error(`${node.name}: no ${name} process`);
+  const pid = (await livePids(node, name))[0];
+  if (!pid) throw new Error(`${node.name}: no ${name} process`);
   const cmdline = (await node.exec(['cat', `/proc/${pid}/cmdline`])).stdout;
   return { pid, argv: cmdline.split('\0').filter(Boolean) };
 }

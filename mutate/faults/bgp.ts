@@ -2,8 +2,8 @@ import type { ClusterHandle, NodeHandle } from '../../clusters/types.ts';
 import { parseBirdProtocols } from '../../helpers/parsers/birdc-protocols.ts';
 import type { Breakage } from '../../suites/types.ts';
 import type { Fault } from '../types.ts';
-import { sh, succeeds, waitFor } from '../exec.ts';
-import { daemonProcess, remotePod, trafficTarget } from '../targets.ts';
+import { sh, waitFor } from '../exec.ts';
+import { daemonProcess, livePids, remotePod, trafficTarget } from '../targets.ts';
 
 const CALICO_BGP_PROFILES = ['calico-bgp-mesh', 'calico-bgp-rr'] as const;
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -52,23 +52,36 @@ function slash28(address: string): string {
   return `${parts.slice(0, 3).join('.')}.${parts[3]! & 0xf0}/28`;
 }
 
-/** Stops a routing daemon with SIGTERM (it withdraws its routes); undo starts it again with its own command line. */
+/** Stops a process with SIGTERM and waits until no live one is left; returns how to start it again as it ran. */
+async function stopProcess(node: NodeHandle, name: string): Promise<() => Promise<void>> {
+  const { argv } = await daemonProcess(node, name);
+  await sh(node, `pkill -TERM -x ${name}`);
+  await waitFor(`${node.name}: no live ${name} process`, async () => (await livePids(node, name)).length === 0);
+  return async () => {
+    await sh(node, argv.map(quote).join(' '));
+    await waitFor(`${node.name}: ${name} running`, async () => (await livePids(node, name)).length > 0);
+  };
+}
+
+/**
+ * Stops a routing daemon with SIGTERM (it withdraws its routes); undo starts it again with its own command line.
+ * FRR's watchfrr would restart the daemon at once, so it is stopped first and started again last.
+ */
 function stopDaemon(id: string, name: string, profiles: readonly string[], nodeOf: (c: ClusterHandle) => NodeHandle): Fault {
   return {
     id, title: `the routing daemon ${name} stopped on one node`, class: 'daemon', profiles,
     async apply(cluster) {
       const node = nodeOf(cluster);
-      const { argv } = await daemonProcess(node, name);
-      const running = () => succeeds(node, ['pgrep', '-x', name]);
-      await sh(node, `pkill -TERM -x ${name}`);
-      await waitFor(`${node.name}: no ${name} process`, async () => !(await running()));
+      const frr = name !== 'bird';
+      const restartWatchfrr = frr && (await livePids(node, 'watchfrr')).length > 0 ? await stopProcess(node, 'watchfrr') : undefined;
+      const restart = await stopProcess(node, name);
       return {
-        what: `${node.name}: ${name} stopped`,
+        what: `${node.name}: ${name} stopped${restartWatchfrr ? ' (and watchfrr, which would restart it)' : ''}`,
         async undo() {
-          await sh(node, argv.map(quote).join(' '));
-          await waitFor(`${node.name}: ${name} running`, running);
-          // FRR daemons started alone come up empty: vtysh -b applies the integrated frr.conf, as frrinit.sh does.
-          if (name !== 'bird') await sh(node, 'vtysh -b >/dev/null');
+          await restart();
+          // An FRR daemon started alone comes up empty: vtysh -b applies the integrated frr.conf, as frrinit.sh does.
+          if (frr) await sh(node, 'vtysh -b >/dev/null');
+          await restartWatchfrr?.();
         },
       };
     },
