@@ -24,7 +24,7 @@ export default defineConfig({
           name: 'unit',
           // @actions/workflow-parser imports its schema JSON without `with { type: 'json' }`: vite transforms it instead of Node.
           server: { deps: { inline: ['@actions/workflow-parser'] } },
-          include: ['{helpers,clusters,suites,reports,cli,bench}/**/*.test.ts'],
+          include: ['{helpers,clusters,suites,reports,cli,bench,mutate}/**/*.test.ts'],
           exclude: ['**/*.lab.test.ts', '**/*.kind.test.ts', '**/node_modules/**'],
         },
       },
@@ -32,7 +32,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'lab',
-          include: ['{suites,clusters}/**/*.lab.test.ts'],
+          include: ['{suites,clusters,mutate}/**/*.lab.test.ts'],
           globalSetup: ['./clusters/lab/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,

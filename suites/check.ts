@@ -1,4 +1,5 @@
 import type { ClusterHandle } from '../clusters/types.ts';
+import { unparsedProblems } from '../helpers/probes/unparsed.ts';
 import type { Behaviour, Observation } from './types.ts';
 
 /** Declares a behaviour; the generic keeps probe and expectation in step. */
@@ -30,7 +31,8 @@ export interface CheckResult<T> {
 export async function checkBehaviour<T>(behaviour: Behaviour<T>, cluster: ClusterHandle): Promise<CheckResult<T>> {
   await cluster.refresh?.();
   const observation = await behaviour.probe(cluster);
-  return { observation, problems: behaviour.expect(observation.value) };
+  // Output a parser did not understand is a problem of its own (helpers/probes/unparsed.ts).
+  return { observation, problems: [...behaviour.expect(observation.value), ...unparsedProblems(observation.raw)] };
 }
 
 /**

@@ -40,6 +40,14 @@ describe('parseBirdProtocols', () => {
     ]);
   });
 
+  it('reports a row after the header it cannot read, none on the real samples', () => {
+    for (const name of ['bird-1.6.3-show-protocol.txt', 'bird-2.0.4-show-protocols.txt', 'bird-1.5.0-calico-socket.txt', 'bird-2.14-show-protocols-all-head.txt']) {
+      expect(load(name).unparsed, name).toEqual([]);
+    }
+    const text = fixture('birdc-protocols', 'bird-1.6.3-show-protocol.txt');
+    expect(parseBirdProtocols(`${text}\nsyntax error, unexpected CF_SYM_UNDEFINED\n`).unparsed).toEqual(['syntax error, unexpected CF_SYM_UNDEFINED']);
+  });
+
   it('throws without a header', () => {
     expect(() => parseBirdProtocols('Unable to connect to server control socket (/run/bird/bird.ctl)')).toThrow(/no "name proto table state since info" header/);
   });

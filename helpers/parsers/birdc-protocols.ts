@@ -14,6 +14,8 @@ export interface BirdProtocols {
   /** e.g. "1.6.3", "2.14", "v0.3.3+birdv1.6.8" from the `BIRD x ready.` banner when present. */
   version?: string;
   protocols: BirdProtocol[];
+  /** Rows after the header that are not a protocol of a known type: reported, never dropped. */
+  unparsed: string[];
 }
 
 const HEADER = /^(?:\d{4}-)?\s*name\s+proto\s+table\s+state\s+since\s+info\s*$/i;
@@ -28,19 +30,20 @@ export function parseBirdProtocols(text: string): BirdProtocols {
     throw new Error(`birdc show protocols: no "name proto table state since info" header in output starting "${(text.trim().split('\n')[0] ?? '').slice(0, 80)}"; run "birdc show protocols" (calico-node: "birdcl -s /var/run/calico/bird.ctl show protocols")`);
   }
   const protocols: BirdProtocol[] = [];
+  const unparsed: string[] = [];
   for (const raw of lines.slice(header + 1)) {
     // Raw control-socket replies prefix lines with a reply code ("1002-"); `show protocols all` indents details.
     const line = raw.replace(/^\d{4}[- ]/, '');
     if (/^\s{2,}/.test(raw) || line.trim() === '' || /^\d{4}$/.test(raw.trim())) continue;
     const tokens = line.trim().split(/\s+/);
     const [name = '', proto = '', table = '', state = '', ...rest] = tokens;
-    if (!PROTOCOLS.has(proto)) continue;
+    if (!PROTOCOLS.has(proto) || !state) { unparsed.push(raw); continue; }
     // Since is one token, or a date and a time ("2024-03-08 14:39:06").
     const twoPartSince = /^\d{4}-\d{2}-\d{2}$/.test(rest[0] ?? '') && /^\d{1,2}:\d{2}/.test(rest[1] ?? '');
     const sinceParts = rest.slice(0, twoPartSince ? 2 : 1);
     protocols.push({ name, proto, table, state, since: sinceParts.join(' '), info: rest.slice(sinceParts.length).join(' ') });
   }
-  return { ...(version ? { version } : {}), protocols };
+  return { ...(version ? { version } : {}), protocols, unparsed };
 }
 
 /** BGP protocols whose session is not Established. */

@@ -11,7 +11,15 @@ export interface IpamCheck {
   handlesWithoutIps?: number;
   /** From the final `Check complete; found N problems.`; undefined when the run did not finish. */
   problems?: number;
+  /** Lines that are none of the ones the command prints: reported, never dropped. */
+  unparsed?: string[];
 }
+
+// Every top-level line checkIPAM prints (calicoctl/calicoctl/commands/ipam/check.go, projectcalico/calico
+// @01b7ba24): progress ("Checking ...", "Loading all ...", "Scanning for ..."), counts ("Found N ..."),
+// "IPAM blocks record", "Workloads and nodes are using", "Looking for top", "Node with most allocations",
+// "Check complete". Detail lines (blocks, pools, per-node counts, problem IPs) are indented.
+const KNOWN = /^(Checking IPAM for inconsistencies\.\.\.|Loading all |Found \d+ |IPAM blocks record \d+|Workloads and nodes are using \d+|Looking for top |Node with most allocations has |Scanning for |Check complete; found \d+ problems\.)/;
 
 const count = (text: string, re: RegExp): number | undefined => {
   const m = re.exec(text);
@@ -20,7 +28,7 @@ const count = (text: string, re: RegExp): number | undefined => {
 
 /** Parses the text; throws when it is not ipam check output. */
 export function parseIpamCheck(text: string): IpamCheck {
-  const fields: [keyof IpamCheck, RegExp][] = [
+  const fields: [Exclude<keyof IpamCheck, 'unparsed'>, RegExp][] = [
     ['blocks', /^Found (\d+) IPAM blocks\./m],
     ['allocations', /^IPAM blocks record (\d+) allocations\./m],
     ['activePools', /^Found (\d+) active IP pools\./m],
@@ -39,5 +47,6 @@ export function parseIpamCheck(text: string): IpamCheck {
   if (Object.keys(result).length === 0) {
     throw new Error(`calicoctl ipam check: no summary line in output starting "${(text.trim().split('\n')[0] ?? '').slice(0, 80)}"; run "calicoctl ipam check" with datastore access`);
   }
+  result.unparsed = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !/^\s/.test(l) && !KNOWN.test(l));
   return result;
 }

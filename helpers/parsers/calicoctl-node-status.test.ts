@@ -26,7 +26,7 @@ describe('parseCalicoNodeStatus', () => {
   });
 
   it('reports BIRD not running (current and 2022 wording)', () => {
-    expect(load('bird-not-running.txt')).toEqual({ calicoRunning: true, birdRunning: false, ipv4Peers: [], ipv6Peers: [] });
+    expect(load('bird-not-running.txt')).toEqual({ calicoRunning: true, birdRunning: false, ipv4Peers: [], ipv6Peers: [], birdErrors: [], unparsed: [] });
     expect(load('seed-no-bgp-backend.txt').birdRunning).toBe(false);
   });
 
@@ -34,6 +34,24 @@ describe('parseCalicoNodeStatus', () => {
     const s = load('no-ipv4-peers.txt');
     expect(s.birdRunning).toBe(true);
     expect(s.ipv4Peers).toEqual([]);
+  });
+
+  it('represents a BIRD socket that cannot be queried: not running as far as anyone can tell, with the error kept', () => {
+    const s = load('v3.28.1-bird-socket-error.txt');
+    expect(s.calicoRunning).toBe(true);
+    expect(s.birdRunning).toBe(false);
+    expect(s.birdErrors).toEqual([
+      'Error querying BIRD: unable to connect to BIRDv4 socket: dial unix /var/run/bird/bird.ctl: connect: no such file or directory',
+      'Error querying BIRD: unable to connect to BIRDv6 socket: dial unix /var/run/bird/bird6.ctl: connect: no such file or directory',
+    ]);
+    expect(s.ipv4Peers).toEqual([]);
+    expect(s.unparsed).toEqual([]);
+  });
+
+  it('reports lines it does not know (a pasted shell prompt) and none on the clean docs sample', () => {
+    expect(load('v3.16.1-node-specific.txt').unparsed).toEqual(['# DATASTORE_TYPE=kubernetes KUBECONFIG=./kubeconfig.json ./calicoctl-linux-arm64 node status']);
+    expect(load('docs-3.32-mesh.txt').unparsed).toEqual([]);
+    expect(load('mesh-start-passive.txt').unparsed).toEqual(['[root@docker ~]# calicoctl node status']);
   });
 
   it('throws on unrelated text', () => {

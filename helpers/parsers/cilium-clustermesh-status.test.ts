@@ -28,4 +28,11 @@ describe('parseClusterMeshStatus', () => {
   it('throws on unrelated text', () => {
     expect(() => parseClusterMeshStatus('Error: Unable to determine status: clustermesh-apiserver not found')).toThrow(/no known line/);
   });
+  it('reports lines that are not cilium-cli status lines, none on the real samples', () => {
+    expect(load('seed-1.11-kind-c1-connected.txt').unparsed).toEqual([]);
+    expect(load('seed-1.11-kind-c1-global-6.txt').unparsed).toEqual(['root@172-16-100-7:~# cilium clustermesh status  --context kind-c1']);
+    expect(load('seed-1.11-kind-c1-before-connect.txt').unparsed).toEqual(['root@172-16-100-7:~# cilium clustermesh  status --context kind-c1']);
+    const text = `${fixture('cilium-clustermesh-status', 'seed-1.11-kind-c1-connected.txt')}Error: Unable to determine status:  timeout while waiting for status\n`;
+    expect(parseClusterMeshStatus(text).unparsed).toEqual(['Error: Unable to determine status:  timeout while waiting for status']);
+  });
 });

@@ -12,12 +12,18 @@ export interface ClusterMeshStatus {
   /** True when the current format prints "No cluster connected". */
   noClusterConnected?: boolean;
   errors: string[];
+  /** Lines that are neither a status line (cilium-cli prefixes each with its emoji) nor a `- ` list item under one. */
+  unparsed: string[];
 }
+
+// cilium-cli clustermesh status prints one emoji-led status line per fact (✅ ⚠️ ❌ ℹ️ 🔌 🔀 ⌛ ...) and
+// `- ...` list items under them; anything that starts with a letter or digit is not its output.
+const UNKNOWN = /^[\p{L}\p{N}]/u;
 
 /** Parses the text; throws when it is not clustermesh status output at all. */
 export function parseClusterMeshStatus(text: string): ClusterMeshStatus {
   const lines = text.split(/\r?\n/);
-  const status: ClusterMeshStatus = { accessAddresses: [], clusters: [], errors: [] };
+  const status: ClusterMeshStatus = { accessAddresses: [], clusters: [], errors: [], unparsed: lines.filter((l) => UNKNOWN.test(l.trim()) && !/^No cluster connected/.test(l.trim())) };
   let inAccess = false;
   let recognised = false;
   for (const line of lines) {

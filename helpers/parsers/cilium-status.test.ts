@@ -52,8 +52,32 @@ describe('parseCiliumStatus', () => {
     expect(load('v1.12.0-clustermesh.txt').clusterMesh).toEqual({ ready: 1, total: 1, globalServices: 10 });
   });
 
-  it('leaves everything undefined for unrelated text and the strict form throws', () => {
-    expect(parseCiliumStatus('error: unable to upgrade connection: container not found ("cilium-agent")')).toEqual({});
+  it('keeps "Cluster health: Warning ..." instead of losing it', () => {
+    const s = load('v1.6-microk8s-604-health-warning.txt');
+    expect(s.clusterHealth).toEqual({ warning: 'Warning cilium-health daemon unreachable' });
+    expect(s.fields['Proxy Status']).toBe('OK, ip 10.244.215.6, port-range 10000-20000');
+    expect(s.unparsed).toEqual(['$ cilium status']);
+  });
+
+  it('finds a status line behind a log prefix (kubectl describe event text)', () => {
+    const s = load('v1.2-5352-liveness-event-prefix.txt');
+    expect(s.fields['KVStore']).toBe('Ok etcd: 1/1 connected: http://k8s1:9732 - 3.1.0 (Leader)');
+    expect(s.fields['Cilium']).toMatch(/^Warning Stale status data/);
+    expect(s.unparsed).toEqual([]);
+  });
+
+  it('reports top-level lines it does not understand, not detail lines under a key', () => {
+    expect(load('v1.12.2-probe-bpf.txt').unparsed).toEqual(['scovery/v1::EndpointSlice", "networking.k8s.io/v1::NetworkPolicy"]']);
+    expect(load('v1.18.4-native-bpf.txt').unparsed).toEqual([]);
+    expect(load('v1.12.0-clustermesh.txt').unparsed).toEqual([]);
+    expect(load('v1.7-pr10083-cluster-health.txt').unparsed).toEqual([]);
+    expect(load('docs-kpr-verbose-snat.txt').unparsed).toEqual(['$ kubectl -n kube-system exec ds/cilium -- cilium-dbg status --verbose', '[...]', '[...]']);
+  });
+
+  it('leaves every field undefined for unrelated text, reports it, and the strict form throws', () => {
+    expect(parseCiliumStatus('error: unable to upgrade connection: container not found ("cilium-agent")')).toEqual({
+      fields: {}, unparsed: ['error: unable to upgrade connection: container not found ("cilium-agent")'],
+    });
     expect(() => parseCiliumStatusStrict('command terminated with exit code 1')).toThrow(/no known status line.*cilium-dbg status/);
   });
 });

@@ -25,10 +25,45 @@ export interface CiliumStatus {
     ipv6?: boolean;
   };
   ipam?: { ipv4?: { used: number; total: number; cidr?: string } };
-  clusterHealth?: { reachable: number; total: number };
+  /** `N/M reachable`, or the warning printed instead (`Warning   cilium-health daemon unreachable`, `Client error: ...`). */
+  clusterHealth?: { reachable?: number; total?: number; warning?: string };
   clusterMesh?: { ready: number; total: number; globalServices?: number };
   /** `KubeProxyReplacement Details:` of --verbose. */
   kprDetails?: { status?: string; mode?: string; dsrDispatch?: string; backendSelection?: string };
+  /** Every top-level `Key: value` line by key, the value with its spacing collapsed, e.g. { KVStore: 'Ok Disabled' }. */
+  fields: Record<string, string>;
+  /** Top-level lines that are not a known `Key:` line (indented detail lines belong to the key above): reported, never dropped. */
+  unparsed: string[];
+}
+
+/**
+ * Top-level keys the agent prints: pkg/client/client.go FormatStatusResponse and pkg/health/client/client.go
+ * (cilium vendored in cilium-cli v0.10.0, v0.14.0, v0.16.0 and v0.19.7), plus cilium-dbg's "Modules Health"
+ * and pre-1.9 keys seen in real outputs (IPv4/IPv6 address pool, Allocated IPv4 addresses).
+ */
+export const CILIUM_STATUS_KEYS = [
+  'KVStore', 'ContainerRuntime', 'Kubernetes', 'Kubernetes APIs', 'KubeProxyReplacement', 'KubeProxyReplacement Details',
+  'Host firewall', 'SRv6', 'CNI Chaining', 'CNI Config file', 'Cilium', 'NodeMonitor', 'Cilium health daemon', 'IPAM',
+  'Allocated addresses', 'IPv4 address pool', 'IPv6 address pool', 'Allocated IPv4 addresses', 'Allocated IPv6 addresses',
+  'IPv4 BIG TCP', 'IPv6 BIG TCP', 'BandwidthManager', 'Host Routing', 'Routing', 'Attach Mode', 'Device Mode', 'Masquerading',
+  'Clock Source for BPF', 'Controller Status', 'Proxy Status', 'Global Identity Range', 'Hubble', 'Encryption', 'BPF Maps',
+  'ClusterMesh', 'Cluster health', 'Modules Health', 'Stale status',
+];
+const KEY_ALTERNATION = [...CILIUM_STATUS_KEYS].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+const KEY_LINE = new RegExp(`^(?:${KEY_ALTERNATION}):`);
+/** A key after some other text on the same line, e.g. `... Liveness probe failed: KVStore:   Ok ...` in kubectl describe events. */
+const KEY_AFTER_TEXT = new RegExp(`^(.*?\\S)\\s+((?:${KEY_ALTERNATION}):\\s.*)$`);
+/** RFC 3339 stamps of `kubectl logs --timestamps` and GitHub Actions logs, and cilium-cli's `[2024-01-01T00:00:00Z] `. */
+const TIMESTAMP = /^(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})|\[\d{4}-\d{2}-\d{2}T[^\]]*\])\s/;
+
+/** Strips log prefixes so that every status line starts at its key (or at its own indentation). */
+function withoutPrefixes(raw: string[]): string[] {
+  return raw.map((line) => {
+    const stamped = line.replace(TIMESTAMP, '');
+    if (KEY_LINE.test(stamped.trimStart())) return stamped;
+    const after = KEY_AFTER_TEXT.exec(stamped);
+    return after ? after[2]! : stamped;
+  });
 }
 
 const field = (lines: string[], key: string): string | undefined => {
@@ -89,13 +124,17 @@ function parseDetails(lines: string[]): CiliumStatus['kprDetails'] {
   return details;
 }
 
-/** Parses agent status text; unknown lines are ignored, missing fields stay undefined. */
+/** Parses agent status text; missing fields stay undefined, unknown top-level lines land in `unparsed`. */
 export function parseCiliumStatus(text: string): CiliumStatus {
-  // Docs samples are indented and `kubectl exec` may prefix a shell prompt: drop common indentation.
-  const raw = text.split(/\r?\n/);
+  // Log prefixes (timestamps, event text) are cut; docs samples are indented: drop common indentation.
+  const raw = withoutPrefixes(text.split(/\r?\n/));
   const indent = Math.min(...raw.filter((l) => /^\s+(KubeProxyReplacement( Details)?|KVStore|Routing|Host Routing|Cilium):/.test(l)).map((l) => l.length - l.trimStart().length), Infinity);
   const lines = raw.map((l) => (Number.isFinite(indent) ? l.slice(Math.min(indent, l.length - l.trimStart().length)) : l));
-  const status: CiliumStatus = {};
+  const fields = Object.fromEntries(lines.filter((l) => KEY_LINE.test(l)).map((l) => {
+    const key = KEY_LINE.exec(l)![0].slice(0, -1);
+    return [key, l.slice(key.length + 1).trim().replace(/\s+/g, ' ')];
+  }));
+  const status: CiliumStatus = { fields, unparsed: lines.filter((l) => l.trim() !== '' && !/^\s/.test(l) && !KEY_LINE.test(l)) };
 
   const version = /^Ok\s+(\d+\.\d+\.\d+\S*)/.exec(field(lines, 'Cilium') ?? '')?.[1];
   if (version) status.version = version;
@@ -107,8 +146,11 @@ export function parseCiliumStatus(text: string): CiliumStatus {
   if (masq) status.masquerading = parseMasq(masq);
   const ipam = /IPv4: (\d+)\/(\d+) allocated(?: from (\S+?),?)?(?:,|\s|$)/.exec(field(lines, 'IPAM') ?? '');
   if (ipam) status.ipam = { ipv4: { used: Number(ipam[1]), total: Number(ipam[2]), ...(ipam[3] ? { cidr: ipam[3] } : {}) } };
-  const health = /^(\d+)\/(\d+) reachable/.exec(field(lines, 'Cluster health') ?? '');
+  const healthText = field(lines, 'Cluster health');
+  const health = /^(\d+)\/(\d+) reachable/.exec(healthText ?? '');
   if (health) status.clusterHealth = { reachable: Number(health[1]), total: Number(health[2]) };
+  // pkg/health/client/client.go: "Cluster health:\t\t\tWarning\tcilium-health daemon unreachable", "...Client error: %s".
+  else if (healthText) status.clusterHealth = { warning: healthText.replace(/\s+/g, ' ') };
   const mesh = /^(\d+)\/(\d+) (?:remote )?clusters ready(?:, (\d+) global-services)?/.exec(field(lines, 'ClusterMesh') ?? '');
   if (mesh) status.clusterMesh = { ready: Number(mesh[1]), total: Number(mesh[2]), ...(mesh[3] ? { globalServices: Number(mesh[3]) } : {}) };
   const details = parseDetails(lines);
@@ -119,7 +161,7 @@ export function parseCiliumStatus(text: string): CiliumStatus {
 /** Parses and fails loudly when the text has none of the status lines (wrong command, error text). */
 export function parseCiliumStatusStrict(text: string): CiliumStatus {
   const status = parseCiliumStatus(text);
-  if (Object.keys(status).length === 0) {
+  if (Object.keys(status.fields).length === 0) {
     const head = text.trim().split('\n')[0] ?? '';
     throw new Error(`cilium status: no known status line in output starting "${head.slice(0, 80)}"; run "cilium-dbg status" inside the cilium-agent container`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSubnetEnv, subnetNetwork } from './flannel-subnet-env.ts';
+import { parseSubnetEnv, parseSubnetEnvWithUnparsed, subnetNetwork } from './flannel-subnet-env.ts';
 
 describe('parseSubnetEnv', () => {
   it('reads the file flanneld writes', () => {
@@ -8,6 +8,7 @@ describe('parseSubnetEnv', () => {
   });
   it('reads nothing from an error', () => {
     expect(parseSubnetEnv('cat: /run/flannel/subnet.env: No such file or directory')).toEqual({});
+    expect(parseSubnetEnvWithUnparsed('cat: /run/flannel/subnet.env: No such file or directory').unparsed).toEqual(['cat: /run/flannel/subnet.env: No such file or directory']);
   });
   it('turns the gateway CIDR into the node subnet', () => {
     expect(subnetNetwork('10.244.1.1/24')).toBe('10.244.1.0/24');

@@ -1,10 +1,24 @@
+import type { Parsed } from './parsed.ts';
+
 /** flanneld's /run/flannel/subnet.env: FLANNEL_NETWORK, FLANNEL_SUBNET, FLANNEL_MTU, FLANNEL_IPMASQ. */
 export type SubnetEnv = Record<string, string>;
 
 export const SUBNET_ENV_KEYS = ['FLANNEL_NETWORK', 'FLANNEL_SUBNET', 'FLANNEL_MTU', 'FLANNEL_IPMASQ'] as const;
 
 export function parseSubnetEnv(text: string): SubnetEnv {
-  return Object.fromEntries(text.split('\n').map((l) => /^\s*([A-Z0-9_]+)=(.*?)\s*$/.exec(l)).filter((m) => m !== null).map((m) => [m[1]!, m[2]!]));
+  return parseSubnetEnvWithUnparsed(text).value;
+}
+
+/** As parseSubnetEnv, plus lines that are not `KEY=value` (flanneld writes only those: flannel pkg/subnet WriteSubnetFile, `fmt.Fprintf(f, "FLANNEL_NETWORK=%s\n", ...)`). */
+export function parseSubnetEnvWithUnparsed(text: string): Parsed<SubnetEnv> {
+  const value: SubnetEnv = {};
+  const unparsed: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*([A-Z0-9_]+)=(.*?)\s*$/.exec(line);
+    if (m) value[m[1]!] = m[2]!;
+    else if (line.trim() && !line.trim().startsWith('#')) unparsed.push(line);
+  }
+  return { value, unparsed };
 }
 
 /** `10.244.1.1/24` (the gateway address flanneld writes) -> `10.244.1.0/24`. */

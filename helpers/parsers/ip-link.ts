@@ -1,3 +1,5 @@
+import type { Parsed } from './parsed.ts';
+
 /** VXLAN attributes from `ip -d link show`. */
 export interface VxlanInfo {
   id: number;
@@ -29,7 +31,13 @@ export interface Link {
 
 /** Parses `ip link show` and `ip -d link show` text. */
 export function parseIpLink(text: string): Link[] {
+  return parseIpLinkWithUnparsed(text).value;
+}
+
+/** As parseIpLink, plus lines outside any link block (indented detail lines belong to the link above, in `raw`). */
+export function parseIpLinkWithUnparsed(text: string): Parsed<Link[]> {
   const links: Link[] = [];
+  const unparsed: string[] = [];
   let current: Link | undefined;
   for (const line of text.split('\n')) {
     const head = /^(\d+):\s+([^:@\s]+)(?:@([^:\s]+))?:\s+<([^>]*)>(.*)$/.exec(line);
@@ -48,7 +56,8 @@ export function parseIpLink(text: string): Link[] {
       links.push(current);
       continue;
     }
-    if (!current || !line.trim()) continue;
+    if (!line.trim()) continue;
+    if (!current || !/^\s/.test(line)) { unparsed.push(line); continue; }
     current.raw += `\n${line}`;
     const body = line.trim();
     const linkLine = /^link\/(\S+)(?:\s+(\S+))?/.exec(body);
@@ -63,7 +72,7 @@ export function parseIpLink(text: string): Link[] {
       if (kind[1] === 'vxlan') current.vxlan = parseVxlan(body);
     }
   }
-  return links;
+  return { value: links, unparsed };
 }
 
 function parseVxlan(body: string): VxlanInfo {

@@ -1,3 +1,5 @@
+import type { Parsed } from './parsed.ts';
+
 /** One line of `ip route show` (or `ip route get`). */
 export interface Route {
   /** unicast, blackhole, unreachable, prohibit, local, broadcast... */
@@ -17,10 +19,22 @@ export interface Route {
 const ROUTE_TYPES = new Set(['unicast', 'blackhole', 'unreachable', 'prohibit', 'local', 'broadcast', 'throw', 'nat', 'anycast', 'multicast']);
 const VALUE_KEYS = new Set(['via', 'dev', 'proto', 'scope', 'src', 'metric', 'table', 'mtu', 'uid', 'cache', 'expires', 'pref', 'weight', 'realm', 'from', 'iif']);
 
-/** Parses `ip route show` / `ip route get` text; continuation and unknown lines are skipped. */
+/** Parses `ip route show` / `ip route get` text; `nexthop` and `cache` continuation lines are skipped. */
 export function parseIpRoute(text: string): Route[] {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('nexthop') && !l.startsWith('cache')).map(parseRouteLine)
-    .filter((r): r is Route => r !== undefined);
+  return parseIpRouteWithUnparsed(text).value;
+}
+
+/** As parseIpRoute, plus the lines that are not routes (e.g. `Error: ...` mixed into stdout). */
+export function parseIpRouteWithUnparsed(text: string): Parsed<Route[]> {
+  const value: Route[] = [];
+  const unparsed: string[] = [];
+  for (const line of text.split('\n').map((l) => l.trim())) {
+    if (!line || line.startsWith('nexthop') || line.startsWith('cache')) continue;
+    const route = parseRouteLine(line);
+    if (route) value.push(route);
+    else unparsed.push(line);
+  }
+  return { value, unparsed };
 }
 
 function parseRouteLine(line: string): Route | undefined {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseIpLink } from './ip-link.ts';
-import { lookupRoute, parseIpRoute } from './ip-route.ts';
+import { parseIpLink, parseIpLinkWithUnparsed } from './ip-link.ts';
+import { lookupRoute, parseIpRoute, parseIpRouteWithUnparsed } from './ip-route.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/iproute2/${name}`, import.meta.url), 'utf8');
 
@@ -27,8 +27,11 @@ describe('parseIpRoute on real output', () => {
     expect(route).toMatchObject({ dst: '10.244.1.0/26', via: '10.0.0.12', dev: 'tunl0', proto: 'bird', onlink: true, metric: 20 });
   });
 
-  it('skips lines that are not routes', () => {
+  it('skips lines that are not routes, and reports them', () => {
     expect(parseIpRoute('Error: ipv4: FIB table does not exist.\n\n')).toEqual([]);
+    expect(parseIpRouteWithUnparsed('Error: ipv4: FIB table does not exist.\n\n').unparsed).toEqual(['Error: ipv4: FIB table does not exist.']);
+    expect(parseIpRouteWithUnparsed(fixture('calico-772-ip-route.txt')).unparsed).toEqual([]);
+    expect(parseIpRouteWithUnparsed(fixture('calico-7706-ip-route-bird.txt')).unparsed).toEqual([]);
   });
 
   it('picks the longest prefix, as the kernel does', () => {
@@ -54,7 +57,16 @@ describe('parseIpLink on real output', () => {
     expect(link?.vxlan).toEqual({ id: 1, local: '10.0.0.1', dev: 'abc', dstport: 8472, learning: false });
   });
 
-  it('returns nothing for text that is not ip link output', () => {
+  it('returns nothing for text that is not ip link output, and reports it', () => {
     expect(parseIpLink('Device "cali0" does not exist.')).toEqual([]);
+    expect(parseIpLinkWithUnparsed('Device "cali0" does not exist.').unparsed).toEqual(['Device "cali0" does not exist.']);
+  });
+
+  it('keeps every detail line of iproute2 6.1 -d output inside its link (nothing unparsed)', () => {
+    const { value, unparsed } = parseIpLinkWithUnparsed(fixture('lab-bookworm-ip-d-link.txt'));
+    expect(value.map((l) => [l.name, l.kind])).toEqual([['lo', undefined], ['v1', 'veth'], ['v0', 'veth'], ['br0', 'bridge']]);
+    expect(value[1]).toMatchObject({ peer: 'v0', master: 'br0', mtu: 1500 });
+    expect(unparsed).toEqual([]);
+    expect(parseIpLinkWithUnparsed(fixture('calico-1761-ip-link.txt')).unparsed).toEqual([]);
   });
 });

@@ -36,7 +36,28 @@ describe('parseIptablesSave', () => {
     expect(chainsWithPrefix(s, 'CILIUM_')).toContain('CILIUM_POST_nat');
   });
 
-  it('returns nothing for unrelated text', () => {
-    expect(parseIptablesSave('iptables-save: command not found')).toEqual({ tables: [], chains: [], rules: [] });
+  it('reads rules with -c counters: kube-proxy KUBE-SEP chains are found, not dropped', () => {
+    const s = load('subctl-1205-save-c-kube-sep.txt');
+    expect(s.rules).toHaveLength(9);
+    expect(s.rules[0]).toMatchObject({ chain: 'KUBE-SEP-EHRALZ2IVFLIEMXK', target: 'DNAT', comment: 'kube-system/kube-dns:dns', packets: 102, bytes: 8638 });
+    expect(s.rules[0]?.text).toBe('-p udp -m comment --comment "kube-system/kube-dns:dns" -m udp -j DNAT --to-destination 10.131.0.2:53');
+    expect(chainsWithPrefix(s, 'KUBE-SEP-')).toHaveLength(5);
+    expect(s.unparsed).toEqual([]);
+  });
+
+  it('reads -c rules of a grep with their counters and keeps the chain at [0:0]', () => {
+    const s = load('k8s-110328-save-c-grep.txt');
+    expect(s.chains).toEqual([{ name: 'FOO', packets: 0, bytes: 0 }]);
+    expect(s.rules.map((r) => [r.chain, r.target, r.packets, r.bytes])).toEqual([['OUTPUT', 'FOO', 53, 9070], ['FOO', 'REJECT', 1, 60]]);
+    expect(s.unparsed).toEqual([]);
+  });
+
+  it('reports the shell prompt of a pasted grep as a line it does not understand', () => {
+    expect(load('k3s-grep-kube-svc.txt').unparsed).toEqual(['k3s-agent-large-qtr:~ # iptables-save | grep KUBE-SVC']);
+    expect(load('v1.6.1-kube-proxy-2018.txt').unparsed).toEqual([]);
+  });
+
+  it('reports unrelated text instead of dropping it', () => {
+    expect(parseIptablesSave('iptables-save: command not found')).toEqual({ tables: [], chains: [], rules: [], unparsed: ['iptables-save: command not found'] });
   });
 });

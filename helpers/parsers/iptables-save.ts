@@ -10,40 +10,51 @@ export interface IptablesChain {
 export interface IptablesRule {
   table?: string;
   chain: string;
-  /** The rule as saved, without the leading `-A CHAIN `. */
+  /** The rule as saved, without the leading `[p:b] -A CHAIN `. */
   text: string;
   /** Target of `-j`, e.g. KUBE-SVC-NPX46M4PTMTKRN6Y or MASQUERADE. */
   target?: string;
   comment?: string;
+  /** The rule's own counters, printed before `-A` by `iptables-save -c`. */
+  packets?: number;
+  bytes?: number;
 }
 
-/** Parsed `iptables-save` (also the output of `iptables-save | grep X`, where tables are unknown). */
+/** Parsed `iptables-save [-c]` (also the output of `iptables-save | grep X`, where tables are unknown). */
 export interface IptablesSave {
   tables: string[];
   chains: IptablesChain[];
   rules: IptablesRule[];
+  /** Lines that are neither table, chain, rule, COMMIT nor a `#` comment: reported, never dropped. */
+  unparsed: string[];
 }
 
-/** Parses the text; lines that are neither table, chain nor rule are ignored. */
+// iptables-save's own output (iptables/iptables-save.c and xtables' nft-shared save code, iptables v1.8.9):
+// `*table`, `:CHAIN POLICY [p:b]`, rules `-A CHAIN ...`, with -c each rule prefixed `[p:b] `, `COMMIT`, `# ...`.
+const CHAIN = /^:(\S+) (\S+) \[(\d+):(\d+)\]$/;
+const RULE = /^(?:\[(\d+):(\d+)\] )?-A (\S+)(?: (.*))?$/;
+
+/** Parses the text; lines it does not understand land in `unparsed`. */
 export function parseIptablesSave(text: string): IptablesSave {
-  const result: IptablesSave = { tables: [], chains: [], rules: [] };
+  const result: IptablesSave = { tables: [], chains: [], rules: [], unparsed: [] };
   let table: string | undefined;
   for (const line of text.split(/\r?\n/)) {
     const t = line.trim();
-    if (t.startsWith('*')) {
+    if (t === '' || t === 'COMMIT' || t.startsWith('#')) continue;
+    if (/^\*\S+$/.test(t)) {
       table = t.slice(1);
       result.tables.push(table);
       continue;
     }
-    const chain = /^:(\S+) (\S+) \[(\d+):(\d+)\]$/.exec(t);
+    const chain = CHAIN.exec(t);
     if (chain) {
       const [, name = '', policy, packets, bytes] = chain;
       result.chains.push({ ...(table ? { table } : {}), name, ...(policy !== '-' ? { policy } : {}), packets: Number(packets), bytes: Number(bytes) });
       continue;
     }
-    const rule = /^-A (\S+) (.*)$/.exec(t);
+    const rule = RULE.exec(t);
     if (rule) {
-      const [, chainName = '', body = ''] = rule;
+      const [, packets, bytes, chainName = '', body = ''] = rule;
       const target = /(?:^| )-[jg] (\S+)/.exec(body)?.[1];
       const comment = /--comment (?:"([^"]*)"|(\S+))/.exec(body);
       result.rules.push({
@@ -52,8 +63,11 @@ export function parseIptablesSave(text: string): IptablesSave {
         text: body,
         ...(target ? { target } : {}),
         ...(comment ? { comment: comment[1] ?? comment[2] ?? '' } : {}),
+        ...(packets !== undefined ? { packets: Number(packets), bytes: Number(bytes) } : {}),
       });
+      continue;
     }
+    result.unparsed.push(line);
   }
   return result;
 }

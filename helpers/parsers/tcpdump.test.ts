@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from './fixture.ts';
-import { parseTcpdump } from './tcpdump.ts';
+import { parseTcpdump, parseTcpdumpWithUnparsed } from './tcpdump.ts';
 
 describe('parseTcpdump', () => {
   it('reads VXLAN outer addresses, UDP ports, VNI and the inner frame line', () => {
@@ -33,6 +33,11 @@ describe('parseTcpdump', () => {
     expect(icmp).toMatchObject({ proto: 'IP', src: '10.244.1.2', dst: '10.244.2.2', info: 'ICMP echo request, id 7, seq 1, length 64' });
     expect(icmp!.vni).toBeUndefined();
     expect(arp).toMatchObject({ ethDst: 'ff:ff:ff:ff:ff:ff', proto: 'ARP', info: 'Request who-has 10.30.1.2 tell 10.30.1.1, length 28' });
+  });
+
+  it('reports a line before the first packet that is not tcpdump banner, none on the real captures', () => {
+    for (const name of ['evpnl3-leaf1-vxlan.txt', 'cumulus-swp51-vxlan-e.txt', 'lab-bookworm-vxlan-arp.txt']) expect(parseTcpdumpWithUnparsed(fixture('tcpdump', name)).unparsed, name).toEqual([]);
+    expect(parseTcpdumpWithUnparsed('tcpdump: eth9: No such device exists\nsh: 1: tcpdump: Permission denied\n').unparsed).toEqual(['sh: 1: tcpdump: Permission denied']);
   });
 
   it('returns nothing for a capture that saw no packet', () => {

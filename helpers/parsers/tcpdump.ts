@@ -1,3 +1,5 @@
+import type { Parsed } from './parsed.ts';
+
 /** One packet of `tcpdump -n[n] [-e]` text output (default verbosity). */
 export interface CapturedPacket {
   time: string;
@@ -22,16 +24,27 @@ const TIME = /^(\d{2}:\d{2}:\d{2}\.\d+)\s+(.*)$/;
 const LINK = /^([0-9a-f]{2}(?::[0-9a-f]{2}){5}) > ([0-9a-f]{2}(?::[0-9a-f]{2}){5}), ethertype (\S+) \([^)]*\), length \d+: (.*)$/i;
 const ENDPOINT = /^(\d+\.\d+\.\d+\.\d+)(?:\.(\d+|[a-z][\w-]*))?$/i;
 
+// tcpdump's own banner and statistics (tcpdump.c 4.99: "listening on %s, link-type ...", "%u packets captured", ...).
+const BANNER = /^(tcpdump:|listening on|dropped privs|\d+ packets? (captured|received by filter|dropped by kernel))/;
+
 /** Parses the packet lines of tcpdump's output; banner and statistics lines are skipped. */
 export function parseTcpdump(text: string): CapturedPacket[] {
+  return parseTcpdumpWithUnparsed(text).value;
+}
+
+/** As parseTcpdump, plus lines before the first packet that are neither banner nor statistics. */
+export function parseTcpdumpWithUnparsed(text: string): Parsed<CapturedPacket[]> {
   const packets: CapturedPacket[] = [];
+  const unparsed: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     const m = TIME.exec(line.trim());
     if (m) { packets.push(parsePacket(m[1]!, m[2]!)); continue; }
+    if (!line.trim() || BANNER.test(line.trim())) continue;
     const last = packets[packets.length - 1];
-    if (last && line.trim() && !/^(tcpdump:|listening on|dropped privs|\d+ packets )/.test(line.trim())) last.inner.push(line.trim());
+    if (last) last.inner.push(line.trim());
+    else unparsed.push(line);
   }
-  return packets;
+  return { value: packets, unparsed };
 }
 
 function parsePacket(time: string, rest: string): CapturedPacket {

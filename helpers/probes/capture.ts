@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Executor } from '../../clusters/types.ts';
-import { parseTcpdump, type CapturedPacket } from '../parsers/tcpdump.ts';
+import { parseTcpdumpWithUnparsed, type CapturedPacket } from '../parsers/tcpdump.ts';
 import type { Probed } from './net.ts';
 
 export interface CaptureSpec {
@@ -73,7 +73,8 @@ async function finish(c: Running): Promise<Probed<CapturedPacket[]>> {
     `cat ${c.file} ${c.file}.err; rm -f ${c.file} ${c.file}.err`,
   ].join('\n')]);
   // The command names the order, for the report: the capture listened before anything was sent.
-  return { command: `${c.command} (listening before the traffic was sent)`, raw: out.stdout, value: parseTcpdump(out.stdout) };
+  const { value, unparsed } = parseTcpdumpWithUnparsed(out.stdout);
+  return { command: `${c.command} (listening before the traffic was sent)`, raw: out.stdout, value, ...(unparsed.length > 0 ? { unparsed } : {}) };
 }
 
 /**

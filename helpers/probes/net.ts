@@ -1,15 +1,19 @@
 import type { Executor } from '../../clusters/types.ts';
-import { parseIpAddr, type Address } from '../parsers/ip-addr.ts';
-import { parseIpLink, type Link } from '../parsers/ip-link.ts';
-import { parseIpNeigh, type Neighbour } from '../parsers/ip-neigh.ts';
-import { parseIpRoute, type Route } from '../parsers/ip-route.ts';
+import { parseIpAddrWithUnparsed, type Address } from '../parsers/ip-addr.ts';
+import { parseIpLinkWithUnparsed, type Link } from '../parsers/ip-link.ts';
+import { parseIpNeighWithUnparsed, type Neighbour } from '../parsers/ip-neigh.ts';
+import { parseIpRouteWithUnparsed, type Route } from '../parsers/ip-route.ts';
+import type { Parsed } from '../parsers/parsed.ts';
 import { parsePing, type PingSummary } from '../parsers/ping.ts';
+import { unparsedEntry } from './unparsed.ts';
 
 /** Raw text of one probe command and its parsed value; `raw` goes to the report. */
 export interface Probed<T> {
   command: string;
   raw: string;
   value: T;
+  /** Output lines the parser did not understand; `rawOf` carries them into the observation, which fails on them. */
+  unparsed?: string[];
 }
 
 async function run<T>(on: Executor, argv: string[], parse: (text: string) => T): Promise<Probed<T>> {
@@ -18,10 +22,17 @@ async function run<T>(on: Executor, argv: string[], parse: (text: string) => T):
   return { command: argv.join(' '), raw: result.exitCode === 0 ? raw : `${raw}\n(exit ${result.exitCode})`, value: parse(result.stdout) };
 }
 
-export const probeRoutes = (on: Executor, table = 'main') => run<Route[]>(on, ['ip', '-4', 'route', 'show', 'table', table], parseIpRoute);
-export const probeLinks = (on: Executor, dev?: string) => run<Link[]>(on, ['ip', '-d', 'link', 'show', ...(dev ? ['dev', dev] : [])], parseIpLink);
-export const probeAddresses = (on: Executor, dev?: string) => run<Address[]>(on, ['ip', '-4', 'addr', 'show', ...(dev ? ['dev', dev] : [])], parseIpAddr);
-export const probeNeighbours = (on: Executor, dev?: string) => run<Neighbour[]>(on, ['ip', '-4', 'neigh', 'show', ...(dev ? ['dev', dev] : [])], parseIpNeigh);
+/** As run, with a parser that reports the lines it did not understand. */
+async function runReporting<T>(on: Executor, argv: string[], parse: (text: string) => Parsed<T>): Promise<Probed<T>> {
+  let unparsed: string[] = [];
+  const probed = await run(on, argv, (text) => { const p = parse(text); unparsed = p.unparsed; return p.value; });
+  return unparsed.length > 0 ? { ...probed, unparsed } : probed;
+}
+
+export const probeRoutes = (on: Executor, table = 'main') => runReporting<Route[]>(on, ['ip', '-4', 'route', 'show', 'table', table], parseIpRouteWithUnparsed);
+export const probeLinks = (on: Executor, dev?: string) => runReporting<Link[]>(on, ['ip', '-d', 'link', 'show', ...(dev ? ['dev', dev] : [])], parseIpLinkWithUnparsed);
+export const probeAddresses = (on: Executor, dev?: string) => runReporting<Address[]>(on, ['ip', '-4', 'addr', 'show', ...(dev ? ['dev', dev] : [])], parseIpAddrWithUnparsed);
+export const probeNeighbours = (on: Executor, dev?: string) => runReporting<Neighbour[]>(on, ['ip', '-4', 'neigh', 'show', ...(dev ? ['dev', dev] : [])], parseIpNeighWithUnparsed);
 
 /** Pings with a bounded count and deadline; the summary is undefined when ping could not send at all. */
 export const probePing = (on: Executor, target: string, count = 2) =>
@@ -31,7 +42,7 @@ export const probePing = (on: Executor, target: string, count = 2) =>
 export const probeSysctl = (on: Executor, path: string) =>
   run<string | undefined>(on, ['cat', `/proc/sys/${path}`], (text) => text.trim() || undefined);
 
-/** Collects probes' raw text under readable keys for the report. */
+/** Collects probes' raw text under readable keys for the report, plus each probe's unparsed lines (see unparsed.ts). */
 export function rawOf(entries: Array<[string, Probed<unknown>]>): Record<string, string> {
-  return Object.fromEntries(entries.map(([who, p]) => [`${who}: ${p.command}`, p.raw]));
+  return Object.assign({}, ...entries.map(([who, p]) => ({ [`${who}: ${p.command}`]: p.raw, ...unparsedEntry(`${who}: ${p.command}`, p.unparsed) })));
 }

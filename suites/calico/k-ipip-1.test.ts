@@ -24,7 +24,9 @@ const healthy = (nodes: IpipNodeView[] = [a, b]): IpipObservation => ({
 
 describe('K-IPIP-1 on real tunl0 outputs', () => {
   it('reads a Calico node\'s tunl0 (ip a, projectcalico/node#12): kind ipip from link/ipip, up, its MTU', () => {
-    expect(ipipViewOf('n', '10.110.25.205', fixture('node-12-ip-a-tunl0.txt'), '').tunl0).toEqual({ kind: 'ipip', up: true, mtu: 1440 });
+    // The issue's paste lost the indentation ip prints before a link's detail lines; put it back as ip prints it.
+    const indented = fixture('node-12-ip-a-tunl0.txt').replace(/^(?!\d+:|$)/gm, '    ');
+    expect(ipipViewOf('n', '10.110.25.205', indented, '').tunl0).toEqual({ kind: 'ipip', up: true, mtu: 1440 });
   });
 
   it('reads the fallback tunl0 of a pod netns as down (calicoctl#1010)', () => {

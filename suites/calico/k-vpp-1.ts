@@ -1,3 +1,4 @@
+import { parseEthtoolInfo } from '../../helpers/parsers/ethtool-info.ts';
 import { defineBehaviour } from '../check.ts';
 import { systemPods } from '../../clusters/kind/system-pods.ts';
 import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
@@ -14,11 +15,9 @@ export interface VppObservation {
   nodes: { node: string; driver?: string; busInfo?: string; vppInterfaces: string[]; vppError?: string }[];
 }
 
-/** `ethtool -i eth0` key: value lines. */
+/** `ethtool -i eth0` key: value lines (an empty `bus-info: ` stays empty). */
 export function readEthtool(text: string): { driver?: string; busInfo?: string } {
-  // [ \t]*, not \\s*: an empty value (veth's bus-info) must not take the next line's key.
-  const get = (k: string) => new RegExp(`^${k}:[ \\t]*(\\S*)`, 'm').exec(text)?.[1];
-  const driver = get('driver'), busInfo = get('bus-info');
+  const { driver, busInfo } = parseEthtoolInfo(text);
   return { ...(driver !== undefined ? { driver } : {}), ...(busInfo !== undefined ? { busInfo } : {}) };
 }
 

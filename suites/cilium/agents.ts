@@ -2,6 +2,7 @@ import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
 import { parseCiliumStatus, parseCiliumStatusStrict, type CiliumStatus } from '../../helpers/parsers/cilium-status.ts';
 import { ciliumAgentPods, systemPods } from '../../clusters/kind/system-pods.ts';
 import { pollUntilDone } from '../../helpers/probes/poll.ts';
+import { unparsedEntry } from '../../helpers/probes/unparsed.ts';
 import { kubeOf, output } from '../kube-actions.ts';
 import type { Breakage } from '../types.ts';
 import { cni, feature } from '../requirements.ts';
@@ -33,8 +34,9 @@ export async function agentStatuses(cluster: ClusterHandle, verbose = false): Pr
   const value: AgentStatus[] = [];
   for (const pod of await agents(cluster)) {
     const text = await output(`cilium agent ${pod.name}`, (a) => pod.exec(a), ['cilium-dbg', 'status', ...(verbose ? ['--verbose'] : [])]);
-    raw[`${pod.name}: cilium-dbg status`] = text;
-    value.push({ pod: pod.name, node: pod.node, status: parseCiliumStatusStrict(text) });
+    const status = parseCiliumStatusStrict(text);
+    Object.assign(raw, { [`${pod.name}: cilium-dbg status`]: text }, unparsedEntry(`${pod.name}: cilium-dbg status`, status.unparsed));
+    value.push({ pod: pod.name, node: pod.node, status });
   }
   return { raw, value };
 }

@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClusterHandle, KubeActions } from '../../clusters/types.ts';
-import { CLI_TIMEOUT_MS, CONTROL_TESTS, DENY_POLICY, SUITE_TIMEOUT_MIN, TEST_NS, TEST_TIMEOUT_MS, cCt1 } from './c-ct-1.ts';
+import { CLI_TIMEOUT_MS, CONTROL_TESTS, DENY_POLICY, SUITE_TIMEOUT_MIN, TEST_NS, TEST_TIMEOUT_MS, cCt1, expectConnectivity, readTextReport } from './c-ct-1.ts';
 import { parse } from 'yaml';
 
 /** A cluster whose `cilium connectivity test` writes the given JUnit text into the workdir, as the CLI does. */
@@ -119,5 +120,40 @@ describe('C-CT-1 control policy against what cilium-cli v0.19.7 needs before its
     expect(subset.some((re) => re.test('no-policies/client-to-client'))).toBe(true);
     expect(subset.some((re) => re.test('no-policies/pod-to-pod'))).toBe(false);
     expect(denied(TEST_NS, 'ICMP')).toBe(true);
+  });
+});
+
+describe('C-CT-1 text report', () => {
+  // Real cilium connectivity test output, sources in helpers/parsers/fixtures/cilium-connectivity-test/SOURCES.md.
+  const report = (name: string) => readFileSync(new URL(`../../helpers/parsers/fixtures/cilium-connectivity-test/${name}`, import.meta.url), 'utf8');
+
+  it('names the failed tests from the text report when the CLI wrote no JUnit file', () => {
+    const { text, unparsed } = readTextReport(report('cilium-47346-v1.20-report.txt'));
+    expect(text).toEqual({ tests: 13, failures: 1, failed: ['no-policies'] });
+    expect(expectConnectivity({ exitCode: 1, ...text!, source: 'text', text, unparsed })).toEqual([
+      '1/13 connectivity tests failed (from the text report: no JUnit file): no-policies',
+    ]);
+  });
+
+  it('flags a JUnit file that disagrees with the text report', () => {
+    const { text } = readTextReport(report('cli-673-v0.15-report.txt'));
+    expect(expectConnectivity({ exitCode: 1, tests: 42, failures: 2, failed: ['echo-ingress-l7', 'echo-ingress-l7-named-port'], source: 'junit', ...(text ? { text } : {}) })).toContain(
+      'the JUnit file says 2/42 tests failed but the text report says 7/42; one of them is incomplete',
+    );
+  });
+});
+
+describe('C-CT-1 probe without a JUnit file', () => {
+  it('reads the failed tests from the CLI output', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cct-'));
+    const output = readFileSync(new URL('../../helpers/parsers/fixtures/cilium-connectivity-test/cilium-32100-v1.15-report.txt', import.meta.url), 'utf8');
+    const kube = { context: 'kind-c1', workdir: dir, run: async () => ({ stdout: output, stderr: '', exitCode: 1 }) } as unknown as KubeActions;
+    try {
+      const observation = await cCt1.probe({ name: 'c1', kube } as unknown as ClusterHandle);
+      expect(observation.value).toMatchObject({ source: 'text', tests: 40, failures: 15, failed: ['client-ingress'] });
+      expect(cCt1.expect(observation.value)).toEqual(['15/40 connectivity tests failed (from the text report: no JUnit file): client-ingress']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

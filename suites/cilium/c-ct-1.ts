@@ -1,13 +1,25 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClusterHandle } from '../../clusters/types.ts';
+import { parseConnectivityTest, totals } from '../../helpers/parsers/cilium-connectivity-test.ts';
 import { defineBehaviour } from '../check.ts';
 import { kubeOf } from '../kube-actions.ts';
 import { cni, onKubernetes } from '../requirements.ts';
 import type { Observation } from '../types.ts';
 import { DOCS } from './agents.ts';
 
-export interface ConnectivityObservation { exitCode: number; tests: number; failures: number; failed: string[] }
+export interface ConnectivityObservation {
+  exitCode: number;
+  tests: number;
+  failures: number;
+  failed: string[];
+  /** Where tests/failures come from: the JUnit file, or the CLI's text report when no JUnit was written. */
+  source?: 'junit' | 'text';
+  /** The text report's own totals, to cross-check the JUnit file (absent when the output has no report). */
+  text?: { tests: number; failures: number; failed: string[] };
+  /** Report lines the text parser did not understand. */
+  unparsed?: string[];
+}
 
 /** One JUnit testcase: its name and whether it failed, was skipped or passed. */
 export function junitCases(xml: string): Array<{ name: string; status: 'passed' | 'failed' | 'skipped'; message?: string }> {
@@ -27,10 +39,22 @@ export function readJunit(xml: string): Pick<ConnectivityObservation, 'tests' | 
   return { tests: cases.length, failures: failed.length, failed };
 }
 
+/** The counts of the CLI's text report (failed tests named once each, in report order). */
+export function readTextReport(output: string): { text?: ConnectivityObservation['text']; unparsed: string[] } {
+  const report = parseConnectivityTest(output);
+  if (report.summaries.length === 0) return { unparsed: report.unparsed };
+  const { failedTests, tests } = totals(report);
+  return { text: { tests, failures: failedTests, failed: [...new Set(report.failures.map((f) => f.test))] }, unparsed: report.unparsed };
+}
+
 export function expectConnectivity(v: ConnectivityObservation): string[] {
   const problems: string[] = [];
   if (v.tests === 0) problems.push('the JUnit file has no testcase; did "cilium connectivity test" run?');
-  if (v.failures > 0) problems.push(`${v.failures}/${v.tests} connectivity tests failed: ${v.failed.slice(0, 5).join(', ')}`);
+  if (v.failures > 0) problems.push(`${v.failures}/${v.tests} connectivity tests failed${v.source === 'text' ? ' (from the text report: no JUnit file)' : ''}: ${v.failed.slice(0, 5).join(', ')}`);
+  if (v.source === 'junit' && v.text && (v.text.failures !== v.failures || v.text.tests !== v.tests)) {
+    problems.push(`the JUnit file says ${v.failures}/${v.tests} tests failed but the text report says ${v.text.failures}/${v.text.tests}; one of them is incomplete`);
+  }
+  for (const line of v.unparsed ?? []) problems.push(`cilium connectivity test report line not understood: "${line.trim()}"`);
   if (v.exitCode !== 0 && v.failures === 0) problems.push(`cilium connectivity test exited ${v.exitCode} with no failed testcase; see the raw output`);
   return problems;
 }
@@ -86,9 +110,12 @@ async function runConnectivity(cluster: ClusterHandle, tests: string[] = []): Pr
   await rm(join(kube.workdir, JUNIT), { force: true });
   const r = await kube.run(connectivityArgv(tests), { timeoutMs: CLI_TIMEOUT_MS });
   const xml = await readFile(join(kube.workdir, JUNIT), 'utf8').catch(() => '');
+  // No JUnit (the CLI failed before writing it): the text report names the failed tests instead; with both, they are cross-checked.
+  const { text, unparsed } = readTextReport(r.stdout + r.stderr);
+  const counts = !xml && text ? { ...text, source: 'text' as const } : { ...readJunit(xml), source: 'junit' as const };
   return {
     raw: { [`cilium connectivity test${tests.length ? ` --test ${tests.join(',')}` : ''}`]: r.stdout + r.stderr, [JUNIT]: xml || '(not written)' },
-    value: { exitCode: r.exitCode, ...readJunit(xml) },
+    value: { exitCode: r.exitCode, ...counts, ...(text ? { text } : {}), unparsed },
     subtests: junitCases(xml),
   };
 }

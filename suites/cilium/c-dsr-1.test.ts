@@ -8,10 +8,11 @@ import { cDsr1 } from './c-dsr-1.ts';
 function dsrCluster(seen: (target: string) => string) {
   const argvs: string[][] = [];
   const node = (name: string, ip: string): NodeHandle => ({ name, role: name === 'cp' ? 'control-plane' : 'worker', addresses: [ip], exec: async () => ({ stdout: '', stderr: '', exitCode: 0 }) });
-  // The agent answers with the docs' verbose status sample, its Mode line set to DSR (no real DSR sample is stored).
+  // The agent answers with the docs' verbose status sample, its Mode line set to DSR (no real DSR sample is stored),
+  // without the docs' shell prompt and [...] elisions, which an agent never prints.
   const pod = (name: string, on: string, labels: Record<string, string>): PodHandle => ({
     name, namespace: 'kube-system', node: on, addresses: [], labels,
-    exec: async () => ({ stdout: fixture('cilium-status', 'docs-kpr-verbose-snat.txt').replace(/Mode:\s+SNAT/, 'Mode:                  DSR'), stderr: '', exitCode: 0 }),
+    exec: async () => ({ stdout: fixture('cilium-status', 'docs-kpr-verbose-snat.txt').replace(/Mode:\s+SNAT/, 'Mode:                  DSR').replace(/^\s*(\$ .*|\[\.\.\.\])\n/gm, ''), stderr: '', exitCode: 0 }),
   });
   const kube = {
     context: 'kind-dsr', workdir: '/tmp',

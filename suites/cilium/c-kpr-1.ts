@@ -1,4 +1,5 @@
 import { chainsWithPrefix, parseIptablesSave } from '../../helpers/parsers/iptables-save.ts';
+import { unparsedEntry } from '../../helpers/probes/unparsed.ts';
 import { defineBehaviour } from '../check.ts';
 import { kubeOf, output } from '../kube-actions.ts';
 import { cni, feature } from '../requirements.ts';
@@ -39,8 +40,8 @@ export const cKpr1 = defineBehaviour<KprObservation>({
     const nodes: KprObservation['nodes'] = [];
     for (const node of cluster.nodes) {
       const text = await output(`node ${node.name}`, (a) => node.exec(a), ['iptables-save']);
-      raw[`${node.name}: iptables-save`] = text;
       const save = parseIptablesSave(text);
+      Object.assign(raw, { [`${node.name}: iptables-save`]: text }, unparsedEntry(`${node.name}: iptables-save`, save.unparsed));
       nodes.push({ node: node.name, kubeSvc: chainsWithPrefix(save, 'KUBE-SVC-'), kubeSep: chainsWithPrefix(save, 'KUBE-SEP-') });
     }
     const statuses = await agentStatuses(cluster);

@@ -25,7 +25,8 @@ function fakeCluster(statusSample: string, kubeProxyPods: string[] = []): { clus
     scale: async () => {}, waitReady: async () => {}, logs: async () => '', apply: async () => {}, delete: async () => {},
     run: async () => ({ stdout: '', stderr: '', exitCode: 0 }),
   };
-  const node = { name: 'kind-worker', role: 'worker' as const, addresses: ['172.18.0.3'], exec: async () => ({ stdout: fixture('iptables-save', 'cilium-kpr-grep-cilium.txt'), stderr: '', exitCode: 0 }) };
+  // The sample is a paste whose first line is the reporter's shell prompt, which a node's iptables-save does not print.
+  const node = { name: 'kind-worker', role: 'worker' as const, addresses: ['172.18.0.3'], exec: async () => ({ stdout: fixture('iptables-save', 'cilium-kpr-grep-cilium.txt').replace(/^node2:~# .*\n/, ''), stderr: '', exitCode: 0 }) };
   const cluster: ClusterHandle = {
     name: 'fake', profile: { name: 'cilium-kpr', description: '', provider: 'kind', cni: 'cilium', behaviours: [] },
     nodes: [node], pods: [], kube,

@@ -1,0 +1,85 @@
+import { labProvider } from '../clusters/lab/provider.ts';
+import type { LabProfile } from '../clusters/lab/types.ts';
+import type { ClusterHandle } from '../clusters/types.ts';
+import { pollUntilDone } from '../helpers/probes/poll.ts';
+import { behaviour } from '../suites/catalogue.ts';
+import { checkBehaviour, unmetRequirements } from '../suites/check.ts';
+import type { Behaviour } from '../suites/types.ts';
+import { faultsFor } from './library.ts';
+import type { FaultOutcome, ProfileOutcome } from './report.ts';
+
+export interface MutateOptions {
+  runId: string;
+  log: (line: string) => void;
+  /** Only these fault ids (default: every fault of the profile). */
+  faults?: readonly string[];
+  /** How long the checks may take to hold again after an undo (daemons reconverging). */
+  recoveryDeadlineMs?: number;
+}
+
+/** Each behaviour's problems on the cluster now; a probe that throws counts as its problem. */
+async function problemsOf(behaviours: Behaviour<unknown>[], cluster: ClusterHandle): Promise<Record<string, string[]>> {
+  const result: Record<string, string[]> = {};
+  for (const b of behaviours) {
+    try {
+      const { problems } = await checkBehaviour(b, cluster);
+      if (problems.length > 0) result[b.id] = problems;
+    } catch (error) {
+      result[b.id] = [`probe failed: ${(error as Error).message.split('\n')[0]}`];
+    }
+  }
+  return result;
+}
+
+const flatten = (problems: Record<string, string[]>) => Object.entries(problems).flatMap(([id, list]) => list.map((p) => `${id}: ${p}`));
+
+/**
+ * Builds the profile's lab once, proves every behaviour holds on the healthy cluster, then applies
+ * each fault alone, records which checks caught it, undoes it and waits until every check holds again.
+ * The cluster is removed at the end, whatever happened.
+ */
+export async function mutateProfile(profile: LabProfile, o: MutateOptions): Promise<ProfileOutcome> {
+  const outcome: ProfileOutcome = { profile: profile.name, behaviours: [...profile.behaviours], skipped: [], baseline: [], faults: [] };
+  const faults = faultsFor(profile.name, o.faults);
+  const cluster = await labProvider.create(profile, { runId: o.runId, log: o.log });
+  try {
+    const all = profile.behaviours.map((id) => behaviour(id));
+    outcome.skipped = all.flatMap((b) => unmetRequirements(b, cluster));
+    const active = all.filter((b) => unmetRequirements(b, cluster).length === 0);
+    outcome.baseline = flatten(await problemsOf(active, cluster));
+    if (outcome.baseline.length > 0) return outcome;
+    o.log(`[${profile.name}] healthy: ${active.map((b) => b.id).join(', ')} hold; ${faults.length} faults to apply`);
+    for (const fault of faults) {
+      const result: FaultOutcome = { fault: fault.id, title: fault.title, result: 'missed', caughtBy: [], detail: {} };
+      outcome.faults.push(result);
+      let breakage;
+      try {
+        breakage = await fault.apply(cluster);
+      } catch (error) {
+        Object.assign(result, { result: 'not-applied', error: (error as Error).message });
+        o.log(`[${profile.name}] ${fault.id}: not applied: ${(error as Error).message.split('\n')[0]}`);
+        continue;
+      }
+      try {
+        // A check counts as catching the fault only when it fails twice in a row: a flaky probe is not a catch.
+        const first = await problemsOf(active, cluster);
+        result.detail = await problemsOf(active.filter((b) => first[b.id]), cluster);
+        result.caughtBy = Object.keys(result.detail);
+        result.result = result.caughtBy.length > 0 ? 'caught' : 'missed';
+      } finally {
+        try {
+          await breakage.undo();
+          await pollUntilDone(`${profile.name}: every check holding again after undoing ${fault.id}`, async () => flatten(await problemsOf(active, cluster)), o.recoveryDeadlineMs ?? 60_000, 500);
+        } catch (error) {
+          Object.assign(result, { result: 'not-recovered', error: (error as Error).message });
+        }
+      }
+      o.log(`[${profile.name}] ${fault.id}: ${result.result}${result.caughtBy.length ? ` by ${result.caughtBy.join(', ')}` : ''}`);
+      // A cluster that did not come back cannot measure the next fault.
+      if ((result.result as FaultOutcome['result']) === 'not-recovered') { outcome.error = `stopped after ${fault.id}: ${result.error?.split('\n')[0]}`; break; }
+    }
+    return outcome;
+  } finally {
+    await cluster.destroy();
+  }
+}
