@@ -106,17 +106,14 @@ export async function captureUnderlay(cluster: ClusterHandle, underlayOf: (node:
     if (!from || remote.length === 0) continue;
     const iface = await underlayOf(node);
     const has = await node.exec(['sh', '-c', 'command -v tcpdump']);
-    const ping = async () => {
-      const pings: UnderlayCapture['pings'] = [];
-      for (const to of remote) {
-        const argv = ['ping', '-n', '-c', String(PINGS), '-i', '0.2', '-W', '1', to.addresses[0]!];
-        const r = await from.exec(argv);
-        raw[`${from.name}: ${argv.join(' ')}`] = [r.stdout, r.stderr].filter(Boolean).join('\n');
-        const summary = parsePing(r.stdout);
-        pings.push({ fromPod: from.name, from: from.addresses[0]!, toPod: to.name, to: to.addresses[0]!, ...(summary ? { summary } : {}) });
-      }
-      return pings;
-    };
+    // Every remote pod at once: the capture counts packets, not their order.
+    const ping = () => Promise.all(remote.map(async (to): Promise<UnderlayCapture['pings'][number]> => {
+      const argv = ['ping', '-n', '-c', String(PINGS), '-i', '0.2', '-W', '1', to.addresses[0]!];
+      const r = await from.exec(argv);
+      raw[`${from.name}: ${argv.join(' ')}`] = [r.stdout, r.stderr].filter(Boolean).join('\n');
+      const summary = parsePing(r.stdout);
+      return { fromPod: from.name, from: from.addresses[0]!, toPod: to.name, to: to.addresses[0]!, ...(summary ? { summary } : {}) };
+    }));
     if (!iface || has.exitCode !== 0) {
       // kind nodes (kindest/node: images/base/Dockerfile installs no tcpdump): the pings still run; the report says the capture did not.
       const unavailable = !iface ? `no interface holds ${node.addresses[0] ?? '(no address)'}` : 'no tcpdump on the node';
@@ -124,8 +121,9 @@ export async function captureUnderlay(cluster: ClusterHandle, underlayOf: (node:
       raw[`${node.name}: underlay capture`] = `not run: ${unavailable}`;
       continue;
     }
-    // tcpdump ends at the echo requests and replies a healthy path carries, or at the time bound when some are missing.
-    const spec = { iface, filter: 'ip and not tcp port 179', count: remote.length * PINGS * 2, seconds: 1 + Math.ceil(remote.length * 1.5), ...(decodeAs ? { decodeAs } : {}) };
+    // tcpdump ends at the echo requests and replies a healthy path carries; when some are missing (a broken path), it is
+    // stopped 500 ms after the last ping has returned (each waits 1 s for its last reply), not at its own time bound.
+    const spec = { iface, filter: 'ip and not tcp port 179', count: remote.length * PINGS * 2, seconds: 2 + Math.ceil(remote.length * 1.5), settleMs: 500, ...(decodeAs ? { decodeAs } : {}) };
     const { capture, result } = await captureWhile(node, spec, ping);
     raw[`${node.name}: ${capture.command} (started before the pings)`] = capture.raw;
     value.push({ node: node.name, iface, pings: result, packets: capture.value });
