@@ -2,6 +2,7 @@ import type { Fault } from '../types.ts';
 import { sh, waitFor } from '../exec.ts';
 import { CALICO_PROFILES, hostVethOf, nodeWithTwoPods, remotePod } from '../targets.ts';
 import { insertRule } from './iptables.ts';
+import { flushRouteCaches } from '../../helpers/probes/traffic-faults.ts';
 
 const readFile = async (node: { exec(argv: string[]): Promise<{ stdout: string }> }, path: string) => (await node.exec(['cat', path])).stdout.trim();
 
@@ -43,7 +44,8 @@ export const gatewayFaults: Fault[] = [
         await waitFor(`${node.name}: ${veth} mtu ${mtu}`, async () => (await readFile(node, path)) === mtu);
       };
       await set(String(Number(before) - 200));
-      return { what: `${node.name}: ${veth} mtu ${Number(before) - 200} (pod end ${before})`, undo: () => set(before) };
+      // The undo also forgets the smaller path MTU the pods learnt meanwhile (full-size DF pings would fail for 10 min).
+      return { what: `${node.name}: ${veth} mtu ${Number(before) - 200} (pod end ${before})`, undo: async () => { await set(before); await flushRouteCaches(cluster); } };
     },
   },
   {
