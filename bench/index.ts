@@ -4,6 +4,7 @@
  *   overhead  per-check overhead on calico-lab: wall time of a check minus the time of its commands (goal <= 100 ms)
  *   suite     the lab project's wall time (goal <= 90 s on 2 cores), slowest tests and steps first
  * Options: --only ready,overhead,suite   --runs N (ready, default 5)   --rounds N (overhead, default 3)
+ *          --repeat N (suite: N full runs in a row, each one's wall time and result, then the last run's breakdown)
  *          --results DIR (break down an existing allure-results folder instead of running the suite)
  */
 import { parseArgs } from '../cli/args.ts';
@@ -16,7 +17,7 @@ import { benchReady } from './ready.ts';
 import { median, readAllureTimings, seconds, slowestSteps, timeByProfile, timeByStepKind } from './timing.ts';
 
 const parts = ['ready', 'overhead', 'suite'] as const;
-const args = parseArgs(process.argv.slice(2), { values: ['only', 'runs', 'rounds', 'results'], flags: [] });
+const args = parseArgs(process.argv.slice(2), { values: ['only', 'runs', 'rounds', 'results', 'repeat'], flags: [] });
 const only = (args.values.only ?? parts.join(',')).split(',');
 for (const p of only) if (!(parts as readonly string[]).includes(p)) throw new Error(`--only ${p}: unknown part; known: ${parts.join(', ')}`);
 const whole = (name: string, fallback: number) => {
@@ -26,6 +27,7 @@ const whole = (name: string, fallback: number) => {
 };
 const runs = whole('runs', 5);
 const rounds = whole('rounds', 3);
+const repeat = whole('repeat', 1);
 const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
 const ms = (x: number) => `${Math.round(x)} ms`;
 
@@ -53,11 +55,18 @@ try {
     console.log(`worst overhead ${ms(worst)} (goal <= 100 ms)`);
   }
   if (only.includes('suite')) {
-    let dir = args.values.results;
+    let dir = args.values.results ?? '';
     if (!dir) {
-      const run = await runLabSuite(args.positional);
-      console.log(`\n== lab project: ${seconds(run.wallMs)} wall (goal <= 90 s, ratio ${(run.wallMs / 90_000).toFixed(2)} of it), exit ${run.exitCode}, ${run.summary}`);
-      dir = run.resultsDir;
+      const walls: number[] = [];
+      let green = 0;
+      for (let i = 1; i <= repeat; i++) {
+        const run = await runLabSuite(args.positional);
+        walls.push(run.wallMs);
+        if (run.exitCode === 0) green++;
+        console.log(`\n== lab project${repeat > 1 ? ` run ${i}/${repeat}` : ''}: ${seconds(run.wallMs)} wall (goal <= 90 s, ratio ${(run.wallMs / 90_000).toFixed(2)} of it), exit ${run.exitCode}, ${run.summary}`);
+        dir = run.resultsDir;
+      }
+      if (repeat > 1) console.log(`\n== ${green}/${repeat} runs green in a row; wall median ${seconds(median(walls))}, max ${seconds(Math.max(...walls))}`);
     } else console.log(`\n== lab project results in ${dir}`);
     const tests = readAllureTimings(dir).filter((t) => t.status !== 'skipped');
     console.log('\nprofiles (tests run one after another in a file):');

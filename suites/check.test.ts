@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterHandle, PodHandle } from '../clusters/types.ts';
-import { checkBehaviour, defineBehaviour, recovered } from './check.ts';
+import { checkBehaviour, defineBehaviour, recovered, recoveryIntervalMs } from './check.ts';
 import type { Behaviour } from './types.ts';
 
 it('checkBehaviour re-reads the live pods before every probe (a control may have replaced one)', async () => {
@@ -56,5 +56,11 @@ describe('recovered: the recovery check after a negative control polls within th
     const { b, probes } = converging([null]);
     expect(await recovered(b, cluster, 60_000)).toEqual([]);
     expect(probes()).toBe(1);
+  });
+  it('polls the lab at its timescale and kind/attach as before', () => {
+    const on = (provider: string) => ({ capabilities: { provider } }) as unknown as ClusterHandle;
+    expect(recoveryIntervalMs(on('lab'))).toBe(200);
+    expect(recoveryIntervalMs(on('kind'))).toBe(2_000);
+    expect(recoveryIntervalMs(on('attach'))).toBe(2_000);
   });
 });

@@ -36,10 +36,17 @@ export async function checkBehaviour<T>(behaviour: Behaviour<T>, cluster: Cluste
 }
 
 /**
+ * Pause between recovery probes: on the lab the state a check reads is back within milliseconds of the undo (a route,
+ * a rule, a sysctl) and a probe costs tens of ms of docker exec; kind/attach probes go through the API server and the
+ * CNI's agents reconcile over seconds, so they poll as before.
+ */
+export const recoveryIntervalMs = (cluster: ClusterHandle): number => (cluster.capabilities?.provider === 'lab' ? 200 : 2_000);
+
+/**
  * Re-probes until the behaviour holds or `deadlineMs` passes (never waiting before the first probe); returns the last
  * problems, empty once it holds. A probe that throws counts as a problem (agents restarting, pods not back yet).
  */
-export async function recovered<T>(behaviour: Behaviour<T>, cluster: ClusterHandle, deadlineMs: number, intervalMs = 2_000): Promise<string[]> {
+export async function recovered<T>(behaviour: Behaviour<T>, cluster: ClusterHandle, deadlineMs: number, intervalMs = recoveryIntervalMs(cluster)): Promise<string[]> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     const problems = await checkBehaviour(behaviour, cluster).then((r) => r.problems, (e: unknown) => [`probe failed: ${e instanceof Error ? e.message : String(e)}`]);

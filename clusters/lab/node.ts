@@ -1,5 +1,6 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { ExecResult } from '../types.ts';
+import type { ExecChannel } from './exec-agent.ts';
 import type { LabNode, LabNodeSpec } from './types.ts';
 
 // Cleanup is ours (labels + exit hooks); Ryuk's image cannot be pulled everywhere.
@@ -50,9 +51,10 @@ export async function startNodeContainer(options: StartNodeOptions): Promise<Sta
   return container;
 }
 
-/** The handle the lab and the suites use for a node. */
-export function labNode(spec: LabNodeSpec, container: StartedTestContainer, addresses: string[]): LabNode {
+/** The handle the lab and the suites use for a node; its commands go through `channel` (exec-agent.ts) when given. */
+export function labNode(spec: LabNodeSpec, container: StartedTestContainer, addresses: string[], channel?: ExecChannel): LabNode {
   const exec = async (argv: string[]): Promise<ExecResult> => {
+    if (channel) return channel.exec(argv);
     const result = await container.exec(argv);
     return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
   };

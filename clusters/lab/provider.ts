@@ -4,6 +4,7 @@ import type { ClusterHandle, CreateOptions, PodHandle, Provider, ProviderInfo } 
 import { detectKernel } from './capabilities.ts';
 import { ensureLabImage } from './image.ts';
 import { bridgeSwitchPorts, linkAddresses, linkEndCommands, wireLinks, type SwitchNode } from './links.ts';
+import { openExecChannel } from './exec-agent.ts';
 import { labNode, startNodeContainer } from './node.ts';
 import { createPodNetns, labPod } from './pods.ts';
 import type { LabNode, LabProfile, LabView } from './types.ts';
@@ -59,11 +60,11 @@ async function build(profile: LabProfile, options: CreateOptions): Promise<Clust
   const [nodeList, switchList] = await Promise.all([
     Promise.all(profile.nodes.map(async (spec) => {
       const container = await startNodeContainer({ image, containerName: `${name}-${spec.name}`, labels });
-      return labNode(spec, container, linkAddresses(spec.name, profile.links));
+      return labNode(spec, container, linkAddresses(spec.name, profile.links), await openExecChannel(container.getId()));
     })),
     Promise.all(segments.map(async (segment): Promise<SwitchNode> => {
       const container = await startNodeContainer({ image, containerName: `${name}-sw-${segment.name}`, labels });
-      return { segment: segment.name, node: labNode({ name: `sw-${segment.name}`, role: 'host' }, container, []) };
+      return { segment: segment.name, node: labNode({ name: `sw-${segment.name}`, role: 'host' }, container, [], await openExecChannel(container.getId())) };
     })),
   ]);
   const nodes = new Map(nodeList.map((n) => [n.name, n]));
