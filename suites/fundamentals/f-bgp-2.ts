@@ -35,10 +35,11 @@ async function bgpRoutes(cluster: ClusterHandle, router: string, raw: Array<[str
  * sessions the flag change did, nothing else.
  */
 async function setClients(cluster: ClusterHandle, on: boolean): Promise<void> {
-  const ar2 = cluster.node('ar2');
-  await vtyshConf(ar2, ['router bgp 123', 'address-family ipv4 unicast', ...CLIENTS.map((c) => `${on ? '' : 'no '}neighbor ${c} route-reflector-client`)]);
-  const r = await ar2.exec(['vtysh', ...CLIENTS.flatMap((c) => ['-c', `clear bgp ${c}`])]);
-  if (r.exitCode !== 0 || /% /.test(r.stdout)) throw new Error(`failed to clear ar2's sessions with ${CLIENTS.join(', ')}: ${r.stdout}${r.stderr}`);
+  // One vtysh run: the flags in configure mode, "end" back to enable mode, then the clears.
+  const lines = ['configure terminal', 'router bgp 123', 'address-family ipv4 unicast', ...CLIENTS.map((c) => `${on ? '' : 'no '}neighbor ${c} route-reflector-client`),
+    'end', ...CLIENTS.map((c) => `clear bgp ${c}`)];
+  const r = await cluster.node('ar2').exec(['vtysh', ...lines.flatMap((l) => ['-c', l])]);
+  if (r.exitCode !== 0 || /% /.test(r.stdout)) throw new Error(`failed to configure FRR on ar2: ${lines.join(' / ')}: ${r.stdout}${r.stderr}`);
 }
 
 /**
@@ -114,15 +115,13 @@ export const fBgp2 = defineBehaviour<RrView>({
         const [ar1, ar3] = [cluster.node('ar1'), cluster.node('ar3')];
         const session = (peer: string, extra: string[]) => ['router bgp 123', `neighbor ${peer} remote-as 123`, `neighbor ${peer} update-source lo`,
           `neighbor ${peer} timers connect 1`, 'address-family ipv4 unicast', `neighbor ${peer} activate`, ...extra];
-        await vtyshConf(ar1, session(FRR_LOOPBACKS.ar3, []));
-        await vtyshConf(ar3, session(FRR_LOOPBACKS.ar1, [`neighbor ${FRR_LOOPBACKS.ar1} next-hop-self`]));
+        await Promise.all([vtyshConf(ar1, session(FRR_LOOPBACKS.ar3, [])), vtyshConf(ar3, session(FRR_LOOPBACKS.ar1, [`neighbor ${FRR_LOOPBACKS.ar1} next-hop-self`]))]);
         await pollFor('ar1 - ar3 iBGP session Established', 20_000, async () =>
           (await probeBgpSummary(ar1)).value.some((p) => p.peer === FRR_LOOPBACKS.ar3 && p.state === 'Established'));
         return {
           what: 'iBGP session ar1 - ar3 added',
           async undo() {
-            await vtyshConf(ar1, ['router bgp 123', `no neighbor ${FRR_LOOPBACKS.ar3}`]);
-            await vtyshConf(ar3, ['router bgp 123', `no neighbor ${FRR_LOOPBACKS.ar1}`]);
+            await Promise.all([vtyshConf(ar1, ['router bgp 123', `no neighbor ${FRR_LOOPBACKS.ar3}`]), vtyshConf(ar3, ['router bgp 123', `no neighbor ${FRR_LOOPBACKS.ar1}`])]);
             await waitFrrConverged((n) => cluster.node(n), FRR_CONVERGED, 45_000);
           },
         };
