@@ -43,8 +43,9 @@ async function setClients(cluster: ClusterHandle, on: boolean): Promise<void> {
 }
 
 /**
- * ar1 has all ar2 will send it on the new session: Established, ar2's End-of-RIB received (sent after
- * its whole table, bgpd/bgp_packet.c @ frr-8.4.4) and ar2's own prefix in ar1's kernel.
+ * ar1 has all ar2 will send it on the new session: Established, ar2's End-of-RIB received (sent once no
+ * update is left to send, bgp_generate_updgrp_packets in bgpd/bgp_packet.c @ frr-8.4.4) and ar2's own
+ * prefix in ar1's kernel.
  */
 async function ar1HasAr2Table(cluster: ClusterHandle): Promise<boolean> {
   const [peer, routes] = await Promise.all([probeBgpNeighbourEor(cluster.node('ar1'), FRR_LOOPBACKS.ar2), bgpRoutes(cluster, 'ar1', [], '')]);
