@@ -1,5 +1,5 @@
 import { CALICO_BIRD_CONFIG, CALICO_BIRD_SOCKET, peerAddressOf, renderPeers, type BirdPeer } from '../../clusters/lab/datapaths/calico-bird.ts';
-import type { NodeHandle } from '../../clusters/types.ts';
+import type { ClusterHandle, NodeHandle } from '../../clusters/types.ts';
 import type { BirdProtocols } from '../../helpers/parsers/birdc-protocols.ts';
 import type { BirdRoute } from '../../helpers/parsers/birdc-routes.ts';
 import type { CalicoNodeStatus } from '../../helpers/parsers/calicoctl-node-status.ts';
@@ -127,9 +127,15 @@ export async function addBirdPeers(node: NodeHandle, nodeIp: string, peers: Bird
 }
 
 /** Waits until a behaviour's own probe and expectation pass again, e.g. after re-enabling a BGP session. */
-export async function untilHolds(what: string, check: () => Promise<string[]>, deadlineMs = 90_000): Promise<void> {
-  await pollUntilDone(what, check, deadlineMs, 500);
+export async function untilHolds(what: string, check: () => Promise<string[]>, deadlineMs = 90_000, intervalMs = 500): Promise<void> {
+  await pollUntilDone(what, check, deadlineMs, intervalMs);
 }
+
+/**
+ * Between two looks at BIRD: 150 ms on the lab (BIRD 1.6.8 acts on a configure or a session event within
+ * milliseconds there; the lab's shortest BGP timer is 1 s), 500 ms on kind/attach as before.
+ */
+export const pollMsOf = (cluster: ClusterHandle): number => (cluster.capabilities.provider === 'lab' ? 150 : 500);
 
 /** A prefix inside a block: its upper half (10.244.0.64/26 -> 10.244.0.96/27), clear of the lab's pods at block base + 10. */
 export function upperHalf(block: string): string {

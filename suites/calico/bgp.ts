@@ -4,7 +4,7 @@ import { calicoNodePods, systemPods } from '../../clusters/kind/system-pods.ts';
 import { kubeOf, output } from '../kube-actions.ts';
 import { parseBirdProtocols } from '../../helpers/parsers/birdc-protocols.ts';
 import { parseBirdRoutes } from '../../helpers/parsers/birdc-routes.ts';
-import { birdclArgv, blocksFromRoutes, sh, statusFromBird, untilHolds, upperHalf, type BgpNodeView } from './bgp-bird.ts';
+import { birdclArgv, blocksFromRoutes, pollMsOf, sh, statusFromBird, untilHolds, upperHalf, type BgpNodeView } from './bgp-bird.ts';
 
 export const DOCS = {
   bgp: 'https://docs.tigera.io/calico/latest/networking/configuring/bgp',
@@ -24,15 +24,19 @@ export interface NodeBgp extends BgpNodeView { status: CalicoNodeStatus }
  * its own blocks (blackholes) and the others' it learnt.
  */
 export async function nodeStatuses(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: NodeBgp[] }> {
+  // Every node, and the three reads of each, at once: they only read state (lab: 9 execs in ~0.2 s instead of ~0.8 s one after another).
+  const seen = await Promise.all(cluster.nodes.map(async (node) => {
+    const bird = birdOn(cluster, node.name);
+    const [text, table, routes] = await Promise.all([
+      bird('show', 'protocols'), bird('show', 'route'), output(`node ${node.name}`, (a) => node.exec(a), ['ip', '-4', 'route', 'show']),
+    ]);
+    return { node, text, table, routes };
+  }));
   const raw: Record<string, string> = {};
   const value: NodeBgp[] = [];
-  for (const node of cluster.nodes) {
-    const bird = birdOn(cluster, node.name);
-    const text = await bird('show', 'protocols');
+  for (const { node, text, table, routes } of seen) {
     raw[`${node.name}: ${birdclArgv('show', 'protocols').join(' ')}`] = text;
-    const table = await bird('show', 'route');
     raw[`${node.name}: ${birdclArgv('show', 'route').join(' ')}`] = table;
-    const routes = await output(`node ${node.name}`, (a) => node.exec(a), ['ip', '-4', 'route', 'show']);
     raw[`${node.name}: ip -4 route show`] = routes;
     const address = node.addresses[0];
     const parsed = parseBirdRoutes(table);
@@ -57,11 +61,11 @@ export function birdOn(cluster: ClusterHandle, node: string): (...args: string[]
 }
 
 /** Polls `show protocols` until the named BGP sessions are Established again (after re-enabling). */
-export async function untilEstablished(bird: (...args: string[]) => Promise<string>, where: string, names: RegExp): Promise<void> {
+export async function untilEstablished(bird: (...args: string[]) => Promise<string>, where: string, names: RegExp, intervalMs?: number): Promise<void> {
   await untilHolds(`BGP sessions ${names.source} on ${where} re-establishing`, async () =>
     parseBirdProtocols(await bird('show', 'protocols')).protocols
       .filter((p) => p.proto === 'BGP' && names.test(p.name) && !p.info.startsWith('Established'))
-      .map((p) => `${where}: ${p.name} ${p.state} ${p.info}`));
+      .map((p) => `${where}: ${p.name} ${p.state} ${p.info}`), undefined, intervalMs);
 }
 
 /** The calico-node pod on a node (calico-system with the operator, else kube-system; k8s-app=calico-node), exec'ing into calico-node. */
@@ -83,7 +87,7 @@ export async function disableFirstPeer(cluster: ClusterHandle, prefix: string) {
     what: `BIRD protocol ${name} disabled on ${node.name}`,
     undo: async () => {
       await birdcl('enable', name);
-      await untilEstablished(birdcl, node.name, new RegExp(`^${name}$`));
+      await untilEstablished(birdcl, node.name, new RegExp(`^${name}$`), pollMsOf(cluster));
     },
   };
 }
@@ -106,12 +110,12 @@ export async function announceInsideAnotherBlock(cluster: ClusterHandle, check: 
   const node = cluster.node(a.node);
   await sh(node, [`ip route add blackhole ${prefix}`]);
   await untilHolds(`a node other than ${a.node} routing ${prefix} via ${a.address}`, async () =>
-    ((await nodeStatuses(cluster)).value.some((n) => n !== a && n.blocks?.learnt.some((r) => r.dst === prefix && r.via === a.address)) ? [] : [`no node routes ${prefix} via ${a.address} yet`]), 30_000);
+    ((await nodeStatuses(cluster)).value.some((n) => n !== a && n.blocks?.learnt.some((r) => r.dst === prefix && r.via === a.address)) ? [] : [`no node routes ${prefix} via ${a.address} yet`]), 30_000, pollMsOf(cluster));
   return {
     what: `blackhole ${prefix} (inside ${b.node}'s block ${block}) added on ${a.node}, learnt and exported by its BIRD`,
     async undo() {
       await sh(node, [`ip route del blackhole ${prefix}`]);
-      await untilHolds(`BGP holding again after removing ${prefix} from ${a.node}`, check);
+      await untilHolds(`BGP holding again after removing ${prefix} from ${a.node}`, check, undefined, pollMsOf(cluster));
     },
   };
 }

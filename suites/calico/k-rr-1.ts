@@ -10,7 +10,7 @@ import { kubeOf, kubectl, output } from '../kube-actions.ts';
 import { cni, feature } from '../requirements.ts';
 import type { Breakage } from '../types.ts';
 import { announceInsideAnotherBlock, birdOn, DOCS, nodeStatuses, type NodeBgp } from './bgp.ts';
-import { addBirdPeers, birdclArgv, blockRouteProblems, sh, untilHolds, type BgpNodeView } from './bgp-bird.ts';
+import { addBirdPeers, birdclArgv, blockRouteProblems, pollMsOf, sh, untilHolds, type BgpNodeView } from './bgp-bird.ts';
 import { meshOnInKind } from './k-rr-1-kind.ts';
 import { parseBirdProtocolsAll } from '../../helpers/parsers/birdc-protocols-all.ts';
 
@@ -104,12 +104,12 @@ export const kRr1 = defineBehaviour<RrObservation>({
         await bird('disable', '"Node_*"');
         // Clients withdraw what the reflector taught them; wait until that shows, so the check sees it.
         await untilHolds(`clients of ${rr} losing its routes`, async () =>
-          (expectRouteReflectors((await probeRr(cluster)).value).some((p) => /no route to/.test(p)) ? [] : ['a client still routing every block']), 30_000);
+          (expectRouteReflectors((await probeRr(cluster)).value).some((p) => /no route to/.test(p)) ? [] : ['a client still routing every block']), 30_000, pollMsOf(cluster));
         return {
           what: `BIRD protocols Node_* disabled on reflector ${rr}`,
           async undo() {
             await bird('enable', '"Node_*"');
-            await untilHolds(`K-RR-1 holding again after re-enabling ${rr}'s sessions`, async () => expectRouteReflectors((await probeRr(cluster)).value));
+            await untilHolds(`K-RR-1 holding again after re-enabling ${rr}'s sessions`, async () => expectRouteReflectors((await probeRr(cluster)).value), undefined, pollMsOf(cluster));
           },
         };
       },
@@ -131,8 +131,9 @@ async function probeRr(cluster: ClusterHandle): Promise<{ raw: Record<string, st
     reflectors = names.split(/\s+/).filter(Boolean);
   }
   const sessions: NonNullable<RrObservation['sessions']> = {};
-  for (const rr of reflectors.filter((r) => cluster.nodes.some((n) => n.name === r))) {
-    const text = await birdOn(cluster, rr)('show', 'protocols', 'all');
+  // Each reflector's sessions read at once, as nodeStatuses reads the nodes.
+  const texts = await Promise.all(reflectors.filter((r) => cluster.nodes.some((n) => n.name === r)).map(async (rr) => [rr, await birdOn(cluster, rr)('show', 'protocols', 'all')] as const));
+  for (const [rr, text] of texts) {
     raw[`${rr}: birdcl -s /var/run/calico/bird.ctl show protocols all`] = text;
     sessions[rr] = parseBirdProtocolsAll(text).protocols.filter((p) => p.proto === 'BGP')
       .map((p) => ({ name: p.name, ...(p.details['Neighbor address'] ? { neighbor: p.details['Neighbor address'] } : {}), flags: p.details['Session'] ?? '' }));
@@ -163,12 +164,12 @@ async function reflectorWithoutClusterId(cluster: ClusterHandle): Promise<Breaka
     await kubectl(cluster, ['annotate', 'node', rr, `${RR_CLUSTER_ID_ANNOTATION}-`]);
     restore = async () => { await kubectl(cluster, ['annotate', 'node', rr, `${RR_CLUSTER_ID_ANNOTATION}=${id}`, '--overwrite']); };
   }
-  await untilHolds(`${rr}'s BGP sessions without the route-reflector flag`, async () => ((await flagged()) ? [`${rr} still reflects`] : []), 60_000);
+  await untilHolds(`${rr}'s BGP sessions without the route-reflector flag`, async () => ((await flagged()) ? [`${rr} still reflects`] : []), 60_000, pollMsOf(cluster));
   return {
     what: `${rr} without its route reflector cluster ID`,
     async undo() {
       await restore();
-      await untilHolds(`K-RR-1 holding again with ${rr}'s cluster ID back`, async () => expectRouteReflectors((await probeRr(cluster)).value));
+      await untilHolds(`K-RR-1 holding again with ${rr}'s cluster ID back`, async () => expectRouteReflectors((await probeRr(cluster)).value), undefined, pollMsOf(cluster));
     },
   };
 }
@@ -182,12 +183,12 @@ async function clientSessions(cluster: ClusterHandle, kind: 'Mesh' | 'Node'): Pr
   const { reflectors } = (await probeRr(cluster)).value;
   const clients = cluster.nodes.filter((n) => !reflectors.includes(n.name));
   const ips = clients.map((n) => n.addresses[0] ?? '');
-  const undos: Array<() => Promise<void>> = [];
-  for (const node of clients) {
+  // Every client's BIRD reconfigured at once (separate nodes).
+  const undos = await Promise.all(clients.map((node) => {
     const ip = node.addresses[0] ?? '';
     const peers = meshPeers(ip, ips, CALICO_AS).map((p) => (kind === 'Mesh' ? p : { ...p, name: peerName('Node', p.ip), passive: false }));
-    undos.push(await addBirdPeers(node, ip, peers));
-  }
+    return addBirdPeers(node, ip, peers);
+  }));
   const type = kind === 'Mesh' ? 'node-to-node mesh' : 'node specific';
   await untilHolds(`${kind}_ sessions between ${clients.map((n) => n.name).join(', ')} Established`, async () => {
     const nodes = (await probeRr(cluster)).value.nodes.filter((n) => clients.some((c) => c.name === n.node));
@@ -195,12 +196,12 @@ async function clientSessions(cluster: ClusterHandle, kind: 'Mesh' | 'Node'): Pr
       const up = n.status.ipv4Peers.filter((p) => p.type === type && p.info === 'Established' && clients.some((c) => c.addresses[0] === p.address && c.name !== n.node));
       return up.length === clients.length - 1 ? [] : [`${n.node}: ${up.length} of ${clients.length - 1} client sessions Established`];
     });
-  }, 30_000);
+  }, 30_000, pollMsOf(cluster));
   return {
     what: `${kind}_ sessions configured in BIRD between clients ${clients.map((n) => n.name).join(', ')}`,
     async undo() {
-      for (const undo of undos) await undo();
-      await untilHolds('K-RR-1 holding again with BIRD back on its own config', async () => expectRouteReflectors((await probeRr(cluster)).value));
+      await Promise.all(undos.map((undo) => undo()));
+      await untilHolds('K-RR-1 holding again with BIRD back on its own config', async () => expectRouteReflectors((await probeRr(cluster)).value), undefined, pollMsOf(cluster));
     },
   };
 }
