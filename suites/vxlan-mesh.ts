@@ -41,10 +41,13 @@ export async function probeVxlanMesh(
 ): Promise<{ raw: Record<string, string>; value: VxlanNodeView[] }> {
   const raw: Array<[string, Probed<unknown>]> = [];
   const value = await Promise.all(cluster.nodes.map(async (node): Promise<VxlanNodeView> => {
-    const [links, addrs, routes, neigh] = await Promise.all([probeLinks(node, device), probeAddresses(node, device), probeRoutes(node), probeNeighbours(node, device)]);
-    const fdbRun = await node.exec(['bridge', '-j', 'fdb', 'show', 'dev', device]);
+    // Every read of the node at once; the own subnets may need the routes (Calico's blackholes), so they follow them.
+    const routesRead = probeRoutes(node);
+    const [links, addrs, routes, neigh, fdbRun, own] = await Promise.all([
+      probeLinks(node, device), probeAddresses(node, device), routesRead, probeNeighbours(node, device),
+      node.exec(['bridge', '-j', 'fdb', 'show', 'dev', device]), routesRead.then((r) => subnetsOf(node, r.value)),
+    ]);
     const fdbText = fdbRun.stdout;
-    const own = await subnetsOf(node, routes.value);
     raw.push([node.name, links], [node.name, addrs], [node.name, routes], [node.name, neigh], ...(own.raw ?? []),
       [node.name, { command: `bridge -j fdb show dev ${device}`, raw: fdbText || fdbRun.stderr, value: undefined }]);
     const link = links.value.find((l) => l.name === device);
@@ -132,11 +135,13 @@ export interface VxlanObservation {
   pods: string[];
 }
 
-/** Static state, then the kernel's lookups and a capture on each node's underlay (started before the pings). */
-export async function probeVxlanPaths(cluster: ClusterHandle, spec: VxlanSpec, nodes: { raw: Record<string, string>; value: VxlanNodeView[] }): Promise<{ raw: Record<string, string>; value: VxlanObservation; subtests: ReturnType<typeof captureSubtests> }> {
-  const lookups = await probePathLookups(cluster);
+/**
+ * The static state (being read by the caller), the kernel's lookups and a capture on each node's underlay (started
+ * before the pings), all at once: the reads send no packet, so they cannot disturb what the captures count.
+ */
+export async function probeVxlanPaths<V extends VxlanNodeView>(cluster: ClusterHandle, spec: VxlanSpec, nodesRead: Promise<{ raw: Record<string, string>; value: V[] }>): Promise<{ raw: Record<string, string>; value: VxlanObservation & { nodes: V[] }; subtests: ReturnType<typeof captureSubtests> }> {
   // tcpdump decodes only UDP 4789 as VXLAN by itself; flannel's 8472 needs -T vxlan.
-  const captures = await captureUnderlay(cluster, underlayInterface, spec.dstport === 4789 ? undefined : 'vxlan');
+  const [nodes, lookups, captures] = await Promise.all([nodesRead, probePathLookups(cluster), captureUnderlay(cluster, underlayInterface, spec.dstport === 4789 ? undefined : 'vxlan')]);
   return {
     raw: { ...nodes.raw, ...lookups.raw, ...captures.raw },
     value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) },

@@ -45,8 +45,10 @@ interface Running {
 async function start(on: Executor, spec: CaptureSpec): Promise<Running> {
   const file = `/tmp/cc-cap-${randomBytes(4).toString('hex')}`;
   if (spec.filter.includes("'")) throw new Error(`failed to capture on ${spec.iface}: the filter "${spec.filter}" contains a single quote`);
-  // One shell word: filters with parentheses would otherwise be shell syntax.
-  const command = `timeout ${spec.seconds} tcpdump -lnn ${spec.link ? '-e ' : ''}${spec.direction ? `-Q ${spec.direction} ` : ''}${spec.decodeAs ? `-T ${spec.decodeAs} ` : ''}-i ${spec.iface} -c ${spec.count} '${spec.filter}'`;
+  // One shell word: filters with parentheses would otherwise be shell syntax. --immediate-mode hands each packet to
+  // tcpdump as it arrives: without it TPACKET_V3 holds packets until a ring block times out (measured here: a ping's
+  // line reached the file 92 ms after the ping, 1 ms with it), so a capture stopped after the traffic could miss the last ones.
+  const command = `timeout ${spec.seconds} tcpdump -lnn --immediate-mode ${spec.link ? '-e ' : ''}${spec.direction ? `-Q ${spec.direction} ` : ''}${spec.decodeAs ? `-T ${spec.decodeAs} ` : ''}-i ${spec.iface} -c ${spec.count} '${spec.filter}'`;
   // One exec starts it and waits: the first line out is its pid; exit 3 = tcpdump died, 4 = not listening in 5 s.
   const started = await on.exec(['sh', '-c', [
     ...(spec.prepare ?? []).map((l) => `${l} >&2 || { echo "prepare failed: ${l.replace(/["$`\\]/g, '')}" >&2; exit 5; }`),
