@@ -1,7 +1,8 @@
-import type { ClusterHandle, NodeHandle } from '../clusters/types.ts';
+import type { ClusterHandle, Executor, NodeHandle } from '../clusters/types.ts';
 import { parseBridgeFdb } from '../helpers/parsers/bridge-fdb.ts';
 import type { Route } from '../helpers/parsers/ip-route.ts';
 import { probeAddresses, probeLinks, probeNeighbours, probeRoutes, rawOf, type Probed } from '../helpers/probes/net.ts';
+import { readBatch } from '../helpers/probes/read-batch.ts';
 import type { Breakage } from './types.ts';
 import { captureSubtests, captureUnderlay, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, lookupOnce, type PathLookup, type UnderlayCapture } from './pod-path.ts';
 
@@ -37,16 +38,20 @@ export interface VxlanSpec {
 export async function probeVxlanMesh(
   cluster: ClusterHandle,
   device: string,
-  subnetsOf: (node: NodeHandle, routes: Route[]) => Promise<{ subnets: string[]; raw?: Array<[string, Probed<unknown>]> }>,
+  subnetsOf: (node: NodeHandle, routes: Route[], reads: Executor) => Promise<{ subnets: string[]; raw?: Array<[string, Probed<unknown>]> }>,
+  /** Further reads `subnetsOf` makes through `reads`, batched with the others (e.g. flannel's subnet.env). */
+  extraReads: string[][] = [],
 ): Promise<{ raw: Record<string, string>; value: VxlanNodeView[] }> {
   const raw: Array<[string, Probed<unknown>]> = [];
   const value = await Promise.all(cluster.nodes.map(async (node): Promise<VxlanNodeView> => {
-    // Every read of the node at once; the own subnets may need the routes (Calico's blackholes), so they follow them.
-    const routesRead = probeRoutes(node);
-    const [links, addrs, routes, neigh, fdbRun, own] = await Promise.all([
-      probeLinks(node, device), probeAddresses(node, device), routesRead, probeNeighbours(node, device),
-      node.exec(['bridge', '-j', 'fdb', 'show', 'dev', device]), routesRead.then((r) => subnetsOf(node, r.value)),
+    // Every read of the node in one exec (readBatch), every node at once; the probes parse them as before.
+    const fdbArgv = ['bridge', '-j', 'fdb', 'show', 'dev', device];
+    const reads = await readBatch(node, [
+      ['ip', '-d', 'link', 'show', 'dev', device], ['ip', '-4', 'addr', 'show', 'dev', device], ['ip', '-4', 'route', 'show', 'table', 'main'],
+      ['ip', '-4', 'neigh', 'show', 'dev', device], fdbArgv, ...extraReads,
     ]);
+    const [links, addrs, routes, neigh, fdbRun] = await Promise.all([probeLinks(reads, device), probeAddresses(reads, device), probeRoutes(reads), probeNeighbours(reads, device), reads.exec(fdbArgv)]);
+    const own = await subnetsOf(node, routes.value, reads);
     const fdbText = fdbRun.stdout;
     raw.push([node.name, links], [node.name, addrs], [node.name, routes], [node.name, neigh], ...(own.raw ?? []),
       [node.name, { command: `bridge -j fdb show dev ${device}`, raw: fdbText || fdbRun.stderr, value: undefined }]);
