@@ -20,6 +20,8 @@ export interface VxHerView {
 
 const HOSTS = Object.keys(VX_HOSTS) as VxHost[];
 const others = (h: VxHost) => HOSTS.filter((o) => o !== h);
+/** How long an arping waits for its answer before SIGINT (see the probe). */
+const ARP_WAIT_S = 0.3;
 /** host-a asks for host-b, host-b for host-c, host-c for host-a: every host sends one broadcast. */
 const nextOf = (h: VxHost) => HOSTS[(HOSTS.indexOf(h) + 1) % HOSTS.length]!;
 
@@ -34,12 +36,20 @@ export const fVx3 = defineBehaviour<VxHerView>({
   requires: [feature('vxlan-her')],
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
-    // Captures listen on every host before anything is sent; incoming frames only (-Q in), so a host's
-    // own request does not count. arping broadcasts its request whatever the neighbour cache holds.
-    const spec = { iface: VX_HER.dev, filter: 'arp and ether broadcast', link: true, direction: 'in' as const, count: others('host-a').length, seconds: 5, settleMs: 300 };
-    const { captures, result: arpings } = await captureDuring(HOSTS.map((h) => ({ on: cluster.node(h), spec })), () =>
+    // Captures listen on every host before anything is sent (captureDuring returns from starting them only once each
+    // printed "listening on"); incoming frames only (-Q in), so a host's own request does not count, and only requests
+    // from the two other hosts' overlay addresses, so no other broadcast can reach the count and end a capture early.
+    // A capture ends at its count, or 50 ms after the arpings returned (each waited its deadline for an answer).
+    // arping -b broadcasts its request whatever the neighbour cache holds: no cached neighbour can answer for the wire.
+    const specOf = (h: VxHost) => ({
+      iface: VX_HER.dev, filter: `arp and ether broadcast and (${others(h).map((o) => `arp src host ${VX_HER.overlay[o]}`).join(' or ')})`,
+      link: true, direction: 'in' as const, count: others(h).length, seconds: 5, settleMs: 50,
+    });
+    const { captures, result: arpings } = await captureDuring(HOSTS.map((h) => ({ on: cluster.node(h), spec: specOf(h) })), () =>
       Promise.all(HOSTS.map(async (from) => {
-        const argv = ['arping', '-b', '-c1', '-w1', '-I', VX_HER.dev, VX_HER.overlay[nextOf(from)]];
+        // arping's -w takes whole seconds: SIGINT at ARP_WAIT_S ends it with its summary printed (lab: an ARP answer
+        // over vxlan7 comes within 1 ms, measured here at load 5 on 2 cores; an unanswered request waited 1 s before).
+        const argv = ['timeout', '-s', 'INT', String(ARP_WAIT_S), 'arping', '-b', '-c1', '-w1', '-I', VX_HER.dev, VX_HER.overlay[nextOf(from)]];
         const r = await cluster.node(from).exec(argv);
         return { command: argv.join(' '), raw: [r.stdout, r.stderr].filter(Boolean).join('\n'), value: parseArping(r.stdout + r.stderr) };
       })));
