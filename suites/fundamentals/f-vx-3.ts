@@ -2,6 +2,7 @@ import { VX_HER, VX_HOSTS, herFdbLine, type VxHost } from '../../clusters/profil
 import { parseArping } from '../../helpers/parsers/arping.ts';
 import { captureDuring } from '../../helpers/probes/capture.ts';
 import { probeFdb } from '../../helpers/probes/fdb.ts';
+import { readBatch } from '../../helpers/probes/read-batch.ts';
 import { probeLinks, rawOf, type Probed } from '../../helpers/probes/net.ts';
 import type { ClusterHandle } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
@@ -45,18 +46,20 @@ export const fVx3 = defineBehaviour<VxHerView>({
       iface: VX_HER.dev, filter: `arp and ether broadcast and (${others(h).map((o) => `arp src host ${VX_HER.overlay[o]}`).join(' or ')})`,
       link: true, direction: 'in' as const, count: others(h).length, seconds: 5, settleMs: 50,
     });
-    const { captures, result: arpings } = await captureDuring(HOSTS.map((h) => ({ on: cluster.node(h), spec: specOf(h) })), () =>
+    // Each host's device and fdb in one exec (readBatch), read while the captures run: reading sends nothing.
+    const statics = Promise.all(HOSTS.map(async (h) => {
+      const reads = await readBatch(cluster.node(h), [['ip', '-d', 'link', 'show', 'dev', VX_HER.dev], ['bridge', '-j', 'fdb', 'show', 'dev', VX_HER.dev]]);
+      return Promise.all([probeLinks(reads, VX_HER.dev), probeFdb(reads, VX_HER.dev)]);
+    }));
+    const [{ captures, result: arpings }, read] = await Promise.all([captureDuring(HOSTS.map((h) => ({ on: cluster.node(h), spec: specOf(h) })), () =>
       Promise.all(HOSTS.map(async (from) => {
         // arping's -w takes whole seconds: SIGINT at ARP_WAIT_S ends it with its summary printed (lab: an ARP answer
         // over vxlan7 came within 2.9 ms in 32 answers at load 2-24 on 2 cores; an unanswered request waited 1 s before).
         const argv = ['timeout', '-s', 'INT', String(ARP_WAIT_S), 'arping', '-b', '-c1', '-w1', '-I', VX_HER.dev, VX_HER.overlay[nextOf(from)]];
         const r = await cluster.node(from).exec(argv);
         return { command: argv.join(' '), raw: [r.stdout, r.stderr].filter(Boolean).join('\n'), value: parseArping(r.stdout + r.stderr) };
-      })));
-    const [links, fdbs] = await Promise.all([
-      Promise.all(HOSTS.map((h) => probeLinks(cluster.node(h), VX_HER.dev))),
-      Promise.all(HOSTS.map((h) => probeFdb(cluster.node(h), VX_HER.dev))),
-    ]);
+      }))), statics]);
+    const [links, fdbs] = [read.map(([l]) => l), read.map(([, f]) => f)];
     HOSTS.forEach((h, i) => raw.push([h, arpings[i]!], [`${h} capture`, captures[i]!], [h, links[i]!], [h, fdbs[i]!]));
     return {
       raw: rawOf(raw),
