@@ -2,7 +2,8 @@ import type { ClusterHandle, NodeHandle, PodHandle } from '../clusters/types.ts'
 import type { CapturedPacket } from '../helpers/parsers/tcpdump.ts';
 import { parseIpRoute, type Route } from '../helpers/parsers/ip-route.ts';
 import { parsePing, type PingSummary } from '../helpers/parsers/ping.ts';
-import { captureWhile } from '../helpers/probes/capture.ts';
+import { captureDuring } from '../helpers/probes/capture.ts';
+import { runBatch } from '../helpers/probes/traffic-batch.ts';
 import { pollUntilDone } from '../helpers/probes/poll.ts';
 import type { Breakage } from './types.ts';
 
@@ -28,30 +29,37 @@ export interface PathLookup {
 const remotePairs = (cluster: ClusterHandle) => cluster.pods.flatMap((from) =>
   cluster.pods.filter((to) => to.node !== from.node && from.addresses[0] && to.addresses[0]).map((to) => ({ from, to })));
 
-/** One forwarding lookup per (local pod, remote pod) on the local pod's node (run in parallel; the lookups change nothing). */
+/**
+ * One forwarding lookup per (local pod, remote pod) on the local pod's node: per node one exec for the host sides of its
+ * pods, then one for all its lookups (runBatch), every node at once; the lookups change nothing.
+ */
 export async function probePathLookups(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: PathLookup[] }> {
   const raw: Record<string, string> = {};
-  const iifs = new Map<string, Promise<string | undefined>>();
-  const iifOf = (from: PodHandle) => {
-    if (!iifs.has(from.name)) {
-      iifs.set(from.name, (async () => {
-        const argv = ['ip', '-4', 'route', 'get', from.addresses[0]!];
-        const r = await cluster.node(from.node).exec(argv);
-        raw[`${from.node}: ${argv.join(' ')}`] = r.stdout || r.stderr;
-        return r.exitCode === 0 ? parseIpRoute(r.stdout)[0]?.dev : undefined;
-      })());
-    }
-    return iifs.get(from.name)!;
-  };
-  const value = await Promise.all(remotePairs(cluster).map(async ({ from, to }) => {
-    const iif = await iifOf(from);
-    const argv = ['ip', '-4', 'route', 'get', to.addresses[0]!, 'from', from.addresses[0]!, ...(iif ? ['iif', iif] : [])];
-    const r = await cluster.node(from.node).exec(argv);
-    const text = [r.stdout, r.stderr].filter(Boolean).join('\n').trim();
-    raw[`${from.node}: ${argv.join(' ')}`] = text || `(exit ${r.exitCode})`;
-    return lookupOf({ node: from.node, fromPod: from.name, from: from.addresses[0]!, ...(iif ? { iif } : {}), toPod: to.name, to: to.addresses[0]!, toNode: to.node }, text || `exit ${r.exitCode}`);
+  const pairs = remotePairs(cluster);
+  const perNode = await Promise.all(cluster.nodes.map(async (node) => {
+    const mine = pairs.filter((p) => p.from.node === node.name);
+    const local = [...new Map(mine.map((p) => [p.from.name, p.from])).values()];
+    const iifRuns = await runBatch(node, local.map((from): [string, string[]] => [from.name, ['ip', '-4', 'route', 'get', from.addresses[0]!]]));
+    const iifs = new Map(local.map((from) => {
+      const r = iifRuns.get(from.name)!;
+      raw[`${node.name}: ${r.command}`] = r.stdout || r.stderr;
+      return [from.name, r.exitCode === 0 ? parseIpRoute(r.stdout)[0]?.dev : undefined];
+    }));
+    const lookups = mine.map(({ from, to }) => {
+      const iif = iifs.get(from.name);
+      return { from, to, iif, argv: ['ip', '-4', 'route', 'get', to.addresses[0]!, 'from', from.addresses[0]!, ...(iif ? ['iif', iif] : [])] };
+    });
+    const runs = await runBatch(node, lookups.map((l): [string, string[]] => [`${l.from.name} ${l.to.name}`, l.argv]));
+    return lookups.map(({ from, to, iif, argv }) => {
+      const r = runs.get(`${from.name} ${to.name}`)!;
+      const text = [r.stdout, r.stderr].filter(Boolean).join('\n').trim();
+      raw[`${node.name}: ${argv.join(' ')}`] = text || `(exit ${r.exitCode})`;
+      return lookupOf({ node: from.node, fromPod: from.name, from: from.addresses[0]!, ...(iif ? { iif } : {}), toPod: to.name, to: to.addresses[0]!, toNode: to.node }, text || `exit ${r.exitCode}`);
+    });
   }));
-  return { raw, value };
+  // In the order of the pairs, as before.
+  const all = perNode.flat();
+  return { raw, value: pairs.map(({ from, to }) => all.find((l) => l.fromPod === from.name && l.toPod === to.name)!) };
 }
 
 /** A lookup from what `ip route get` printed: its route, or (RTNETLINK error, nothing parsable) the text as the error. */
@@ -94,40 +102,72 @@ export interface UnderlayCapture {
 const PINGS = 3;
 
 /**
- * Starts tcpdump on each node's underlay (the interface holding its address) before any packet is sent, then pings every
- * remote pod from the node's first pod (3 echo requests each) and parses what the underlay carried, BGP excluded.
+ * How fast the tunnel checks ping, and how long a capture waits after the pings for packets still in flight.
+ * Lab: 10 ms apart, each reply awaited 200 ms (measured here on 2 cores: pod pings over VXLAN, host-gw and the
+ * fundamentals' paths max RTT 3.3 ms over 180 bursts at load 2-24, 0.28 ms at load 4-6). A capture ends 50 ms after the
+ * pings: anything still in flight had the pings' own wait to arrive, and tcpdump in immediate mode writes a packet's
+ * line within 1 ms (measured). kind and attach: as before (0.2 s apart, 1 s, 500 ms).
+ */
+export function pingPace(cluster: ClusterHandle): { interval: string; wait: string; settleMs: number } {
+  return cluster.capabilities.provider === 'lab' ? { interval: '0.01', wait: '0.2', settleMs: 50 } : { interval: '0.2', wait: '1', settleMs: 500 };
+}
+
+/** Pings (3 echo requests each) from one pod to every remote pod at once, in one exec on the pod (runBatch). */
+async function pingRemote(from: PodHandle, remote: PodHandle[], pace: ReturnType<typeof pingPace>, raw: Record<string, string>): Promise<UnderlayCapture['pings']> {
+  const argvOf = (to: PodHandle) => ['ping', '-n', '-c', String(PINGS), '-i', pace.interval, '-W', pace.wait, to.addresses[0]!];
+  const runs = await runBatch(from, remote.map((to): [string, string[]] => [to.name, argvOf(to)]));
+  return remote.map((to) => {
+    const r = runs.get(to.name)!;
+    raw[`${from.name}: ${argvOf(to).join(' ')}`] = [r.stdout, r.stderr].filter(Boolean).join('\n');
+    const summary = parsePing(r.stdout);
+    return { fromPod: from.name, from: from.addresses[0]!, toPod: to.name, to: to.addresses[0]!, ...(summary ? { summary } : {}) };
+  });
+}
+
+/**
+ * Per node: the echo requests and replies its underlay carries when every node's first pod pings every remote pod
+ * (PINGS each), its own pings and the other nodes' pings to its pods, as packets (request and reply).
+ */
+export function crossingPackets(node: string, senders: Array<{ node: string; remote: Array<{ node: string }> }>): number {
+  return senders.flatMap((s) => s.remote.filter((to) => s.node === node || to.node === node)).length * PINGS * 2;
+}
+
+/**
+ * Starts tcpdump on each node's underlay (the interface holding its address), every node at once, and waits until each
+ * is listening; only then does each node's first pod ping every remote pod (3 echo requests each, all nodes at once),
+ * and what the underlays carried is parsed, BGP excluded.
  */
 export async function captureUnderlay(cluster: ClusterHandle, underlayOf: (node: NodeHandle) => Promise<string | undefined>, decodeAs?: string): Promise<{ raw: Record<string, string>; value: UnderlayCapture[] }> {
   const raw: Record<string, string> = {};
-  const value: UnderlayCapture[] = [];
-  for (const node of cluster.nodes) {
+  const pace = pingPace(cluster);
+  const senders = await Promise.all(cluster.nodes.flatMap((node) => {
     const from = cluster.pods.find((p) => p.node === node.name && p.addresses[0]);
     const remote = cluster.pods.filter((p) => p.node !== node.name && p.addresses[0]);
-    if (!from || remote.length === 0) continue;
-    const iface = await underlayOf(node);
-    const has = await node.exec(['sh', '-c', 'command -v tcpdump']);
-    // Every remote pod at once: the capture counts packets, not their order.
-    const ping = () => Promise.all(remote.map(async (to): Promise<UnderlayCapture['pings'][number]> => {
-      const argv = ['ping', '-n', '-c', String(PINGS), '-i', '0.2', '-W', '1', to.addresses[0]!];
-      const r = await from.exec(argv);
-      raw[`${from.name}: ${argv.join(' ')}`] = [r.stdout, r.stderr].filter(Boolean).join('\n');
-      const summary = parsePing(r.stdout);
-      return { fromPod: from.name, from: from.addresses[0]!, toPod: to.name, to: to.addresses[0]!, ...(summary ? { summary } : {}) };
-    }));
-    if (!iface || has.exitCode !== 0) {
+    if (!from || remote.length === 0) return [];
+    return [(async () => {
+      const [iface, has] = await Promise.all([underlayOf(node), node.exec(['sh', '-c', 'command -v tcpdump'])]);
       // kind nodes (kindest/node: images/base/Dockerfile installs no tcpdump): the pings still run; the report says the capture did not.
-      const unavailable = !iface ? `no interface holds ${node.addresses[0] ?? '(no address)'}` : 'no tcpdump on the node';
-      value.push({ node: node.name, iface: iface ?? '?', pings: await ping(), packets: [], unavailable });
-      raw[`${node.name}: underlay capture`] = `not run: ${unavailable}`;
-      continue;
+      const unavailable = !iface ? `no interface holds ${node.addresses[0] ?? '(no address)'}` : has.exitCode !== 0 ? 'no tcpdump on the node' : undefined;
+      return { node, from, remote, iface, unavailable };
+    })()];
+  }));
+  const counted = senders.map((s) => ({ node: s.node.name, remote: s.remote }));
+  const capturing = senders.filter((s) => !s.unavailable);
+  // tcpdump ends at the echo requests and replies a healthy path carries; when some are missing (a broken path), it is
+  // stopped pace.settleMs after the last ping has returned (each waits pace.wait for its last reply), not at its own bound.
+  const { captures, result: pings } = await captureDuring(capturing.map((s) => ({
+    on: s.node,
+    spec: { iface: s.iface!, filter: 'ip and not tcp port 179', count: crossingPackets(s.node.name, counted), seconds: 2 + Math.ceil(s.remote.length * 1.5), settleMs: pace.settleMs, ...(decodeAs ? { decodeAs } : {}) },
+  })), () => Promise.all(senders.map((s) => pingRemote(s.from, s.remote, pace, raw))));
+  const value = senders.map((s, i): UnderlayCapture => {
+    if (s.unavailable) {
+      raw[`${s.node.name}: underlay capture`] = `not run: ${s.unavailable}`;
+      return { node: s.node.name, iface: s.iface ?? '?', pings: pings[i]!, packets: [], unavailable: s.unavailable };
     }
-    // tcpdump ends at the echo requests and replies a healthy path carries; when some are missing (a broken path), it is
-    // stopped 500 ms after the last ping has returned (each waits 1 s for its last reply), not at its own time bound.
-    const spec = { iface, filter: 'ip and not tcp port 179', count: remote.length * PINGS * 2, seconds: 2 + Math.ceil(remote.length * 1.5), settleMs: 500, ...(decodeAs ? { decodeAs } : {}) };
-    const { capture, result } = await captureWhile(node, spec, ping);
-    raw[`${node.name}: ${capture.command} (started before the pings)`] = capture.raw;
-    value.push({ node: node.name, iface, pings: result, packets: capture.value });
-  }
+    const capture = captures[capturing.indexOf(s)]!;
+    raw[`${s.node.name}: ${capture.command} (started on every node before the pings)`] = capture.raw;
+    return { node: s.node.name, iface: s.iface!, pings: pings[i]!, packets: capture.value };
+  });
   return { raw, value };
 }
 

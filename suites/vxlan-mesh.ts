@@ -1,7 +1,8 @@
-import type { ClusterHandle, NodeHandle } from '../clusters/types.ts';
+import type { ClusterHandle, Executor, NodeHandle } from '../clusters/types.ts';
 import { parseBridgeFdb } from '../helpers/parsers/bridge-fdb.ts';
 import type { Route } from '../helpers/parsers/ip-route.ts';
 import { probeAddresses, probeLinks, probeNeighbours, probeRoutes, rawOf, type Probed } from '../helpers/probes/net.ts';
+import { readBatch } from '../helpers/probes/read-batch.ts';
 import type { Breakage } from './types.ts';
 import { captureSubtests, captureUnderlay, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, lookupOnce, type PathLookup, type UnderlayCapture } from './pod-path.ts';
 
@@ -37,14 +38,21 @@ export interface VxlanSpec {
 export async function probeVxlanMesh(
   cluster: ClusterHandle,
   device: string,
-  subnetsOf: (node: NodeHandle, routes: Route[]) => Promise<{ subnets: string[]; raw?: Array<[string, Probed<unknown>]> }>,
+  subnetsOf: (node: NodeHandle, routes: Route[], reads: Executor) => Promise<{ subnets: string[]; raw?: Array<[string, Probed<unknown>]> }>,
+  /** Further reads `subnetsOf` makes through `reads`, batched with the others (e.g. flannel's subnet.env). */
+  extraReads: string[][] = [],
 ): Promise<{ raw: Record<string, string>; value: VxlanNodeView[] }> {
   const raw: Array<[string, Probed<unknown>]> = [];
   const value = await Promise.all(cluster.nodes.map(async (node): Promise<VxlanNodeView> => {
-    const [links, addrs, routes, neigh] = await Promise.all([probeLinks(node, device), probeAddresses(node, device), probeRoutes(node), probeNeighbours(node, device)]);
-    const fdbRun = await node.exec(['bridge', '-j', 'fdb', 'show', 'dev', device]);
+    // Every read of the node in one exec (readBatch), every node at once; the probes parse them as before.
+    const fdbArgv = ['bridge', '-j', 'fdb', 'show', 'dev', device];
+    const reads = await readBatch(node, [
+      ['ip', '-d', 'link', 'show', 'dev', device], ['ip', '-4', 'addr', 'show', 'dev', device], ['ip', '-4', 'route', 'show', 'table', 'main'],
+      ['ip', '-4', 'neigh', 'show', 'dev', device], fdbArgv, ...extraReads,
+    ]);
+    const [links, addrs, routes, neigh, fdbRun] = await Promise.all([probeLinks(reads, device), probeAddresses(reads, device), probeRoutes(reads), probeNeighbours(reads, device), reads.exec(fdbArgv)]);
+    const own = await subnetsOf(node, routes.value, reads);
     const fdbText = fdbRun.stdout;
-    const own = await subnetsOf(node, routes.value);
     raw.push([node.name, links], [node.name, addrs], [node.name, routes], [node.name, neigh], ...(own.raw ?? []),
       [node.name, { command: `bridge -j fdb show dev ${device}`, raw: fdbText || fdbRun.stderr, value: undefined }]);
     const link = links.value.find((l) => l.name === device);
@@ -132,11 +140,13 @@ export interface VxlanObservation {
   pods: string[];
 }
 
-/** Static state, then the kernel's lookups and a capture on each node's underlay (started before the pings). */
-export async function probeVxlanPaths(cluster: ClusterHandle, spec: VxlanSpec, nodes: { raw: Record<string, string>; value: VxlanNodeView[] }): Promise<{ raw: Record<string, string>; value: VxlanObservation; subtests: ReturnType<typeof captureSubtests> }> {
-  const lookups = await probePathLookups(cluster);
+/**
+ * The static state (being read by the caller), the kernel's lookups and a capture on each node's underlay (started
+ * before the pings), all at once: the reads send no packet, so they cannot disturb what the captures count.
+ */
+export async function probeVxlanPaths<V extends VxlanNodeView>(cluster: ClusterHandle, spec: VxlanSpec, nodesRead: Promise<{ raw: Record<string, string>; value: V[] }>): Promise<{ raw: Record<string, string>; value: VxlanObservation & { nodes: V[] }; subtests: ReturnType<typeof captureSubtests> }> {
   // tcpdump decodes only UDP 4789 as VXLAN by itself; flannel's 8472 needs -T vxlan.
-  const captures = await captureUnderlay(cluster, underlayInterface, spec.dstport === 4789 ? undefined : 'vxlan');
+  const [nodes, lookups, captures] = await Promise.all([nodesRead, probePathLookups(cluster), captureUnderlay(cluster, underlayInterface, spec.dstport === 4789 ? undefined : 'vxlan')]);
   return {
     raw: { ...nodes.raw, ...lookups.raw, ...captures.raw },
     value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) },

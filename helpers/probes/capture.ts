@@ -29,6 +29,14 @@ export interface CaptureSpec {
 // The node's PID 1 (sleep) never reaps, so a finished capture stays a zombie: alive = exists and not Z.
 const ALIVE = `alive() { s=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' /proc/$1/status 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }`;
 
+/**
+ * Between two looks at a starting or ending tcpdump, in the node's shell: it prints "listening on" 2-150 ms after it
+ * starts (measured here at load 10, median ~20 ms) and exits as soon as its count is reached, so a 50 ms step wasted
+ * about 25 ms a look on average. Each look runs sed once (~1-3 ms); the loops count looks, so a bound of N looks
+ * lasts at least N * POLL_MS.
+ */
+const POLL_MS = 10;
+
 interface Running {
   on: Executor;
   spec: CaptureSpec;
@@ -40,18 +48,20 @@ interface Running {
 /**
  * Starts a bounded tcpdump in the background and returns once it is listening: tcpdump prints
  * "listening on" to stderr after pcap_activate and pcap_setfilter (tcpdump.c @ tcpdump-4.99.3,
- * Debian bookworm's), so a packet sent after this returns is seen. Polls every 50 ms, 5 s at most.
+ * Debian bookworm's), so a packet sent after this returns is seen. Polls every POLL_MS, 5 s at most.
  */
 async function start(on: Executor, spec: CaptureSpec): Promise<Running> {
   const file = `/tmp/cc-cap-${randomBytes(4).toString('hex')}`;
   if (spec.filter.includes("'")) throw new Error(`failed to capture on ${spec.iface}: the filter "${spec.filter}" contains a single quote`);
-  // One shell word: filters with parentheses would otherwise be shell syntax.
-  const command = `timeout ${spec.seconds} tcpdump -lnn ${spec.link ? '-e ' : ''}${spec.direction ? `-Q ${spec.direction} ` : ''}${spec.decodeAs ? `-T ${spec.decodeAs} ` : ''}-i ${spec.iface} -c ${spec.count} '${spec.filter}'`;
+  // One shell word: filters with parentheses would otherwise be shell syntax. --immediate-mode hands each packet to
+  // tcpdump as it arrives: without it TPACKET_V3 holds packets until a ring block times out (measured here: a ping's
+  // line reached the file 92 ms after the ping, 1 ms with it), so a capture stopped after the traffic could miss the last ones.
+  const command = `timeout ${spec.seconds} tcpdump -lnn --immediate-mode ${spec.link ? '-e ' : ''}${spec.direction ? `-Q ${spec.direction} ` : ''}${spec.decodeAs ? `-T ${spec.decodeAs} ` : ''}-i ${spec.iface} -c ${spec.count} '${spec.filter}'`;
   // One exec starts it and waits: the first line out is its pid; exit 3 = tcpdump died, 4 = not listening in 5 s.
   const started = await on.exec(['sh', '-c', [
     ...(spec.prepare ?? []).map((l) => `${l} >&2 || { echo "prepare failed: ${l.replace(/["$`\\]/g, '')}" >&2; exit 5; }`),
     ALIVE, `${command} >${file} 2>${file}.err </dev/null & pid=$!`, 'echo $pid',
-    `i=0; until grep -q 'listening on' ${file}.err; do alive $pid || { cat ${file}.err; exit 3; }; i=$((i+1)); [ $i -ge 100 ] && { cat ${file}.err; kill $pid; exit 4; }; sleep 0.05; done`,
+    `i=0; until grep -q 'listening on' ${file}.err; do alive $pid || { cat ${file}.err; exit 3; }; i=$((i+1)); [ $i -ge ${Math.ceil(5_000 / POLL_MS)} ] && { cat ${file}.err; kill $pid; exit 4; }; sleep ${POLL_MS / 1000}; done`,
   ].join('\n')]);
   const [pid = '', ...err] = started.stdout.split('\n');
   if (started.exitCode !== 0 || !/^\d+$/.test(pid)) {
@@ -65,9 +75,9 @@ async function start(on: Executor, spec: CaptureSpec): Promise<Running> {
 
 /** Waits for the capture to end (its count reached), stopping it after `settleMs` or its own bound; parses what it saw. */
 async function finish(c: Running): Promise<Probed<CapturedPacket[]>> {
-  const bound = Math.ceil((c.spec.settleMs ?? (c.spec.seconds + 2) * 1000) / 50);
+  const bound = Math.ceil((c.spec.settleMs ?? (c.spec.seconds + 2) * 1000) / POLL_MS);
   const out = await c.on.exec(['sh', '-c', [
-    ALIVE, `i=0; while alive ${c.pid}; do i=$((i+1)); [ $i -gt ${bound} ] && { kill ${c.pid}; break; }; sleep 0.05; done`,
+    ALIVE, `i=0; while alive ${c.pid}; do i=$((i+1)); [ $i -gt ${bound} ] && { kill ${c.pid}; break; }; sleep ${POLL_MS / 1000}; done`,
     // tcpdump flushes its buffered lines when it exits on SIGTERM; wait for that before reading.
     `while alive ${c.pid}; do sleep 0.02; done`,
     `cat ${c.file} ${c.file}.err; rm -f ${c.file} ${c.file}.err`,

@@ -13,7 +13,7 @@ export const CALICO_VXLAN: VxlanSpec = { device: 'vxlan.calico', vni: 4096, dstp
 const probeNodes = (cluster: ClusterHandle) => probeVxlanMesh(cluster, CALICO_VXLAN.device, async (_node, routes) => ({
   subnets: routes.filter((r) => r.type === 'blackhole').map((r) => r.dst),
 }));
-const probe = async (cluster: ClusterHandle) => probeVxlanPaths(cluster, CALICO_VXLAN, await probeNodes(cluster));
+const probe = (cluster: ClusterHandle) => probeVxlanPaths(cluster, CALICO_VXLAN, probeNodes(cluster));
 
 /** K-VX-1: Felix's vxlan.calico with route, permanent neighbour and fdb entry per remote block; the kernel sends every remote pod into it and the wire carries it encapsulated. */
 export const kVx1 = defineBehaviour<VxlanObservation>({

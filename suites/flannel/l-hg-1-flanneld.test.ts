@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterHandle, ExecResult, NodeHandle } from '../../clusters/types.ts';
+import { answerBatch } from '../../helpers/probes/read-batch.ts';
 import { lHg1 } from './l-hg-1.ts';
 
 /**
@@ -17,7 +18,10 @@ function hostGwCluster(): { cluster: ClusterHandle; tick: () => void } {
   const ok = (stdout = ''): ExecResult => ({ stdout, stderr: '', exitCode: 0 });
   const nodes: NodeHandle[] = spec.map((n, i) => ({
     name: n.name, role: 'worker', addresses: [n.ip],
-    async exec(argv: string[]) {
+    async exec(argv: string[]): Promise<ExecResult> {
+      // The probe reads a node in one batched exec (readBatch): each command it holds is answered below.
+      const batch = await answerBatch(argv, (a) => nodes[i]!.exec(a));
+      if (batch) return batch;
       const table = tables[i]!;
       const line = argv.join(' ');
       if (line === 'cat /run/flannel/subnet.env') return ok(`FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=${n.subnet}.1/24\nFLANNEL_MTU=1500\nFLANNEL_IPMASQ=true\n`);

@@ -5,7 +5,7 @@ import { cni } from '../requirements.ts';
 import type { Breakage } from '../types.ts';
 import { nodeChange } from '../pod-path.ts';
 import { breakFirstRemote, probeVxlanMesh, probeVxlanPaths, vxlanMeshProblems, vxlanPathControls, vxlanPathProblems, type VxlanNodeView, type VxlanObservation, type VxlanSpec } from '../vxlan-mesh.ts';
-import { FLANNEL_DOCS, probeSubnetEnv, SUBNET_ENV } from './subnets.ts';
+import { FLANNEL_DOCS, probeSubnetEnv, SUBNET_ENV, SUBNET_ENV_READ } from './subnets.ts';
 
 export const FLANNEL_VXLAN: VxlanSpec = { device: 'flannel.1', vni: 1, dstport: 8472, nolearning: true, subnetSource: `FLANNEL_SUBNET in ${SUBNET_ENV}` };
 
@@ -21,23 +21,20 @@ export interface FlannelVxlanObservation extends VxlanObservation { nodes: Flann
 /** The static state per node with its subnet.env. */
 async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: FlannelVxlanView[] }> {
   const envs = new Map<string, { missing: string[]; mtu?: number }>();
-  const nodes = await probeVxlanMesh(cluster, FLANNEL_VXLAN.device, async (node) => {
-    const lease = await probeSubnetEnv(node);
+  const nodes = await probeVxlanMesh(cluster, FLANNEL_VXLAN.device, async (node, _routes, reads) => {
+    const lease = await probeSubnetEnv(node, reads);
     const mtu = Number(lease.env.FLANNEL_MTU);
     envs.set(node.name, { missing: SUBNET_ENV_KEYS.filter((k) => !lease.env[k]), ...(Number.isFinite(mtu) && lease.env.FLANNEL_MTU ? { mtu } : {}) });
     return lease;
-  });
+  }, [SUBNET_ENV_READ]);
   return { raw: nodes.raw, value: nodes.value.map((v): FlannelVxlanView => {
     const e = envs.get(v.node);
     return { ...v, missingEnv: e?.missing ?? [], ...(e?.mtu !== undefined ? { envMtu: e.mtu } : {}) };
   }) };
 }
 
-async function probe(cluster: ClusterHandle) {
-  const withEnv = await probeNodes(cluster);
-  const paths = await probeVxlanPaths(cluster, FLANNEL_VXLAN, withEnv);
-  return { raw: paths.raw, value: { ...paths.value, nodes: withEnv.value } as FlannelVxlanObservation, subtests: paths.subtests };
-}
+const probe = (cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: FlannelVxlanObservation; subtests: Array<{ name: string; status: 'skipped'; message: string }> }> =>
+  probeVxlanPaths(cluster, FLANNEL_VXLAN, probeNodes(cluster));
 
 /** subnet.env against the device: FLANNEL_MTU is flannel.1's MTU (larger, pods send frames the tunnel cannot carry). */
 export function subnetEnvProblems(nodes: FlannelVxlanView[]): string[] {

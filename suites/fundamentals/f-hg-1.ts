@@ -6,8 +6,8 @@ import type { ClusterHandle } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
 import type { NegativeControl } from '../types.ts';
-import { pingBurst, pingProblem, sh } from './lab-ops.ts';
-import { PROTOCOLS, tcpTry, udpTry, type Protocol } from './pod-traffic.ts';
+import { pingProblem, sh } from './lab-ops.ts';
+import { LAB_WAIT, labPing, PROTOCOLS, tcpTry, udpTry, type Protocol } from './pod-traffic.ts';
 
 type Pod = keyof typeof HG_PODS;
 type Host = keyof typeof HG_SUBNETS;
@@ -45,11 +45,12 @@ async function probeDirection(cluster: ClusterHandle, from: Pod, raw: Array<[str
   const target = HG_PODS[to].address;
   const routesRead = probeRoutes(cluster.node(hostOf(from)));
   // Incoming requests only (echo requests, SYNs, datagrams to the server port): the receiver's own
-  // traffic and its answers stay out, so both directions run at the same time. Listening before sending.
+  // traffic and its answers stay out, so both directions run at the same time. The capture listens before anything is
+  // sent and ends 50 ms after the probes returned (each waited its own lab-scale deadline for an answer: LAB_WAIT).
   const filter = `dst host ${target} and (icmp[icmptype] = icmp-echo or (tcp dst port ${PROTOCOLS.tcp.port} and tcp[tcpflags] & (tcp-syn|tcp-ack) = tcp-syn) or udp dst port ${PROTOCOLS.udp.port})`;
   const { captures: [capture], result: [ping, tcp, udp] } = await captureDuring(
-    [{ on: cluster.pod(to), spec: { iface: 'eth0', filter, direction: 'in', count: 5, seconds: 6, settleMs: 300 } }],
-    () => Promise.all([pingBurst(cluster.pod(from), target, { count: 3 }), tcpTry(cluster.pod(from), target), udpTry(cluster.pod(from), target)]));
+    [{ on: cluster.pod(to), spec: { iface: 'eth0', filter, direction: 'in', count: 5, seconds: 6, settleMs: 50 } }],
+    () => Promise.all([labPing(cluster.pod(from), target, { count: 3 }), tcpTry(cluster.pod(from), target, PROTOCOLS.tcp.port, LAB_WAIT.tcpS), udpTry(cluster.pod(from), target, PROTOCOLS.udp.port, LAB_WAIT.udpS)]));
   const routes = await routesRead;
   raw.push([hostOf(from), routes], [from, ping], [from, tcp], [from, udp], [`${to} capture`, capture!]);
   const route = lookupRoute(routes.value, target);

@@ -4,7 +4,8 @@ import { rawOf, type Probed } from '../../helpers/probes/net.ts';
 import type { ClusterHandle, Executor } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
-import { pingBurst, sh } from './lab-ops.ts';
+import { sh } from './lab-ops.ts';
+import { labPing } from './pod-traffic.ts';
 
 export interface VxP2pDirection {
   from: VxP2pHost;
@@ -43,10 +44,11 @@ async function probeDirection(cluster: ClusterHandle, from: VxP2pHost, raw: Arra
   const to = vxP2pPeer(from);
   // Fresh state on the receiver, then its capture listens; fresh state on the sender, then the first
   // packet (the ARP request) is sent. The ping leaves from the overlay address, as overlay traffic
-  // does, whatever route the kernel picks for it.
+  // does, whatever route the kernel picks for it. The capture ends 50 ms after the ping returned (it waited
+  // its lab-scale deadline for the replies: pod-traffic.ts LAB_WAIT).
   const { capture, result: ping } = await captureWhile(cluster.node(to), {
-    iface: VX_UNDERLAY_IFACE, filter: `(udp and src host ${VX_HOSTS[from]} and dst host ${VX_HOSTS[to]}) or (${OVERLAYS})`, count: 4, seconds: 5, settleMs: 300, prepare: FRESH,
-  }, () => pingBurst(freshFirst(cluster.node(from)), VX_P2P.overlay[to], { count: 3, from: VX_P2P.overlay[from] }));
+    iface: VX_UNDERLAY_IFACE, filter: `(udp and src host ${VX_HOSTS[from]} and dst host ${VX_HOSTS[to]}) or (${OVERLAYS})`, count: 4, seconds: 5, settleMs: 50, prepare: FRESH,
+  }, () => labPing(freshFirst(cluster.node(from)), VX_P2P.overlay[to], { count: 3, from: VX_P2P.overlay[from] }));
   raw.push([`${from} -> ${to}`, ping], [`${to} underlay`, capture]);
   const udp = capture.value.filter((p) => p.src === VX_HOSTS[from] && p.dstPort !== undefined);
   return {

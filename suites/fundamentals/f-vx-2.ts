@@ -4,7 +4,8 @@ import { probeFdb } from '../../helpers/probes/fdb.ts';
 import { rawOf, type Probed } from '../../helpers/probes/net.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
-import { pingBurst, pingProblem, sh } from './lab-ops.ts';
+import { pingProblem, sh } from './lab-ops.ts';
+import { labPing } from './pod-traffic.ts';
 
 export interface VxMcastView {
   hosts: Array<{ host: VxHost; groupEntry: boolean; learntBefore: string[]; learntAfter: string[] }>;
@@ -37,7 +38,7 @@ export const fVx2 = defineBehaviour<VxMcastView>({
     // Down/up flushes learnt (non-permanent) fdb entries: learning starts from nothing.
     const fresh = () => Promise.all(HOSTS.map((h) => sh(cluster.node(h), [`ip link set ${VX_MCAST.dev} down`, `ip link set ${VX_MCAST.dev} up`, `ip neigh flush dev ${VX_MCAST.dev}`])));
     const round = (pairs: Array<[VxHost, VxHost]>) => Promise.all(pairs.map(async ([from, to]) => {
-      const p = await pingBurst(cluster.node(from), VX_MCAST.overlay[to], { count: 3 });
+      const p = await labPing(cluster.node(from), VX_MCAST.overlay[to], { count: 3 });
       raw.push([`${from} -> ${to}`, p]);
       return { from, to, sent: p.value?.transmitted ?? 0, received: p.value?.received ?? 0 };
     }));

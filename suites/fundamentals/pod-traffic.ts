@@ -1,4 +1,5 @@
 import type { Executor } from '../../clusters/types.ts';
+import { parsePing, type PingSummary } from '../../helpers/parsers/ping.ts';
 import type { Probed } from '../../helpers/probes/net.ts';
 
 /** The protocols pod traffic is proven with, and the ports of the shared pod servers (TCP 8080, UDP 8081). */
@@ -15,12 +16,20 @@ async function bash(on: Executor, script: string): Promise<{ command: string; ra
 }
 
 /**
+ * How long the fundamentals wait for an answer: they run on the lab only, whose paths answer within milliseconds.
+ * Measured here (lab image, load 3.3-5 on 2 cores): a TCP connect through `timeout bash -c` 3-10 ms (bash startup
+ * included), a datagram answered by the Perl name server 1.0-1.2 ms; ping replies on the lab max 3.3 ms over 180 bursts
+ * at load 2-24.
+ */
+export const LAB_WAIT = { tcpS: 0.5, udpS: 0.5, pingS: 0.2 } as const;
+
+/**
  * One TCP connection attempt through bash's /dev/tcp (connect(2); bash is in the lab image and in
  * netshoot). A server accepting (connected) and no server (RST: refused) both prove the round trip;
- * only no answer at all within 2 s (timeout, exit 124 of coreutils timeout) does not.
+ * only no answer at all within `waitS` (timeout, exit 124 of coreutils timeout) does not.
  */
-export async function tcpTry(on: Executor, address: string, port: number = PROTOCOLS.tcp.port): Promise<Probed<'connected' | 'refused' | 'timeout'>> {
-  const r = await bash(on, `timeout 2 bash -c "exec 3<>/dev/tcp/${address}/${port}"`);
+export async function tcpTry(on: Executor, address: string, port: number = PROTOCOLS.tcp.port, waitS = 2): Promise<Probed<'connected' | 'refused' | 'timeout'>> {
+  const r = await bash(on, `timeout ${waitS} bash -c "exec 3<>/dev/tcp/${address}/${port}"`);
   const value = r.exitCode === 0 ? 'connected' : /refused/i.test(r.stderr) ? 'refused' : 'timeout';
   return { command: r.command, raw: r.raw, value };
 }
@@ -28,12 +37,23 @@ export async function tcpTry(on: Executor, address: string, port: number = PROTO
 /**
  * One datagram through bash's /dev/udp, which connects the socket: an answer (the pod server echoes its
  * name) or an ICMP port unreachable (read fails with "Connection refused") both prove the round trip;
- * nothing within 1 s is silent.
+ * nothing within `waitS` is silent.
  */
-export async function udpTry(on: Executor, address: string, port: number = PROTOCOLS.udp.port): Promise<Probed<'answered' | 'refused' | 'silent'>> {
+export async function udpTry(on: Executor, address: string, port: number = PROTOCOLS.udp.port, waitS = 1): Promise<Probed<'answered' | 'refused' | 'silent'>> {
   // bash's read takes one byte per read(2): on a datagram socket that consumes the whole reply, so only its first
-  // byte arrives and read then times out (rc > 128). Any byte received is the answer.
-  const r = await bash(on, `exec 3<>/dev/udp/${address}/${port}; printf 'probe\\n' >&3; read -t 1 -r line <&3; rc=$?; echo "read=$rc got=\${#line} $line"`);
+  // byte arrives; -N 1 returns with that byte instead of waiting out -t for a newline. Any byte received is the answer.
+  const r = await bash(on, `exec 3<>/dev/udp/${address}/${port}; printf 'probe\\n' >&3; read -t ${waitS} -r -N 1 line <&3; rc=$?; echo "read=$rc got=\${#line} $line"`);
   const value = /^read=\d+ got=[1-9]/m.test(r.stdout) ? 'answered' : /refused/i.test(r.stderr) ? 'refused' : 'silent';
   return { command: r.command, raw: r.raw, value };
+}
+
+/**
+ * A ping burst at the lab's timescale: 10 ms apart, replies awaited LAB_WAIT.pingS (iputils takes fractions),
+ * optionally from a source address (`ping -I`); the summary is undefined when ping could not send at all.
+ */
+export async function labPing(on: Executor, target: string, options: { count?: number; from?: string } = {}): Promise<Probed<PingSummary | undefined>> {
+  const argv = ['ping', '-n', '-c', String(options.count ?? 3), '-i', '0.01', '-W', String(LAB_WAIT.pingS), ...(options.from ? ['-I', options.from] : []), target];
+  const r = await on.exec(argv);
+  const raw = [r.stdout, r.stderr].filter(Boolean).join('\n');
+  return { command: argv.join(' '), raw: r.exitCode === 0 ? raw : `${raw}\n(exit ${r.exitCode})`, value: parsePing(r.stdout) };
 }
