@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { Executor } from '../../clusters/types.ts';
-import { parseBatchOutput, runBatch } from './traffic-batch.ts';
+import { batchScript, parseBatchOutput, runBatch } from './traffic-batch.ts';
 
 /** Runs argv on this machine: the batch script is plain POSIX sh, as in a lab node or netshoot. */
 const local: Executor = {
@@ -27,6 +27,12 @@ describe('traffic batch', () => {
     const started = performance.now();
     await runBatch(local, [['1', ['sleep', '0.3']], ['2', ['sleep', '0.3']], ['3', ['sleep', '0.3']]]);
     expect(performance.now() - started).toBeLessThan(800);
+  });
+
+  it('prints every section with one cat: markers and exit codes come from the shell\'s builtin printf', () => {
+    const script = batchScript('T', [['a', ['true']], ['b', ['true']], ['c', ['true']]]);
+    expect(script.match(/\bcat\b/g)).toHaveLength(1);
+    expect(script).not.toContain('$(cat');
   });
 
   it('says so when a command never reported, instead of inventing an empty success', () => {
