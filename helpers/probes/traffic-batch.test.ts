@@ -29,10 +29,12 @@ describe('traffic batch', () => {
     expect(performance.now() - started).toBeLessThan(800);
   });
 
-  it('prints every section with one cat: markers and exit codes come from the shell\'s builtin printf', () => {
+  it('forks one process per command: one cat prints every section, markers and exit codes come from builtin printf', () => {
     const script = batchScript('T', [['a', ['true']], ['b', ['true']], ['c', ['true']]]);
     expect(script.match(/\bcat\b/g)).toHaveLength(1);
     expect(script).not.toContain('$(cat');
+    // A parallel command is the script's own background job, not a subshell forking it again.
+    expect(script).not.toMatch(/^\(/m);
   });
 
   it('says so when a command never reported, instead of inventing an empty success', () => {
