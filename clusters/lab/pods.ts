@@ -43,9 +43,20 @@ export function podServerCommands(pod: string): string[] {
   ];
 }
 
+/**
+ * Lets root's ping use ICMP datagram sockets in the pod (iputils tries them first and falls back to raw sockets on
+ * EACCES): the kernel hands each one only its own replies. A raw socket gets a copy of every ICMP packet the netns
+ * receives until ping installs its filter, so with a dozen 2 ms bursts from one pod a ping that was descheduled at its
+ * start could overflow its receive buffer and lose its own replies (seen here once in about 225 X-POD-1 checks). The
+ * packets on the wire are the same echo requests.
+ */
+export function podPingSocketsLine(pod: string): string {
+  return `ip netns exec ${pod} sysctl -qw 'net.ipv4.ping_group_range=0 0'`;
+}
+
 /** Creates the pod's network namespace with loopback up and its TCP/UDP servers listening; the datapath plugs its interface. */
 export async function createPodNetns(spec: LabPodSpec, node: LabNode): Promise<void> {
-  await node.sh([`ip netns add ${spec.name}`, `ip -n ${spec.name} link set lo up`]);
+  await node.sh([`ip netns add ${spec.name}`, `ip -n ${spec.name} link set lo up`, podPingSocketsLine(spec.name)]);
   await node.writeFile(`${SERVER_DIR}/${spec.name}/http`, podHttpResponse(spec.name));
   await node.writeFile(`${SERVER_DIR}/${spec.name}/name`, `${spec.name}\n`);
   await node.sh(podServerCommands(spec.name));

@@ -52,16 +52,14 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
     const t = trafficTimings(cluster.capabilities);
-    const mtus = new Map(await Promise.all(cluster.pods.map(async (pod) => {
-      const m = await podMtu(pod);
-      raw.push(...m.raw);
-      return [pod.name, m.mtu] as const;
-    })));
     const pairs = podPairs(cluster);
-    // One exec per source pod runs all its clients to all targets at once (traffic-batch.ts).
+    // Per source pod: its MTU (the full-size packet's size), then one exec running all its clients to all targets at
+    // once (traffic-batch.ts); each source goes on as soon as its own MTU is in.
     const bySource = cluster.pods.map((from) => ({ from, pairs: pairs.filter((p) => p.from === from) }));
     const value = (await mapLimit(bySource, SOURCE_CONCURRENCY, async ({ from, pairs: mine }) => {
-      const mtu = mtus.get(from.name);
+      const m = await podMtu(from);
+      raw.push(...m.raw);
+      const mtu = m.mtu;
       const plans = mine.map(({ to, sameNode }) => {
         const toAddress = to.addresses[0] ?? '';
         return {
