@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { pollUntilDone } from '../../helpers/probes/poll.ts';
 import { udpNameServer } from '../../helpers/probes/udp-name-server.ts';
-import { listeningProblems, podHttpResponse, podServerCommands } from './pods.ts';
+import { listeningProblems, podHttpResponse, podPingSocketsLine, podServerCommands } from './pods.ts';
 
 describe('lab pod servers', () => {
   it('answer HTTP with an exact Content-Length, so curl finishes without waiting for the close', () => {
@@ -13,11 +13,16 @@ describe('lab pod servers', () => {
     expect(head).toContain(`Content-Length: ${Buffer.byteLength(body!)}`);
   });
 
-  it('start TCP 8080 and UDP 8081 detached, each reading the request before answering', () => {
+  it('start TCP 8080 and UDP 8081 detached, each one Perl process', () => {
     const lines = podServerCommands('pod-a1').join('\n');
-    expect(lines).toContain("setsid -f ip netns exec pod-a1 socat -t5 TCP-LISTEN:8080,fork,reuseaddr 'SYSTEM:head -n1 >/dev/null; cat /run/cnc-pods/pod-a1/http'");
+    expect(lines).toContain("setsid -f ip netns exec pod-a1 'perl' '-MIO::Socket::INET' '-MIO::Select' '-e' '$SIG{PIPE} = \"IGNORE\";");
+    expect(lines).toContain("' '8080' '/run/cnc-pods/pod-a1/http' </dev/null >/run/cnc-pods/pod-a1/tcp.log 2>&1");
     expect(lines).toContain("setsid -f ip netns exec pod-a1 'perl' '-MIO::Socket::INET' '-e' 'my ($port, $name) = @ARGV;");
     expect(lines).toContain("' '8081' 'pod-a1' </dev/null >/run/cnc-pods/pod-a1/udp.log 2>&1");
+  });
+
+  it('let root\'s ping use ICMP datagram sockets in the pod (each gets only its own replies)', () => {
+    expect(podPingSocketsLine('pod-a1')).toBe("ip netns exec pod-a1 sysctl -qw 'net.ipv4.ping_group_range=0 0'");
   });
 
   it('wait until ss shows both sockets', () => {

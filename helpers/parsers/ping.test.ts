@@ -33,6 +33,12 @@ describe('ping parser (iputils 20221126, real output)', () => {
     expect(ping('df-frag-needed-quiet.txt')).toMatchObject({ summary: { received: 0, errors: 1 }, errorLines: [], unparsed: [] });
   });
 
+  it('reads the rtt line with the probes in flight appended (", pipe N")', () => {
+    const p = ping('burst-pipe.txt');
+    expect(p.summary).toMatchObject({ transmitted: 10, received: 10, rtt: { min: 0.05, avg: 0.087, max: 0.143, mdev: 0.026 } });
+    expect(p.unparsed).toEqual([]);
+  });
+
   it('reports lines it does not know instead of dropping them', () => {
     const out = parsePingOutput('PING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.\nsomething new\n\n--- 10.0.0.1 ping statistics ---\n1 packets transmitted, 1 received, +1 corrupted, 0% packet loss, time 0ms, extra\n');
     expect(out.unparsed).toEqual(['something new', 'summary part "extra"']);

@@ -57,7 +57,8 @@ export function parsePingOutput(text: string): PingOutput {
       out.summary = s;
       continue;
     }
-    const rtt = /^rtt min\/avg\/max\/mdev = ([\d.]+)\/([\d.]+)\/([\d.]+)\/([\d.]+) ms$/.exec(line);
+    // finish() appends ", pipe N" to the rtt line when N probes were in flight at once (a fast burst on a busy machine).
+    const rtt = /^rtt min\/avg\/max\/mdev = ([\d.]+)\/([\d.]+)\/([\d.]+)\/([\d.]+) ms(?:, pipe \d+)?$/.exec(line);
     if (rtt) {
       if (out.summary) out.summary.rtt = { min: Number(rtt[1]), avg: Number(rtt[2]), max: Number(rtt[3]), mdev: Number(rtt[4]) };
       else out.unparsed.push(line);

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { Executor } from '../../clusters/types.ts';
-import { parseBatchOutput, runBatch } from './traffic-batch.ts';
+import { batchScript, parseBatchOutput, runBatch } from './traffic-batch.ts';
 
 /** Runs argv on this machine: the batch script is plain POSIX sh, as in a lab node or netshoot. */
 const local: Executor = {
@@ -27,6 +27,14 @@ describe('traffic batch', () => {
     const started = performance.now();
     await runBatch(local, [['1', ['sleep', '0.3']], ['2', ['sleep', '0.3']], ['3', ['sleep', '0.3']]]);
     expect(performance.now() - started).toBeLessThan(800);
+  });
+
+  it('forks one process per command: one cat prints every section, markers and exit codes come from builtin printf', () => {
+    const script = batchScript('T', [['a', ['true']], ['b', ['true']], ['c', ['true']]]);
+    expect(script.match(/\bcat\b/g)).toHaveLength(1);
+    expect(script).not.toContain('$(cat');
+    // A parallel command is the script's own background job, not a subshell forking it again.
+    expect(script).not.toMatch(/^\(/m);
   });
 
   it('says so when a command never reported, instead of inventing an empty success', () => {

@@ -17,22 +17,57 @@ export const ICMP_OVERHEAD = 28;
  * versions.ts) and nicolaka/netshoot v0.16 (Dockerfile@v0.16: alpine 3.24.1 with iputils, curl, socat, iproute2,
  * iptables; busybox sh, mktemp and head). Both run the clients as root, so `ping -i 0.01` is allowed whatever
  * iputils' limit for users. Not yet run on netshoot here (no registry).
- *
- * The client timings: a veth or a lab underlay answers in well under a millisecond, a kind node in a few.
  */
-export const TRAFFIC = {
-  /** A burst big enough to see loss: 50 pings 10 ms apart (0.5 s); 50% loss leaves 0 lost with p = 1e-15. */
-  burst: { count: 50, intervalS: 0.01 },
-  /** How long ping waits for the last replies and curl for a connection: the network's timescale. */
-  waitS: 1,
+export interface TrafficTimings {
   /**
-   * How long curl waits for the whole answer and socat for a datagram back: the pod server forks socat, sh, head
-   * and cat per request, which took close to a second on this 2-core machine at load 27.
+   * A burst big enough to see loss: 50 counted pings; 50% loss leaves 0 lost with p = 1e-15. `tail` more are sent
+   * after them and not counted: iputils waits only max(2 x max RTT, interval) after its last packet before it stops
+   * reading (ping/ping_common.c __schedule_exit@20221126), so the tail gives the last counted reply that much longer.
    */
-  replyS: 2,
+  burst: { count: number; intervalS: number; tail: number };
   /** Full-size DF pings per pair. */
+  fullSize: { count: number; intervalS: number };
+  /** ping -W: how long ping waits when no reply at all came (with any reply it waits as said above). */
+  waitS: number;
+  /** curl --connect-timeout. */
+  connectS: number;
+  /** curl -m (the whole answer) and socat -T (a datagram back). */
+  replyS: number;
+}
+
+/**
+ * kind and attach: a kind node answers in a few milliseconds; the pod server (clusters/kind/workloads.ts) forks
+ * socat, sh, head and cat per request, which took close to a second on a 2-core machine at load 27.
+ */
+export const KIND_TRAFFIC: TrafficTimings = {
+  burst: { count: 50, intervalS: 0.01, tail: 0 },
   fullSize: { count: 5, intervalS: 0.01 },
-} as const;
+  waitS: 1,
+  connectS: 1,
+  replyS: 2,
+};
+
+/**
+ * The lab: veths in one kernel. Measured here (2 cores, load 5-7 with 4 busy loops, all 4 pods' clients at once):
+ * echo RTT max 0.1 ms; curl connect max 87 ms; the Perl UDP server answers in max 20 ms (900 datagrams) and the
+ * Perl TCP server (tcp-name-server.ts) a whole HTTP exchange in max 90 ms. Bursts at 2 ms, 12 at once from one pod:
+ * without a tail 1 in 600 lost a reply, with a 10-packet tail 0 in 3100 (load 5-26); lab pods ping through datagram
+ * sockets (clusters/lab/pods.ts says why). Healthy X-POD-1 checks since: 0 failed in 203 (80 with 4 busy loops).
+ * Each timeout is 3-5x the worst figure and is waited out only when traffic is really cut. With nothing answered iputils polls 10 ms per packet
+ * (MININTERVAL), so a cut burst takes 60 x 10 ms + waitS.
+ */
+export const LAB_TRAFFIC: TrafficTimings = {
+  burst: { count: 50, intervalS: 0.002, tail: 10 },
+  fullSize: { count: 5, intervalS: 0.01 },
+  waitS: 0.3,
+  connectS: 0.3,
+  replyS: 0.5,
+};
+
+/** The client timings for a cluster: the lab's own timescale, today's values elsewhere (they cannot be tested here). */
+export function trafficTimings(capabilities: { provider: string }): TrafficTimings {
+  return capabilities.provider === 'lab' ? LAB_TRAFFIC : KIND_TRAFFIC;
+}
 
 /** A client command and how to read what it printed. */
 export interface Client<T> {
@@ -63,43 +98,74 @@ export async function runClients(on: Executor, clients: Array<Client<unknown>>, 
 export interface PingOptions {
   count: number;
   intervalS: number;
+  /** ping -W: the wait when no reply came at all. */
+  waitS: number;
+  /** Packets sent after the counted ones and not counted (see TrafficTimings.burst); needs the reply lines, so no -q. */
+  tail?: number;
   /** ICMP payload bytes (ping -s); the default 56 makes 84-byte packets. */
   payload?: number;
   /** Set DF and never fragment locally (ping -M do). */
   df?: boolean;
-  /** Only the summary (ping -q), for bursts. */
+  /** Only the summary (ping -q), for bursts without a tail. */
   quiet?: boolean;
 }
 
-/** One ping run: `-W` bounds the wait for the last replies; no `-w`, so exactly `count` are sent and loss is countable. */
+/** A ping run, with the counted packets: the first `count` sent and how many of them were answered. */
+export interface IcmpRun extends PingOutput {
+  counted: { sent: number; received: number };
+}
+
+/** One ping run: `-W` bounds the wait when nothing comes back; no `-w`, so exactly count + tail are sent and loss is countable. */
 export function pingArgv(target: string, o: PingOptions): string[] {
+  const tail = o.tail ?? 0;
   return [
-    'ping', '-n', ...(o.quiet ? ['-q'] : []), '-c', String(o.count), '-i', String(o.intervalS), '-W', String(TRAFFIC.waitS),
+    'ping', '-n', ...(o.quiet && !tail ? ['-q'] : []), '-c', String(o.count + tail), '-i', String(o.intervalS), '-W', String(o.waitS),
     ...(o.df ? ['-M', 'do'] : []), ...(o.payload !== undefined ? ['-s', String(o.payload)] : []), target,
   ];
 }
 
-export const icmpClient = (target: string, o: PingOptions): Client<PingOutput> =>
-  ({ argv: pingArgv(target, o), parse: (r) => parsePingOutput(`${r.stdout}\n${r.stderr}`) });
-export const probeIcmp = (from: Executor, target: string, o: PingOptions): Promise<Probed<PingOutput>> => run(from, icmpClient(target, o));
+/** The replies to the first `count` packets (distinct icmp_seq, duplicates left out) in ping's per-reply lines. */
+export function countedReplies(text: string, count: number): number {
+  const seqs = new Set<number>();
+  for (const line of text.split('\n')) {
+    const m = /^\d+ bytes from \S+: icmp_seq=(\d+) .*time=[\d.]+ ms$/.exec(line.trim());
+    if (m && Number(m[1]) <= count) seqs.add(Number(m[1]));
+  }
+  return seqs.size;
+}
 
-export const tcpArgv = (target: string) =>
-  ['curl', '-sS', '--connect-timeout', String(TRAFFIC.waitS), '-m', String(TRAFFIC.replyS), `http://${target}:${POD_TCP_PORT}/`];
+/** Reads a ping run and counts its first `count` packets: all the summary's when there is no tail. */
+export function icmpRun(text: string, o: Pick<PingOptions, 'count' | 'tail'>): IcmpRun {
+  const out = parsePingOutput(text);
+  const transmitted = out.summary?.transmitted ?? 0;
+  const counted = o.tail
+    ? { sent: Math.min(transmitted, o.count), received: countedReplies(text, o.count) }
+    : { sent: transmitted, received: out.summary?.received ?? 0 };
+  return { ...out, counted };
+}
+
+export const icmpClient = (target: string, o: PingOptions): Client<IcmpRun> =>
+  ({ argv: pingArgv(target, o), parse: (r) => icmpRun(`${r.stdout}\n${r.stderr}`, o) });
+export const probeIcmp = (from: Executor, target: string, o: PingOptions): Promise<Probed<IcmpRun>> => run(from, icmpClient(target, o));
+
+export const tcpArgv = (target: string, t: Pick<TrafficTimings, 'connectS' | 'replyS'>) =>
+  ['curl', '-sS', '--connect-timeout', String(t.connectS), '-m', String(t.replyS), `http://${target}:${POD_TCP_PORT}/`];
 
 /** One HTTP request to the pod's TCP server; the answer names the pod that served it. */
-export const tcpClient = (target: string): Client<PodReply> => ({ argv: tcpArgv(target), parse: parseHttpPodReply });
-export const probeTcp = (from: Executor, target: string): Promise<Probed<PodReply>> => run(from, tcpClient(target));
+export const tcpClient = (target: string, t: Pick<TrafficTimings, 'connectS' | 'replyS'>): Client<PodReply> => ({ argv: tcpArgv(target, t), parse: parseHttpPodReply });
+export const probeTcp = (from: Executor, target: string, t: Pick<TrafficTimings, 'connectS' | 'replyS'>): Promise<Probed<PodReply>> => run(from, tcpClient(target, t));
 
 /**
  * One datagram to the pod's UDP server. socat sends the SYSTEM child's "x", the child prints the first reply line
- * to stderr and exits, and -t0 ends socat at once; without a reply -T ends it after TRAFFIC.replyS of silence.
+ * to stderr and exits, and -t0 ends socat at once; without a reply -T ends it after `replyS` of silence.
  * The command has no quotes inside SYSTEM: socat 1.8 parses quotes in addresses, 1.7 does not.
  */
-export const udpArgv = (target: string) =>
-  ['socat', '-t0', `-T${TRAFFIC.replyS}`, `UDP:${target}:${POD_UDP_PORT}`, 'SYSTEM:echo x; head -n1 >&2'];
+export const udpArgv = (target: string, t: Pick<TrafficTimings, 'replyS'>) =>
+  ['socat', '-t0', `-T${t.replyS}`, `UDP:${target}:${POD_UDP_PORT}`, 'SYSTEM:echo x; head -n1 >&2'];
 
-export const udpClient = (target: string): Client<PodReply> => ({ argv: udpArgv(target), parse: (r) => parseUdpPodReply(r, TRAFFIC.replyS) });
-export const probeUdp = (from: Executor, target: string): Promise<Probed<PodReply>> => run(from, udpClient(target));
+export const udpClient = (target: string, t: Pick<TrafficTimings, 'replyS'>): Client<PodReply> =>
+  ({ argv: udpArgv(target, t), parse: (r) => parseUdpPodReply(r, t.replyS) });
+export const probeUdp = (from: Executor, target: string, t: Pick<TrafficTimings, 'replyS'>): Promise<Probed<PodReply>> => run(from, udpClient(target, t));
 
 /** A pod's MTU as its traffic sees it: eth0's MTU, or a lower `mtu` on its default route (Cilium lowers the route). */
 export async function podMtu(pod: PodHandle): Promise<{ mtu?: number; raw: Array<[string, Probed<unknown>]> }> {

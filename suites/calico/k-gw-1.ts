@@ -3,10 +3,9 @@ import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
 import { parseIpAddr, type Address } from '../../helpers/parsers/ip-addr.ts';
 import { parseIpNeigh, type Neighbour } from '../../helpers/parsers/ip-neigh.ts';
 import { lookupRoute, parseIpRoute, type Route } from '../../helpers/parsers/ip-route.ts';
-import type { PingOutput } from '../../helpers/parsers/ping.ts';
 import type { PodReply } from '../../helpers/parsers/pod-reply.ts';
 import { rawOf, type Probed } from '../../helpers/probes/net.ts';
-import { icmpClient, runClients, tcpClient, type Client } from '../../helpers/probes/traffic.ts';
+import { icmpClient, runClients, tcpClient, trafficTimings, type Client, type IcmpRun } from '../../helpers/probes/traffic.ts';
 import type { ClientRun } from '../../helpers/parsers/pod-reply.ts';
 import { iptablesRule } from '../../helpers/probes/traffic-faults.ts';
 import { parseLinkEnds, parseNetnsIds, type LinkEnds } from '../../helpers/probes/traffic-veth.ts';
@@ -54,6 +53,7 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
   needs: [{ kind: 'pods-on-nodes', count: 2 }],
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
+    const t = trafficTimings(cluster.capabilities);
     // One exec per node and one per pod, all at once: each pod forgets the gateway's MAC first, then lets real
     // traffic resolve it through ARP and cross the gateway, and reads its neighbour table last.
     const nodeViews = Promise.all([...new Set(cluster.pods.map((p) => p.node))].map(async (name) => {
@@ -77,15 +77,15 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
         { argv: ['ip', '-4', 'addr', 'show', 'dev', 'eth0'], parse: (r) => parseIpAddr(r.stdout) },
         { argv: ['ip', '-d', '-j', 'link', 'show', 'dev', 'eth0'], parse: (r) => parseLinkEnds(r.stdout) },
         ...(peerAddress ? [
-          icmpClient(peerAddress, GATEWAY_PING),
-          tcpClient(peerAddress),
+          icmpClient(peerAddress, { ...GATEWAY_PING, waitS: t.waitS }),
+          tcpClient(peerAddress, t),
           { argv: ['ip', '-4', 'route', 'get', peerAddress], parse: (r: ClientRun) => parseIpRoute(r.stdout) },
         ] : []),
         { argv: ['ip', '-4', 'neigh', 'show', 'dev', 'eth0'], parse: (r) => parseIpNeigh(r.stdout) },
       ];
       const results = await runClients(pod, clients, { first: [0], last: [clients.length - 1] });
       const [, routes, addrs, eth0] = results as [unknown, Probed<Route[]>, Probed<Address[]>, Probed<LinkEnds[]>];
-      const traffic = peerAddress ? results.slice(4, 7) as [Probed<PingOutput>, Probed<PodReply>, Probed<Route[]>] : undefined;
+      const traffic = peerAddress ? results.slice(4, 7) as [Probed<IcmpRun>, Probed<PodReply>, Probed<Route[]>] : undefined;
       const neigh = results[results.length - 1] as Probed<Neighbour[]>;
       raw.push(...results.slice(1).map((r): [string, Probed<unknown>] => [pod.name, r]));
       return { pod, peer, peerAddress, routes, addrs, eth0, traffic, neigh };
@@ -115,7 +115,7 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
         view.forwarding = {
           to: peer.name, toAddress: peerAddress, toNode: peer.node,
           ...(r ? { route: { ...(r.via ? { via: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}) } } : {}),
-          sent: ping.value.summary?.transmitted ?? 0, received: ping.value.summary?.received ?? 0, tcp: tcp.value,
+          sent: ping.value.counted.sent, received: ping.value.counted.received, tcp: tcp.value,
           ...(ping.value.unparsed.length + tcp.value.unparsed.length > 0 ? { unparsed: [...ping.value.unparsed, ...tcp.value.unparsed] } : {}),
         };
       }

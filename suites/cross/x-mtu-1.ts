@@ -2,9 +2,8 @@ import type { ClusterHandle, Executor, PodHandle } from '../../clusters/types.ts
 import { parseIpAddr, type Address } from '../../helpers/parsers/ip-addr.ts';
 import { parseIpLink, type Link } from '../../helpers/parsers/ip-link.ts';
 import { parseIpRoute, type Route } from '../../helpers/parsers/ip-route.ts';
-import type { PingOutput } from '../../helpers/parsers/ping.ts';
 import { rawOf, type Probed } from '../../helpers/probes/net.ts';
-import { ICMP_OVERHEAD, icmpClient, podMtu, runClients } from '../../helpers/probes/traffic.ts';
+import { ICMP_OVERHEAD, icmpClient, podMtu, runClients, trafficTimings, type IcmpRun } from '../../helpers/probes/traffic.ts';
 import { applyTrafficFault, flushRouteCaches } from '../../helpers/probes/traffic-faults.ts';
 import { parseLinkEnds, type LinkEnds } from '../../helpers/probes/traffic-veth.ts';
 import { crossNodePairs, firstCrossNodePair } from '../../helpers/probes/workload.ts';
@@ -100,18 +99,19 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
       }
       return view;
     });
+    const waitS = trafficTimings(cluster.capabilities).waitS;
     const mtuOf = new Map(pods.map((p) => [p.pod, p.eth0Mtu === undefined ? undefined : Math.min(p.eth0Mtu, p.routeMtu ?? Infinity)]));
     const paths = (await Promise.all(cluster.pods.map(async (from) => {
       const mtu = mtuOf.get(from.name);
       const targets = crossNodePairs(cluster).filter((p) => p.from === from).map((p) => p.to);
       if (!mtu || targets.length === 0) return [];
-      const results = await runClients(from, targets.map((t) => icmpClient(t.addresses[0] ?? '', { ...DF_PINGS, payload: mtu - ICMP_OVERHEAD, df: true })));
+      const results = await runClients(from, targets.map((t) => icmpClient(t.addresses[0] ?? '', { ...DF_PINGS, waitS, payload: mtu - ICMP_OVERHEAD, df: true })));
       return targets.map((to, i): FullSizePath => {
-        const r = results[i] as Probed<PingOutput>;
+        const r = results[i] as Probed<IcmpRun>;
         raw.push([`${from.name} -> ${to.name}`, r]);
         return {
           from: from.name, to: to.name, toAddress: to.addresses[0] ?? '', mtu,
-          sent: r.value.summary?.transmitted ?? 0, received: r.value.summary?.received ?? 0, errors: r.value.errorLines,
+          sent: r.value.counted.sent, received: r.value.counted.received, errors: r.value.errorLines,
           ...(r.value.reportedMtu ? { reportedMtu: r.value.reportedMtu } : {}),
         };
       });

@@ -3,7 +3,7 @@ import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
 import { podPairs } from '../../helpers/probes/workload.ts';
 import { xPod1, pairCell, type PairTraffic, type PingView } from './x-pod-1.ts';
 
-const ok = (packet: number, sent: number): PingView => ({ packet, df: packet > 84, sent, received: sent, errors: [] });
+const ok = (packet: number, sent: number): PingView => ({ packet, df: packet > 84, count: sent, sent, received: sent, errors: [] });
 const pair = (sameNode: boolean, over: Partial<PairTraffic> = {}): PairTraffic => ({
   from: 'pod-a1', fromNode: 'node-a', to: sameNode ? 'pod-a2' : 'pod-b1', toAddress: sameNode ? '10.244.0.11' : '10.244.0.74',
   toNode: sameNode ? 'node-a' : 'node-b', sameNode, mtu: 1500,
@@ -64,7 +64,7 @@ describe('X-POD-1 expectation', () => {
   it('fails when the MTU is unknown, ping could not run, or a client printed lines no parser knows', () => {
     const { fullSize: _, mtu: __, ...noMtu } = pair(false);
     expect(problemsOf(noMtu)).toEqual(['pod-a1 -> pod-b1 (10.244.0.74) across nodes: the MTU of pod-a1 could not be read, so no full-size packet was sent']);
-    expect(problemsOf(pair(false, { burst: { ...ok(0, 0), noSummary: true, errors: ['ping: connect: Network is unreachable'] } }))[0])
+    expect(problemsOf(pair(false, { burst: { ...ok(0, 0), count: 50, noSummary: true, errors: ['ping: connect: Network is unreachable'] } }))[0])
       .toBe('pod-a1 -> pod-b1 (10.244.0.74) across nodes: ICMP burst of 50 0-byte packets: ping printed no statistics: ping: connect: Network is unreachable');
     expect(problemsOf(pair(false, { unparsed: ['weird'] }))).toEqual(['pod-a1 -> pod-b1 (10.244.0.74) across nodes: client output the parsers do not understand: "weird"']);
   });

@@ -1,10 +1,9 @@
 import type { ClusterHandle } from '../../clusters/types.ts';
 import { rawOf, type Probed } from '../../helpers/probes/net.ts';
-import { ICMP_OVERHEAD, icmpClient, mapLimit, podMtu, POD_TCP_PORT, POD_UDP_PORT, runClients, tcpClient, TRAFFIC, udpClient, type Client } from '../../helpers/probes/traffic.ts';
+import { ICMP_OVERHEAD, icmpClient, mapLimit, podMtu, POD_TCP_PORT, POD_UDP_PORT, runClients, tcpClient, trafficTimings, udpClient, type Client, type IcmpRun } from '../../helpers/probes/traffic.ts';
 import { applyTrafficFault, lowerUnderlayMtu } from '../../helpers/probes/traffic-faults.ts';
 import { applyPairDeny } from '../../helpers/probes/traffic-pair-deny.ts';
 import { firstCrossNodePair, podPairs } from '../../helpers/probes/workload.ts';
-import type { PingOutput } from '../../helpers/parsers/ping.ts';
 import type { PodReply } from '../../helpers/parsers/pod-reply.ts';
 import { defineBehaviour } from '../check.ts';
 import { pairMatrix } from '../../helpers/probes/traffic-matrix.ts';
@@ -14,6 +13,8 @@ export interface PingView {
   /** IP packet size in bytes (payload + 28). */
   packet: number;
   df: boolean;
+  /** Packets meant to be counted; `sent` of them went out (a burst's uncounted tail left out, see TrafficTimings.burst). */
+  count: number;
   sent: number;
   received: number;
   errors: string[];
@@ -50,25 +51,24 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
   requires: [],
   async probe(cluster) {
     const raw: Array<[string, Probed<unknown>]> = [];
-    const mtus = new Map(await Promise.all(cluster.pods.map(async (pod) => {
-      const m = await podMtu(pod);
-      raw.push(...m.raw);
-      return [pod.name, m.mtu] as const;
-    })));
+    const t = trafficTimings(cluster.capabilities);
     const pairs = podPairs(cluster);
-    // One exec per source pod runs all its clients to all targets at once (traffic-batch.ts).
+    // Per source pod: its MTU (the full-size packet's size), then one exec running all its clients to all targets at
+    // once (traffic-batch.ts); each source goes on as soon as its own MTU is in.
     const bySource = cluster.pods.map((from) => ({ from, pairs: pairs.filter((p) => p.from === from) }));
     const value = (await mapLimit(bySource, SOURCE_CONCURRENCY, async ({ from, pairs: mine }) => {
-      const mtu = mtus.get(from.name);
+      const m = await podMtu(from);
+      raw.push(...m.raw);
+      const mtu = m.mtu;
       const plans = mine.map(({ to, sameNode }) => {
         const toAddress = to.addresses[0] ?? '';
         return {
           to, sameNode, toAddress,
           clients: [
-            icmpClient(toAddress, { ...TRAFFIC.burst, quiet: true }),
-            ...(mtu ? [icmpClient(toAddress, { ...TRAFFIC.fullSize, payload: mtu - ICMP_OVERHEAD, df: true })] : []),
-            tcpClient(toAddress),
-            udpClient(toAddress),
+            icmpClient(toAddress, { ...t.burst, waitS: t.waitS, quiet: true }),
+            ...(mtu ? [icmpClient(toAddress, { ...t.fullSize, waitS: t.waitS, payload: mtu - ICMP_OVERHEAD, df: true })] : []),
+            tcpClient(toAddress, t),
+            udpClient(toAddress, t),
           ] as Array<Client<unknown>>,
         };
       });
@@ -78,13 +78,13 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
         const mine = results.slice(next, next + clients.length);
         next += clients.length;
         for (const r of mine) raw.push([`${from.name} -> ${to.name}`, r]);
-        const [burst, full] = [mine[0] as Probed<PingOutput>, mtu ? (mine[1] as Probed<PingOutput>) : undefined];
+        const [burst, full] = [mine[0] as Probed<IcmpRun>, mtu ? (mine[1] as Probed<IcmpRun>) : undefined];
         const [tcp, udp] = mine.slice(-2) as [Probed<PodReply>, Probed<PodReply>];
         return {
           from: from.name, fromNode: from.node, to: to.name, toAddress, toNode: to.node, sameNode,
           ...(mtu ? { mtu } : {}),
-          burst: pingView(burst.value, false),
-          ...(full ? { fullSize: pingView(full.value, true) } : {}),
+          burst: pingView(burst.value, false, t.burst.count),
+          ...(full ? { fullSize: pingView(full.value, true, t.fullSize.count) } : {}),
           tcp: tcp.value, udp: udp.value,
           unparsed: [...burst.value.unparsed, ...(full?.value.unparsed ?? []), ...tcp.value.unparsed, ...udp.value.unparsed],
         };
@@ -152,10 +152,10 @@ async function pathMtuBelowPods(cluster: ClusterHandle) {
   return applyTrafficFault(cluster, pair, { kind: 'drop-above', bytes: mtu - 100 });
 }
 
-function pingView(out: PingOutput, df: boolean): PingView {
+function pingView(out: IcmpRun, df: boolean, count: number): PingView {
   return {
-    packet: out.size?.packet ?? 0, df,
-    sent: out.summary?.transmitted ?? 0, received: out.summary?.received ?? 0,
+    packet: out.size?.packet ?? 0, df, count,
+    sent: out.counted.sent, received: out.counted.received,
     errors: out.errorLines, ...(out.reportedMtu ? { reportedMtu: out.reportedMtu } : {}),
     ...(out.summary ? {} : { noSummary: true }),
   };
@@ -177,7 +177,7 @@ function pingText(v: PingView): string {
 export function pairProblems(p: PairTraffic): string[] {
   const pair = `${p.from} -> ${p.to} (${p.toAddress}) ${p.sameNode ? 'on the same node' : 'across nodes'}`;
   const problems: string[] = [];
-  if (lost(p.burst)) problems.push(`${pair}: ICMP burst of ${p.burst.sent || TRAFFIC.burst.count} ${p.burst.packet}-byte packets: ${pingText(p.burst)}`);
+  if (lost(p.burst)) problems.push(`${pair}: ICMP burst of ${p.burst.sent || p.burst.count} ${p.burst.packet}-byte packets: ${pingText(p.burst)}`);
   if (!p.mtu || !p.fullSize) problems.push(`${pair}: the MTU of ${p.from} could not be read, so no full-size packet was sent`);
   else if (lost(p.fullSize)) {
     problems.push(`${pair}: full-size ${p.mtu}-byte packet with DF (ping -M do -s ${p.mtu - ICMP_OVERHEAD}): ${pingText(p.fullSize)}`);

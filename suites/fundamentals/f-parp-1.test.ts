@@ -15,7 +15,7 @@ describe('F-PARP-1 expect', () => {
     const problems = fParp1.expect({ ...ok, received: 0, arp: { sent: 1, answeredBy: [] }, neighbour: { state: 'INCOMPLETE' }, proxyArp: '0' });
     expect(problems).toEqual([
       'pc1 (10.1.3.1/16) cannot reach 10.1.1.1 on another subnet: 3 sent, 0 received',
-      'r1 did not answer pc1\'s ARP request for 10.1.1.1 (arping: 1 sent, no reply within 1 s)',
+      'r1 did not answer pc1\'s ARP request for 10.1.1.1 (arping: 1 sent, no reply within 0.3 s)',
       `pc1's neighbour 10.1.1.1 is lladdr (none) state INCOMPLETE, expected r1's eth3 MAC ${MAC} (proxy ARP)`,
       'r1: net.ipv4.conf.eth3.proxy_arp = 0, expected 1',
     ]);
@@ -26,7 +26,7 @@ describe('F-PARP-1 expect', () => {
     const problems = fParp1.expect({ ...ok, before: permanent, neighbour: permanent, arp: { sent: 1, answeredBy: [] } });
     expect(problems).toEqual([
       'pc1 has a PERMANENT neighbour entry for 10.1.1.1 (lladdr aa:bb:cc:00:00:03): it stands in for r1\'s answer, so proxy ARP is not shown; remove it (ip neigh del 10.1.1.1 dev eth1)',
-      'r1 did not answer pc1\'s ARP request for 10.1.1.1 (arping: 1 sent, no reply within 1 s)',
+      'r1 did not answer pc1\'s ARP request for 10.1.1.1 (arping: 1 sent, no reply within 0.3 s)',
     ]);
     expect(problems.join('\n')).toMatch(fParp1.negativeControls[1]!.expectFailure);
     expect(fParp1.expect({ ...ok, before: permanent, neighbour: permanent })[0]).toMatch(/PERMANENT neighbour entry/);

@@ -1,10 +1,15 @@
 import { PARP } from '../../clusters/profiles/lab/fundamentals/plan.ts';
-import { parseArping } from '../../helpers/parsers/arping.ts';
-import { lookupRoute } from '../../helpers/parsers/ip-route.ts';
-import { probeLinks, probeNeighbours, probeRoutes, probeSysctl, rawOf } from '../../helpers/probes/net.ts';
+import { parseArping, type ArpingResult } from '../../helpers/parsers/arping.ts';
+import { parseIpLinkWithUnparsed, type Link } from '../../helpers/parsers/ip-link.ts';
+import { parseIpNeighWithUnparsed, type Neighbour } from '../../helpers/parsers/ip-neigh.ts';
+import { lookupRoute, parseIpRouteWithUnparsed, type Route } from '../../helpers/parsers/ip-route.ts';
+import type { Parsed } from '../../helpers/parsers/parsed.ts';
+import { parsePing, type PingSummary } from '../../helpers/parsers/ping.ts';
+import { probeLinks, probeNeighbours, rawOf, type Probed } from '../../helpers/probes/net.ts';
+import { runClients, type Client } from '../../helpers/probes/traffic.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
-import { pingBurst, pingProblem, pollFor, sh } from './lab-ops.ts';
+import { LAB_PING, pingBurstArgv, pingProblem, pollFor, sh } from './lab-ops.ts';
 
 export interface ProxyArpView {
   route?: { dst: string; via?: string };
@@ -19,8 +24,18 @@ export interface ProxyArpView {
   proxyArp?: string;
 }
 
+/**
+ * How long pc1 waits for r1's ARP answer: the router answers at once (proxy_delay 0, fund-routers.ts) within a
+ * millisecond here; arping 20221126 takes whole seconds for -w, so `timeout` ends it (arping prints its summary on SIGTERM).
+ */
+const ARP_WAIT_S = 0.3;
+/** A client whose parser reports the lines it did not understand; `unwrap` carries them into the probe result. */
+const reporting = <T>(argv: string[], parse: (text: string) => Parsed<T>): Client<Parsed<T>> => ({ argv, parse: (r) => parse(r.stdout) });
+const unwrap = <T>(p: Probed<Parsed<T>>): Probed<T> =>
+  ({ command: p.command, raw: p.raw, value: p.value.value, ...(p.value.unparsed.length > 0 ? { unparsed: p.value.unparsed } : {}) });
 const SYSCTL = `net/ipv4/conf/${PARP.routerIface}/proxy_arp`;
 const PC_IFACE = 'eth1';
+const ARPING = ['timeout', String(ARP_WAIT_S), 'arping', '-c1', '-w1', '-I', PC_IFACE, PARP.target];
 const entry = (n: { lladdr?: string; state?: string } | undefined) => (n ? { ...(n.lladdr ? { lladdr: n.lladdr } : {}), ...(n.state ? { state: n.state } : {}) } : undefined);
 
 /**
@@ -35,16 +50,31 @@ export const fParp1 = defineBehaviour<ProxyArpView>({
   requires: [feature('proxy-arp-subnets')],
   async probe(cluster) {
     const [pc, router] = [cluster.node(PARP.pc), cluster.node(PARP.router)];
-    const before = await probeNeighbours(pc, PC_IFACE);
-    await sh(pc, [`ip neigh flush dev ${PC_IFACE}`]);
-    // arping (1 s at most) and the ping burst at once: both are answered by the same proxy.
-    const argv = ['arping', '-c1', '-w1', '-I', PC_IFACE, PARP.target];
-    const [routes, arping, ping] = await Promise.all([
-      probeRoutes(pc),
-      pc.exec(argv).then((r) => ({ command: argv.join(' '), raw: [r.stdout, r.stderr].filter(Boolean).join('\n'), value: parseArping(r.stdout + r.stderr) })),
-      pingBurst(pc, PARP.target, { count: 3 }),
+    // One exec per host: pc1 reads its entry, flushes it, then asks live (arping and the ping burst at once: both are
+    // answered by the same proxy), and reads its neighbour last; r1's MAC and sysctl meanwhile.
+    const [pcRuns, routerRuns] = await Promise.all([
+      runClients(pc, [
+        reporting(['ip', '-4', 'neigh', 'show', 'dev', PC_IFACE], parseIpNeighWithUnparsed),
+        { argv: ['ip', 'neigh', 'flush', 'dev', PC_IFACE], parse: (r) => r.exitCode },
+        reporting(['ip', '-4', 'route', 'show', 'table', 'main'], parseIpRouteWithUnparsed),
+        { argv: ARPING, parse: (r) => parseArping(r.stdout + r.stderr) },
+        { argv: pingBurstArgv(PARP.target, { count: 3, ...LAB_PING }), parse: (r) => parsePing(r.stdout) },
+        reporting(['ip', '-4', 'neigh', 'show', 'dev', PC_IFACE], parseIpNeighWithUnparsed),
+      ], { first: [0, 1], last: [5] }),
+      runClients(router, [
+        reporting(['ip', '-d', 'link', 'show', 'dev', PARP.routerIface], parseIpLinkWithUnparsed),
+        { argv: ['cat', `/proc/sys/${SYSCTL}`], parse: (r) => r.stdout.trim() || undefined },
+      ]),
     ]);
-    const [neigh, link, proxy] = await Promise.all([probeNeighbours(pc, PC_IFACE), probeLinks(router, PARP.routerIface), probeSysctl(router, SYSCTL)]);
+    const flushed = pcRuns[1] as Probed<number>;
+    if (flushed.value !== 0) throw new Error(`failed to flush ${PARP.pc}'s neighbours: ${flushed.raw}`);
+    const before = unwrap(pcRuns[0] as Probed<Parsed<Neighbour[]>>);
+    const routes = unwrap(pcRuns[2] as Probed<Parsed<Route[]>>);
+    const arping = pcRuns[3] as Probed<ArpingResult>;
+    const ping = pcRuns[4] as Probed<PingSummary | undefined>;
+    const neigh = unwrap(pcRuns[5] as Probed<Parsed<Neighbour[]>>);
+    const link = unwrap(routerRuns[0] as Probed<Parsed<Link[]>>);
+    const proxy = routerRuns[1] as Probed<string | undefined>;
     const route = lookupRoute(routes.value, PARP.target);
     const was = entry(before.value.find((x) => x.address === PARP.target));
     const now = entry(neigh.value.find((x) => x.address === PARP.target));
@@ -73,7 +103,7 @@ export const fParp1 = defineBehaviour<ProxyArpView>({
       const e = v.before?.state === 'PERMANENT' ? v.before : v.neighbour;
       problems.push(`${PARP.pc} has a PERMANENT neighbour entry for ${PARP.target} (lladdr ${e?.lladdr ?? '(none)'}): it stands in for ${PARP.router}'s answer, so proxy ARP is not shown; remove it (ip neigh del ${PARP.target} dev ${PC_IFACE})`);
     }
-    if (v.arp.answeredBy.length === 0) problems.push(`${PARP.router} did not answer ${PARP.pc}'s ARP request for ${PARP.target} (arping: ${v.arp.sent} sent, no reply within 1 s)`);
+    if (v.arp.answeredBy.length === 0) problems.push(`${PARP.router} did not answer ${PARP.pc}'s ARP request for ${PARP.target} (arping: ${v.arp.sent} sent, no reply within ${ARP_WAIT_S} s)`);
     if (!v.routerMac) problems.push(`${PARP.router}: no MAC read for ${PARP.routerIface}`);
     else {
       for (const m of new Set(v.arp.answeredBy.filter((x) => x !== v.routerMac))) problems.push(`${PARP.pc}'s ARP request for ${PARP.target} was answered by ${m}, expected ${PARP.router}'s ${PARP.routerIface} MAC ${v.routerMac}`);

@@ -5,7 +5,7 @@ import type { ClusterHandle } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
 import type { NegativeControl } from '../types.ts';
-import { pingBurst, pingProblem, sh } from './lab-ops.ts';
+import { LAB_PING, pingBurst, pingProblem, sh } from './lab-ops.ts';
 
 export interface RouterChainView {
   pings: Array<{ from: string; to: string; address: string; sent: number; received: number }>;
@@ -27,7 +27,7 @@ export const fRt1 = defineBehaviour<RouterChainView>({
     const raw: Array<[string, Probed<unknown>]> = [];
     // Both directions and every hop's route at once: reading routes does not disturb the pings.
     const pingsRead = Promise.all(PINGS.map(async (p) => {
-      const r = await pingBurst(cluster.node(p.from), p.address, { count: 3 });
+      const r = await pingBurst(cluster.node(p.from), p.address, { count: 3, ...LAB_PING });
       raw.push([p.from, r]);
       return { ...p, sent: r.value?.transmitted ?? 0, received: r.value?.received ?? 0 };
     }));

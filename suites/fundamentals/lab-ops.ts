@@ -38,15 +38,22 @@ export async function pollUntil(deadlineMs: number, check: () => Promise<boolean
   }
 }
 
+/** Ping timings at the lab's timescale (veths in one kernel answer in well under a millisecond; figures in traffic.ts LAB_TRAFFIC). */
+export const LAB_PING = { intervalS: 0.01, waitS: 0.3 } as const;
+
 /**
- * A ping burst (0.2 s apart, each reply awaited at most 1 s), optionally from a source address
- * (`ping -I <address>`, iputils); the summary is undefined when ping could not send at all.
+ * A ping burst (by default 0.2 s apart, each reply awaited at most 1 s; `LAB_PING` for the lab's timescale), optionally
+ * from a source address (`ping -I <address>`, iputils); the summary is undefined when ping could not send at all.
  */
-export async function pingBurst(on: Executor, target: string, options: { count?: number; from?: string } = {}): Promise<Probed<PingSummary | undefined>> {
-  const argv = ['ping', '-n', '-c', String(options.count ?? 3), '-i', '0.2', '-W', '1', ...(options.from ? ['-I', options.from] : []), target];
+export async function pingBurst(on: Executor, target: string, options: { count?: number; from?: string; intervalS?: number; waitS?: number } = {}): Promise<Probed<PingSummary | undefined>> {
+  const argv = pingBurstArgv(target, options);
   const r = await on.exec(argv);
   const raw = [r.stdout, r.stderr].filter(Boolean).join('\n');
   return { command: argv.join(' '), raw: r.exitCode === 0 ? raw : `${raw}\n(exit ${r.exitCode})`, value: parsePing(r.stdout) };
+}
+
+export function pingBurstArgv(target: string, options: { count?: number; from?: string; intervalS?: number; waitS?: number } = {}): string[] {
+  return ['ping', '-n', '-c', String(options.count ?? 3), '-i', String(options.intervalS ?? 0.2), '-W', String(options.waitS ?? 1), ...(options.from ? ['-I', options.from] : []), target];
 }
 
 /** The problem of a ping burst from `from` to `to`, naming the counts; undefined when every packet came back. */
