@@ -5,7 +5,7 @@ import { probeBgpPrefix, probeBgpSummary } from '../../helpers/probes/frr.ts';
 import { probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
 import { defineBehaviour } from '../check.ts';
 import { feature } from '../requirements.ts';
-import { pingBurst, pingProblem, pollFor, sh, vtyshConf } from './lab-ops.ts';
+import { LAB_PING, pingBurst, pingProblem, pollFor, sh, vtyshConf } from './lab-ops.ts';
 
 export interface BgpView {
   routers: Array<{
@@ -40,7 +40,7 @@ export const fBgp1 = defineBehaviour<BgpView>({
       // Every router pings from its loopback (AS 400 knows the loopbacks ar3 announces, not the link
       // addresses), all at once: the pings share no state.
       const [summary, routes, entry, ping] = await Promise.all([
-        probeBgpSummary(node), probeRoutes(node), probeBgpPrefix(node, EBGP_PREFIX), pingBurst(node, TARGET, { from: FRR_LOOPBACKS[router] }),
+        probeBgpSummary(node), probeRoutes(node), probeBgpPrefix(node, EBGP_PREFIX), pingBurst(node, TARGET, { from: FRR_LOOPBACKS[router], ...LAB_PING }),
       ]);
       raw.push([router, summary], [router, routes], [router, entry], [router, ping]);
       return {

@@ -1,6 +1,7 @@
 import type { Executor } from '../../clusters/types.ts';
-import { parsePing, type PingSummary } from '../../helpers/parsers/ping.ts';
+import type { PingSummary } from '../../helpers/parsers/ping.ts';
 import type { Probed } from '../../helpers/probes/net.ts';
+import { pingBurst } from './lab-ops.ts';
 
 /** The protocols pod traffic is proven with, and the ports of the shared pod servers (TCP 8080, UDP 8081). */
 export const PROTOCOLS = {
@@ -51,9 +52,6 @@ export async function udpTry(on: Executor, address: string, port: number = PROTO
  * A ping burst at the lab's timescale: 10 ms apart, replies awaited LAB_WAIT.pingS (iputils takes fractions),
  * optionally from a source address (`ping -I`); the summary is undefined when ping could not send at all.
  */
-export async function labPing(on: Executor, target: string, options: { count?: number; from?: string } = {}): Promise<Probed<PingSummary | undefined>> {
-  const argv = ['ping', '-n', '-c', String(options.count ?? 3), '-i', '0.01', '-W', String(LAB_WAIT.pingS), ...(options.from ? ['-I', options.from] : []), target];
-  const r = await on.exec(argv);
-  const raw = [r.stdout, r.stderr].filter(Boolean).join('\n');
-  return { command: argv.join(' '), raw: r.exitCode === 0 ? raw : `${raw}\n(exit ${r.exitCode})`, value: parsePing(r.stdout) };
+export function labPing(on: Executor, target: string, options: { count?: number; from?: string } = {}): Promise<Probed<PingSummary | undefined>> {
+  return pingBurst(on, target, { count: 3, ...options, intervalS: 0.01, waitS: LAB_WAIT.pingS });
 }
