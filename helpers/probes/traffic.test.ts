@@ -20,6 +20,11 @@ describe('traffic timings per provider', () => {
     expect(tcpArgv('10.0.0.2', lab)).toEqual(['curl', '-sS', '--connect-timeout', '0.3', '-m', '0.5', 'http://10.0.0.2:8080/']);
     expect(udpArgv('10.0.0.2', lab)[2]).toBe('-T0.5');
   });
+
+  it('bounds a whole lab ping run with SIGINT (iputils prints its statistics), kind runs unbounded as before', () => {
+    expect(pingArgv('10.0.0.2', { ...LAB_TRAFFIC.burst, waitS: 0.3, boundS: LAB_TRAFFIC.boundS }).slice(0, 5)).toEqual(['timeout', '-s', 'INT', '2', 'ping']);
+    expect(KIND_TRAFFIC.boundS).toBeUndefined();
+  });
 });
 
 describe('counted pings (real iputils 20221126 output of the lab burst)', () => {

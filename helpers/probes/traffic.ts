@@ -33,6 +33,13 @@ export interface TrafficTimings {
   connectS: number;
   /** curl -m (the whole answer) and socat -T (a datagram back). */
   replyS: number;
+  /**
+   * A bound on a whole ping run (coreutils `timeout -s INT`: iputils prints its statistics on SIGINT); unset, none.
+   * Through an ICMP datagram socket iputils paces itself by the errors of an unresolved neighbour: with the pod's
+   * gateway unanswered, a 60-packet burst took 27.6 s here (raw sockets: 1.6 s). A run cut short sends fewer packets
+   * than counted, which the checks report as such.
+   */
+  boundS?: number;
 }
 
 /**
@@ -62,6 +69,8 @@ export const LAB_TRAFFIC: TrafficTimings = {
   waitS: 0.3,
   connectS: 0.3,
   replyS: 0.5,
+  // A healthy burst takes 0.12 s, a cut one 60 x 10 ms + waitS = 0.9 s.
+  boundS: 2,
 };
 
 /** The client timings for a cluster: the lab's own timescale, today's values elsewhere (they cannot be tested here). */
@@ -100,6 +109,8 @@ export interface PingOptions {
   intervalS: number;
   /** ping -W: the wait when no reply came at all. */
   waitS: number;
+  /** The whole run's bound (TrafficTimings.boundS). */
+  boundS?: number;
   /** Packets sent after the counted ones and not counted (see TrafficTimings.burst); needs the reply lines, so no -q. */
   tail?: number;
   /** ICMP payload bytes (ping -s); the default 56 makes 84-byte packets. */
@@ -119,6 +130,7 @@ export interface IcmpRun extends PingOutput {
 export function pingArgv(target: string, o: PingOptions): string[] {
   const tail = o.tail ?? 0;
   return [
+    ...(o.boundS ? ['timeout', '-s', 'INT', String(o.boundS)] : []),
     'ping', '-n', ...(o.quiet && !tail ? ['-q'] : []), '-c', String(o.count + tail), '-i', String(o.intervalS), '-W', String(o.waitS),
     ...(o.df ? ['-M', 'do'] : []), ...(o.payload !== undefined ? ['-s', String(o.payload)] : []), target,
   ];

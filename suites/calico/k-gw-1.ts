@@ -77,7 +77,7 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
         { argv: ['ip', '-4', 'addr', 'show', 'dev', 'eth0'], parse: (r) => parseIpAddr(r.stdout) },
         { argv: ['ip', '-d', '-j', 'link', 'show', 'dev', 'eth0'], parse: (r) => parseLinkEnds(r.stdout) },
         ...(peerAddress ? [
-          icmpClient(peerAddress, { ...GATEWAY_PING, waitS: t.waitS }),
+          icmpClient(peerAddress, { ...GATEWAY_PING, waitS: t.waitS, boundS: t.boundS }),
           tcpClient(peerAddress, t),
           { argv: ['ip', '-4', 'route', 'get', peerAddress], parse: (r: ClientRun) => parseIpRoute(r.stdout) },
         ] : []),
@@ -236,7 +236,8 @@ function forwardingProblems(p: PodGatewayView): string[] {
   if (f.route?.via !== CALICO_GATEWAY_IP || f.route.dev !== 'eth0') {
     problems.push(`pod ${p.pod} on ${p.node}: its route to ${target} is ${f.route ? `via ${f.route.via ?? '(none)'} dev ${f.route.dev ?? '(none)'}` : 'missing'}, expected via ${CALICO_GATEWAY_IP} dev eth0`);
   }
-  const icmpOk = f.sent > 0 && f.received === f.sent;
+  // Fewer sent than asked: the run was cut short by its bound (TrafficTimings.boundS).
+  const icmpOk = f.sent >= GATEWAY_PING.count && f.received === f.sent;
   const tcpOk = f.tcp.answeredBy === f.to;
   if (!icmpOk || !tcpOk) {
     const tcp = tcpOk ? 'TCP 8080 answered' : f.tcp.answeredBy ? `TCP 8080 answered by ${f.tcp.answeredBy}` : `TCP 8080: no answer (${f.tcp.error ?? 'nothing received'})`;

@@ -99,13 +99,13 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
       }
       return view;
     });
-    const waitS = trafficTimings(cluster.capabilities).waitS;
+    const { waitS, boundS } = trafficTimings(cluster.capabilities);
     const mtuOf = new Map(pods.map((p) => [p.pod, p.eth0Mtu === undefined ? undefined : Math.min(p.eth0Mtu, p.routeMtu ?? Infinity)]));
     const paths = (await Promise.all(cluster.pods.map(async (from) => {
       const mtu = mtuOf.get(from.name);
       const targets = crossNodePairs(cluster).filter((p) => p.from === from).map((p) => p.to);
       if (!mtu || targets.length === 0) return [];
-      const results = await runClients(from, targets.map((t) => icmpClient(t.addresses[0] ?? '', { ...DF_PINGS, waitS, payload: mtu - ICMP_OVERHEAD, df: true })));
+      const results = await runClients(from, targets.map((t) => icmpClient(t.addresses[0] ?? '', { ...DF_PINGS, waitS, boundS, payload: mtu - ICMP_OVERHEAD, df: true })));
       return targets.map((to, i): FullSizePath => {
         const r = results[i] as Probed<IcmpRun>;
         raw.push([`${from.name} -> ${to.name}`, r]);
@@ -147,9 +147,10 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
         }
       }
     }
-    for (const f of paths.filter((x) => x.sent === 0 || x.received < x.sent)) {
+    // Fewer sent than asked: the run was cut short by its bound (TrafficTimings.boundS).
+    for (const f of paths.filter((x) => x.sent < DF_PINGS.count || x.received < x.sent)) {
       const errors = f.errors[0] ? `; ${f.errors[0]}` : '';
-      problems.push(`${f.from} -> ${f.to} (${f.toAddress}): DF packet of the pod MTU (${f.mtu} bytes, ping -M do -s ${f.mtu - ICMP_OVERHEAD}): ${f.received}/${f.sent} received${errors}${f.reportedMtu ? `; path MTU reported ${f.reportedMtu}` : ''}`);
+      problems.push(`${f.from} -> ${f.to} (${f.toAddress}): DF packet of the pod MTU (${f.mtu} bytes, ping -M do -s ${f.mtu - ICMP_OVERHEAD}): ${f.received}/${f.sent} received${f.sent < DF_PINGS.count ? ` (${DF_PINGS.count} asked)` : ''}${errors}${f.reportedMtu ? `; path MTU reported ${f.reportedMtu}` : ''}`);
     }
     return problems;
   },

@@ -31,6 +31,12 @@ describe('X-POD-1 expectation', () => {
     expect(problems.join('\n')).toMatch(control(/^UDP/).expectFailure);
   });
 
+  it('fails a burst cut short by its bound, though every packet it sent was answered', () => {
+    expect(problemsOf(pair(false, { burst: { ...ok(84, 50), sent: 20, received: 20 } }))).toEqual([
+      'pod-a1 -> pod-b1 (10.244.0.74) across nodes: ICMP burst of 20 84-byte packets: 20/20 received (0% loss); only 20 of 50 sent before the run\'s bound',
+    ]);
+  });
+
   it('fails any loss in the burst with the numbers (the old check needed 0 of 2)', () => {
     const problems = problemsOf(pair(false, { burst: { ...ok(84, 50), received: 29 } }));
     expect(problems).toEqual(['pod-a1 -> pod-b1 (10.244.0.74) across nodes: ICMP burst of 50 84-byte packets: 29/50 received (42% loss)']);

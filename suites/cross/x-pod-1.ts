@@ -65,8 +65,8 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
         return {
           to, sameNode, toAddress,
           clients: [
-            icmpClient(toAddress, { ...t.burst, waitS: t.waitS, quiet: true }),
-            ...(mtu ? [icmpClient(toAddress, { ...t.fullSize, waitS: t.waitS, payload: mtu - ICMP_OVERHEAD, df: true })] : []),
+            icmpClient(toAddress, { ...t.burst, waitS: t.waitS, boundS: t.boundS, quiet: true }),
+            ...(mtu ? [icmpClient(toAddress, { ...t.fullSize, waitS: t.waitS, boundS: t.boundS, payload: mtu - ICMP_OVERHEAD, df: true })] : []),
             tcpClient(toAddress, t),
             udpClient(toAddress, t),
           ] as Array<Client<unknown>>,
@@ -161,8 +161,9 @@ function pingView(out: IcmpRun, df: boolean, count: number): PingView {
   };
 }
 
+/** Lost: a reply missing, or fewer packets sent than counted (a run cut short by its bound). */
 function lost(v: PingView): boolean {
-  return v.noSummary === true || v.sent === 0 || v.received < v.sent;
+  return v.noSummary === true || v.sent === 0 || v.sent < v.count || v.received < v.sent;
 }
 
 function pingText(v: PingView): string {
@@ -170,7 +171,8 @@ function pingText(v: PingView): string {
   const loss = v.sent > 0 ? Math.round(((v.sent - v.received) / v.sent) * 100) : 100;
   const errors = v.errors.length > 0 ? `; ${v.errors[0]}${v.errors.length > 1 ? ` (+${v.errors.length - 1} more)` : ''}` : '';
   const mtu = v.reportedMtu ? `; path MTU reported ${v.reportedMtu}` : '';
-  return `${v.received}/${v.sent} received${v.received > 0 ? ` (${loss}% loss)` : ''}${errors}${mtu}`;
+  const short = v.sent < v.count ? `; only ${v.sent} of ${v.count} sent before the run's bound` : '';
+  return `${v.received}/${v.sent} received${v.received > 0 ? ` (${loss}% loss)` : ''}${short}${errors}${mtu}`;
 }
 
 /** Every problem of one pair, each naming the pair, the protocol and the packet size. */
