@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../parsers/fixture.ts';
-import { countedReplies, icmpRun, KIND_TRAFFIC, LAB_TRAFFIC, pingArgv, tcpArgv, trafficTimings, udpArgv } from './traffic.ts';
+import { icmpRun, KIND_TRAFFIC, LAB_TRAFFIC, pingArgv, tcpArgv, trafficTimings, udpArgv } from './traffic.ts';
 
 describe('traffic timings per provider', () => {
   it('kind and attach keep the values they had; the lab has its own', () => {
@@ -13,10 +13,10 @@ describe('traffic timings per provider', () => {
     expect(udpArgv('10.0.0.2', kind)).toEqual(['socat', '-t0', '-T2', 'UDP:10.0.0.2:8081', 'SYSTEM:echo x; head -n1 >&2']);
   });
 
-  it('the lab burst still counts 50 packets; its tail is sent on top, with the reply lines to tell them apart', () => {
+  it('the lab burst: 50 pings sent at once (-l 50), replies awaited 0.3 s', () => {
     const lab = LAB_TRAFFIC;
-    expect(lab.burst.count).toBe(50);
-    expect(pingArgv('10.0.0.2', { ...lab.burst, waitS: lab.waitS, quiet: true })).toEqual(['ping', '-n', '-c', '60', '-i', '0.002', '-W', '0.3', '10.0.0.2']);
+    expect(pingArgv('10.0.0.2', { ...lab.burst, waitS: lab.waitS, quiet: true, preload: lab.preload })).toEqual(['ping', '-n', '-q', '-c', '50', '-l', '50', '-i', '0.01', '-W', '0.3', '10.0.0.2']);
+    expect(KIND_TRAFFIC.preload).toBeUndefined();
     expect(tcpArgv('10.0.0.2', lab)).toEqual(['curl', '-sS', '--connect-timeout', '0.3', '-m', '0.5', 'http://10.0.0.2:8080/']);
     expect(udpArgv('10.0.0.2', lab)[2]).toBe('-T0.5');
   });
@@ -28,27 +28,19 @@ describe('traffic timings per provider', () => {
 });
 
 describe('counted pings (real iputils 20221126 output of the lab burst)', () => {
-  const burst = { count: 50, tail: 10 };
-  it('counts the replies to the first 50 only', () => {
-    expect(icmpRun(fixture('ping', 'burst-tail-ok.txt'), burst).counted).toEqual({ sent: 50, received: 50 });
-    const cut = icmpRun(fixture('ping', 'burst-tail-blackhole.txt'), burst);
+  it('reads the summary of a preloaded burst, its pipe included', () => {
+    const ok = icmpRun(fixture('ping', 'burst-preload-ok.txt'));
+    expect(ok.counted).toEqual({ sent: 50, received: 50 });
+    expect(ok.unparsed).toEqual([]);
+    const cut = icmpRun(fixture('ping', 'burst-preload-blackhole.txt'));
     expect(cut.counted).toEqual({ sent: 50, received: 0 });
     expect(cut.unparsed).toEqual([]);
   });
 
-  it('sees loss among the counted packets (50% random drop)', () => {
-    const text = fixture('ping', 'burst-tail-half-loss.txt');
-    const run = icmpRun(text, burst);
-    expect(run.counted.sent).toBe(50);
-    expect(run.counted.received).toBeLessThan(50);
-    expect(run.counted.received).toBe(countedReplies(text, 50));
-    expect(run.summary).toMatchObject({ transmitted: 60, received: 28 });
-  });
-
-  it('leaves duplicates and tail replies out, and uses the summary when there is no tail', () => {
-    const text = ['64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=0.010 ms', '64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=0.011 ms (DUP!)',
-      '64 bytes from 10.0.0.2: icmp_seq=3 ttl=64 time=0.010 ms'].join('\n');
-    expect(countedReplies(text, 2)).toBe(1);
-    expect(icmpRun(fixture('ping', 'burst-ok.txt'), { count: 50 }).counted).toEqual({ sent: 50, received: 50 });
+  it('sees loss (50% random drop) and a run its bound cut short', () => {
+    expect(icmpRun(fixture('ping', 'burst-preload-half-loss.txt')).counted).toEqual({ sent: 50, received: 20 });
+    const bounded = icmpRun(fixture('ping', 'burst-preload-bounded.txt'));
+    expect(bounded.counted).toEqual({ sent: 6, received: 0 });
+    expect(bounded.unparsed).toEqual([]);
   });
 });

@@ -19,12 +19,8 @@ export const ICMP_OVERHEAD = 28;
  * iputils' limit for users. Not yet run on netshoot here (no registry).
  */
 export interface TrafficTimings {
-  /**
-   * A burst big enough to see loss: 50 counted pings; 50% loss leaves 0 lost with p = 1e-15. `tail` more are sent
-   * after them and not counted: iputils waits only max(2 x max RTT, interval) after its last packet before it stops
-   * reading (ping/ping_common.c __schedule_exit@20221126), so the tail gives the last counted reply that much longer.
-   */
-  burst: { count: number; intervalS: number; tail: number };
+  /** A burst big enough to see loss: 50 pings; 50% loss leaves 0 lost with p = 1e-15. */
+  burst: { count: number; intervalS: number };
   /** Full-size DF pings per pair. */
   fullSize: { count: number; intervalS: number };
   /** ping -W: how long ping waits when no reply at all came (with any reply it waits as said above). */
@@ -40,6 +36,14 @@ export interface TrafficTimings {
    * than counted, which the checks report as such.
    */
   boundS?: number;
+  /**
+   * Send every packet of a run at once (ping -l <count>, root only) instead of one per interval. iputils spins on
+   * sched_yield between sends whenever the next one is due within 10 ms and no reply is outstanding (main_loop,
+   * ping/ping_common.c@20221126): a 60-packet burst at 2 ms burnt 0.26 s of CPU per 12 concurrent runs here, a preloaded
+   * one 0.04 s. Preloaded, the schedule ends -W after the last send, with nothing received yet (__schedule_exit), so
+   * every reply gets the whole -W; ping stops as soon as all are in.
+   */
+  preload?: boolean;
 }
 
 /**
@@ -47,7 +51,7 @@ export interface TrafficTimings {
  * socat, sh, head and cat per request, which took close to a second on a 2-core machine at load 27.
  */
 export const KIND_TRAFFIC: TrafficTimings = {
-  burst: { count: 50, intervalS: 0.01, tail: 0 },
+  burst: { count: 50, intervalS: 0.01 },
   fullSize: { count: 5, intervalS: 0.01 },
   waitS: 1,
   connectS: 1,
@@ -57,20 +61,21 @@ export const KIND_TRAFFIC: TrafficTimings = {
 /**
  * The lab: veths in one kernel. Measured here (2 cores, load 5-7 with 4 busy loops, all 4 pods' clients at once):
  * echo RTT max 0.1 ms; curl connect max 87 ms; the Perl UDP server answers in max 20 ms (900 datagrams) and the
- * Perl TCP server (tcp-name-server.ts) a whole HTTP exchange in max 90 ms. Bursts at 2 ms, 12 at once from one pod:
- * without a tail 1 in 600 lost a reply, with a 10-packet tail 0 in 3100 (load 5-26); lab pods ping through datagram
- * sockets (clusters/lab/pods.ts says why). Healthy X-POD-1 checks since: 0 failed in 203 (80 with 4 busy loops).
- * Each timeout is 3-5x the worst figure and is waited out only when traffic is really cut. With nothing answered iputils polls 10 ms per packet
- * (MININTERVAL), so a cut burst takes 60 x 10 ms + waitS.
+ * Perl TCP server (tcp-name-server.ts) a whole HTTP exchange in max 90 ms. Lab pods ping through datagram sockets
+ * (clusters/lab/pods.ts says why). Each timeout is 3-5x the worst figure and is waited out only when traffic is
+ * really cut. Preloaded bursts: 12 at once from one netns, 0.02 s in all, after a neighbour flush too; a cut one
+ * takes waitS.
  */
 export const LAB_TRAFFIC: TrafficTimings = {
-  burst: { count: 50, intervalS: 0.002, tail: 10 },
+  // The interval only paces retries after a local send error (ENOBUFS: interval / 2); preloaded runs send at once.
+  burst: { count: 50, intervalS: 0.01 },
   fullSize: { count: 5, intervalS: 0.01 },
   waitS: 0.3,
   connectS: 0.3,
   replyS: 0.5,
-  // A healthy burst takes 0.12 s, a cut one 60 x 10 ms + waitS = 0.9 s.
+  // A healthy burst takes milliseconds, a cut one waitS.
   boundS: 2,
+  preload: true,
 };
 
 /** The client timings for a cluster: the lab's own timescale, today's values elsewhere (they cannot be tested here). */
@@ -111,53 +116,38 @@ export interface PingOptions {
   waitS: number;
   /** The whole run's bound (TrafficTimings.boundS). */
   boundS?: number;
-  /** Packets sent after the counted ones and not counted (see TrafficTimings.burst); needs the reply lines, so no -q. */
-  tail?: number;
+  /** All packets at once (TrafficTimings.preload). */
+  preload?: boolean;
   /** ICMP payload bytes (ping -s); the default 56 makes 84-byte packets. */
   payload?: number;
   /** Set DF and never fragment locally (ping -M do). */
   df?: boolean;
-  /** Only the summary (ping -q), for bursts without a tail. */
+  /** Only the summary (ping -q), for bursts. */
   quiet?: boolean;
 }
 
-/** A ping run, with the counted packets: the first `count` sent and how many of them were answered. */
+/** A ping run, with the counted packets: how many were sent and how many of them were answered. */
 export interface IcmpRun extends PingOutput {
   counted: { sent: number; received: number };
 }
 
-/** One ping run: `-W` bounds the wait when nothing comes back; no `-w`, so exactly count + tail are sent and loss is countable. */
+/** One ping run: `-W` bounds the wait for replies; no `-w`, so exactly `count` are sent and loss is countable. */
 export function pingArgv(target: string, o: PingOptions): string[] {
-  const tail = o.tail ?? 0;
   return [
     ...(o.boundS ? ['timeout', '-s', 'INT', String(o.boundS)] : []),
-    'ping', '-n', ...(o.quiet && !tail ? ['-q'] : []), '-c', String(o.count + tail), '-i', String(o.intervalS), '-W', String(o.waitS),
+    'ping', '-n', ...(o.quiet ? ['-q'] : []), '-c', String(o.count), ...(o.preload ? ['-l', String(o.count)] : []), '-i', String(o.intervalS), '-W', String(o.waitS),
     ...(o.df ? ['-M', 'do'] : []), ...(o.payload !== undefined ? ['-s', String(o.payload)] : []), target,
   ];
 }
 
-/** The replies to the first `count` packets (distinct icmp_seq, duplicates left out) in ping's per-reply lines. */
-export function countedReplies(text: string, count: number): number {
-  const seqs = new Set<number>();
-  for (const line of text.split('\n')) {
-    const m = /^\d+ bytes from \S+: icmp_seq=(\d+) .*time=[\d.]+ ms$/.exec(line.trim());
-    if (m && Number(m[1]) <= count) seqs.add(Number(m[1]));
-  }
-  return seqs.size;
-}
-
-/** Reads a ping run and counts its first `count` packets: all the summary's when there is no tail. */
-export function icmpRun(text: string, o: Pick<PingOptions, 'count' | 'tail'>): IcmpRun {
+/** Reads a ping run: its summary's counts. */
+export function icmpRun(text: string): IcmpRun {
   const out = parsePingOutput(text);
-  const transmitted = out.summary?.transmitted ?? 0;
-  const counted = o.tail
-    ? { sent: Math.min(transmitted, o.count), received: countedReplies(text, o.count) }
-    : { sent: transmitted, received: out.summary?.received ?? 0 };
-  return { ...out, counted };
+  return { ...out, counted: { sent: out.summary?.transmitted ?? 0, received: out.summary?.received ?? 0 } };
 }
 
 export const icmpClient = (target: string, o: PingOptions): Client<IcmpRun> =>
-  ({ argv: pingArgv(target, o), parse: (r) => icmpRun(`${r.stdout}\n${r.stderr}`, o) });
+  ({ argv: pingArgv(target, o), parse: (r) => icmpRun(`${r.stdout}\n${r.stderr}`) });
 export const probeIcmp = (from: Executor, target: string, o: PingOptions): Promise<Probed<IcmpRun>> => run(from, icmpClient(target, o));
 
 export const tcpArgv = (target: string, t: Pick<TrafficTimings, 'connectS' | 'replyS'>) =>

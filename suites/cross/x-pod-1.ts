@@ -13,7 +13,7 @@ export interface PingView {
   /** IP packet size in bytes (payload + 28). */
   packet: number;
   df: boolean;
-  /** Packets meant to be counted; `sent` of them went out (a burst's uncounted tail left out, see TrafficTimings.burst). */
+  /** Packets meant to be counted; `sent` of them went out (fewer when a run was cut short by its bound). */
   count: number;
   sent: number;
   received: number;
@@ -65,8 +65,8 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
         return {
           to, sameNode, toAddress,
           clients: [
-            icmpClient(toAddress, { ...t.burst, waitS: t.waitS, boundS: t.boundS, quiet: true }),
-            ...(mtu ? [icmpClient(toAddress, { ...t.fullSize, waitS: t.waitS, boundS: t.boundS, payload: mtu - ICMP_OVERHEAD, df: true })] : []),
+            icmpClient(toAddress, { ...t.burst, waitS: t.waitS, boundS: t.boundS, preload: t.preload, quiet: true }),
+            ...(mtu ? [icmpClient(toAddress, { ...t.fullSize, waitS: t.waitS, boundS: t.boundS, preload: t.preload, payload: mtu - ICMP_OVERHEAD, df: true })] : []),
             tcpClient(toAddress, t),
             udpClient(toAddress, t),
           ] as Array<Client<unknown>>,
