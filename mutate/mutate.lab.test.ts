@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { calicoLab } from '../clusters/profiles/lab/calico-lab.ts';
-import { currentRunId, LABEL, removeRunSync } from '../clusters/run.ts';
+import { LABEL, newRunId, removeRunSync } from '../clusters/run.ts';
 import { renderReport } from './report.ts';
 import { mutateProfile } from './run.ts';
 
 describe('npm run mutate on calico-lab with two faults', () => {
   it('measures the healthy cluster, catches proxy_arp off with K-GW-1, prints table and score, and removes its containers', async () => {
-    const runId = currentRunId();
+    // A run id of its own: calico-lab's profile file builds a cluster of the same name in this vitest run, maybe at the same time.
+    const runId = newRunId();
     process.once('exit', () => removeRunSync(runId, calicoLab.name));
     const lines: string[] = [];
     const outcome = await mutateProfile(calicoLab, { runId, log: (l) => lines.push(l), faults: ['proxy-arp-off', 'drop-tcp'] });
