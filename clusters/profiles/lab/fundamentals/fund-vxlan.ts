@@ -1,6 +1,7 @@
 import { hostGwDatapath } from '../../../lab/datapaths/fundamentals/host-gw.ts';
-import type { LabProfile } from '../../../lab/types.ts';
-import { HG_BRIDGE, HG_PODS, HG_SUBNETS, VX_HOSTS, VX_UNDERLAY_IFACE, vxHerLines, vxMcastLines, vxP2pLines, type VxHost } from './plan.ts';
+import type { LabProfile, LabView } from '../../../lab/types.ts';
+import { pollUntilDone } from '../../../../helpers/probes/poll.ts';
+import { HG_BRIDGE, HG_PODS, HG_SUBNETS, VX_HOSTS, VX_P2P, VX_UNDERLAY_IFACE, vxHerLines, vxMcastLines, vxP2pLines, vxP2pPeer, type VxHost, type VxP2pHost } from './plan.ts';
 
 // No IPv6 on the lab nodes: link-local autoconfiguration would send MLD/RS over the tunnels and into captures.
 const quiet = ['sysctl -qw net.ipv6.conf.all.disable_ipv6=1', 'sysctl -qw net.ipv6.conf.default.disable_ipv6=1'];
@@ -9,6 +10,19 @@ const hostGwRoute = (node: 'host-a' | 'host-b') => {
   const other = node === 'host-a' ? 'host-b' : 'host-a';
   return `ip route add ${HG_SUBNETS[other]} via ${VX_HOSTS[other]} dev ${VX_UNDERLAY_IFACE}`;
 };
+
+/**
+ * Ready once the point-to-point tunnel answers both ways: right after the build, F-VX-1's first probe saw its echo
+ * requests reach the far underlay and no reply for 1 s (2 in 10 full runs with three lab files at once), never later.
+ */
+async function p2pAnswers(lab: LabView): Promise<void> {
+  const hosts = Object.keys(VX_P2P.overlay) as VxP2pHost[];
+  await pollUntilDone(`${VX_P2P.dev} answering both ways`, async () => (await Promise.all(hosts.map(async (from) => {
+    const to = vxP2pPeer(from);
+    const r = await lab.node(from).exec(['ping', '-n', '-c', '1', '-W', '0.5', '-I', VX_P2P.overlay[from], VX_P2P.overlay[to]]);
+    return r.exitCode === 0 ? [] : [`${from} -> ${to} (${VX_P2P.overlay[to]}) over ${VX_P2P.dev}: ${r.stdout.split('\n').find((l) => l.includes('transmitted')) ?? `exit ${r.exitCode}`}`];
+  }))).flat(), 20_000, 100);
+}
 
 /** Three hosts on one underlay segment: VXLAN point-to-point, multicast and head-end replication, and host-gw pods. */
 export const fundVxlan: LabProfile = {
@@ -28,5 +42,5 @@ export const fundVxlan: LabProfile = {
     members: (Object.keys(VX_HOSTS) as VxHost[]).map((node) => ({ node, iface: VX_UNDERLAY_IFACE, address: `${VX_HOSTS[node]}/24` })),
   }],
   pods: Object.entries(HG_PODS).map(([name, p]) => ({ name, node: p.node, address: p.address })),
-  datapath: hostGwDatapath({ features: ['vxlan-p2p', 'vxlan-multicast', 'vxlan-her', 'host-gw'], bridge: HG_BRIDGE, subnets: HG_SUBNETS }),
+  datapath: { ...hostGwDatapath({ features: ['vxlan-p2p', 'vxlan-multicast', 'vxlan-her', 'host-gw'], bridge: HG_BRIDGE, subnets: HG_SUBNETS }), ready: p2pAnswers },
 };
