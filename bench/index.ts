@@ -66,7 +66,7 @@ try {
         console.log(`\n== lab project${repeat > 1 ? ` run ${i}/${repeat}` : ''}: ${seconds(run.wallMs)} wall (goal <= 90 s, ratio ${(run.wallMs / 90_000).toFixed(2)} of it), exit ${run.exitCode}, ${run.summary}`);
         dir = run.resultsDir;
       }
-      if (repeat > 1) console.log(`\n== ${green}/${repeat} runs green in a row; wall median ${seconds(median(walls))}, max ${seconds(Math.max(...walls))}`);
+      if (repeat > 1) console.log(`\n== ${green}/${repeat} runs green; wall median ${seconds(median(walls))}, max ${seconds(Math.max(...walls))}`);
     } else console.log(`\n== lab project results in ${dir}`);
     const tests = readAllureTimings(dir).filter((t) => t.status !== 'skipped');
     console.log('\nprofiles (tests run one after another in a file):');
