@@ -13,7 +13,7 @@ import { parseArgs } from './args.ts';
 
 const USAGE = `usage: npm run matrix -- [PROFILE|PROVIDER/PROFILE|GLOB ...] [--out DIR]
 Runs several profiles and writes one merged report (the same merge the nightly workflow's report job runs):
-lab profiles in one vitest run, three at a time; kind profiles one at a time (they skip with the reason where kind cannot run).
+lab profiles in one vitest run, one per CPU at a time; kind profiles one at a time (they skip with the reason where kind cannot run).
 No profile: every profile. Examples: npm run matrix -- 'lab/*'    npm run matrix -- calico-lab 'fund-*' kind/cilium-kpr
 Each provider's results go to <out>/runs/<provider>/ (allure-results, junit.xml, run.json); the site to <out>/index.html.`;
 
