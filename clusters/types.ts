@@ -51,6 +51,11 @@ export interface ClusterHandle extends AsyncDisposable {
    * checkBehaviour calls it before every probe; absent on the lab, whose pods are netns that stay.
    */
   refresh?(): Promise<void>;
+  /**
+   * Lab only: applies the lab's kernel bounds to what a change made, e.g. the neighbour queues of devices a control
+   * created (clusters/lab/neighbour-queues.ts says why). Called after every negative control or fault is applied.
+   */
+  settle?(): Promise<void>;
   node(name: string): NodeHandle;
   pod(name: string): PodHandle;
   destroy(): Promise<void>;

@@ -61,6 +61,7 @@ export async function mutateProfile(profile: LabProfile, o: MutateOptions): Prom
         continue;
       }
       try {
+        await cluster.settle?.();
         // A check counts as catching the fault only when it fails twice in a row: a flaky probe is not a catch.
         const first = await problemsOf(active, cluster);
         result.detail = await problemsOf(active.filter((b) => first[b.id]), cluster);

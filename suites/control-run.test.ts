@@ -32,6 +32,13 @@ describe('a negative control always undoes', () => {
     expect(events).toEqual(['step break: route to the peer block deleted', 'refresh', 'check', 'step restore: route deleted', 'undo', 'refresh']);
   });
 
+  it('settles the cluster (lab: bounds what the apply made) before the check while broken', async () => {
+    const { events, report } = recorder();
+    await breakCheckUndo(run({ settle: async () => { events.push('settle'); } }, events), report);
+    expect(events.slice(0, 3)).toEqual(['step break: route to the peer block deleted', 'settle', 'refresh']);
+    expect(events.filter((e) => e === 'settle')).toHaveLength(1);
+  });
+
   it('undoes when the check throws, and rethrows the check error', async () => {
     const { events, report } = recorder();
     await expect(breakCheckUndo(run({ checkWhileBroken: async () => { throw new Error('exec closed'); } }, events), report)).rejects.toThrow('exec closed');

@@ -76,6 +76,8 @@ export interface ControlRun {
   checkWhileBroken(breakage: Breakage): Promise<string[]>;
   /** Re-reads the cluster's live pods (after apply and after undo); absent on the lab. */
   refresh?(): Promise<void>;
+  /** The cluster's settle (lab: bounds what the apply made), after apply, before the check while broken. */
+  settle?(): Promise<void>;
   /**
    * How long the check while broken may take before the undo goes ahead anyway (the check is abandoned): the undo
    * must run inside the test, before the test timeout hands the broken cluster to the next test.
@@ -107,6 +109,7 @@ export async function breakCheckUndo(run: ControlRun, report: ControlReporter): 
   let problems: string[] | undefined;
   let checkError: unknown;
   try {
+    await run.settle?.();
     await run.refresh?.();
     problems = await withDeadline(run.checkWhileBroken(breakage), run.checkDeadlineMs, `the check while "${breakage.what}"`);
   } catch (error) {

@@ -137,6 +137,7 @@ async function runNegativeControl(b: Behaviour<unknown>, control: NegativeContro
       return r.problems;
     }),
     ...(cluster.refresh ? { refresh: () => cluster.refresh!() } : {}),
+    ...(cluster.settle ? { settle: () => cluster.settle!() } : {}),
   }, allureReporter);
   expect(problems, `${b.id} still held while ${breakage.what}: the check cannot fail`).not.toEqual([]);
   expect(problems.join('\n')).toMatch(control.expectFailure);

@@ -3,6 +3,7 @@ import { calicoLab } from '../profiles/lab/calico-lab.ts';
 import { docker } from '../docker.ts';
 import { LABEL, newRunId, removeRunSync } from '../run.ts';
 import { collectDiagnostics } from '../../helpers/probes/diagnostics.ts';
+import { NEIGHBOUR_QUEUE_BYTES } from './neighbour-queues.ts';
 import { labProvider } from './provider.ts';
 import type { LabProfile } from './types.ts';
 
@@ -52,6 +53,27 @@ describe('lab provider', () => {
       await second.destroy();
     }
     expect(await containersOf(b)).toEqual([]);
+  });
+
+  it('bounds the neighbour queue of every device on its nodes and pods, and of a device a change made once settled', async () => {
+    const cluster = await labProvider.create(calicoLab, { runId: newRunId() });
+    try {
+      const queues = async (on: { exec(argv: string[]): Promise<{ stdout: string }> }) =>
+        (await on.exec(['sh', '-c', 'grep -H . /proc/sys/net/ipv4/neigh/*/unres_qlen_bytes'])).stdout.trim().split('\n');
+      const node = cluster.node('node-a');
+      for (const lines of [await queues(node), await queues(cluster.pod('pod-a1'))]) {
+        expect(lines.length).toBeGreaterThan(1);
+        for (const line of lines) expect(line).toMatch(new RegExp(`:${NEIGHBOUR_QUEUE_BYTES}$`));
+      }
+      expect(await queues(node)).toEqual(expect.arrayContaining([expect.stringMatching(/neigh\/eth0\//), expect.stringMatching(/neigh\/cali[0-9a-f]+\//)]));
+      // A device a control makes starts with the machine's default until the cluster settles.
+      await node.exec(['ip', 'link', 'add', 'cnc-new', 'type', 'veth', 'peer', 'name', 'cnc-peer']);
+      expect(await queues(node)).toContainEqual(expect.not.stringMatching(new RegExp(`:${NEIGHBOUR_QUEUE_BYTES}$`)));
+      await cluster.settle!();
+      expect(await queues(node)).toContain(`/proc/sys/net/ipv4/neigh/cnc-new/unres_qlen_bytes:${NEIGHBOUR_QUEUE_BYTES}`);
+    } finally {
+      await cluster.destroy();
+    }
   });
 
   it('removes one cluster of a run without touching the run\'s other clusters (a worker exits while others still test)', async () => {

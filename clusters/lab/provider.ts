@@ -5,6 +5,7 @@ import { detectKernel } from './capabilities.ts';
 import { ensureLabImage } from './image.ts';
 import { bridgeSwitchPorts, linkAddresses, linkEndCommands, wireLinks, type SwitchNode } from './links.ts';
 import { openExecChannel } from './exec-agent.ts';
+import { boundNeighbourQueues } from './neighbour-queues.ts';
 import { labNode, startNodeContainer } from './node.ts';
 import { createPodNetns, labPod } from './pods.ts';
 import type { LabNode, LabProfile, LabView } from './types.ts';
@@ -89,6 +90,8 @@ async function build(profile: LabProfile, options: CreateOptions): Promise<Clust
     await profile.datapath.plugPod?.(spec, node, view);
     return labPod(spec, node);
   }));
+  const settle = () => boundNeighbourQueues(nodeList);
+  await settle();
   await profile.datapath.ready?.(view);
   step(`${pods.length} pods plugged, datapath ${profile.datapath.name} ready`);
 
@@ -103,6 +106,7 @@ async function build(profile: LabProfile, options: CreateOptions): Promise<Clust
     capabilities: { provider: 'lab', cni: profile.cni, features: profile.datapath.features, kernel, versions: {} },
     node: (n) => view.node(n),
     pod: (p) => pods.find((x) => x.name === p) ?? unknown('pod', p, pods.map((x) => x.name)),
+    settle,
     destroy,
     [Symbol.asyncDispose]: destroy,
   };
