@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { clusterPrefix } from '../clusters/kind/naming.ts';
-import { reapOrphansSync } from '../clusters/run.ts';
+import { LABEL, reapOrphansSync } from '../clusters/run.ts';
 
 /**
  * `npm run cleanup`: what a run that was killed left behind, the nightly workflow's `if: always()` step. Removes
@@ -27,3 +27,8 @@ for (const run of runs) {
   kind += ids.length;
 }
 console.log(`cleanup: removed ${reaped} lab containers and ${kind} kind node containers`);
+// What KEEP=1 / --keep runs left on purpose stays; say how to remove it.
+const kept = execFileSync('docker', ['ps', '-a', '--filter', `label=${LABEL.keep}=1`, '--format', `{{.Label "${LABEL.run}"}}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+for (const run of new Set(kept)) {
+  console.log(`cleanup: kept on purpose: run ${run} (${kept.filter((r) => r === run).length} containers); remove with docker rm -f $(docker ps -aq --filter label=${LABEL.run}=${run})`);
+}

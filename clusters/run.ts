@@ -8,6 +8,8 @@ export const LABEL = {
   owner: 'cni-conformance.owner-pid',
   host: 'cni-conformance.host',
   cluster: 'cni-conformance.cluster',
+  /** "1" on what a KEEP=1 / --keep run left on purpose: the next run's reaper leaves it alone. */
+  keep: 'cni-conformance.keep',
 } as const;
 
 /** A short unique id; names and labels carry it so that two runs never collide. */
@@ -22,13 +24,14 @@ export function currentRunId(): string {
   return id;
 }
 
-export function runLabels(runId: string, cluster?: string): Record<string, string> {
+export function runLabels(runId: string, cluster?: string, keep = false): Record<string, string> {
   const owner = process.env.CNI_CONFORMANCE_OWNER_PID ?? String(process.pid);
   return {
     [LABEL.run]: runId,
     [LABEL.owner]: owner,
     [LABEL.host]: hostname(),
     ...(cluster ? { [LABEL.cluster]: cluster } : {}),
+    ...(keep ? { [LABEL.keep]: '1' } : {}),
   };
 }
 
@@ -79,22 +82,26 @@ function unmarkRunSync(runId: string, docker: DockerSync): void {
   try { docker(['volume', 'rm', '-f', runMarker(runId)]); } catch { /* already gone */ }
 }
 
-/** Removes what earlier runs on this host left behind when their owner process is gone (kill -9, crash). */
+/**
+ * Removes what earlier runs on this host left behind when their owner process is gone (kill -9, crash). Containers a
+ * run kept on purpose (LABEL.keep) stay: their owner is gone too, but the user asked for them.
+ */
 export function reapOrphansSync(docker: DockerSync = dockerSync, alive: (pid: number) => boolean = processAlive): number {
   const owners = (args: string[]) => {
     try {
-      return docker(args).split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]);
+      return docker(args).split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string, string?]);
     } catch {
       return [];
     }
   };
-  const format = `{{.Label "${LABEL.run}"}} {{.Label "${LABEL.owner}"}}`;
+  const format = `{{.Label "${LABEL.run}"}} {{.Label "${LABEL.owner}"}} {{.Label "${LABEL.keep}"}}`;
   const host = `label=${LABEL.host}=${hostname()}`;
   const lines = [
     ...owners(['ps', '-a', '--filter', host, '--format', format]),
     ...owners(['volume', 'ls', '--filter', host, '--format', format]),
   ];
-  const deadRuns = new Set(lines.filter(([run, pid]) => run && !alive(Number(pid))).map(([run]) => run));
+  const kept = new Set(lines.filter(([run, , keep]) => run && keep === '1').map(([run]) => run));
+  const deadRuns = new Set(lines.filter(([run, pid]) => run && !kept.has(run) && !alive(Number(pid))).map(([run]) => run));
   let removed = 0;
   for (const run of deadRuns) removed += removeRunSync(run, undefined, docker);
   return removed;

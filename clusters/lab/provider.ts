@@ -54,7 +54,7 @@ async function build(profile: LabProfile, options: CreateOptions): Promise<Clust
   const started = performance.now();
   const step = (what: string) => log(`[${profile.name}] ${what} (${((performance.now() - started) / 1000).toFixed(1)}s)`);
   const { tag: image } = await ensureLabImage(log);
-  const labels = runLabels(options.runId, profile.name);
+  const labels = runLabels(options.runId, profile.name, options.keep);
   const name = prefix(options.runId, profile.name);
 
   const segments = profile.links.filter((l) => l.kind === 'segment');

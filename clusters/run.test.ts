@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { LABEL, reapOrphansSync, runLabels } from './run.ts';
+import { KIND_CLUSTER_LABEL, type DockerSync } from './kind/cleanup.ts';
+
+/** A fake engine holding lab containers as "<run> <owner pid> <keep label>" lines, as the reaper's format prints them. */
+function engine(containers: Record<string, [run: string, pid: number, keep: string]>) {
+  const left = new Map(Object.entries(containers));
+  const docker: DockerSync = (args) => {
+    if (args.some((a) => a.startsWith(`label=${KIND_CLUSTER_LABEL}`))) return ''; // no kind clusters here
+    if (args[0] === 'ps' && args.includes('--format')) return [...left.values()].map(([run, pid, keep]) => `${run} ${pid} ${keep}`).join('\n');
+    if (args[0] === 'ps' && args[1] === '-aq') {
+      const run = args.find((a) => a.startsWith(`label=${LABEL.run}=`))!.split('=')[2];
+      return [...left].filter(([, [r]]) => r === run).map(([id]) => id).join('\n');
+    }
+    if (args[0] === 'rm') { for (const id of args.slice(3)) left.delete(id); return ''; }
+    if (args[0] === 'volume') return '';
+    throw new Error(`unexpected docker ${args.join(' ')}`);
+  };
+  return { docker, left };
+}
+
+describe('the reaper of dead runs', () => {
+  it('removes a dead run\'s containers, keeps a live run\'s and what a KEEP=1 run kept on purpose', () => {
+    const e = engine({ dead1: ['rundead', 999_999, ''], live1: ['runlive', 4242, ''], kept1: ['runkept', 999_998, '1'], kept2: ['runkept', 999_998, '1'] });
+    expect(reapOrphansSync(e.docker, (pid) => pid === 4242)).toBe(1);
+    expect([...e.left.keys()].sort()).toEqual(['kept1', 'kept2', 'live1']);
+  });
+
+  it('is told by the labels a kept cluster carries', () => {
+    expect(runLabels('r1', 'calico-lab', true)[LABEL.keep]).toBe('1');
+    expect(runLabels('r1', 'calico-lab')).not.toHaveProperty(LABEL.keep);
+  });
+});
