@@ -6,12 +6,13 @@ import { outDir } from './reports/out-dir.ts';
 const out = outDir();
 
 /**
- * Lab profile files at once, by default one per CPU: their checks mostly wait on the network. Measured on 2 cores:
- * 2 at once 88-95 s a run and 8 of 8 runs green; 3 at once 70-80 s, but 16 of 20 runs green (first probes after a build
- * lost all their packets at that load).
+ * Lab profile files at once: one per CPU, and at least 3, since their checks mostly wait on the network. Measured on
+ * 2 cores with the neighbour queues bounded (clusters/lab/neighbour-queues.ts): 3 at once 75.6-83.8 s a run, 10 of 10
+ * runs green; 2 at once about 90 s. Before that bound, 3 at once was 16 of 20 green: echo replies stuck behind one lab's
+ * broken neighbour took every other lab's replies with them.
  */
 function labWorkers(): number {
-  const n = Number(process.env.CNI_CONFORMANCE_LAB_WORKERS ?? availableParallelism());
+  const n = Number(process.env.CNI_CONFORMANCE_LAB_WORKERS ?? Math.max(3, availableParallelism()));
   if (!Number.isInteger(n) || n < 1) throw new Error(`CNI_CONFORMANCE_LAB_WORKERS=${process.env.CNI_CONFORMANCE_LAB_WORKERS}: expected a whole number >= 1`);
   return n;
 }
