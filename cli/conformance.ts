@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { DEFAULT_PROFILE, getProfile } from '../clusters/profiles/index.ts';
 import { parseTemplate } from '../clusters/attach/node-exec.ts';
-import { attachAccess } from '../clusters/attach/provider.ts';
-import { formatFindings, problem, runDoctor } from '../clusters/doctor/index.ts';
-import { kindUnavailable } from '../clusters/kind/detect.ts';
 import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
-import { buildReport } from '../reports/build-report.ts';
 import { behaviour, catalogue } from '../suites/catalogue.ts';
 import { ALLOW_DISRUPTIVE_ENV, ALLOW_DISRUPTIVE_FLAG, attachNotice, controlListing } from '../suites/disruption.ts';
 import { parseArgs } from './args.ts';
@@ -36,11 +34,14 @@ async function main(): Promise<number> {
   if (args.values['node-exec'] && !attach) throw new Error('--node-exec goes with --attach');
   if (args.values['node-exec']) parseTemplate(args.values['node-exec']);
   // The context must exist before anything starts (the suites would fail one by one otherwise).
-  if (attach) attachAccess({ context: attach, ...(process.env.KUBECONFIG ? { kubeconfig: process.env.KUBECONFIG } : {}) });
+  // Imported only when needed: the Kubernetes client and the doctor take about 0.4 s to load.
+  if (attach) (await import('../clusters/attach/provider.ts')).attachAccess({ context: attach, ...(process.env.KUBECONFIG ? { kubeconfig: process.env.KUBECONFIG } : {}) });
   const allowDisruptive = args.flags.has(ALLOW_DISRUPTIVE_FLAG);
   if (allowDisruptive && !attach) throw new Error(`--${ALLOW_DISRUPTIVE_FLAG} goes with --attach (on clusters the harness builds, the negative controls always run)`);
   if (profile.provider === 'lab') await assertLabCanRun();
   if (profile.provider === 'kind' && !attach) {
+    const { formatFindings, problem, runDoctor } = await import('../clusters/doctor/index.ts');
+    const { kindUnavailable } = await import('../clusters/kind/detect.ts');
     // What kind users hit (cgroup v1, inotify, missing images...), each with its fix, before anything starts.
     const findings = await runDoctor({ registry: false });
     if (findings.some(problem)) console.error(`cni-conformance: doctor found (npm run doctor for every check):\n${formatFindings(findings, true)}`);
@@ -59,6 +60,8 @@ async function main(): Promise<number> {
     ...(args.values['node-exec'] ? { CNI_CONFORMANCE_NODE_EXEC: args.values['node-exec'] } : {}),
     // Asked for by name: a kind profile that cannot run fails fast with what is missing.
     ...(profile.provider === 'kind' && !attach ? { KIND_REQUIRED: '1' } : {}),
+    // One lab profile: its tests share two clusters of it (suites/lanes.ts); the environment may say otherwise.
+    ...(profile.provider === 'lab' ? { CNI_CONFORMANCE_LAB_LANES: process.env.CNI_CONFORMANCE_LAB_LANES ?? '2' } : {}),
   };
   // Before anything touches an attached cluster: what its negative controls would do, and whether they will.
   const notice = attachNotice(controlListing(behaviours.length ? behaviours : profile.behaviours, behaviour), runEnv);
@@ -67,12 +70,16 @@ async function main(): Promise<number> {
   // Ctrl-C reaches vitest too (same process group); it cleans up, and we wait for it to finish.
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => {});
-  const run = await execa('npx', ['vitest', 'run', '--project', profile.provider, file], {
+  // Loaded while the suite runs (about 0.2 s), used after it.
+  const report = args.flags.has('no-report') ? undefined : import('../reports/build-report.ts');
+  // vitest's own bin under this node (npx would cost a resolution of its own first).
+  const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+  const run = await execa(process.execPath, [vitest, 'run', '--project', profile.provider, file], {
     stdio: 'inherit',
     reject: false,
     env: runEnv,
   });
-  if (!args.flags.has('no-report')) await buildReport();
+  if (report) await (await report).buildReport();
   return run.exitCode ?? 1;
 }
 

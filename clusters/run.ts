@@ -40,14 +40,15 @@ export function runLabels(runId: string, cluster?: string, keep = false): Record
  * signal handlers. For the whole run also its kind clusters (found by name: kind's node containers carry kind's
  * labels, not ours) and its run marker.
  */
-export function removeRunSync(runId: string, cluster?: string, docker: DockerSync = dockerSync): number {
+export function removeRunSync(runId: string, cluster?: string, docker: DockerSync = dockerSync, lookAgain = true): number {
   const filters = [`label=${LABEL.run}=${runId}`, ...(cluster ? [`label=${LABEL.cluster}=${cluster}`] : [])];
   let removed = 0;
-  // A create that was in flight when a signal came lands after the first listing: look again until quiet.
-  for (let pass = 0; pass < 4; pass++) {
+  // A create that was in flight when a signal came lands after the first listing: look again until quiet. At the
+  // normal end of a run nothing is in flight (lookAgain false): one listing is enough.
+  for (let pass = 0; pass < (lookAgain ? 4 : 1); pass++) {
     const found = removeContainersSync(filters, docker) + (cluster ? 0 : deleteRunKindClustersSync(runId, docker));
     removed += found;
-    if (found === 0 && pass > 0) break;
+    if (!lookAgain || (found === 0 && pass > 0)) break;
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
   }
   if (!cluster) unmarkRunSync(runId, docker);
@@ -119,11 +120,12 @@ function processAlive(pid: number): boolean {
 
 /**
  * Makes sure the run's containers go away on normal exit, on SIGINT/SIGTERM/SIGHUP, and on an uncaught error.
- * `keep` leaves them and prints how to delete them instead.
+ * `keep` leaves them and prints how to delete them instead. Returns the cleanup for the normal end of a run (a
+ * teardown): it runs once, and the exit hook then has nothing left to do.
  */
-export function cleanupOnExit(runId: string, keep = false): void {
+export function cleanupOnExit(runId: string, keep = false): () => void {
   const done = { value: false };
-  const cleanup = () => {
+  const cleanup = (lookAgain: boolean) => {
     if (done.value) return;
     done.value = true;
     if (keep) {
@@ -132,13 +134,15 @@ export function cleanupOnExit(runId: string, keep = false): void {
       process.stderr.write(`KEEP=1: containers of run ${runId} were kept; delete them with:\n  docker rm -f $(docker ps -aq --filter label=${LABEL.run}=${runId})\n`);
       return;
     }
-    removeRunSync(runId);
+    removeRunSync(runId, undefined, dockerSync, lookAgain);
   };
-  process.once('exit', cleanup);
+  // An exit without a teardown may be an uncaught error mid-create: look again until quiet, as after a signal.
+  process.once('exit', () => cleanup(true));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      cleanup();
+      cleanup(true);
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
   }
+  return () => cleanup(false);
 }

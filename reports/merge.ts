@@ -1,5 +1,6 @@
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { versions } from '../versions.ts';
@@ -129,7 +130,8 @@ export async function mergeReport(options: MergeOptions): Promise<MergeResult> {
   await writeFile(config, `import base from ${JSON.stringify(pathToFileURL(join(root, 'allurerc.mjs')).href)};\nexport default { ...base${options.history ? `, historyPath: ${JSON.stringify(resolve(options.history))}, historyLimit: ${HISTORY_LIMIT}` : ''} };\n`);
   const resultDirs = sources.flatMap((s) => (s.results ? [s.results] : []));
   if (resultDirs.length) {
-    const generated = await execa('npx', ['allure', 'generate', ...resultDirs, '-o', report, '--config', config], { reject: false, cwd: root });
+    const allure = allureBin();
+    const generated = await execa(process.execPath, [allure, 'generate', ...resultDirs, '-o', report, '--config', config], { reject: false, cwd: root });
     if (generated.exitCode !== 0) {
       await rm(config, { force: true });
       throw new Error(`failed to generate the Allure report: ${String(generated.stderr || generated.stdout)}`);
@@ -150,6 +152,17 @@ export async function mergeReport(options: MergeOptions): Promise<MergeResult> {
   log(`report: ${join(report, 'index.html')} (${results.length} results from ${sources.length} folder${sources.length > 1 ? 's' : ''}, ${((performance.now() - started) / 1000).toFixed(1)}s)`);
   log(`matrix: ${join(out, 'index.html')} (${matrix.columns.length} profiles)`);
   return { index: join(out, 'index.html'), report: join(report, 'index.html'), markdown, matrix, results: results.length };
+}
+
+/**
+ * allure's own bin (package.json "bin": ./cli.js, allure@3.18.0) run by this node: npx would first spend about 0.2 s
+ * finding it. Its "exports" hide package.json, so the package folder is found from its main entry.
+ */
+function allureBin(): string {
+  const main = createRequire(import.meta.url).resolve('allure');
+  const at = main.lastIndexOf(`${sep}node_modules${sep}allure${sep}`);
+  if (at < 0) throw new Error(`failed to find the allure package folder from ${main}`);
+  return join(main.slice(0, at + `${sep}node_modules${sep}allure`.length), 'cli.js');
 }
 
 /** Each profile's topology picture (the latest one attached) copied to topology/<provider>-<profile>.svg. */

@@ -1,7 +1,4 @@
-import { attachCluster, attachOptionsFromEnv } from '../clusters/attach/index.ts';
-import { kindProvider } from '../clusters/kind/index.ts';
 import type { KindProfile } from '../clusters/kind/types.ts';
-import { labProvider } from '../clusters/lab/provider.ts';
 import type { LabProfile } from '../clusters/lab/types.ts';
 import type { ClusterHandle, CreateOptions, Profile } from '../clusters/types.ts';
 
@@ -10,12 +7,16 @@ import type { ClusterHandle, CreateOptions, Profile } from '../clusters/types.ts
  * created or deleted), else built by the provider the profile names.
  */
 export async function createCluster(profile: Profile, options: CreateOptions): Promise<ClusterHandle> {
+  // Each provider is loaded when a profile needs it: the Kubernetes client alone takes about 0.3 s to import.
   const context = process.env.CNI_CONFORMANCE_ATTACH;
-  if (context) return attachCluster(profile, attachOptionsFromEnv());
+  if (context) {
+    const { attachCluster, attachOptionsFromEnv } = await import('../clusters/attach/index.ts');
+    return attachCluster(profile, attachOptionsFromEnv());
+  }
   switch (profile.provider) {
     case 'lab':
-      return labProvider.create(profile as LabProfile, options);
+      return (await import('../clusters/lab/provider.ts')).labProvider.create(profile as LabProfile, options);
     case 'kind':
-      return kindProvider.create(profile as KindProfile, options);
+      return (await import('../clusters/kind/index.ts')).kindProvider.create(profile as KindProfile, options);
   }
 }

@@ -10,6 +10,7 @@ import { behaviour } from './catalogue.ts';
 import { BehaviourFailed, checkBehaviour, recovered, unmetRequirements } from './check.ts';
 import { breakCheckUndo, UndoFailed, type ControlReporter } from './control-run.ts';
 import { attachNotice, checkSkipReason, controlListing, controlSkipReason } from './disruption.ts';
+import { laneCount, laneProfile, Lanes } from './lanes.ts';
 import { createCluster } from './providers.ts';
 import type { Behaviour, NegativeControl } from './types.ts';
 
@@ -35,10 +36,13 @@ function selected(ids: string[]): string[] {
  */
 export function runProfile(name: string): void {
   const profile = getProfile(name);
+  const lanes = laneCount(profile);
+  // Several lanes: the tests run at once, each on a free cluster of the profile (suites/lanes.ts).
+  const test = lanes > 1 ? it.concurrent : it;
   describe(`${profile.name} [${profile.provider}, ${profile.cni}]`, () => {
-    let cluster: ClusterHandle | undefined;
-    /** Set when an undo failed: later tests on this cluster say so instead of probing a broken cluster. */
-    let leftBroken: string | undefined;
+    let pool: Lanes | undefined;
+    /** Set once afterAll destroyed the clusters: the worker's exit hook has nothing left to remove. */
+    let destroyed = false;
     const unavailable = inject('providerUnavailable');
     const ids = selected(profile.behaviours);
     // On an attached cluster, say what the negative controls would do (or will do) before anything runs.
@@ -48,18 +52,28 @@ export function runProfile(name: string): void {
     beforeAll(async () => {
       if (unavailable) return;
       const runId = currentRunId();
-      // Should this worker be interrupted mid-creation, its cluster still goes; other workers' clusters of the run stay.
-      process.once('exit', () => removeRunSync(runId, profile.name));
-      cluster = await createCluster(profile, { runId, log: (line) => process.stderr.write(`${line}\n`), keep: process.env.KEEP === '1' });
+      const profiles = Array.from({ length: lanes }, (_, i) => laneProfile(profile, i));
+      // Should this worker be interrupted mid-creation, its clusters still go; other workers' clusters of the run stay.
+      for (const p of profiles) process.once('exit', () => { if (!destroyed) removeRunSync(runId, p.name); });
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const built = await Promise.allSettled(profiles.map((p) => createCluster(p, { runId, log, keep: process.env.KEEP === '1' })));
+      const clusters = built.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const failed = built.find((r) => r.status === 'rejected');
+      if (failed) {
+        await Promise.all(clusters.map((c) => c.destroy()));
+        throw failed.reason;
+      }
+      pool = new Lanes(clusters);
     });
     afterAll(async () => {
-      await cluster?.destroy();
+      await Promise.all(pool?.clusters.map((c) => c.destroy()) ?? []);
+      destroyed = true;
     });
-    attachTopology(profile, () => cluster);
+    attachTopology(profile, () => pool?.clusters[0]);
 
     for (const id of ids) {
       const b = behaviour(id);
-      it(`${id} ${b.title}`, async (ctx) => {
+      test(`${id} ${b.title}`, async (ctx) => {
         await label(b, profile.name, profile.cni, profile.provider);
         if (unavailable) return ctx.skip(unavailable);
         const changes = checkSkipReason(id);
@@ -67,29 +81,30 @@ export function runProfile(name: string): void {
           await allure.description(`Skipped: ${changes}`);
           return ctx.skip(changes);
         }
-        if (leftBroken) throw new Error(`${id} not probed: ${leftBroken}`);
-        const live = cluster!;
-        const unmet = unmetRequirements(b, live);
-        if (unmet.length > 0) {
-          await allure.description(`Skipped: ${unmet.join('; ')}`);
-          return ctx.skip(unmet.join('; '));
-        }
-        const result = await allure.step(`probe ${id} on ${profile.name}`, async () => {
-          const r = await checkBehaviour(b, live);
-          await attachRaw(r.observation.raw);
-          return r;
+        await pool!.use(async (live) => {
+          await onCluster(live, lanes);
+          const unmet = unmetRequirements(b, live);
+          if (unmet.length > 0) {
+            await allure.description(`Skipped: ${unmet.join('; ')}`);
+            return ctx.skip(unmet.join('; '));
+          }
+          const result = await allure.step(`probe ${id} on ${profile.name}`, async () => {
+            const r = await checkBehaviour(b, live);
+            await attachRaw(r.observation.raw);
+            return r;
+          });
+          await allure.attachment('observation.json', JSON.stringify(result.observation.value, null, 2), 'application/json');
+          for (const sub of result.observation.subtests ?? []) {
+            await allure.logStep(sub.message ? `${sub.name}: ${sub.message}` : sub.name, sub.status === 'passed' ? Status.PASSED : sub.status === 'failed' ? Status.FAILED : Status.SKIPPED);
+          }
+          if (result.problems.length > 0) {
+            await allure.step('diagnostics', async () => attachRaw(await collectDiagnostics(live)));
+            throw new BehaviourFailed(id, result.problems, result.observation.raw);
+          }
         });
-        await allure.attachment('observation.json', JSON.stringify(result.observation.value, null, 2), 'application/json');
-        for (const sub of result.observation.subtests ?? []) {
-          await allure.logStep(sub.message ? `${sub.name}: ${sub.message}` : sub.name, sub.status === 'passed' ? Status.PASSED : sub.status === 'failed' ? Status.FAILED : Status.SKIPPED);
-        }
-        if (result.problems.length > 0) {
-          await allure.step('diagnostics', async () => attachRaw(await collectDiagnostics(live)));
-          throw new BehaviourFailed(id, result.problems, result.observation.raw);
-        }
       }, b.timeoutMs);
       for (const control of b.negativeControls) {
-        it(`${id} negative control: ${control.name}`, async (ctx) => {
+        test(`${id} negative control: ${control.name}`, async (ctx) => {
           await label(b, profile.name, profile.cni, profile.provider, 'negative-control');
           if (unavailable) return ctx.skip(unavailable);
           const notAllowed = controlSkipReason(id, control);
@@ -97,20 +112,27 @@ export function runProfile(name: string): void {
             await allure.description(`Skipped: ${notAllowed}`);
             return ctx.skip(notAllowed);
           }
-          if (leftBroken) throw new Error(`${id} negative control not applied: ${leftBroken}`);
-          const unmet = unmetRequirements(b, cluster!);
-          if (unmet.length > 0) return ctx.skip(unmet.join('; '));
-          try {
-            // Half the test timeout for the check while broken, the rest for the undo and the recovery check.
-            await runNegativeControl(b, control, cluster!, ctx.task.timeout > 0 ? Math.floor(ctx.task.timeout / 2) : undefined);
-          } catch (error) {
-            if (error instanceof UndoFailed) leftBroken = `the cluster was left broken by ${id} negative control "${control.name}": ${error.message}`;
-            throw error;
-          }
+          await pool!.use(async (live, retire) => {
+            await onCluster(live, lanes);
+            const unmet = unmetRequirements(b, live);
+            if (unmet.length > 0) return ctx.skip(unmet.join('; '));
+            try {
+              // Half the test timeout for the check while broken, the rest for the undo and the recovery check.
+              await runNegativeControl(b, control, live, ctx.task.timeout > 0 ? Math.floor(ctx.task.timeout / 2) : undefined);
+            } catch (error) {
+              if (error instanceof UndoFailed) retire(`cluster "${live.name}" was left broken by ${id} negative control "${control.name}": ${error.message}`);
+              throw error;
+            }
+          });
         }, b.timeoutMs);
       }
     }
   });
+}
+
+/** With several lanes, which cluster of the profile a test ran on (a parameter of the report). */
+async function onCluster(cluster: ClusterHandle, lanes: number): Promise<void> {
+  if (lanes > 1) await allure.parameter('cluster', cluster.name);
 }
 
 /** Report steps through Allure; a cluster possibly left broken is said on stderr and in the report. */

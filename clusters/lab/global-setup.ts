@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { assertLabCanRun } from '../preflight.ts';
-import { cleanupOnExit, newRunId, reapOrphansSync, removeRunSync } from '../run.ts';
+import { cleanupOnExit, newRunId, reapOrphansSync } from '../run.ts';
 import { ensureLabImage } from './image.ts';
 
 /**
@@ -17,8 +17,6 @@ export default async function setup(project: TestProject): Promise<() => void> {
   process.env.CNI_CONFORMANCE_RUN_ID = runId;
   process.env.CNI_CONFORMANCE_OWNER_PID = String(process.pid);
   project.provide('providerUnavailable', '');
-  cleanupOnExit(runId, process.env.KEEP === '1');
-  return () => {
-    if (process.env.KEEP !== '1') removeRunSync(runId);
-  };
+  // At the end every profile file has destroyed its clusters: one listing makes sure (KEEP=1: kept, and said so).
+  return cleanupOnExit(runId, process.env.KEEP === '1');
 }
