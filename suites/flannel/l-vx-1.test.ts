@@ -35,6 +35,13 @@ describe('L-VX-1 expectation', () => {
     expect(problems[0]).toMatch(control(/neighbour entry/));
   });
 
+  it('names a neighbour the kernel is still resolving (the check\'s pings ran beside its reads), matching the same control', () => {
+    const problems = lVx1.expect(observed([{ ...a, neighbours: a.neighbours.map((n) => (n.address === '10.244.1.0' ? { address: n.address, state: 'INCOMPLETE' } : n)) }, b]));
+    expect(problems).toEqual([`node node-a: neighbour 10.244.1.0 on flannel.1 is lladdr (none) INCOMPLETE, expected lladdr ${macB} PERMANENT (VTEP of node-b)`]);
+    expect(problems[0]).toMatch(control(/neighbour entry/));
+    expect(`node node-a: neighbour 10.244.1.0 on flannel.1 is lladdr ${macB} STALE, expected lladdr ${macB} PERMANENT`).not.toMatch(control(/neighbour entry/));
+  });
+
   it('fails when subnet.env says a larger MTU than flannel.1 has', () => {
     const problems = lVx1.expect(observed([{ ...a, envMtu: 1500 }, b]));
     expect(problems).toEqual(['node node-a: /run/flannel/subnet.env FLANNEL_MTU 1500 larger than flannel.1 MTU 1450: pods would send frames the tunnel cannot carry']);

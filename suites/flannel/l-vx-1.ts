@@ -59,7 +59,9 @@ export const lVx1 = defineBehaviour<FlannelVxlanObservation>({
   negativeControls: [
     {
       name: 'neighbour entry of the second node\'s VTEP deleted on the first node',
-      expectFailure: /neighbour [\d.]+ on flannel\.1 is missing, expected lladdr \S+ PERMANENT/,
+      // The check's own pings run beside its reads: by the time the neighbours are read, the kernel may already be
+      // resolving the deleted one (an INCOMPLETE or FAILED entry without lladdr). Either way it is not the VTEP's.
+      expectFailure: /neighbour [\d.]+ on flannel\.1 is (missing|lladdr \(none\) (INCOMPLETE|FAILED)), expected lladdr \S+ PERMANENT/,
       apply: async (cluster) => breakFirstRemote(cluster, (await probeNodes(cluster)).value, FLANNEL_VXLAN.device, 'neighbour'),
     },
     {
