@@ -61,7 +61,7 @@ async function main(): Promise<number> {
     // Asked for by name: a kind profile that cannot run fails fast with what is missing.
     ...(profile.provider === 'kind' && !attach ? { KIND_REQUIRED: '1' } : {}),
     // One lab profile: its tests share two clusters of it (suites/lanes.ts); the environment may say otherwise.
-    ...(profile.provider === 'lab' ? { CNI_CONFORMANCE_LAB_LANES: process.env.CNI_CONFORMANCE_LAB_LANES ?? '2' } : {}),
+    ...(profile.provider === 'lab' ? { CNI_CONFORMANCE_LAB_LANES: process.env.CNI_CONFORMANCE_LAB_LANES || '2' } : {}),
   };
   // Before anything touches an attached cluster: what its negative controls would do, and whether they will.
   const notice = attachNotice(controlListing(behaviours.length ? behaviours : profile.behaviours, behaviour), runEnv);

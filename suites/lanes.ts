@@ -43,7 +43,7 @@ export class Lanes {
  */
 export function laneCount(profile: Profile, env: NodeJS.ProcessEnv = process.env): number {
   if (profile.provider !== 'lab' || env.CNI_CONFORMANCE_ATTACH) return 1;
-  const raw = env.CNI_CONFORMANCE_LAB_LANES ?? '1';
+  const raw = env.CNI_CONFORMANCE_LAB_LANES || '1';
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`CNI_CONFORMANCE_LAB_LANES=${raw}: expected a whole number from 1 to 8`);
   return n;

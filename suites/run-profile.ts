@@ -130,9 +130,12 @@ export function runProfile(name: string): void {
   });
 }
 
-/** With several lanes, which cluster of the profile a test ran on (a parameter of the report). */
+/**
+ * With several lanes, which cluster of the profile a test ran on: a parameter of the report, excluded from the test's
+ * identity so that a test's history does not split by the lane it happened to get.
+ */
 async function onCluster(cluster: ClusterHandle, lanes: number): Promise<void> {
-  if (lanes > 1) await allure.parameter('cluster', cluster.name);
+  if (lanes > 1) await allure.parameter('cluster', cluster.name, { excluded: true });
 }
 
 /** Report steps through Allure; a cluster possibly left broken is said on stderr and in the report. */
