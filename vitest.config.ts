@@ -7,8 +7,8 @@ const out = outDir();
 
 /**
  * Lab profile files at once: one per CPU, and at least 3, since their checks mostly wait on the network. Measured on
- * 2 cores with the neighbour queues bounded (clusters/lab/neighbour-queues.ts): 3 at once 75.6-83.8 s a run, 10 of 10
- * runs green; 2 at once about 90 s. Before that bound, 3 at once was 16 of 20 green: echo replies stuck behind one lab's
+ * 2 cores with the neighbour queues bounded (clusters/lab/neighbour-queues.ts): 3 at once 74.7-89.6 s a run (median
+ * 78-81 s), 40 of 40 runs green in four batches of ten; 2 at once about 90 s. Before that bound, 3 at once was 16 of 20 green: echo replies stuck behind one lab's
  * broken neighbour took every other lab's replies with them.
  */
 function labWorkers(): number {
