@@ -26,6 +26,19 @@ describe('the reaper of dead runs', () => {
     expect([...e.left.keys()].sort()).toEqual(['kept1', 'kept2', 'live1']);
   });
 
+  it('never sees an empty owner: a child told not to inherit its parent\'s owner is its own', () => {
+    const saved = process.env.CNI_CONFORMANCE_OWNER_PID;
+    try {
+      process.env.CNI_CONFORMANCE_OWNER_PID = '';
+      expect(runLabels('r1')[LABEL.owner]).toBe(String(process.pid));
+      process.env.CNI_CONFORMANCE_OWNER_PID = '4242';
+      expect(runLabels('r1')[LABEL.owner]).toBe('4242');
+    } finally {
+      if (saved === undefined) delete process.env.CNI_CONFORMANCE_OWNER_PID;
+      else process.env.CNI_CONFORMANCE_OWNER_PID = saved;
+    }
+  });
+
   it('is told by the labels a kept cluster carries', () => {
     expect(runLabels('r1', 'calico-lab', true)[LABEL.keep]).toBe('1');
     expect(runLabels('r1', 'calico-lab')).not.toHaveProperty(LABEL.keep);

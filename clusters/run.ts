@@ -25,7 +25,8 @@ export function currentRunId(): string {
 }
 
 export function runLabels(runId: string, cluster?: string, keep = false): Record<string, string> {
-  const owner = process.env.CNI_CONFORMANCE_OWNER_PID ?? String(process.pid);
+  // Empty means unset (a child told not to inherit its parent's): an empty owner would read as a dead run to every reaper.
+  const owner = process.env.CNI_CONFORMANCE_OWNER_PID || String(process.pid);
   return {
     [LABEL.run]: runId,
     [LABEL.owner]: owner,
