@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { KIND_HOOK_TIMEOUT_MS, KIND_TEST_TIMEOUT_MS } from './reports/kind-test-timeouts.ts';
 import { outDir } from './reports/out-dir.ts';
 
 const out = outDir();
@@ -59,8 +60,9 @@ export default defineConfig({
           name: 'kind',
           include: ['suites/**/*.kind.test.ts'],
           globalSetup: ['./clusters/kind/global-setup.ts'],
-          testTimeout: 600_000,
-          hookTimeout: 1_800_000,
+          // The nightly's kind jobs are sized from these (reports/job-timeout.ts).
+          testTimeout: KIND_TEST_TIMEOUT_MS,
+          hookTimeout: KIND_HOOK_TIMEOUT_MS,
           maxWorkers: 1,
         },
       },

@@ -17,6 +17,11 @@ describe('parseArgs', () => {
     );
   });
 
+  it('takes everything after -- as positional, options included', () => {
+    const args = parseArgs(['--profile', 'x', '--', '--keep', '--profile=y', ''], spec);
+    expect(args).toEqual({ values: { profile: 'x' }, flags: new Set(), positional: ['--keep', '--profile=y', ''] });
+  });
+
   it('refuses a value on a flag instead of ignoring it', () => {
     expect(() => parseArgs(['--keep=no'], spec)).toThrow('--keep takes no value (got "no")');
   });

@@ -1,4 +1,7 @@
-/** Parses `--name value` / `--flag` arguments against a fixed set; anything else is an error naming it. */
+/**
+ * Parses `--name value` / `--flag` arguments against a fixed set; anything else is an error naming it. After `--`
+ * everything is positional (input a user typed, e.g. the workflow's dispatch input, never becomes an option).
+ */
 export function parseArgs(argv: string[], spec: { values: string[]; flags: string[] }): { values: Record<string, string>; flags: Set<string>; positional: string[] } {
   const values: Record<string, string> = {};
   const flags = new Set<string>();
@@ -6,6 +9,7 @@ export function parseArgs(argv: string[], spec: { values: string[]; flags: strin
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--') { positional.push(...argv.slice(i + 1)); break; }
     if (!arg.startsWith('--')) { positional.push(arg); continue; }
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
     if (spec.flags.includes(name)) {

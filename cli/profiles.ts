@@ -1,8 +1,9 @@
 import { matrixEntry, selectProfiles } from '../reports/select-profiles.ts';
 import { parseArgs } from './args.ts';
 
-const USAGE = `usage: npm run -s profiles -- [--provider lab|kind] [PROFILE|GLOB ...]
-Prints the selected profiles as one JSON line (the nightly workflow's matrix reads it with fromJSON).`;
+const USAGE = `usage: npm run -s profiles -- [--provider lab|kind] [--] [PROFILE|GLOB ...]
+Prints the selected profiles as one JSON line (the nightly workflow's matrix reads it with fromJSON).
+After --, every argument is a profile or glob (the workflow passes its dispatch input there).`;
 
 /** The workflow's matrix comes from here, so the workflow never drifts from the project's profile list. */
 function main(): void {

@@ -23,9 +23,14 @@ describe('selectProfiles', () => {
     expect(() => selectProfiles(['calico.lab'])).toThrow('profile "calico.lab": matches no profile');
   });
 
+  it('refuses a pattern starting with "-" (the dispatch input is never an option), saying why', () => {
+    expect(() => selectProfiles(['--provider=kind'])).toThrow(/^profile "--provider=kind": starts with "-": profiles are names or globs \(e\.g\. kind\/cilium-\*\), never options\nknown: /);
+    expect(() => selectProfiles(['kind/cilium-kpr -x'])).toThrow('profile "-x": starts with "-"');
+  });
+
   it("gives each matrix entry its suite file and an artifact-safe id", () => {
     const [entry] = selectProfiles(['kind/cilium-kpr']).map(matrixEntry);
-    expect(entry).toEqual({ profile: 'kind/cilium-kpr', provider: 'kind', cni: 'cilium', file: 'suites/kind/cilium-kpr.kind.test.ts', id: 'kind-cilium-kpr' });
+    expect(entry).toEqual({ profile: 'kind/cilium-kpr', provider: 'kind', cni: 'cilium', file: 'suites/kind/cilium-kpr.kind.test.ts', id: 'kind-cilium-kpr', timeout: expect.any(Object) });
     expect(suiteFile(selectProfiles(['calico-lab'])[0]!)).toBe('suites/lab/calico-lab.lab.test.ts');
   });
 });

@@ -1,5 +1,6 @@
 import { allProfiles, qualifiedName } from '../clusters/profiles/index.ts';
 import type { Profile } from '../clusters/types.ts';
+import { kindJobTimeout, type JobTimeout } from './job-timeout.ts';
 
 /** `*` matches any run of characters except `/`; everything else is literal. */
 function globRegExp(glob: string): RegExp {
@@ -18,6 +19,8 @@ export function selectProfiles(patterns: readonly string[], profiles: readonly P
   const problems: string[] = [];
   const chosen = new Set<Profile>();
   for (const pattern of wanted) {
+    // The nightly's dispatch input arrives here after `--`: something like `--provider=kind` is a mistake, not an option.
+    if (pattern.startsWith('-')) { problems.push(`profile "${pattern}": starts with "-": profiles are names or globs (e.g. kind/cilium-*), never options`); continue; }
     const re = globRegExp(pattern);
     const hits = profiles.filter((p) => re.test(qualifiedName(p)) || re.test(p.name));
     if (hits.length === 0) problems.push(`profile "${pattern}": matches no profile`);
@@ -39,8 +42,11 @@ export interface MatrixEntry {
   file: string;
   /** Artifact-safe id: `kind-cilium-vxlan`. */
   id: string;
+  /** Kind only: the profile step's and the job's timeout-minutes, from the behaviours' timeouts (reports/job-timeout.ts). */
+  timeout?: JobTimeout;
 }
 
 export const matrixEntry = (p: Profile): MatrixEntry => ({
   profile: qualifiedName(p), provider: p.provider, cni: p.cni, file: suiteFile(p), id: `${p.provider}-${p.name}`,
+  ...(p.provider === 'kind' ? { timeout: kindJobTimeout(p) } : {}),
 });
