@@ -23,15 +23,20 @@ async function runProvider(provider: Profile['provider'], profiles: Profile[], o
   await rm(dir, { recursive: true, force: true });
   const started = performance.now();
   console.log(`matrix: ${provider}: ${profiles.map(qualifiedName).join(', ')}`);
+  // The merge gives every asked-for profile a column, also when the run ended before its first result; written before
+  // vitest starts, so a job killed mid-run (a timeout) still says what it was asked for and that it did not finish.
+  await writeRequested(dir, { provider, profiles: profiles.map(qualifiedName), status: 'did not finish' });
   const run = await execa('npx', ['vitest', 'run', '--project', provider, ...profiles.map(suiteFile)], {
     stdio: 'inherit', reject: false, env: { CNI_CONFORMANCE_OUT: dir },
   });
   const exitCode = run.exitCode ?? 1;
-  // The merge gives every asked-for profile a column, also when the run ended before its first result.
-  const requested: RequestedRun = { provider, profiles: profiles.map(qualifiedName), exitCode };
+  await writeRequested(dir, { provider, profiles: profiles.map(qualifiedName), status: 'finished', exitCode });
+  return { dir, exitCode, seconds: (performance.now() - started) / 1000 };
+}
+
+async function writeRequested(dir: string, requested: RequestedRun): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, REQUESTED), `${JSON.stringify(requested, null, 2)}\n`);
-  return { dir, exitCode, seconds: (performance.now() - started) / 1000 };
 }
 
 async function main(): Promise<number> {

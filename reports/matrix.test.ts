@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Profile } from '../clusters/types.ts';
 import { matrixHtml } from './matrix-html.ts';
 import { matrixMarkdown } from './matrix-md.ts';
-import { buildMatrix, CATALOGUE_GROUPS, type AllureResult, type RowGroup } from './matrix.ts';
+import { buildMatrix, CATALOGUE_GROUPS, MARK, type AllureResult, type RowGroup } from './matrix.ts';
 
 const profiles: Profile[] = [
   { name: 'calico-lab', description: '', provider: 'lab', cni: 'calico', behaviours: ['K-GW-1', 'X-POD-1'] },
@@ -59,6 +59,20 @@ describe('buildMatrix', () => {
     expect(m.cells['K-GW-1']!['lab/calico-lab']!.state).toBe('missing');
   });
 
+  it('says "no result" for a requested profile nothing came back for, and for what a run that did not finish never reached', () => {
+    const none = buildMatrix({ results: [], profiles, groups, expected: ['kind/calico-vxlan'] });
+    expect(none.columns).toEqual([expect.objectContaining({ profile: 'kind/calico-vxlan', provider: 'kind', cni: 'calico', noResults: expect.stringMatching(/^no result came back/) })]);
+    expect(none.cells['K-GW-1']!['kind/calico-vxlan']).toMatchObject({ state: 'noresult', reason: expect.stringMatching(/^no result came back/) });
+    expect(none.cells['C-TUN-1']!['kind/calico-vxlan']!.state).toBe('na');
+    const partial = (status: 'did not finish' | 'finished') => buildMatrix({
+      results: [result('K-GW-1', 'kind/calico-vxlan', 'passed')], profiles, groups,
+      requested: [{ provider: 'kind', profiles: ['kind/calico-vxlan'], status, ...(status === 'finished' ? { exitCode: 1 } : {}) }],
+    }).cells['K-VX-1']!['kind/calico-vxlan'];
+    expect(partial('did not finish')).toEqual({ state: 'noresult', reason: 'the kind run did not finish (killed or timed out) before this test' });
+    expect(partial('finished')).toEqual({ state: 'missing' });
+    expect(MARK.noresult).toBe('no result');
+  });
+
   it('takes a skip reason from run.json notes (allure-vitest drops ctx.skip notes), else from the result', () => {
     const skipped = result('C-TUN-1', 'kind/cilium-vxlan', 'skipped');
     const failed = result('K-GW-1', 'kind/calico-vxlan', 'broken', { statusDetails: { message: 'node-a: proxy_arp = 0, expected 1\nstack' } });
@@ -102,6 +116,7 @@ describe('matrix pages', () => {
     expect(html).toContain('6.8.0-1017-azure (runner)');
     expect(html).toContain('<input type="checkbox" name="cni" value="cilium" checked>');
     expect(html).toContain('<select name="status">');
+    expect(html).toContain('<option value="noresult">no result</option>');
     expect(html).toMatch(/<td class="cell pass" data-cni="calico" data-state="pass"><a class="mark" href="allure-report\/index.html#[0-9a-f]{32}">PASS<\/a>/);
     expect(html).toContain('title="kind cannot run here: &lt;no registry&gt;"');
     expect(html).toContain('<span class="reason">kind cannot run here: &lt;no registry&gt;</span>');

@@ -32,7 +32,11 @@ export function attachmentsOf(r: { attachments?: AllureAttachment[]; steps?: All
   return [...(r.attachments ?? []), ...(r.steps ?? []).flatMap(attachmentsOf)];
 }
 
-export type CellState = 'pass' | 'fail' | 'skip' | 'na' | 'missing';
+/**
+ * missing: the profile's run finished without a result for a behaviour it claims (a harness gap); noresult: nothing
+ * came back for it (its job did not finish or left no results), so nothing is known.
+ */
+export type CellState = 'pass' | 'fail' | 'skip' | 'na' | 'missing' | 'noresult';
 
 export interface Cell {
   state: CellState;
@@ -55,11 +59,26 @@ export interface Column {
   noResults?: string;
 }
 
-/** What `npm run matrix` asked one vitest run for, and how it ended (requested.json beside its results). */
+/**
+ * What `npm run matrix` asked one vitest run for (requested.json beside its results): written before vitest starts as
+ * "did not finish", rewritten as "finished" with vitest's exit code when it ends, so a killed job still says so.
+ */
 export interface RequestedRun {
   provider: string;
   profiles: string[];
-  exitCode: number;
+  /** Absent in files written before the status existed: those were written when the run had ended. */
+  status?: 'did not finish' | 'finished';
+  exitCode?: number;
+}
+
+const finished = (run: RequestedRun) => run.status !== 'did not finish';
+
+/** Why a requested profile has no result at all, in words for the column header. */
+function noResultReason(run: RequestedRun | undefined, profile: string): string {
+  if (!run) return `no result came back for ${profile}: its job left no results (skipped, cancelled, or it lost its runner); see the workflow run`;
+  return finished(run)
+    ? `the ${run.provider} run asked for it ended (exit ${run.exitCode ?? 'unknown'}) before any result of ${profile}; see that job's log`
+    : `the ${run.provider} run asked for it did not finish (killed or timed out) before any result of ${profile}; see that job's log`;
 }
 
 export interface RowGroup {
@@ -109,6 +128,8 @@ export interface MatrixInput {
   runs?: RunMeta[];
   /** Runs and the profiles they were asked for: a profile without results still gets its column. */
   requested?: RequestedRun[];
+  /** Every profile the whole run asked for (the nightly's profile lists): one whose job left nothing still gets a column. */
+  expected?: string[];
   /** Topology picture per qualified profile, relative to the page. */
   topologies?: Record<string, string>;
   profiles?: readonly Profile[];
@@ -143,11 +164,11 @@ export function buildMatrix(input: MatrixInput): Matrix {
     if (check === 'behaviour') behaviourResults.set(`${id} ${profile}`, r);
     else if (check === 'negative-control') controls.set(`${id} ${profile}`, [...(controls.get(`${id} ${profile}`) ?? []), r]);
   }
-  for (const run of input.requested ?? []) {
-    for (const profile of run.profiles.filter((p) => !columns.has(p))) {
-      const p = known.get(profile);
-      columns.set(profile, { profile, provider: p?.provider ?? run.provider, cni: p?.cni ?? 'unknown', noResults: `the ${run.provider} run asked for it ended (exit ${run.exitCode}) before any result of ${profile}; see that job's log` });
-    }
+  const requestedBy = new Map((input.requested ?? []).flatMap((run) => run.profiles.map((p) => [p, run] as const)));
+  for (const profile of [...requestedBy.keys(), ...(input.expected ?? [])].filter((p) => !columns.has(p))) {
+    const p = known.get(profile);
+    const run = requestedBy.get(profile);
+    columns.set(profile, { profile, provider: p?.provider ?? run?.provider ?? profile.split('/')[0]!, cni: p?.cni ?? 'unknown', noResults: noResultReason(run, profile) });
   }
   const cniRank = (c: string) => (CNI_ORDER.includes(c) ? CNI_ORDER.indexOf(c) : CNI_ORDER.length);
   const ordered = [...columns.values()].sort((a, b) => cniRank(a.cni) - cniRank(b.cni) || a.cni.localeCompare(b.cni) || a.provider.localeCompare(b.provider) || a.profile.localeCompare(b.profile));
@@ -159,10 +180,17 @@ export function buildMatrix(input: MatrixInput): Matrix {
     for (const col of ordered) {
       const r = behaviourResults.get(`${row.id} ${col.profile}`);
       const claimed = known.get(col.profile)?.behaviours.includes(row.id);
-      (cells[row.id] ??= {})[col.profile] = r ? cellOf(r, controls.get(`${row.id} ${col.profile}`) ?? [], skipNotes) : { state: claimed ? 'missing' : 'na' };
+      (cells[row.id] ??= {})[col.profile] = r ? cellOf(r, controls.get(`${row.id} ${col.profile}`) ?? [], skipNotes) : claimed ? absentCell(col, requestedBy.get(col.profile)) : { state: 'na' };
     }
   }
   return { generatedAt: (input.now ?? new Date()).toISOString(), runs, versions, groups: allGroups, columns: ordered, cells };
+}
+
+/** A claimed behaviour without a result: "no result" when its run did not finish or left nothing, else "not run". */
+function absentCell(col: Column, run: RequestedRun | undefined): Cell {
+  if (col.noResults) return { state: 'noresult', reason: col.noResults };
+  if (run && !finished(run)) return { state: 'noresult', reason: `the ${run.provider} run did not finish (killed or timed out) before this test` };
+  return { state: 'missing' };
 }
 
 function cellOf(r: AllureResult, negatives: AllureResult[], skipNotes: Record<string, string>): Cell {
@@ -178,7 +206,7 @@ function cellOf(r: AllureResult, negatives: AllureResult[], skipNotes: Record<st
   };
 }
 
-export const MARK: Record<CellState, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', na: 'n/a', missing: 'not run' };
+export const MARK: Record<CellState, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', na: 'n/a', missing: 'not run', noresult: 'no result' };
 
 export const formatDuration = (ms: number) => (ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HISTORY_RUN_FIELD } from './history-run.ts';
 import { mergeReport, resolveSource } from './merge.ts';
 
 const fixtures = new URL('./fixtures/runs/', import.meta.url).pathname;
@@ -43,9 +44,40 @@ describe('mergeReport', () => {
     const merged = await mergeReport({ sources: [join(fixtures, 'lab'), join(failed, 'kind')], out: await tmp(), log: () => {} });
     const column = merged.matrix.columns.find((c) => c.profile === 'kind/cilium-kpr');
     expect(column).toMatchObject({ provider: 'kind', cni: 'cilium', noResults: expect.stringContaining('ended (exit 1) before any result of kind/cilium-kpr') });
-    expect(merged.matrix.cells['C-KPR-1']!['kind/cilium-kpr']!.state).toBe('missing');
+    expect(merged.matrix.cells['C-KPR-1']!['kind/cilium-kpr']!.state).toBe('noresult');
     expect(merged.markdown).toContain('- **kind/cilium-kpr**: no results: ');
   }, 60_000);
+
+  it('keys its history line by historyRun: a second build of the same run replaces the line, another run adds one', async () => {
+    const out = await tmp();
+    const history = join(out, 'history.jsonl');
+    const build = (historyRun: string) => mergeReport({ sources: [join(fixtures, 'lab')], out, history, historyRun, log: () => {} });
+    const runs = async () => (await readFile(history, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as Record<string, unknown>)[HISTORY_RUN_FIELD]);
+    await build('4001');
+    await build('4001');
+    expect(await runs()).toEqual(['4001']);
+    await build('4002');
+    expect(await runs()).toEqual(['4001', '4002']);
+    // Lines of builds without a key (local runs, older nightlies) stay.
+    await mergeReport({ sources: [join(fixtures, 'lab')], out, history, log: () => {} });
+    await build('4002');
+    expect(await runs()).toEqual(['4001', undefined, '4002']);
+  }, 120_000);
+
+  it('gives every expected profile a column: "no result" where nothing came back, nothing else changed', async () => {
+    const merged = await mergeReport({ sources: [join(fixtures, 'lab')], out: await tmp(), expected: ['lab/calico-vxlan', 'kind/flannel-vxlan'], log: () => {} });
+    expect(merged.matrix.columns.map((c) => c.profile)).toEqual(['lab/calico-vxlan', 'kind/flannel-vxlan']);
+    expect(merged.matrix.columns[1]).toMatchObject({ provider: 'kind', cni: 'flannel', noResults: expect.stringMatching(/^no result came back for kind\/flannel-vxlan/) });
+    expect(merged.matrix.cells['X-POD-1']!['kind/flannel-vxlan']).toMatchObject({ state: 'noresult' });
+    expect(merged.matrix.cells['K-VX-1']!['lab/calico-vxlan']!.state).toBe('pass');
+  }, 60_000);
+
+  it('a run that did not finish (requested.json written before vitest, never rewritten): its profile says so', async () => {
+    const killed = await tmp();
+    await writeFile(join(killed, 'requested.json'), JSON.stringify({ provider: 'kind', profiles: ['kind/calico-ipip'], status: 'did not finish' }));
+    const merged = await mergeReport({ sources: [killed], out: await tmp(), log: () => {} });
+    expect(merged.matrix.columns).toEqual([expect.objectContaining({ profile: 'kind/calico-ipip', noResults: expect.stringContaining('did not finish (killed or timed out) before any result of kind/calico-ipip') })]);
+  });
 
   it('refuses a folder without results, naming it, before building anything', async () => {
     const empty = await tmp();

@@ -7,6 +7,7 @@ import { versions } from '../versions.ts';
 import { matrixHtml } from './matrix-html.ts';
 import { matrixMarkdown } from './matrix-md.ts';
 import { attachmentsOf, buildMatrix, type AllureResult, type Matrix, type RequestedRun } from './matrix.ts';
+import { dropRunFromHistory, tagHistoryRun } from './history-run.ts';
 import { readRunMeta, type RunMeta } from './run-meta.ts';
 import { TOPOLOGY_ATTACHMENT } from './topology/attach.ts';
 
@@ -100,6 +101,10 @@ export interface MergeOptions {
   out: string;
   /** Allure's history file (JSON lines), read and appended so the report shows trends; kept between nightly runs. */
   history?: string;
+  /** The build's key in the history (the nightly's GitHub run id): an earlier build with the same key is replaced. */
+  historyRun?: string;
+  /** Every profile the run asked for (qualified names): each gets a column, "no result" where nothing came back. */
+  expected?: string[];
   log?: (line: string) => void;
 }
 
@@ -129,6 +134,8 @@ export async function mergeReport(options: MergeOptions): Promise<MergeResult> {
   const config = join(out, '.allurerc.generated.mjs');
   await writeFile(config, `import base from ${JSON.stringify(pathToFileURL(join(root, 'allurerc.mjs')).href)};\nexport default { ...base${options.history ? `, historyPath: ${JSON.stringify(resolve(options.history))}, historyLimit: ${HISTORY_LIMIT}` : ''} };\n`);
   const resultDirs = sources.flatMap((s) => (s.results ? [s.results] : []));
+  const history = options.history && options.historyRun ? { file: resolve(options.history), run: options.historyRun } : undefined;
+  const historyBefore = history ? await dropRunFromHistory(history.file, history.run) : 0;
   if (resultDirs.length) {
     const allure = allureBin();
     const generated = await execa(process.execPath, [allure, 'generate', ...resultDirs, '-o', report, '--config', config], { reject: false, cwd: root });
@@ -136,13 +143,14 @@ export async function mergeReport(options: MergeOptions): Promise<MergeResult> {
       await rm(config, { force: true });
       throw new Error(`failed to generate the Allure report: ${String(generated.stderr || generated.stdout)}`);
     }
+    if (history) await tagHistoryRun(history.file, historyBefore, history.run);
   } else log('report: no results in any folder (every run ended before its first test): the matrix lists the profiles asked for');
   await rm(config, { force: true });
 
   const topologies = await copyTopologies(results, join(out, 'topology'));
   const runs = sources.flatMap((s) => (s.meta ? [s.meta] : []));
   const requested = sources.flatMap((s) => (s.requested ? [s.requested] : []));
-  const matrix = buildMatrix({ results, runs, requested, topologies, versions: pinnedVersions() });
+  const matrix = buildMatrix({ results, runs, requested, ...(options.expected ? { expected: options.expected } : {}), topologies, versions: pinnedVersions() });
   const html = matrixHtml(matrix);
   const markdown = matrixMarkdown(matrix);
   await writeFile(join(out, 'index.html'), html);
