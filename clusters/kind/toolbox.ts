@@ -27,10 +27,13 @@ export function toolboxBuildArgs(): Record<string, string> {
   };
 }
 
+/** Whether the local Docker has an image by this tag: what ensureToolbox reuses, and what loadImage checks it loaded. */
+export const imagePresent = async (tag: string) => (await docker(['image', 'inspect', tag])).exitCode === 0;
+
 /** Builds the toolbox image when absent (needs a registry for the base image and release downloads). */
 export async function ensureToolbox(log: (line: string) => void): Promise<string> {
   const tag = toolboxTag();
-  if ((await docker(['image', 'inspect', tag])).exitCode === 0) return tag;
+  if (await imagePresent(tag)) return tag;
   log(`building ${tag} from images/toolbox/Dockerfile`);
   const args = Object.entries(toolboxBuildArgs()).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
   await dockerOrThrow(['build', '-t', tag, ...args, '-f', dockerfile.pathname, new URL('.', dockerfile).pathname]);
@@ -52,4 +55,19 @@ export async function startToolbox(tag: string, planDir: string, runId: string):
     .withLabels({ [runIdLabel]: runSlug(runId) })
     .withCommand(['sleep', 'infinity'])
     .start();
+}
+
+/**
+ * Writes the image `tag` to `file` (the nightly builds the toolbox once and hands it to every kind job). `docker save`
+ * of a repo:tag keeps that tag in the archive and `docker load` restores images and tags (docker/cli
+ * docs/reference/commandline/image_save.md, image_load.md), so the loaded image answers to the same toolboxTag().
+ */
+export async function saveImage(tag: string, file: string): Promise<void> {
+  await dockerOrThrow(['image', 'save', '-o', file, tag]);
+}
+
+/** Loads `file` and checks it brought `tag`: an archive from another checkout (other Dockerfile or pins) is refused. */
+export async function loadImage(tag: string, file: string): Promise<void> {
+  await dockerOrThrow(['image', 'load', '-q', '-i', file]);
+  if (!(await imagePresent(tag))) throw new Error(`${file}: holds no image tagged ${tag} (saved from another checkout: images/toolbox or versions.ts differ); the harness would build its own`);
 }
