@@ -1,15 +1,17 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, matchesGlob, relative } from 'node:path';
 import { execa } from 'execa';
 import * as expressions from '@actions/expressions';
 import { truthy } from '@actions/expressions/result';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { kindProvider } from '../clusters/kind/provider.ts';
 import { kindProfiles } from '../clusters/profiles/kind/index.ts';
 import { labProfiles } from '../clusters/profiles/lab/index.ts';
 import { versions } from '../versions.ts';
+import { GITHUB_JOB_LIMIT_MINUTES, kindRunBoundMinutes, POST_MINUTES, SETUP_MINUTES } from './job-timeout.ts';
 import { runDir } from './out-dir.ts';
 import { matrixEntry } from './select-profiles.ts';
 
@@ -17,14 +19,15 @@ const root = new URL('../', import.meta.url).pathname;
 const FILE = '.github/workflows/nightly.yml';
 const text = readFileSync(`${root}${FILE}`, 'utf8');
 
-interface Step { uses?: string; run?: string; with?: Record<string, unknown>; if?: string; env?: Record<string, string>; id?: string }
-interface Job { needs?: string | string[]; if?: string; steps: Step[]; strategy?: { 'fail-fast'?: boolean; matrix?: Record<string, unknown> }; 'timeout-minutes'?: number; concurrency?: { group: string }; permissions?: Record<string, string>; outputs?: Record<string, string> }
-const workflow = parse(text) as { on: Record<string, unknown>; jobs: Record<string, Job> };
+interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; if?: string; env?: Record<string, string>; id?: string; 'timeout-minutes'?: number | string; 'continue-on-error'?: boolean }
+interface Concurrency { group: string; 'cancel-in-progress'?: boolean | string; queue?: string }
+interface Job { needs?: string | string[]; if?: string; steps: Step[]; strategy?: { 'fail-fast'?: boolean; matrix?: Record<string, unknown> }; 'timeout-minutes'?: number | string; concurrency?: Concurrency; permissions?: Record<string, string>; outputs?: Record<string, string> }
+const workflow = parse(text) as { on: Record<string, unknown>; concurrency: Concurrency; jobs: Record<string, Job> };
 const jobs = workflow.jobs;
 const steps = Object.values(jobs).flatMap((j) => j.steps);
 const scripts = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
-/** The one step that prepares the runner rather than calling the project: kernel modules for the lab's tunnels. */
-const MACHINE_PREP = ['sudo modprobe -a ipip vxlan'];
+/** Steps that prepare the runner rather than call the project: kernel modules (every line a `sudo modprobe`). */
+const isMachinePrep = (run: string) => run.trim().split('\n').every((l) => l.startsWith('sudo modprobe '));
 
 /**
  * Inputs of each action at the pinned tag, from its action.yml (e.g. https://github.com/actions/checkout/blob/v7.0.1/action.yml,
@@ -47,12 +50,16 @@ describe(`${FILE}`, () => {
     expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
     const template = await convertWorkflowTemplate(parsed.context, parsed.value!);
     expect(template.errors ?? []).toEqual([]);
-    expect(template.jobs.map((j) => j.id.value)).toEqual(['profiles', 'unit', 'lab', 'kind', 'report', 'deploy']);
+    expect(template.jobs.map((j) => j.id.value)).toEqual(['profiles', 'unit', 'lab', 'toolbox', 'kind', 'report', 'deploy']);
   });
 
   it('the parser does reject a broken workflow (the check can fail)', () => {
-    const broken = text.replace('runs-on: ubuntu-24.04', 'runs-on: [').replace('timeout-minutes: 90', 'timeout-minutes: soon');
+    const broken = text.replace('runs-on: ubuntu-24.04', 'runs-on: [').replace('timeout-minutes: 20', 'timeout-minutes: soon');
     expect(parseWorkflow({ name: FILE, content: broken }, new NoOperationTraceWriter()).context.errors.getErrors().length).toBeGreaterThan(0);
+    // The schema checks concurrency's queue (allowed: single, max), so the kind jobs' `queue: max` is a key it knows.
+    const badQueue = text.replace('      queue: max\n', '      queue: all\n');
+    expect(badQueue).not.toBe(text);
+    expect(parseWorkflow({ name: FILE, content: badQueue }, new NoOperationTraceWriter()).context.errors.getErrors().map((e) => e.message)).toEqual([expect.stringContaining("Unexpected value 'all'")]);
   });
 
   it('runs nightly, on demand with a profiles input, and on pull requests (unit and lab only)', () => {
@@ -87,7 +94,7 @@ describe(`${FILE}`, () => {
   });
 
   it('every run step is a thin call to an npm script that exists', () => {
-    for (const s of steps.filter((x) => x.run && !MACHINE_PREP.includes(x.run))) {
+    for (const s of steps.filter((x) => x.run && !isMachinePrep(x.run))) {
       const calls = [...s.run!.matchAll(/npm (ci|run(?: -s)? ([\w:-]+))/g)];
       expect(calls.length, s.run).toBeGreaterThan(0);
       for (const [, , script] of calls) if (script) expect(script in scripts, `npm run ${script}`).toBe(true);
@@ -99,9 +106,9 @@ describe(`${FILE}`, () => {
 
   it('kind: one job per kind profile from the profiles job, fail-fast off, a timeout, a concurrency group, doctor then the profile with KIND_REQUIRED=1, artifacts and cleanup always', () => {
     const kind = jobs.kind!;
-    expect(kind.needs).toBe('profiles');
+    expect(kind.needs).toEqual(['profiles', 'toolbox']);
     expect(kind.strategy).toEqual({ 'fail-fast': false, matrix: { profile: '${{ fromJSON(needs.profiles.outputs.kind) }}' } });
-    expect(kind['timeout-minutes']).toBeGreaterThan(0);
+    expect(kind['timeout-minutes']).toBe('${{ matrix.profile.timeout.jobMinutes }}');
     expect(kind.concurrency?.group).toContain('${{ matrix.profile.id }}');
     const runs = kind.steps.map((s) => s.run ?? s.uses ?? '');
     const doctor = runs.findIndex((r) => r.includes('npm run doctor'));
@@ -111,7 +118,7 @@ describe(`${FILE}`, () => {
     expect(kind.steps[profile]!.env).toEqual({ KIND_REQUIRED: '1', PROFILE: '${{ matrix.profile.profile }}' });
     const uploads = kind.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact'));
     expect(uploads.map((u) => u.if)).toEqual(['always()', 'always()']);
-    expect(uploads.map((u) => String(u.with?.path))).toEqual([`${runDir('kind', 'reports/out')}/`, 'reports/out/plans/\nreports/out/diagnostics/\n']);
+    expect(uploads.map((u) => String(u.with?.path))).toEqual([`${runDir('kind', 'reports/out')}/`, 'reports/out/plans/\nreports/out/diagnostics/\n!reports/out/plans/**/cni-plugins/**\n']);
     expect(kind.steps.at(-1)).toEqual({ name: 'Cleanup', if: 'always()', run: 'npm run cleanup' });
   });
 
@@ -130,7 +137,7 @@ describe(`${FILE}`, () => {
     const uses = report.steps.map((s) => s.uses?.split('@')[0] ?? s.run);
     expect(uses).toEqual([
       'actions/checkout', 'actions/setup-node', 'npm ci', 'actions/download-artifact', 'actions/cache/restore',
-      'npm run report -- --merge artifacts --out site --history .allure-history/history.jsonl', 'npm run summary -- site',
+      'npm run report -- --merge artifacts --out site --history .allure-history/history.jsonl --history-run "$GITHUB_RUN_ID" --requested "$REQUESTED"', 'npm run summary -- site',
       'actions/cache/save', 'actions/upload-artifact', 'actions/upload-pages-artifact',
     ]);
     expect(report.steps[3]!.with).toEqual({ pattern: 'results-*', path: 'artifacts' });
@@ -314,5 +321,194 @@ describe('the kind job', () => {
     const run = await runStep(doctor, cwd, { PATH: `${bin}:${process.env.PATH}` });
     expect(run.exitCode).toBe(0);
     expect(readFileSync(join(cwd, 'reports/out/diagnostics/doctor.txt'), 'utf8')).toContain('kind node image: not pullable');
+  });
+});
+
+/** A `${{ }}` template (a concurrency group, an env value, an output) as GitHub renders it, with @actions/expressions. */
+function render(template: string, context: Record<string, unknown>): string {
+  const data = JSON.parse(JSON.stringify(context), expressions.data.reviver) as InstanceType<typeof expressions.data.Dictionary>;
+  return template.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, body: string) => {
+    const tree = new expressions.Parser(new expressions.Lexer(body.trim()).lex().tokens, Object.keys(context), []).parse();
+    return new expressions.Evaluator(tree, data).evaluate().coerceString();
+  });
+}
+
+describe('re-runs (a new attempt of the same run id)', () => {
+  const report = jobs.report!;
+  const pagesUpload = report.steps.find((s) => s.uses?.startsWith('actions/upload-pages-artifact'))!;
+  const deploy = jobs.deploy!.steps.find((s) => s.uses?.startsWith('actions/deploy-pages'))!;
+
+  // deploy-pages@v5.0.0 src/internal/api-client.js: `artifactCount > 1` throws "Multiple artifacts named ...", and every
+  // attempt's upload stays in the run; upload-pages-artifact's name defaults to github-pages (action.yml@v5.0.0).
+  it('name the Pages artifact per attempt, and deploy the name the report job of that attempt uploaded', () => {
+    expect(pagesUpload.with?.name).toBe(report.outputs?.pages_artifact);
+    const names = [1, 2].map((attempt) => render(String(pagesUpload.with?.name), { github: { run_id: '42', run_attempt: String(attempt) } }));
+    expect(names).toEqual(['github-pages-1', 'github-pages-2']);
+    // Through the report job's output: re-running only a failed deploy keeps the report's attempt and its name.
+    expect(deploy.with?.artifact_name).toBe('${{ needs.report.outputs.pages_artifact }}');
+    expect(render(String(deploy.with?.artifact_name), { needs: { report: { outputs: { pages_artifact: 'github-pages-1' } } } })).toBe('github-pages-1');
+  });
+
+  it('hand the toolbox image on under a name per attempt, through the toolbox job\'s output', () => {
+    const upload = jobs.toolbox!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!;
+    expect(upload.with?.name).toBe(jobs.toolbox!.outputs?.artifact);
+    expect(render(String(upload.with?.name), { github: { run_attempt: '3' } })).toBe('toolbox-image-3');
+    const download = jobs.kind!.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))!;
+    expect(download.with?.name).toBe('${{ needs.toolbox.outputs.artifact }}');
+  });
+
+  it('the report step keys its history line by the run id: two attempts of one night leave one line, another night adds one', async () => {
+    const cwd = workspace();
+    cpSync(join(root, 'reports/fixtures/runs/lab'), join(cwd, 'artifacts'), { recursive: true });
+    const merge = report.steps.find((s) => s.run?.startsWith('npm run report'))!.run!.replace('npm run report --', `node ${root}reports/build-report.ts`);
+    const lines = async (runId: string) => {
+      const run = await runStep(merge, cwd, { GITHUB_RUN_ID: runId, REQUESTED: 'lab/calico-vxlan', PATH: process.env.PATH! });
+      expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+      return readFileSync(join(cwd, '.allure-history', 'history.jsonl'), 'utf8').trim().split('\n');
+    };
+    expect(await lines('100')).toHaveLength(1);
+    expect(await lines('100')).toHaveLength(1);
+    expect((await lines('101')).map((l) => (JSON.parse(l) as Record<string, unknown>).cniConformanceRun)).toEqual(['100', '101']);
+  }, 120_000);
+});
+
+describe('kernel modules', () => {
+  /** A runner whose `sudo modprobe` fails for MISSING modules, as modprobe does for one it cannot find (`-a`: any). */
+  const fakeRunner = () => {
+    const bin = join(workspace(), 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'sudo'), '#!/bin/sh\nexec "$@"\n', { mode: 0o755 });
+    writeFileSync(join(bin, 'modprobe'), '#!/bin/sh\nfor m in "$@"; do case " $MISSING " in *" $m "*) echo "modprobe: FATAL: Module $m not found" >&2; exit 1;; esac; done\n', { mode: 0o755 });
+    return bin;
+  };
+  const lab = jobs.lab!.steps.find((s) => s.name === "Kernel modules of the lab's tunnels")!.run!;
+
+  it('lab: a missing ipip module is a warning, not the end of the lab job', async () => {
+    const bin = fakeRunner();
+    const run = await runStep(lab, workspace(), { PATH: `${bin}:${process.env.PATH}`, MISSING: 'ipip' });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^::warning::modprobe ipip failed: K-IPIP-1 skips/m);
+  });
+
+  it('lab: a missing vxlan module stops the job; both present, no warning', async () => {
+    const bin = fakeRunner();
+    expect((await runStep(lab, workspace(), { PATH: `${bin}:${process.env.PATH}`, MISSING: 'vxlan' })).exitCode).not.toBe(0);
+    const ok = await runStep(lab, workspace(), { PATH: `${bin}:${process.env.PATH}`, MISSING: '' });
+    expect({ exitCode: ok.exitCode, stdout: ok.stdout }).toEqual({ exitCode: 0, stdout: '' });
+  });
+
+  it('kind: br_netfilter is loaded before the profile runs', () => {
+    const runs = jobs.kind!.steps.map((s) => s.run ?? '');
+    const load = runs.indexOf('sudo modprobe br_netfilter');
+    expect(load).toBeGreaterThan(-1);
+    expect(load).toBeLessThan(runs.findIndex((r) => r.includes('npm run matrix')));
+  });
+});
+
+describe('kind job timeouts', () => {
+  const profileStep = jobs.kind!.steps.find((s) => s.run?.includes('npm run matrix'))!;
+
+  it('the job and its profile step take their limits from the matrix entry', () => {
+    expect(jobs.kind!['timeout-minutes']).toBe('${{ matrix.profile.timeout.jobMinutes }}');
+    expect(profileStep['timeout-minutes']).toBe('${{ matrix.profile.timeout.stepMinutes }}');
+  });
+
+  it('every kind profile gets a job long enough for its run bound (or GitHub\'s 6 h), its step ending in time for the uploads', () => {
+    for (const p of kindProfiles) {
+      const { timeout } = matrixEntry(p);
+      expect(timeout!.jobMinutes, p.name).toBeLessThanOrEqual(GITHUB_JOB_LIMIT_MINUTES);
+      expect(timeout!.jobMinutes - timeout!.stepMinutes, p.name).toBe(SETUP_MINUTES + POST_MINUTES);
+      expect(timeout!.stepMinutes, p.name).toBe(Math.min(kindRunBoundMinutes(p), GITHUB_JOB_LIMIT_MINUTES - SETUP_MINUTES - POST_MINUTES));
+      // The old single 90 min fitted no profile's bound: a failing C-CT-1 alone takes 90 min at its timeouts.
+      expect(timeout!.jobMinutes, p.name).toBeGreaterThan(90);
+    }
+  });
+});
+
+describe('concurrency', () => {
+  const group = (github: Record<string, unknown>) => render(workflow.concurrency.group, { github });
+  const cancels = (event: string) => render(String(workflow.concurrency['cancel-in-progress']), { github: { event_name: event } });
+  const pr = (number: number, run_id: string) => ({ event_name: 'pull_request', run_id, event: { pull_request: { number } } });
+
+  it('pull requests: one group per pull request, a newer push cancels the older run', () => {
+    expect(group(pr(7, '1'))).toBe(group(pr(7, '2')));
+    expect(group(pr(7, '1'))).not.toBe(group(pr(8, '1')));
+    expect(cancels('pull_request')).toBe('true');
+  });
+
+  it('every other run is a group of its own and cancels nothing: the nightly and dispatches never drop one another', () => {
+    const runs = [{ event_name: 'schedule', run_id: '10' }, { event_name: 'workflow_dispatch', run_id: '11' }, { event_name: 'workflow_dispatch', run_id: '12' }];
+    const groups = runs.map((g) => group({ ...g, event: {} }));
+    expect(new Set([...groups, group(pr(7, '1'))]).size).toBe(4);
+    expect(cancels('schedule')).toBe('false');
+    expect(cancels('workflow_dispatch')).toBe('false');
+  });
+
+  it('kind jobs of one profile queue (queue: max, which GitHub takes only without cancel-in-progress); deploys go one at a time in `pages`', () => {
+    expect(jobs.kind!.concurrency).toEqual({ group: 'nightly-kind-${{ matrix.profile.id }}', queue: 'max' });
+    expect(jobs.deploy!.concurrency).toEqual({ group: 'pages', 'cancel-in-progress': false });
+  });
+});
+
+describe('what the report gets asked for', () => {
+  const mergeStep = jobs.report!.steps.find((s) => s.run?.startsWith('npm run report'))!;
+  const outputs = { lab: JSON.stringify([{ profile: 'lab/calico-vxlan' }]), kind: JSON.stringify([{ profile: 'kind/cilium-kpr' }, { profile: 'kind/flannel-vxlan' }]) };
+  const requested = (event: string) => render(mergeStep.env!.REQUESTED!, { github: { event_name: event }, needs: { profiles: { outputs } } }).trim().split(/\s+/);
+
+  it('every profile the profiles job listed; the kind ones only where kind jobs run (not on pull requests)', () => {
+    expect(requested('schedule')).toEqual(['lab/calico-vxlan', 'kind/cilium-kpr', 'kind/flannel-vxlan']);
+    expect(requested('pull_request')).toEqual(['lab/calico-vxlan']);
+  });
+
+  it('a requested profile whose job left nothing gets its column, "no result" in every cell it claims', async () => {
+    const cwd = workspace();
+    cpSync(join(root, 'reports/fixtures/runs/lab'), join(cwd, 'artifacts'), { recursive: true });
+    const command = mergeStep.run!.replace('npm run report --', `node ${root}reports/build-report.ts`);
+    const run = await runStep(command, cwd, { GITHUB_RUN_ID: '7', REQUESTED: requested('schedule').join(' '), PATH: process.env.PATH! });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const matrix = JSON.parse(readFileSync(join(cwd, 'site', 'matrix.json'), 'utf8')) as { columns: Array<{ profile: string; noResults?: string }>; cells: Record<string, Record<string, { state: string }>> };
+    expect(matrix.columns.map((c) => c.profile).sort()).toEqual(['kind/cilium-kpr', 'kind/flannel-vxlan', 'lab/calico-vxlan']);
+    expect(matrix.columns.find((c) => c.profile === 'kind/cilium-kpr')!.noResults).toMatch(/^no result came back for kind\/cilium-kpr: its job left no results/);
+    const kpr = kindProfiles.find((p) => p.name === 'cilium-kpr')!;
+    expect(new Set(kpr.behaviours.map((id) => matrix.cells[id]!['kind/cilium-kpr']!.state))).toEqual(new Set(['noresult']));
+    expect(readFileSync(join(cwd, 'site', 'index.html'), 'utf8')).toContain('<span class="mark" title="no result came back for kind/cilium-kpr');
+  }, 60_000);
+});
+
+describe('the dispatch input and the artifacts', () => {
+  const list = jobs.profiles!.steps.find((s) => s.id === 'list')!;
+
+  it('an input starting with "-" is refused by name, never read as an option (--help, --provider=kind)', async () => {
+    for (const input of ['--help', '--provider=kind', 'kind/cilium-kpr -x']) {
+      const run = await runStep(list.run!, root, { PROFILES: input, GITHUB_OUTPUT: join(workspace(), 'output'), PATH: process.env.PATH! });
+      expect(run.exitCode, input).not.toBe(0);
+      expect(run.stderr, input).toMatch(/profile "-[^"]*": starts with "-": profiles are names or globs/);
+    }
+  }, 60_000);
+
+  it('the plan artifact leaves out the CNI plugins the kind path downloads into the plan, and expires', () => {
+    const upload = jobs.kind!.steps.find((s) => s.with?.name === 'plan-${{ matrix.profile.id }}')!;
+    const excludes = String(upload.with!.path).split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    // Where provision.ts download() puts the archive and its binaries: <plan dir>/cni-plugins/<version>/. path.matchesGlob
+    // stands in for @actions/glob here (both globstar); the layout is the real one (planDirFor, plan.ts).
+    const plan = relative(root, kindProvider.planDirFor('run-1', 'flannel-vxlan'));
+    const dropped = (file: string) => excludes.some((e) => matchesGlob(file, e));
+    expect(dropped(`${plan}/cni-plugins/${versions.cniPlugins}/archive.tgz`)).toBe(true);
+    expect(dropped(`${plan}/cni-plugins/${versions.cniPlugins}/bridge`)).toBe(true);
+    expect(dropped(`${plan}/commands.sh`)).toBe(false);
+    expect(upload.with!['retention-days']).toBeGreaterThanOrEqual(1);
+    expect(upload.with!['retention-days']).toBeLessThan(90);
+  });
+
+  it('the toolbox image is built once, by the toolbox job, and loaded by each kind job before the doctor and the profile', () => {
+    const builds = steps.filter((s) => s.run?.includes('npm run toolbox -- --save'));
+    expect(builds).toEqual([jobs.toolbox!.steps.find((s) => s.run?.includes('--save'))]);
+    const runs = jobs.kind!.steps.map((s) => s.run ?? s.uses ?? '');
+    const download = runs.findIndex((r) => r.startsWith('actions/download-artifact'));
+    const load = runs.indexOf('npm run toolbox -- --load toolbox-image/toolbox.tar');
+    expect(download).toBeGreaterThan(-1);
+    expect(load).toBeGreaterThan(download);
+    expect(load).toBeLessThan(runs.findIndex((r) => r.includes('npm run doctor')));
+    expect(jobs.toolbox!.if).toBe(jobs.kind!.if);
   });
 });
