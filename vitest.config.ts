@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { verdictListener } from './reports/allure-verdicts.ts';
 import { outDir } from './reports/out-dir.ts';
 
 const out = outDir();
@@ -20,7 +21,7 @@ function labWorkers(): number {
 const reporters = [
   'default',
   ['junit', { outputFile: join(out, 'junit.xml') }],
-  ['allure-vitest/reporter', { resultsDir: join(out, 'allure-results') }],
+  ['allure-vitest/reporter', { resultsDir: join(out, 'allure-results'), listeners: [verdictListener] }],
   './reports/summary-reporter.ts',
 ] as const;
 
