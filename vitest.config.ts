@@ -36,6 +36,9 @@ export default defineConfig({
         logLevel: 'error',
         test: {
           name: 'unit',
+          // The unit tests assert what they check; the timeout only catches a hang. vitest's 5 s default timed out cold
+          // report builds and CLI runs on a loaded 2-core machine (CI runs unit and lab tests side by side).
+          testTimeout: 60_000,
           // @actions/workflow-parser imports its schema JSON without `with { type: 'json' }`: vite transforms it instead of Node.
           server: { deps: { inline: ['@actions/workflow-parser'] } },
           include: ['{helpers,clusters,suites,reports,cli,bench,mutate}/**/*.test.ts'],
