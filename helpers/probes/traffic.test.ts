@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Executor } from '../../clusters/types.ts';
-import { icmpClient, icmpRun, KIND_TRAFFIC, LAB_TRAFFIC, pingArgv, runClients, tcpArgv, tcpClient, trafficTimings, udpArgv, udpClient, type Client } from './traffic.ts';
+import { icmpClient, icmpRun, KIND_TRAFFIC, LAB_TRAFFIC, pace, paced, pingArgv, runClients, tcpArgv, tcpClient, trafficTimings, udpArgv, udpClient, type Client } from './traffic.ts';
 
 describe('traffic timings per provider', () => {
   it('kind and attach keep the values they had; the lab has its own', () => {
@@ -79,6 +79,21 @@ describe('a failed client is confirmed before its failure counts', () => {
     expect(results[0]!.firstAttempt?.value).toBe('fail');
     expect(results[0]!.raw).toMatch(/^first run: sh -c echo slow .*\nfail\n\(exit 0\)\n\nconfirmation run \(generous deadlines\): sh -c echo slow-again/s);
     expect(results[1]!.firstAttempt).toBeUndefined();
+  });
+
+  it('a first run that missed and a confirmation that answered stretch later first deadlines (the machine is slow); two that fail do not', async () => {
+    pace.factor = 1;
+    await runClients(local, [logged('/dev/null', 'dead', 'fail', logged('/dev/null', 'dead-again', 'fail'))]);
+    expect(pace.factor).toBe(1);
+    await runClients(local, [logged('/dev/null', 'slow', 'fail', logged('/dev/null', 'slow-again', 'ok'))]);
+    expect(pace.factor).toBe(1.5);
+    expect(trafficTimings({ provider: 'lab' })).toMatchObject({ waitS: 0.45, connectS: 0.45, replyS: 0.75, boundS: 3, confirm: LAB_TRAFFIC.confirm });
+    for (let i = 0; i < 10; i++) await runClients(local, [logged('/dev/null', 'slow', 'fail', logged('/dev/null', 'slow-again', 'ok'))]);
+    expect(pace.factor).toBe(6);
+    // Stretched past the confirmation's deadlines, the confirmation waits at least as long as the first run.
+    expect(paced(LAB_TRAFFIC, 12).confirm).toEqual({ waitS: 3.6, connectS: 3.6, replyS: 6, boundS: 24 });
+    pace.factor = 1;
+    expect(trafficTimings({ provider: 'lab' })).toBe(LAB_TRAFFIC);
   });
 
   it('a client the host never ran is unobserved, with the cause, and not run again', async () => {

@@ -89,9 +89,37 @@ export const LAB_TRAFFIC: TrafficTimings = {
   confirm: { waitS: 3, connectS: 3, replyS: 5, boundS: 12 },
 };
 
-/** The client timings for a cluster: the lab's own timescale, today's values elsewhere (they cannot be tested here). */
+/**
+ * How much longer than its timings this machine needs to answer, learnt from its own healthy round trips: every client
+ * whose first run missed its deadline and whose confirmation then answered is a round trip the machine was too slow
+ * for, and stretches the first deadlines of later probes by PACE_STEP (up to PACE_MAX). A datapath that drops never
+ * answers the confirmation either, so breakages do not stretch them. One per process: a vitest worker runs one profile
+ * file, so each file learns the pace of the machine it runs on.
+ */
+export const pace = { factor: 1 };
+const PACE_STEP = 1.5;
+const PACE_MAX = 6;
+
+/** A first run missed its deadline and its confirmation answered: the machine is slower than the deadlines. */
+export function slowerThanDeadlines(): void {
+  pace.factor = Math.min(PACE_MAX, pace.factor * PACE_STEP);
+}
+
+/** The first deadlines stretched by `factor`; the confirmation's never shorter than them. */
+export function paced(t: TrafficTimings, factor: number): TrafficTimings {
+  if (factor === 1) return t;
+  const x = (s: number) => Math.round(s * factor * 100) / 100;
+  const first = { waitS: x(t.waitS), connectS: x(t.connectS), replyS: x(t.replyS), ...(t.boundS ? { boundS: x(t.boundS) } : {}) };
+  const confirm = {
+    waitS: Math.max(t.confirm.waitS, first.waitS), connectS: Math.max(t.confirm.connectS, first.connectS), replyS: Math.max(t.confirm.replyS, first.replyS),
+    ...(t.confirm.boundS ? { boundS: Math.max(t.confirm.boundS, first.boundS ?? 0) } : {}),
+  };
+  return { ...t, ...first, confirm };
+}
+
+/** The client timings for a cluster (the lab's own timescale, today's values elsewhere), at the pace this machine showed. */
 export function trafficTimings(capabilities: { provider: string }): TrafficTimings {
-  return capabilities.provider === 'lab' ? LAB_TRAFFIC : KIND_TRAFFIC;
+  return paced(capabilities.provider === 'lab' ? LAB_TRAFFIC : KIND_TRAFFIC, pace.factor);
 }
 
 /** A client command and how to read what it printed. */
@@ -138,6 +166,7 @@ export async function runClients(on: Executor, clients: Array<Client<unknown>>, 
   if (again.length === 0) return results;
   const second = await runOnce(on, again.map((i) => clients[i]!.confirm!.client));
   again.forEach((i, k) => { results[i] = confirmedBy(results[i]!, second[k]!); });
+  if (again.some((i, k) => !second[k]!.unobserved && !clients[i]!.confirm!.failed(second[k]!.value))) slowerThanDeadlines();
   return results;
 }
 
