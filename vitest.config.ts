@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { KIND_HOOK_TIMEOUT_MS, KIND_TEST_TIMEOUT_MS } from './reports/kind-test-timeouts.ts';
+import { verdictListener } from './reports/allure-verdicts.ts';
 import { outDir } from './reports/out-dir.ts';
 
 const out = outDir();
@@ -21,7 +22,7 @@ function labWorkers(): number {
 const reporters = [
   'default',
   ['junit', { outputFile: join(out, 'junit.xml') }],
-  ['allure-vitest/reporter', { resultsDir: join(out, 'allure-results') }],
+  ['allure-vitest/reporter', { resultsDir: join(out, 'allure-results'), listeners: [verdictListener] }],
   './reports/summary-reporter.ts',
 ] as const;
 
@@ -36,6 +37,9 @@ export default defineConfig({
         logLevel: 'error',
         test: {
           name: 'unit',
+          // The unit tests assert what they check; the timeout only catches a hang. vitest's 5 s default timed out cold
+          // report builds and CLI runs on a loaded 2-core machine (CI runs unit and lab tests side by side).
+          testTimeout: 60_000,
           // @actions/workflow-parser imports its schema JSON without `with { type: 'json' }`: vite transforms it instead of Node.
           server: { deps: { inline: ['@actions/workflow-parser'] } },
           include: ['{helpers,clusters,suites,reports,cli,bench,mutate}/**/*.test.ts'],

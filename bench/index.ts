@@ -3,6 +3,9 @@
  *   ready     calico-lab readiness beside the raw docker + ip floor, and their ratio (goal <= 1.0)
  *   overhead  per-check overhead on calico-lab: wall time of a check minus the time of its commands (goal <= 100 ms)
  *   suite     the lab project's wall time (goal <= 90 s on 2 cores), slowest tests and steps first
+ *   conformance  `npm run conformance` (default profile, report included), timed
+ * suite and conformance are also given as ratios to the raw docker + ip floor measured in the same run (3 runs), so
+ * that figures from machines of different speed compare.
  * Options: --only ready,overhead,suite   --runs N (ready, default 5)   --rounds N (overhead, default 3)
  *          --repeat N (suite: N full runs in a row, each one's wall time and result, then the last run's breakdown)
  *          --results DIR (break down an existing allure-results folder instead of running the suite)
@@ -12,13 +15,13 @@ import { ensureLabImage } from '../clusters/lab/image.ts';
 import { assertLabCanRun } from '../clusters/preflight.ts';
 import { cleanupOnExit, newRunId, removeRunSync } from '../clusters/run.ts';
 import { benchCheckOverhead } from './check-overhead.ts';
-import { runLabSuite } from './lab-suite.ts';
-import { benchReady } from './ready.ts';
+import { runConformance, runLabSuite } from './lab-suite.ts';
+import { benchReady, rawFloor } from './ready.ts';
 import { median, readAllureTimings, seconds, slowestSteps, timeByProfile, timeByStepKind } from './timing.ts';
 
-const parts = ['ready', 'overhead', 'suite'] as const;
+const parts = ['ready', 'overhead', 'suite', 'conformance'] as const;
 const args = parseArgs(process.argv.slice(2), { values: ['only', 'runs', 'rounds', 'results', 'repeat'], flags: [] });
-const only = (args.values.only ?? parts.join(',')).split(',');
+const only = (args.values.only ?? 'ready,overhead,suite').split(',');
 for (const p of only) if (!(parts as readonly string[]).includes(p)) throw new Error(`--only ${p}: unknown part; known: ${parts.join(', ')}`);
 const whole = (name: string, fallback: number) => {
   const n = Number(args.values[name] ?? fallback);
@@ -54,19 +57,33 @@ try {
     const worst = Math.max(...rows.map((r) => r.overheadMs));
     console.log(`worst overhead ${ms(worst)} (goal <= 100 ms)`);
   }
+  // The floor the suite and conformance times are divided by, measured now, on this machine.
+  const floorS = (only.includes('suite') && !args.values.results) || only.includes('conformance') ? await rawFloor(runId, image, 3) : undefined;
+  const perFloor = (wallMs: number) => (floorS ? `, ${(wallMs / 1000 / floorS).toFixed(1)}x the raw floor (${floorS.toFixed(2)} s, measured in this run)` : '');
+  if (only.includes('conformance')) {
+    const walls: number[] = [];
+    for (let i = 1; i <= repeat; i++) {
+      const run = await runConformance();
+      walls.push(run.wallMs);
+      console.log(`\n== npm run conformance${repeat > 1 ? ` run ${i}/${repeat}` : ''}: ${seconds(run.wallMs)} wall${perFloor(run.wallMs)}, exit ${run.exitCode}`);
+    }
+    if (repeat > 1) console.log(`\n== npm run conformance: median ${seconds(median(walls))}${perFloor(median(walls))}`);
+  }
   if (only.includes('suite')) {
     let dir = args.values.results ?? '';
     if (!dir) {
       const walls: number[] = [];
       let green = 0;
+      let inconclusive = 0;
       for (let i = 1; i <= repeat; i++) {
         const run = await runLabSuite(args.positional);
         walls.push(run.wallMs);
         if (run.exitCode === 0) green++;
-        console.log(`\n== lab project${repeat > 1 ? ` run ${i}/${repeat}` : ''}: ${seconds(run.wallMs)} wall (goal <= 90 s, ratio ${(run.wallMs / 90_000).toFixed(2)} of it), exit ${run.exitCode}, ${run.summary}`);
+        inconclusive += run.inconclusive;
+        console.log(`\n== lab project${repeat > 1 ? ` run ${i}/${repeat}` : ''}: ${seconds(run.wallMs)} wall${perFloor(run.wallMs)}, exit ${run.exitCode}, ${run.summary}${run.inconclusive ? `, ${run.inconclusive} inconclusive` : ''}`);
         dir = run.resultsDir;
       }
-      if (repeat > 1) console.log(`\n== ${green}/${repeat} runs green; wall median ${seconds(median(walls))}, max ${seconds(Math.max(...walls))}`);
+      if (repeat > 1) console.log(`\n== ${green}/${repeat} runs green (${inconclusive} inconclusive tests in all); wall median ${seconds(median(walls))}${perFloor(median(walls))}, max ${seconds(Math.max(...walls))}`);
     } else console.log(`\n== lab project results in ${dir}`);
     const tests = readAllureTimings(dir).filter((t) => t.status !== 'skipped');
     console.log('\nprofiles (tests run one after another in a file):');

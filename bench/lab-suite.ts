@@ -8,6 +8,8 @@ export interface SuiteRun {
   wallMs: number;
   exitCode: number;
   summary: string;
+  /** INCONCLUSIVE tests, as the run's closing lines count them (reports/summary-reporter.ts). */
+  inconclusive: number;
   resultsDir: string;
 }
 
@@ -19,6 +21,16 @@ export async function runLabSuite(filters: string[]): Promise<SuiteRun> {
     reject: false, all: true, env: { CNI_CONFORMANCE_OUT: out }, stdin: 'ignore',
   });
   const wallMs = performance.now() - start;
-  const summary = String(run.all ?? '').trim().split('\n').filter((l) => /^\d+ passed, \d+ failed/.test(l)).pop() ?? '(no summary line)';
-  return { wallMs, exitCode: run.exitCode ?? 1, summary, resultsDir: join(out, 'allure-results') };
+  const lines = String(run.all ?? '').trim().split('\n');
+  const summary = lines.filter((l) => /^\d+ passed, \d+ failed/.test(l)).pop() ?? '(no summary line)';
+  const inconclusive = Number(/^inconclusive: (\d+)/.exec(lines.filter((l) => l.startsWith('inconclusive: ')).pop() ?? '')?.[1] ?? 0);
+  return { wallMs, exitCode: run.exitCode ?? 1, summary, inconclusive, resultsDir: join(out, 'allure-results') };
+}
+
+/** `npm run conformance` (the default profile, report included) as a user runs it, timed, into a folder of its own. */
+export async function runConformance(): Promise<{ wallMs: number; exitCode: number }> {
+  const out = mkdtempSync(join(tmpdir(), 'cni-conformance-bench-'));
+  const start = performance.now();
+  const run = await execa(process.execPath, ['cli/conformance.ts'], { reject: false, all: true, env: { CNI_CONFORMANCE_OUT: out }, stdin: 'ignore' });
+  return { wallMs: performance.now() - start, exitCode: run.exitCode ?? 1 };
 }

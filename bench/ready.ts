@@ -62,3 +62,13 @@ export async function benchReady(runId: string, image: string, runs: number): Pr
   }
   return { lab, raw, ratio: median(lab) / median(raw) };
 }
+
+/**
+ * The raw docker + ip floor alone (median of `runs`), measured in the run whose other figures it divides: machines of
+ * one kind differ 2.5x in it, so times from different machines compare only as ratios to their own floor.
+ */
+export async function rawFloor(runId: string, image: string, runs: number, offset = 100): Promise<number> {
+  const raw: number[] = [];
+  for (let i = 0; i < runs; i++) raw.push(await timeRaw(runId, image, offset + i));
+  return median(raw);
+}

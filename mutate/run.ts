@@ -5,6 +5,7 @@ import { pollUntilDone } from '../helpers/probes/poll.ts';
 import { behaviour } from '../suites/catalogue.ts';
 import { checkBehaviour, unmetRequirements } from '../suites/check.ts';
 import type { Behaviour } from '../suites/types.ts';
+import { isUnobserved } from '../suites/verdict.ts';
 import { faultsFor } from './library.ts';
 import type { FaultOutcome, ProfileOutcome } from './report.ts';
 
@@ -17,12 +18,17 @@ export interface MutateOptions {
   recoveryDeadlineMs?: number;
 }
 
-/** Each behaviour's problems on the cluster now; a probe that throws counts as its problem. */
-async function problemsOf(behaviours: Behaviour<unknown>[], cluster: ClusterHandle): Promise<Record<string, string[]>> {
+/**
+ * Each behaviour's observed problems on the cluster now; a probe that throws counts as its problem. What a check could
+ * not observe (INCONCLUSIVE, suites/verdict.ts) neither catches a fault nor spoils the healthy baseline: it is logged.
+ */
+async function problemsOf(behaviours: Behaviour<unknown>[], cluster: ClusterHandle, log?: (line: string) => void): Promise<Record<string, string[]>> {
   const result: Record<string, string[]> = {};
   for (const b of behaviours) {
     try {
-      const { problems } = await checkBehaviour(b, cluster);
+      const { problems: all } = await checkBehaviour(b, cluster);
+      for (const p of all.filter(isUnobserved)) log?.(`[${cluster.name}] ${b.id}: ${p}`);
+      const problems = all.filter((p) => !isUnobserved(p));
       if (problems.length > 0) result[b.id] = problems;
     } catch (error) {
       result[b.id] = [`probe failed: ${(error as Error).message.split('\n')[0]}`];
@@ -46,7 +52,7 @@ export async function mutateProfile(profile: LabProfile, o: MutateOptions): Prom
     const all = profile.behaviours.map((id) => behaviour(id));
     outcome.skipped = all.flatMap((b) => unmetRequirements(b, cluster));
     const active = all.filter((b) => unmetRequirements(b, cluster).length === 0);
-    outcome.baseline = flatten(await problemsOf(active, cluster));
+    outcome.baseline = flatten(await problemsOf(active, cluster, o.log));
     if (outcome.baseline.length > 0) return outcome;
     o.log(`[${profile.name}] healthy: ${active.map((b) => b.id).join(', ')} hold; ${faults.length} faults to apply`);
     for (const fault of faults) {
@@ -63,8 +69,8 @@ export async function mutateProfile(profile: LabProfile, o: MutateOptions): Prom
       try {
         await cluster.settle?.();
         // A check counts as catching the fault only when it fails twice in a row: a flaky probe is not a catch.
-        const first = await problemsOf(active, cluster);
-        result.detail = await problemsOf(active.filter((b) => first[b.id]), cluster);
+        const first = await problemsOf(active, cluster, o.log);
+        result.detail = await problemsOf(active.filter((b) => first[b.id]), cluster, o.log);
         result.caughtBy = Object.keys(result.detail);
         result.result = result.caughtBy.length > 0 ? 'caught' : 'missed';
       } finally {

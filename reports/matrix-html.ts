@@ -12,7 +12,7 @@ table{border-collapse:collapse;margin-top:1em}td,th{border:1px solid #d0d7de;pad
 thead th{background:#f6f8fa;position:sticky;top:0;z-index:1}th.row{text-align:left;max-width:22em;font-weight:normal}
 th.row b{display:block}tr.group th{background:#eaeef2;text-align:left;font-size:14px}
 td.cell{min-width:6.5em}td.cell a,td.cell span.mark{font-weight:bold;text-decoration:none}
-.pass .mark{color:#1a7f37}.fail .mark{color:#cf222e}.skip .mark{color:#9a6700}.na,.missing,.noresult{color:#8c959f}
+.pass .mark{color:#1a7f37}.fail .mark{color:#cf222e}.inconclusive .mark{color:#8250df}.error .mark{color:#bc4c00}.skip .mark{color:#9a6700}.na,.missing,.noresult{color:#8c959f}
 .detail,.reason{display:block;font-size:11px;color:#57606a}.reason{max-width:16em;white-space:normal}
 .hidden{display:none}.dim{opacity:.25}fieldset{display:inline-block;margin-right:1em;border:1px solid #d0d7de}
 .provider{font-weight:normal;color:#57606a;display:block}`;
@@ -37,7 +37,7 @@ export function matrixHtml(m: Matrix): string {
 <p>Kernel: ${esc(kernels(m.runs))}.</p>
 <p>Each cell: the behaviour check's outcome, negative controls passed of total (NC), duration; the mark links to the test in the <a href="allure-report/index.html">Allure report</a>. n/a: the profile does not claim the behaviour.</p></header>`;
   const filters = `<form><fieldset><legend>CNI</legend>${cnis.map((c) => `<label><input type="checkbox" name="cni" value="${esc(c)}" checked> ${esc(cniTitle(c))}</label>`).join(' ')}</fieldset>
-<fieldset><legend>status</legend><select name="status">${(['all', 'pass', 'fail', 'skip', 'na', 'missing', 'noresult'] as Array<CellState | 'all'>).map((s) => `<option value="${s}">${s === 'all' ? 'all' : MARK[s as CellState]}</option>`).join('')}</select></fieldset>
+<fieldset><legend>status</legend><select name="status">${(['all', 'pass', 'fail', 'inconclusive', 'error', 'skip', 'na', 'missing', 'noresult'] as Array<CellState | 'all'>).map((s) => `<option value="${s}">${s === 'all' ? 'all' : MARK[s as CellState]}</option>`).join('')}</select></fieldset>
 <fieldset><legend>rows</legend><label><input type="checkbox" name="unclaimed" checked> rows no shown profile claims</label></fieldset></form>`;
   const head = `<thead><tr><th rowspan="2">behaviour</th>${spans.map((s) => `<th colspan="${s.n}" data-cni="${esc(s.cni)}">${esc(cniTitle(s.cni))}</th>`).join('')}</tr>
 <tr>${m.columns.map((c) => `<th data-cni="${esc(c.cni)}" class="col">${esc(c.profile.split('/').slice(1).join('/'))}<span class="provider">${esc(c.provider)}</span>${c.topology ? `<a class="topology" href="${esc(c.topology)}">topology</a>` : ''}${c.noResults ? `<span class="reason" title="${esc(c.noResults)}">no result</span>` : ''}</th>`).join('')}</tr></thead>`;

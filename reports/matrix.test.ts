@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Profile } from '../clusters/types.ts';
 import { matrixHtml } from './matrix-html.ts';
 import { matrixMarkdown } from './matrix-md.ts';
-import { buildMatrix, CATALOGUE_GROUPS, MARK, type AllureResult, type RowGroup } from './matrix.ts';
+import { buildMatrix, CATALOGUE_GROUPS, cellDetail, MARK, type AllureResult, type RowGroup } from './matrix.ts';
 
 const profiles: Profile[] = [
   { name: 'calico-lab', description: '', provider: 'lab', cni: 'calico', behaviours: ['K-GW-1', 'X-POD-1'] },
@@ -75,11 +75,26 @@ describe('buildMatrix', () => {
 
   it('takes a skip reason from run.json notes (allure-vitest drops ctx.skip notes), else from the result', () => {
     const skipped = result('C-TUN-1', 'kind/cilium-vxlan', 'skipped');
-    const failed = result('K-GW-1', 'kind/calico-vxlan', 'broken', { statusDetails: { message: 'node-a: proxy_arp = 0, expected 1\nstack' } });
+    const failed = result('K-GW-1', 'kind/calico-vxlan', 'failed', { statusDetails: { message: 'node-a: proxy_arp = 0, expected 1\nstack' } });
     const key = skipped.fullName!.split(':').slice(1).join(':');
     const m = buildMatrix({ results: [skipped, failed], profiles, groups, runs: [{ startedAt: '2026-01-01T00:00:00Z', kernel: '6.8.0', host: 'h', skipNotes: { [key]: 'kind cannot run here: no registry' } }] });
     expect(m.cells['C-TUN-1']!['kind/cilium-vxlan']).toMatchObject({ state: 'skip', reason: 'kind cannot run here: no registry' });
     expect(m.cells['K-GW-1']!['kind/calico-vxlan']).toMatchObject({ state: 'fail', reason: 'node-a: proxy_arp = 0, expected 1' });
+  });
+
+  it('keeps the three verdicts apart: FAIL (Allure failed), INCONCLUSIVE (unknown) with its cause, ERROR (broken)', () => {
+    const m = buildMatrix({
+      results: [
+        result('K-GW-1', 'kind/calico-vxlan', 'unknown', { statusDetails: { message: 'INCONCLUSIVE: K-GW-1 could not be observed on x:\n  - could not observe: ...' } }),
+        result('X-POD-1', 'lab/calico-lab', 'broken', { statusDetails: { message: 'TypeError: x is undefined' } }),
+        result('X-POD-1', 'lab/calico-lab', 'unknown', { check: 'negative-control' }),
+      ],
+      profiles, groups,
+    });
+    expect(m.cells['K-GW-1']!['kind/calico-vxlan']).toMatchObject({ state: 'inconclusive', reason: 'INCONCLUSIVE: K-GW-1 could not be observed on x:' });
+    expect(m.cells['X-POD-1']!['lab/calico-lab']).toMatchObject({ state: 'error', reason: 'TypeError: x is undefined', controls: { passed: 0, total: 1, skipped: 0, inconclusive: 1 } });
+    expect(cellDetail(m.cells['X-POD-1']!['lab/calico-lab']!)).toMatch(/^NC 0\/1 \(1 inconclusive\)/);
+    expect([MARK.inconclusive, MARK.error, MARK.fail]).toEqual(['INCONCLUSIVE', 'ERROR', 'FAIL']);
   });
 
   it('counts a test that ran in two merged folders once, the latest', () => {

@@ -33,15 +33,17 @@ export function attachmentsOf(r: { attachments?: AllureAttachment[]; steps?: All
 }
 
 /**
- * missing: the profile's run finished without a result for a behaviour it claims (a harness gap); noresult: nothing
- * came back for it (its job did not finish or left no results), so nothing is known.
+ * A cell's verdict: FAIL is a confirmed datapath failure, INCONCLUSIVE a check that could not observe (Allure "unknown",
+ * reports/allure-verdicts.ts), ERROR a harness error (Allure "broken": the probe or the harness threw). missing: the
+ * profile's run finished without a result for a behaviour it claims (a harness gap); noresult: nothing came back for it
+ * (its job did not finish or left no results), so nothing is known.
  */
-export type CellState = 'pass' | 'fail' | 'skip' | 'na' | 'missing' | 'noresult';
+export type CellState = 'pass' | 'fail' | 'inconclusive' | 'error' | 'skip' | 'na' | 'missing' | 'noresult';
 
 export interface Cell {
   state: CellState;
-  /** Negative controls of this behaviour on this profile that passed, of how many ran. */
-  controls?: { passed: number; total: number; skipped: number };
+  /** Negative controls of this behaviour on this profile that passed, of how many there are (skipped and inconclusive ones apart). */
+  controls?: { passed: number; total: number; skipped: number; inconclusive?: number };
   durationMs?: number;
   /** Link to the behaviour's test in the Allure report, relative to the matrix page. */
   href?: string;
@@ -194,25 +196,31 @@ function absentCell(col: Column, run: RequestedRun | undefined): Cell {
 }
 
 function cellOf(r: AllureResult, negatives: AllureResult[], skipNotes: Record<string, string>): Cell {
-  const state: CellState = r.status === 'passed' ? 'pass' : r.status === 'skipped' ? 'skip' : 'fail';
+  const state = STATE_OF_STATUS[r.status];
   const ran = negatives.filter((n) => n.status !== 'skipped');
   const reason = state === 'pass' ? undefined : reasonOf(r, skipNotes);
   return {
     state,
-    ...(negatives.length ? { controls: { passed: ran.filter((n) => n.status === 'passed').length, total: negatives.length, skipped: negatives.length - ran.length } } : {}),
+    ...(negatives.length ? { controls: {
+      passed: ran.filter((n) => n.status === 'passed').length, total: negatives.length, skipped: negatives.length - ran.length,
+      ...(ran.some((n) => n.status === 'unknown') ? { inconclusive: ran.filter((n) => n.status === 'unknown').length } : {}),
+    } } : {}),
     ...(r.start !== undefined && r.stop !== undefined ? { durationMs: r.stop - r.start } : {}),
     ...(r.uuid ? { href: allureHref(r.uuid) } : {}),
     ...(reason ? { reason } : {}),
   };
 }
 
-export const MARK: Record<CellState, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', na: 'n/a', missing: 'not run', noresult: 'no result' };
+const STATE_OF_STATUS: Record<AllureResult['status'], CellState> = { passed: 'pass', failed: 'fail', unknown: 'inconclusive', broken: 'error', skipped: 'skip' };
+
+export const MARK: Record<CellState, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE', error: 'ERROR', skip: 'SKIP', na: 'n/a', missing: 'not run', noresult: 'no result' };
 
 export const formatDuration = (ms: number) => (ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 
 /** "NC 2/3 · 4.1 s", "NC 0/1 (1 skipped) · 1 ms": negative controls passed of total, and the behaviour's duration. */
 export function cellDetail(c: Cell): string {
-  const nc = c.controls ? `NC ${c.controls.passed}/${c.controls.total}${c.controls.skipped ? ` (${c.controls.skipped} skipped)` : ''}` : '';
+  const notRun = [c.controls?.inconclusive ? `${c.controls.inconclusive} inconclusive` : '', c.controls?.skipped ? `${c.controls.skipped} skipped` : ''].filter(Boolean).join(', ');
+  const nc = c.controls ? `NC ${c.controls.passed}/${c.controls.total}${notRun ? ` (${notRun})` : ''}` : '';
   return [nc, c.durationMs !== undefined ? formatDuration(c.durationMs) : ''].filter(Boolean).join(' · ');
 }
 

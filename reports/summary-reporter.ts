@@ -23,12 +23,20 @@ export default class SummaryReporter implements Reporter {
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
+    /** INCONCLUSIVE tests (skipped by vitest with the verdict's note) and harness errors, counted apart. */
+    const inconclusive: string[] = [];
+    const errors: string[] = [];
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
         const result = test.result();
         if (result.state === 'passed') counts.passed++;
-        else if (result.state === 'failed') counts.failed++;
-        else {
+        else if (result.state === 'failed') {
+          counts.failed++;
+          if (!isAssertion(result.errors?.[0])) errors.push(`${test.fullName}: ${firstLine(result.errors?.[0]?.message)}`);
+        } else if (result.state === 'skipped' && result.note?.startsWith('INCONCLUSIVE')) {
+          inconclusive.push(`${test.fullName}: ${result.note}`);
+          this.meta.skipNotes[skipKey(test)] = result.note;
+        } else {
           counts.skipped++;
           if (result.state === 'skipped' && result.note) this.meta.skipNotes[skipKey(test)] = result.note;
         }
@@ -40,6 +48,22 @@ export default class SummaryReporter implements Reporter {
     mkdirSync(outDir(), { recursive: true });
     writeFileSync(join(outDir(), RUN_META), `${JSON.stringify({ ...this.meta, finishedAt: new Date().toISOString() }, null, 2)}\n`);
     // Printed at exit so that it is the last line, after other reporters' closing messages (CI reads it).
-    process.once('exit', () => process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`));
+    process.once('exit', () => process.stdout.write(`\n${verdictLines(inconclusive, errors)}${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`));
   }
+}
+
+const firstLine = (text?: string) => (text ?? '').split('\n')[0] ?? '';
+
+/** A check's failure (FAIL) is an assertion: BehaviourFailed and vitest's expect say so in their names. */
+const isAssertion = (error?: { name?: string }) => /assert/i.test(error?.name ?? '');
+
+/**
+ * The lines before the plain count: INCONCLUSIVE tests (not in the counts below: neither passed, failed nor skipped)
+ * and, among the failed, the harness errors (a probe or the harness threw), each with its first line.
+ */
+export function verdictLines(inconclusive: string[], errors: string[]): string {
+  const lines: string[] = [];
+  if (inconclusive.length) lines.push(`inconclusive: ${inconclusive.length} (could not observe; not counted below)`, ...inconclusive.map((l) => `  ${l}`));
+  if (errors.length) lines.push(`errors: ${errors.length} of the failed are harness errors, not datapath failures`, ...errors.map((l) => `  ${l}`));
+  return lines.length ? `${lines.join('\n')}\n` : '';
 }

@@ -7,13 +7,17 @@ export function defineBehaviour<T>(behaviour: Behaviour<T>): Behaviour<T> {
   return behaviour;
 }
 
-/** The failure of a behaviour check: its message lists every problem the expectation found. */
+/**
+ * The failure of a behaviour check (FAIL): its message lists every problem the expectation found. Its name says
+ * "Assertion" so that Allure files it as failed, apart from a harness error ("broken"): allure-js-commons@3.x
+ * sdk/utils.js getStatusFromError returns FAILED for an error whose name matches /assert/i, BROKEN otherwise.
+ */
 export class BehaviourFailed extends Error {
   readonly problems: string[];
   readonly raw: Record<string, string>;
   constructor(id: string, problems: string[], raw: Record<string, string>) {
     super(`${id} does not hold:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'BehaviourFailed';
+    this.name = 'BehaviourAssertionError';
     this.problems = problems;
     this.raw = raw;
   }

@@ -2,8 +2,10 @@
 export interface PodReply {
   /** The pod name the reply carries; undefined when nothing (or nothing readable) came back. */
   answeredBy?: string;
-  /** Why there is no answer, in the client's own words (curl's `curl: (28) ...`, socat's `E ...`, or a timeout). */
+  /** Why there is no answer, in the client's own words (curl's `curl: (28) ...`, the UDP client's kernel error, or a timeout). */
   error?: string;
+  /** Seconds from the request to the answer, where the client measures it. */
+  elapsedS?: number;
   unparsed: string[];
 }
 
@@ -40,27 +42,39 @@ export function parseHttpPodReply(run: ClientRun): PodReply {
   return { ...(answeredBy ? { answeredBy } : {}), ...(error && !answeredBy ? { error } : {}), unparsed };
 }
 
-/** socat's own log lines: `2026/12/01 08:52:32 socat[470] E read(5, ...): Connection refused`. */
-const SOCAT_LOG = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d socat\[\d+\] ([DINWEF]) (.+)$/;
 const POD_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
- * Parses `socat -t0 -T<s> UDP:<pod>:8081 'SYSTEM:echo x; head -n1 >&2'`: the first reply line lands on stderr
- * beside socat's own log lines; no reply within the inactivity timeout leaves stderr empty with exit 0.
+ * Parses the probes' UDP client (helpers/probes/udp-client.ts): `reply <seconds> <name>`, `error <call>: <strerror>`
+ * or `timeout <seconds>` on stdout. An ICMP error the kernel hands back is named as such; only a timeout is "no reply".
  */
-export function parseUdpPodReply(run: ClientRun, timeoutS: number): PodReply {
+export function parseUdpPodReply(run: ClientRun): PodReply {
   const unparsed: string[] = [];
-  const errors: string[] = [];
   let answeredBy: string | undefined;
-  for (const line of run.stderr.split('\n').map((l) => l.trim()).filter(Boolean)) {
-    const log = SOCAT_LOG.exec(line);
-    if (log) {
-      if (log[1] === 'E' || log[1] === 'F') errors.push(log[2]!);
-      else if (log[1] === 'W') unparsed.push(line);
-    } else if (!answeredBy && POD_NAME.test(line)) answeredBy = line;
+  let elapsedS: number | undefined;
+  let error: string | undefined;
+  for (const line of run.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    const reply = /^reply (\d+(?:\.\d+)?) (\S+)$/.exec(line);
+    const failed = /^error (socket|send|recv): (.+)$/.exec(line);
+    const timeout = /^timeout (\d+(?:\.\d+)?)$/.exec(line);
+    if (reply && !answeredBy && POD_NAME.test(reply[2]!)) [answeredBy, elapsedS] = [reply[2]!, Number(reply[1])];
+    else if (failed) error = `${failed[1]}: ${failed[2]}${ICMP_ERRORS[failed[2]!] ? ` (${ICMP_ERRORS[failed[2]!]})` : ''}`;
+    else if (timeout) error = `no reply within ${timeout[1]} s of sending`;
     else unparsed.push(line);
   }
-  for (const line of run.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) unparsed.push(line);
-  const error = errors.join('; ') || (run.exitCode !== 0 ? `socat exited ${run.exitCode}` : `no reply within ${timeoutS} s`);
-  return { ...(answeredBy ? { answeredBy } : { error }), unparsed };
+  for (const line of run.stderr.split('\n').map((l) => l.trim()).filter(Boolean)) unparsed.push(line);
+  if (answeredBy) return { answeredBy, ...(elapsedS !== undefined ? { elapsedS } : {}), unparsed };
+  return { error: error ?? (run.exitCode !== 0 ? `the UDP client exited ${run.exitCode}` : 'the UDP client printed no result'), unparsed };
 }
+
+/**
+ * What the kernel's errno on a connected UDP socket means on the wire: the ICMP error that set it (Linux
+ * net/ipv4/icmp.c@v6.18 icmp_err_convert: port unreachable -> ECONNREFUSED, host unreachable -> EHOSTUNREACH, net
+ * unreachable -> ENETUNREACH, fragmentation needed -> EMSGSIZE), or a local route lookup that failed.
+ */
+const ICMP_ERRORS: Record<string, string> = {
+  'Connection refused': 'ICMP port unreachable: nothing listens on that port',
+  'No route to host': 'ICMP host unreachable, or no route on this host',
+  'Network is unreachable': 'ICMP network unreachable, or no route on this host',
+  'Message too long': 'ICMP fragmentation needed: the path MTU is smaller',
+};

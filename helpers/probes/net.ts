@@ -14,6 +14,10 @@ export interface Probed<T> {
   value: T;
   /** Output lines the parser did not understand; `rawOf` carries them into the observation, which fails on them. */
   unparsed?: string[];
+  /** The first run of a client whose failure was confirmed by running it again (this is the confirmation). */
+  firstAttempt?: Probed<T>;
+  /** Why this run observed nothing (e.g. the exec never ran the client): its result cannot be judged. */
+  unobserved?: string;
 }
 
 async function run<T>(on: Executor, argv: string[], parse: (text: string) => T): Promise<Probed<T>> {

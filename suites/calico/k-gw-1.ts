@@ -77,7 +77,7 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
         { argv: ['ip', '-4', 'addr', 'show', 'dev', 'eth0'], parse: (r) => parseIpAddr(r.stdout) },
         { argv: ['ip', '-d', '-j', 'link', 'show', 'dev', 'eth0'], parse: (r) => parseLinkEnds(r.stdout) },
         ...(peerAddress ? [
-          icmpClient(peerAddress, { ...GATEWAY_PING, waitS: t.waitS, boundS: t.boundS, preload: t.preload }),
+          icmpClient(peerAddress, { ...GATEWAY_PING, waitS: t.waitS, boundS: t.boundS, preload: t.preload, confirm: t.confirm }),
           tcpClient(peerAddress, t),
           { argv: ['ip', '-4', 'route', 'get', peerAddress], parse: (r: ClientRun) => parseIpRoute(r.stdout) },
         ] : []),

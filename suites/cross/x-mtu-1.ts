@@ -99,13 +99,13 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
       }
       return view;
     });
-    const { waitS, boundS, preload } = trafficTimings(cluster.capabilities);
+    const { waitS, boundS, preload, confirm } = trafficTimings(cluster.capabilities);
     const mtuOf = new Map(pods.map((p) => [p.pod, p.eth0Mtu === undefined ? undefined : Math.min(p.eth0Mtu, p.routeMtu ?? Infinity)]));
     const paths = (await Promise.all(cluster.pods.map(async (from) => {
       const mtu = mtuOf.get(from.name);
       const targets = crossNodePairs(cluster).filter((p) => p.from === from).map((p) => p.to);
       if (!mtu || targets.length === 0) return [];
-      const results = await runClients(from, targets.map((t) => icmpClient(t.addresses[0] ?? '', { ...DF_PINGS, waitS, boundS, preload, payload: mtu - ICMP_OVERHEAD, df: true })));
+      const results = await runClients(from, targets.map((t) => icmpClient(t.addresses[0] ?? '', { ...DF_PINGS, waitS, boundS, preload, payload: mtu - ICMP_OVERHEAD, df: true, confirm })));
       return targets.map((to, i): FullSizePath => {
         const r = results[i] as Probed<IcmpRun>;
         raw.push([`${from.name} -> ${to.name}`, r]);

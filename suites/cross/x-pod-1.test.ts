@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
 import { podPairs } from '../../helpers/probes/workload.ts';
+import { verdictOf } from '../verdict.ts';
 import { xPod1, pairCell, type PairTraffic, type PingView } from './x-pod-1.ts';
 
 const ok = (packet: number, sent: number): PingView => ({ packet, df: packet > 84, count: sent, sent, received: sent, errors: [] });
@@ -29,6 +30,16 @@ describe('X-POD-1 expectation', () => {
     const problems = problemsOf(pair(false, { udp: { error: 'no reply within 1 s', unparsed: [] } }));
     expect(problems).toEqual(['pod-a1 -> pod-b1 (10.244.0.74) across nodes: UDP 8081: no answer (no reply within 1 s)']);
     expect(problems.join('\n')).toMatch(control(/^UDP/).expectFailure);
+  });
+
+  it('a failure it could not observe is INCONCLUSIVE with its cause, and an observed one beside it still FAILs', () => {
+    const cause = "pod-b1's own UDP server did not answer on its loopback either (no reply within 5 s of sending): the server, not the path";
+    const only = problemsOf(pair(false, { udp: { error: 'no reply within 0.5 s of sending', unparsed: [] }, unobserved: { udp: cause } }));
+    expect(only).toEqual([`could not observe: pod-a1 -> pod-b1 (10.244.0.74) across nodes: UDP 8081: no answer (no reply within 0.5 s of sending) (${cause})`]);
+    expect(verdictOf(only)).toBe('inconclusive');
+    // The UDP control's message is not matched by what could not be observed as a failure (run-profile.ts filters them out first).
+    const both = problemsOf(pair(false, { udp: { error: 'no reply within 0.5 s of sending', unparsed: [] }, tcp: { error: 'curl: (28) x', unparsed: [] }, unobserved: { udp: cause } }));
+    expect(verdictOf(both)).toBe('fail');
   });
 
   it('fails a burst cut short by its bound, though every packet it sent was answered', () => {

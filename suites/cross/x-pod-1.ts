@@ -1,12 +1,14 @@
-import type { ClusterHandle } from '../../clusters/types.ts';
+import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
 import { rawOf, type Probed } from '../../helpers/probes/net.ts';
 import { ICMP_OVERHEAD, icmpClient, mapLimit, podMtu, POD_TCP_PORT, POD_UDP_PORT, runClients, tcpClient, trafficTimings, udpClient, type Client, type IcmpRun } from '../../helpers/probes/traffic.ts';
+import { loopbackCanaries, type CanaryProtocol } from '../../helpers/probes/traffic-canary.ts';
 import { applyTrafficFault, lowerUnderlayMtu } from '../../helpers/probes/traffic-faults.ts';
 import { applyPairDeny } from '../../helpers/probes/traffic-pair-deny.ts';
 import { firstCrossNodePair, podPairs } from '../../helpers/probes/workload.ts';
 import type { PodReply } from '../../helpers/parsers/pod-reply.ts';
 import { defineBehaviour } from '../check.ts';
 import { pairMatrix } from '../../helpers/probes/traffic-matrix.ts';
+import { unobserved } from '../verdict.ts';
 
 /** One ping run as the expectation judges it. */
 export interface PingView {
@@ -38,7 +40,12 @@ export interface PairTraffic {
   udp: PodReply;
   /** Client output lines no parser understood. */
   unparsed: string[];
+  /** Failures the probe could not judge, with the cause (the client never ran, a loopback canary failed too). */
+  unobserved?: Partial<Record<Probe, string>>;
 }
+
+/** The four probes of a pair. */
+export type Probe = 'burst' | 'fullSize' | 'tcp' | 'udp';
 
 /** Source pods probed at once (each one exec running all its clients). */
 const SOURCE_CONCURRENCY = 8;
@@ -65,8 +72,8 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
         return {
           to, sameNode, toAddress,
           clients: [
-            icmpClient(toAddress, { ...t.burst, waitS: t.waitS, boundS: t.boundS, preload: t.preload, quiet: true }),
-            ...(mtu ? [icmpClient(toAddress, { ...t.fullSize, waitS: t.waitS, boundS: t.boundS, preload: t.preload, payload: mtu - ICMP_OVERHEAD, df: true })] : []),
+            icmpClient(toAddress, { ...t.burst, waitS: t.waitS, boundS: t.boundS, preload: t.preload, quiet: true, confirm: t.confirm }),
+            ...(mtu ? [icmpClient(toAddress, { ...t.fullSize, waitS: t.waitS, boundS: t.boundS, preload: t.preload, payload: mtu - ICMP_OVERHEAD, df: true, confirm: t.confirm })] : []),
             tcpClient(toAddress, t),
             udpClient(toAddress, t),
           ] as Array<Client<unknown>>,
@@ -80,6 +87,8 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
         for (const r of mine) raw.push([`${from.name} -> ${to.name}`, r]);
         const [burst, full] = [mine[0] as Probed<IcmpRun>, mtu ? (mine[1] as Probed<IcmpRun>) : undefined];
         const [tcp, udp] = mine.slice(-2) as [Probed<PodReply>, Probed<PodReply>];
+        const notRun = Object.fromEntries(([['burst', burst], ['fullSize', full], ['tcp', tcp], ['udp', udp]] as const)
+          .flatMap(([k, r]) => (r?.unobserved ? [[k, r.unobserved]] : [])));
         return {
           from: from.name, fromNode: from.node, to: to.name, toAddress, toNode: to.node, sameNode,
           ...(mtu ? { mtu } : {}),
@@ -87,9 +96,11 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
           ...(full ? { fullSize: pingView(full.value, true, t.fullSize.count) } : {}),
           tcp: tcp.value, udp: udp.value,
           unparsed: [...burst.value.unparsed, ...(full?.value.unparsed ?? []), ...tcp.value.unparsed, ...udp.value.unparsed],
+          ...(Object.keys(notRun).length ? { unobserved: notRun } : {}),
         };
       });
     })).flat();
+    raw.push(...await judgeUnobservable(cluster, value, t));
     const table = pairMatrix(value.map((p) => ({ from: p.from, to: p.to, cell: pairCell(p) })));
     return { raw: { 'pair matrix (markdown)': table, ...rawOf(raw) }, value };
   },
@@ -143,6 +154,38 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
   ],
 });
 
+/**
+ * Pairs still failing after their confirmation run: a loopback canary on the pod that would have answered (the target's
+ * server for TCP/UDP, the source itself for ICMP) tells "the path" from "we could not look"; a failed canary marks the
+ * pair's probe unobserved with its cause. Returns the canaries' raw runs for the report.
+ */
+async function judgeUnobservable(cluster: ClusterHandle, pairs: PairTraffic[], t: ReturnType<typeof trafficTimings>): Promise<Array<[string, Probed<unknown>]>> {
+  const asks = new Map<PodHandle, Set<CanaryProtocol>>();
+  const ask = (name: string, protocol: CanaryProtocol) => {
+    const pod = cluster.pods.find((p) => p.name === name);
+    if (pod) asks.set(pod, (asks.get(pod) ?? new Set()).add(protocol));
+  };
+  for (const p of pairs) {
+    if (lost(p.burst) || (p.fullSize && lost(p.fullSize))) ask(p.from, 'icmp');
+    if (!p.tcp.answeredBy) ask(p.to, 'tcp');
+    if (!p.udp.answeredBy) ask(p.to, 'udp');
+  }
+  if (asks.size === 0) return [];
+  const { causes, raw } = await loopbackCanaries(asks, t, t.burst.count);
+  for (const p of pairs) {
+    const source = causes.get(p.from)?.icmp;
+    const target = causes.get(p.to);
+    const found: Partial<Record<Probe, string>> = {
+      ...(source && lost(p.burst) ? { burst: source } : {}),
+      ...(source && p.fullSize && lost(p.fullSize) ? { fullSize: source } : {}),
+      ...(target?.tcp && !p.tcp.answeredBy ? { tcp: target.tcp } : {}),
+      ...(target?.udp && !p.udp.answeredBy ? { udp: target.udp } : {}),
+    };
+    if (Object.keys(found).length > 0) p.unobserved = { ...found, ...p.unobserved };
+  }
+  return raw;
+}
+
 /** Lab: the source node's underlay shrinks (real path MTU). Elsewhere the target pod drops frames above it. */
 async function pathMtuBelowPods(cluster: ClusterHandle) {
   const pair = firstCrossNodePair(cluster, 'X-POD-1');
@@ -179,13 +222,15 @@ function pingText(v: PingView): string {
 export function pairProblems(p: PairTraffic): string[] {
   const pair = `${p.from} -> ${p.to} (${p.toAddress}) ${p.sameNode ? 'on the same node' : 'across nodes'}`;
   const problems: string[] = [];
-  if (lost(p.burst)) problems.push(`${pair}: ICMP burst of ${p.burst.sent || p.burst.count} ${p.burst.packet}-byte packets: ${pingText(p.burst)}`);
+  // A failure the probe could not judge says so, with its cause (suites/verdict.ts).
+  const push = (probe: Probe, text: string) => problems.push(p.unobserved?.[probe] ? unobserved(text, p.unobserved[probe]) : text);
+  if (lost(p.burst)) push('burst', `${pair}: ICMP burst of ${p.burst.sent || p.burst.count} ${p.burst.packet}-byte packets: ${pingText(p.burst)}`);
   if (!p.mtu || !p.fullSize) problems.push(`${pair}: the MTU of ${p.from} could not be read, so no full-size packet was sent`);
   else if (lost(p.fullSize)) {
-    problems.push(`${pair}: full-size ${p.mtu}-byte packet with DF (ping -M do -s ${p.mtu - ICMP_OVERHEAD}): ${pingText(p.fullSize)}`);
+    push('fullSize', `${pair}: full-size ${p.mtu}-byte packet with DF (ping -M do -s ${p.mtu - ICMP_OVERHEAD}): ${pingText(p.fullSize)}`);
   }
-  for (const [proto, port, reply] of [['TCP', POD_TCP_PORT, p.tcp], ['UDP', POD_UDP_PORT, p.udp]] as const) {
-    if (!reply.answeredBy) problems.push(`${pair}: ${proto} ${port}: no answer (${reply.error ?? 'nothing received'})`);
+  for (const [probe, proto, port, reply] of [['tcp', 'TCP', POD_TCP_PORT, p.tcp], ['udp', 'UDP', POD_UDP_PORT, p.udp]] as const) {
+    if (!reply.answeredBy) push(probe, `${pair}: ${proto} ${port}: no answer (${reply.error ?? 'nothing received'})`);
     else if (reply.answeredBy !== p.to) problems.push(`${pair}: ${proto} ${port}: answered by ${reply.answeredBy}, expected ${p.to}`);
   }
   if (p.unparsed.length > 0) problems.push(`${pair}: client output the parsers do not understand: ${p.unparsed.map((l) => JSON.stringify(l)).join(', ')}`);
