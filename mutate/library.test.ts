@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { labProfiles } from '../clusters/profiles/lab/index.ts';
 import { selection } from '../cli/mutate.ts';
 import { faultLibrary, faultsFor } from './library.ts';
-import { renderReport, scoreOf, type ProfileOutcome } from './report.ts';
+import { hopScoreOf, judgeLocated, renderReport, scoreOf, type ProfileOutcome } from './report.ts';
 
 const labNames = labProfiles.map((p) => p.name);
 
@@ -73,5 +73,31 @@ describe('mutation report', () => {
     expect(text).toMatch(/overall +1\/2 +50%/);
     expect(text).toContain('missed faults (1):\n  calico-lab: drop-tcp (TCP dropped)');
     expect(text).toContain('calico-lab: stop-bird not-applied: node-b: no bird process');
+  });
+
+  it('scores the named hop against the injection point: every traced pair of a caught fault must name an injected hop', () => {
+    const filterB = { node: 'node-b', kind: 'filter' as const, chain: 'FORWARD' as const };
+    const right = judgeLocated([{ what: 'pod-a1 -> pod-b1 TCP', at: filterB, text: 'lost between eth0 on node-b and cali1 on node-b (node-b FORWARD dropped 2: ...)' }], [filterB]);
+    expect(right).toEqual([{ what: 'pod-a1 -> pod-b1 TCP', at: filterB, text: expect.stringContaining('FORWARD dropped 2'), right: true }]);
+    // Another node's chain, another chain, no hop named: not right.
+    expect(judgeLocated([{ what: 'x', at: { ...filterB, node: 'node-a' }, text: 't' }], [filterB])[0]!.right).toBe(false);
+    expect(judgeLocated([{ what: 'x', at: { ...filterB, chain: 'INPUT' }, text: 't' }], [filterB])[0]!.right).toBe(false);
+    expect(judgeLocated([{ what: 'x', text: 'not located: every hop saw the traced packets' }], [filterB])[0]!.right).toBe(false);
+    // A device named by the injection point must be the one named by the trace.
+    const veth = { node: 'node-b', kind: 'host-veth' as const, device: 'cali1', pod: 'pod-b1' };
+    expect(judgeLocated([{ what: 'x', at: { ...veth, device: 'cali2', pod: 'pod-b2' }, text: 't' }], [veth])[0]!.right).toBe(false);
+
+    const traced: ProfileOutcome = {
+      profile: 'calico-lab', behaviours: ['X-POD-1'], skipped: [], baseline: [],
+      faults: [
+        { fault: 'drop-tcp', title: 'TCP dropped', result: 'caught', caughtBy: ['X-POD-1'], detail: {}, injectedAt: [filterB], located: [...right, ...right] },
+        { fault: 'proxy-arp-off', title: 'proxy_arp off', result: 'caught', caughtBy: ['X-POD-1'], detail: {}, injectedAt: [veth], located: [...judgeLocated([{ what: 'pod-b1 -> pod-a1 ICMP', at: veth, text: 'a' }], [veth]), ...judgeLocated([{ what: 'pod-a1 -> pod-b1 ICMP', at: filterB, text: 'lost at eth0 of pod-b1' }], [veth])] },
+        { fault: 'stop-bird', title: 'bird stopped', result: 'caught', caughtBy: ['K-BGP-1'], detail: {} },
+      ],
+    };
+    expect(hopScoreOf(traced.faults)).toEqual({ caught: 1, total: 2 });
+    const text = renderReport([traced]);
+    expect(text).toMatch(/named hop = injected hop[^\n]*\n  calico-lab +1\/2 +50%/);
+    expect(text).toContain('named another hop:\n  calico-lab: proxy-arp-off: injected at cali1 on node-b\n    pod-a1 -> pod-b1 ICMP: lost at eth0 of pod-b1');
   });
 });

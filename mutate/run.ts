@@ -6,8 +6,9 @@ import { behaviour } from '../suites/catalogue.ts';
 import { checkBehaviour, unmetRequirements } from '../suites/check.ts';
 import type { Behaviour } from '../suites/types.ts';
 import { isUnobserved } from '../suites/verdict.ts';
+import type { Observation } from '../suites/types.ts';
 import { faultsFor } from './library.ts';
-import type { FaultOutcome, ProfileOutcome } from './report.ts';
+import { judgeLocated, type FaultOutcome, type ProfileOutcome } from './report.ts';
 
 export interface MutateOptions {
   runId: string;
@@ -22,11 +23,14 @@ export interface MutateOptions {
  * Each behaviour's observed problems on the cluster now; a probe that throws counts as its problem. What a check could
  * not observe (INCONCLUSIVE, suites/verdict.ts) neither catches a fault nor spoils the healthy baseline: it is logged.
  */
-async function problemsOf(behaviours: Behaviour<unknown>[], cluster: ClusterHandle, log?: (line: string) => void): Promise<Record<string, string[]>> {
+type Located = NonNullable<Observation<unknown>['located']>;
+
+async function problemsOf(behaviours: Behaviour<unknown>[], cluster: ClusterHandle, log?: (line: string) => void, located?: Record<string, Located>): Promise<Record<string, string[]>> {
   const result: Record<string, string[]> = {};
   for (const b of behaviours) {
     try {
-      const { problems: all } = await checkBehaviour(b, cluster);
+      const { problems: all, observation } = await checkBehaviour(b, cluster);
+      if (located && observation.located?.length) located[b.id] = observation.located;
       for (const p of all.filter(isUnobserved)) log?.(`[${cluster.name}] ${b.id}: ${p}`);
       const problems = all.filter((p) => !isUnobserved(p));
       if (problems.length > 0) result[b.id] = problems;
@@ -58,6 +62,11 @@ export async function mutateProfile(profile: LabProfile, o: MutateOptions): Prom
     for (const fault of faults) {
       const result: FaultOutcome = { fault: fault.id, title: fault.title, result: 'missed', caughtBy: [], detail: {} };
       outcome.faults.push(result);
+      try {
+        result.injectedAt = await fault.injectedAt(cluster);
+      } catch (error) {
+        o.log(`[${profile.name}] ${fault.id}: injection point not read: ${(error as Error).message.split('\n')[0]}`);
+      }
       let breakage;
       try {
         breakage = await fault.apply(cluster);
@@ -70,8 +79,10 @@ export async function mutateProfile(profile: LabProfile, o: MutateOptions): Prom
         await cluster.settle?.();
         // A check counts as catching the fault only when it fails twice in a row: a flaky probe is not a catch.
         const first = await problemsOf(active, cluster, o.log);
-        result.detail = await problemsOf(active.filter((b) => first[b.id]), cluster, o.log);
+        const located: Record<string, Located> = {};
+        result.detail = await problemsOf(active.filter((b) => first[b.id]), cluster, o.log, located);
         result.caughtBy = Object.keys(result.detail);
+        result.located = judgeLocated(Object.entries(located).filter(([id]) => result.caughtBy.includes(id)).flatMap(([, l]) => l), result.injectedAt);
         result.result = result.caughtBy.length > 0 ? 'caught' : 'missed';
       } finally {
         try {

@@ -1,4 +1,5 @@
 import type { ClusterHandle } from '../clusters/types.ts';
+import type { HopPlace } from '../helpers/hop-trace/types.ts';
 import type { Breakage } from '../suites/types.ts';
 
 /** The class of datapath fault, as issue 9 groups what escaped the checks. */
@@ -18,4 +19,10 @@ export interface Fault {
   /** Lab profiles (names) this fault applies to. */
   profiles: readonly string[];
   apply(cluster: ClusterHandle): Promise<Breakage>;
+  /**
+   * Where the fault acts, as the hop tracer names hops (helpers/hop-trace/types.ts), read on the healthy cluster before
+   * `apply`: the filter chain a rule is in, the routing decision a route, rule or sysctl changes, the device whose
+   * setting changed. Several when the fault acts on several nodes (a stopped daemon's routes go on every node).
+   */
+  injectedAt(cluster: ClusterHandle): Promise<HopPlace[]>;
 }

@@ -1,4 +1,5 @@
 import type { Capabilities, ClusterHandle } from '../clusters/types.ts';
+import type { HopPlace } from '../helpers/hop-trace/types.ts';
 
 /** A requirement on the live cluster; unmet means skip with `reason`, never a pass. */
 export interface Requirement {
@@ -14,6 +15,8 @@ export interface Observation<T> {
   value: T;
   /** Results of a tool's own tests (e.g. cilium connectivity test's JUnit), imported into the report as steps. */
   subtests?: Array<{ name: string; status: 'passed' | 'failed' | 'skipped'; message?: string }>;
+  /** Failing traffic traced hop by hop (helpers/hop-trace): what was traced, and the hop named, or why none was. */
+  located?: Array<{ what: string; at?: HopPlace; text: string }>;
 }
 
 /** Pure judgement of an observation: empty list = behaviour holds. */

@@ -1,4 +1,5 @@
 import type { NodeHandle, PodHandle, Profile } from '../types.ts';
+import type { HopPlan } from './hop-plan.ts';
 
 /** One end of a link: the interface name inside the node, and its address in CIDR form. */
 export interface LinkEnd {
@@ -66,6 +67,8 @@ export interface Datapath {
   name: string;
   /** Features this datapath shows, reported in the cluster's capabilities (e.g. 'calico-gateway'). */
   features: string[];
+  /** The devices between a pod and the wire, for the hop tracer (clusters/lab/hop-plan.ts); none: no pod pairs to trace. */
+  hops?: HopPlan;
   /** Node-level state (routes, tunnels, daemons), after links are up and before pods. */
   setupNode?(node: LabNode, lab: LabView): Promise<void>;
   /** Plugs one pod whose netns exists, returning the pod's addresses. */

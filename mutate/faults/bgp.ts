@@ -70,6 +70,8 @@ async function stopProcess(node: NodeHandle, name: string): Promise<() => Promis
 function stopDaemon(id: string, name: string, profiles: readonly string[], nodeOf: (c: ClusterHandle) => NodeHandle): Fault {
   return {
     id, title: `the routing daemon ${name} stopped on one node`, class: 'daemon', profiles,
+    // Its routes are withdrawn on every node (and its own node loses what it learnt): any routing decision may refuse.
+    injectedAt: async (cluster) => cluster.nodes.map((n) => ({ node: n.name, kind: 'route' as const })),
     async apply(cluster) {
       const node = nodeOf(cluster);
       const frr = name !== 'bird';
@@ -94,6 +96,7 @@ export const bgpFaults: Fault[] = [
   stopDaemon('stop-ospfd', 'ospfd', ['fund-frr'], (c) => trafficTarget(c).node),
   {
     id: 'extra-bgp-session', title: 'two route-reflector clients also peer directly (a too-wide BGPPeer selector)', class: 'bgp', profiles: ['calico-bgp-rr'],
+    injectedAt: async (cluster) => cluster.nodes.slice(-2).map((n) => ({ node: n.name, kind: 'route' as const })),
     async apply(cluster) {
       const [a, b] = cluster.nodes.slice(-2) as [NodeHandle, NodeHandle];
       const name = (peer: NodeHandle) => `Node_${peer.addresses[0]!.split('.').join('_')}_extra`;
@@ -114,6 +117,8 @@ export const bgpFaults: Fault[] = [
   },
   {
     id: 'overlapping-announcement', title: 'a node also originates a /28 inside another node\'s block', class: 'bgp', profiles: CALICO_BGP_PROFILES,
+    // The /28 is a blackhole on its origin, and other nodes route it there: the origin's routing decision drops it.
+    injectedAt: async (cluster) => { const victim = remotePod(cluster); return [{ node: cluster.nodes.find((n) => n.name !== victim.node)!.name, kind: 'route' }]; },
     async apply(cluster) {
       const victim = remotePod(cluster);
       const origin = cluster.nodes.find((n) => n.name !== victim.node)!;

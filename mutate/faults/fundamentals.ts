@@ -12,6 +12,7 @@ export const sideFaults: Fault[] = [
   {
     id: 'unpinged-pod-cut-off', title: 'new connections (any protocol) from elsewhere to a node\'s second pod dropped; its own traffic and the replies pass', class: 'traffic',
     profiles: ['calico-lab', 'calico-bgp-mesh', 'calico-bgp-rr', 'calico-vxlan', 'calico-ipip', 'flannel-vxlan', 'flannel-host-gw'],
+    injectedAt: async (cluster) => [{ node: nodeWithTwoPods(cluster).node.name, kind: 'filter', chain: 'FORWARD' }],
     async apply(cluster) {
       const { node, pods: [first, second] } = nodeWithTwoPods(cluster);
       // Everything that reaches the pod routed from another interface than its neighbour pod's (cali veth, or the flannel bridge).
@@ -21,6 +22,8 @@ export const sideFaults: Fault[] = [
   },
   {
     id: 'subnet-env-mtu-too-large', title: 'flannel\'s subnet.env on one node says FLANNEL_MTU 1500, above flannel.1\'s MTU', class: 'mtu', profiles: ['flannel-vxlan'],
+    // The MTU the CNI plugin gives the pods it plugs next on that node (their eth0 and host veth).
+    injectedAt: async (cluster) => [{ node: cluster.nodes[0]!.name, kind: 'pod-eth0' }],
     async apply(cluster) {
       const node = cluster.nodes[0]!;
       const saved = await sh(node, `cat ${FLANNEL_SUBNET_ENV}`);
@@ -39,6 +42,8 @@ export const sideFaults: Fault[] = [
   },
   {
     id: 'snat-tcp-only', title: 'host-a masquerades its pods\' TCP (not ICMP) towards the other host', class: 'routing', profiles: ['fund-vxlan'],
+    // A nat-table rule: no filter counter shows it; host-a's routing of its pods' TCP is what it changes.
+    injectedAt: async () => [{ node: 'host-a', kind: 'route' }],
     async apply(cluster) {
       const node = cluster.node('host-a');
       const rule = ['POSTROUTING', '-s', HG_SUBNETS['host-a'], '-d', HG_SUBNETS['host-b'], '-p', 'tcp', '-j', 'MASQUERADE', '-m', 'comment', '--comment', 'cni-conformance mutate snat-tcp-only'];
@@ -50,6 +55,7 @@ export const sideFaults: Fault[] = [
   },
   {
     id: 'vxlan-remote-wrong-on-peer', title: 'host-b\'s point-to-point VXLAN sends to a wrong remote (host-a\'s side is intact)', class: 'tunnel', profiles: ['fund-vxlan'],
+    injectedAt: async () => [{ node: 'host-b', kind: 'tunnel', device: VX_P2P.dev }],
     async apply(cluster) {
       const node = cluster.node('host-b');
       const remote = async () => parseIpLink(await sh(node, `ip -d link show dev ${VX_P2P.dev}`))[0]?.vxlan?.remote;
@@ -63,6 +69,7 @@ export const sideFaults: Fault[] = [
   },
   {
     id: 'her-entry-removed-on-host-b', title: 'host-b lost its head-end replication entry towards host-c (host-a keeps all of its own)', class: 'tunnel', profiles: ['fund-vxlan'],
+    injectedAt: async () => [{ node: 'host-b', kind: 'tunnel', device: VX_HER.dev }],
     async apply(cluster) {
       const node = cluster.node('host-b');
       const dst = VX_HOSTS['host-c'];
@@ -77,6 +84,7 @@ export const sideFaults: Fault[] = [
   },
   {
     id: 'parp-hidden-by-permanent-neigh', title: 'r1 stops answering ARP by proxy while pc1 keeps a permanent neighbour entry for the target', class: 'gateway', profiles: ['fund-routers'],
+    injectedAt: async () => [{ node: PARP.router, kind: 'underlay', device: PARP.routerIface }],
     async apply(cluster) {
       const [router, pc] = [cluster.node(PARP.router), cluster.node(PARP.pc)];
       const mac = (await sh(router, `cat /sys/class/net/${PARP.routerIface}/address`)).trim();

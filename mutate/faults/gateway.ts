@@ -10,6 +10,7 @@ const readFile = async (node: { exec(argv: string[]): Promise<{ stdout: string }
 export const gatewayFaults: Fault[] = [
   {
     id: 'proxy-arp-off', title: 'proxy_arp off on a pod\'s host veth (the pod\'s neighbour cache flushed)', class: 'gateway', profiles: CALICO_PROFILES,
+    injectedAt: async (cluster) => { const pod = remotePod(cluster); return [{ node: pod.node, kind: 'host-veth', device: await hostVethOf(cluster, pod), pod: pod.name }]; },
     async apply(cluster) {
       const pod = remotePod(cluster);
       const node = cluster.node(pod.node);
@@ -26,6 +27,7 @@ export const gatewayFaults: Fault[] = [
   },
   {
     id: 'gateway-drops-forwarded', title: 'the gateway answers ARP but drops everything the pod sends (FORWARD -i <host veth> DROP)', class: 'gateway', profiles: CALICO_PROFILES,
+    injectedAt: async (cluster) => [{ node: remotePod(cluster).node, kind: 'filter', chain: 'FORWARD' }],
     async apply(cluster) {
       const pod = remotePod(cluster);
       return insertRule(cluster.node(pod.node), 'FORWARD', ['-i', await hostVethOf(cluster, pod), '-j', 'DROP'], 'gateway-drops-forwarded');
@@ -33,6 +35,7 @@ export const gatewayFaults: Fault[] = [
   },
   {
     id: 'host-veth-mtu', title: 'the host end of a pod\'s veth has an MTU 200 below the pod end', class: 'mtu', profiles: CALICO_PROFILES,
+    injectedAt: async (cluster) => { const pod = remotePod(cluster); return [{ node: pod.node, kind: 'host-veth', device: await hostVethOf(cluster, pod), pod: pod.name }]; },
     async apply(cluster) {
       const pod = remotePod(cluster);
       const node = cluster.node(pod.node);
@@ -50,6 +53,7 @@ export const gatewayFaults: Fault[] = [
   },
   {
     id: 'route-to-wrong-veth', title: 'the node\'s /32 route to a pod points at another pod\'s veth (stale route after address reuse)', class: 'gateway', profiles: CALICO_PROFILES,
+    injectedAt: async (cluster) => [{ node: nodeWithTwoPods(cluster).node.name, kind: 'route' }],
     async apply(cluster) {
       const { node, pods: [victim, other] } = nodeWithTwoPods(cluster);
       const [right, wrong] = [await hostVethOf(cluster, victim), await hostVethOf(cluster, other)];

@@ -5,6 +5,8 @@ import { FORWARDING_PROFILES, links, remotePod, trafficTarget, vxlanDevice } fro
 export const routingFaults: Fault[] = [
   {
     id: 'forwarding-off', title: 'IPv4 forwarding off on the forwarding node (every interface)', class: 'routing', profiles: FORWARDING_PROFILES,
+    // The forwarding lookup is what refuses (ip route get ... iif: "No route to host" with forwarding off).
+    injectedAt: async (cluster) => [{ node: trafficTarget(cluster).node.name, kind: 'route' }],
     async apply(cluster) {
       const { node } = trafficTarget(cluster);
       // Writing ip_forward resets every interface's forwarding: keep each value to put it back as it was.
@@ -24,6 +26,7 @@ export const routingFaults: Fault[] = [
   },
   {
     id: 'ip-rule-prohibit', title: 'an ip rule (priority 90) prohibits traffic to one destination; the main table is untouched', class: 'routing', profiles: FORWARDING_PROFILES,
+    injectedAt: async (cluster) => [{ node: trafficTarget(cluster).node.name, kind: 'route' }],
     async apply(cluster) {
       const { node, address } = trafficTarget(cluster);
       const rule = `priority 90 to ${address}/32 prohibit`;
@@ -36,6 +39,7 @@ export const routingFaults: Fault[] = [
   {
     id: 'stale-more-specific-route', title: 'a leftover /32 route sends one remote pod\'s traffic unencapsulated over the underlay (bypassing the tunnel)', class: 'tunnel',
     profiles: ['calico-vxlan', 'calico-ipip', 'flannel-vxlan'],
+    injectedAt: async (cluster) => { const pod = remotePod(cluster); return [{ node: cluster.nodes.find((n) => n.name !== pod.node)!.name, kind: 'route' }]; },
     async apply(cluster) {
       const pod = remotePod(cluster);
       const local = cluster.nodes.find((n) => n.name !== pod.node)!;

@@ -5,6 +5,7 @@ import { insertRule } from './iptables.ts';
 /** Traffic users send, broken in the forwarding node's FORWARD chain towards one destination. */
 const forwardRule = (id: string, title: string, match: string[]): Fault => ({
   id, title, class: 'traffic', profiles: FORWARDING_PROFILES,
+  injectedAt: async (cluster) => [{ node: trafficTarget(cluster).node.name, kind: 'filter', chain: 'FORWARD' }],
   async apply(cluster) {
     const { node, address } = trafficTarget(cluster);
     return insertRule(node, 'FORWARD', ['-d', `${address}/32`, ...match, '-j', 'DROP'], id);

@@ -15,6 +15,8 @@ function ends(cluster: Parameters<Fault['apply']>[0]) {
 export const tunnelFaults: Fault[] = [
   {
     id: 'vxlan-port-dropped-remote', title: 'the remote node drops the VXLAN UDP port on input', class: 'tunnel', profiles: [...VXLAN_CNI_PROFILES, 'fund-vxlan'],
+    // The INPUT chain sees the encapsulated packet before the VXLAN socket does.
+    injectedAt: async (cluster) => [{ node: ends(cluster).remote.name, kind: 'filter', chain: 'INPUT' }],
     async apply(cluster) {
       const { remote } = ends(cluster);
       const dev = await vxlanDevice(remote);
@@ -23,6 +25,7 @@ export const tunnelFaults: Fault[] = [
   },
   {
     id: 'vxlan-learning-on', title: 'the VXLAN device learns source MACs (the CNI creates it with nolearning)', class: 'tunnel', profiles: VXLAN_CNI_PROFILES,
+    injectedAt: async (cluster) => { const { local } = ends(cluster); return [{ node: local.name, kind: 'tunnel', device: (await vxlanDevice(local)).name }]; },
     async apply(cluster) {
       const { local } = ends(cluster);
       const dev = await vxlanDevice(local);
@@ -36,6 +39,7 @@ export const tunnelFaults: Fault[] = [
   },
   {
     id: 'wrong-vtep-fdb', title: 'the fdb entry of the remote VTEP points at a wrong underlay address', class: 'tunnel', profiles: VXLAN_CNI_PROFILES,
+    injectedAt: async (cluster) => { const { local } = ends(cluster); return [{ node: local.name, kind: 'tunnel', device: (await vxlanDevice(local)).name }]; },
     async apply(cluster) {
       const { local, remote } = ends(cluster);
       const dev = await vxlanDevice(local);

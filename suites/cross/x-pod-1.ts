@@ -9,6 +9,8 @@ import type { PodReply } from '../../helpers/parsers/pod-reply.ts';
 import { defineBehaviour } from '../check.ts';
 import { pairMatrix } from '../../helpers/probes/traffic-matrix.ts';
 import { unobserved } from '../verdict.ts';
+import { PROBE_NAMES } from '../../helpers/hop-trace/trace.ts';
+import { locateFailures } from './x-pod-1-trace.ts';
 
 /** One ping run as the expectation judges it. */
 export interface PingView {
@@ -42,6 +44,8 @@ export interface PairTraffic {
   unparsed: string[];
   /** Failures the probe could not judge, with the cause (the client never ran, a loopback canary failed too). */
   unobserved?: Partial<Record<Probe, string>>;
+  /** A confirmed failure traced hop by hop (lab): the probe traced and where its packets were lost (x-pod-1-trace.ts). */
+  located?: { probe: Probe; text: string };
 }
 
 /** The four probes of a pair. */
@@ -101,8 +105,11 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
       });
     })).flat();
     raw.push(...await judgeUnobservable(cluster, value, t));
+    // Confirmed failures only: judgeUnobservable has marked what could not be observed, which is not traced.
+    const traces: Record<string, string> = {};
+    const located = await locateFailures(cluster, value, traces);
     const table = pairMatrix(value.map((p) => ({ from: p.from, to: p.to, cell: pairCell(p) })));
-    return { raw: { 'pair matrix (markdown)': table, ...rawOf(raw) }, value };
+    return { raw: { 'pair matrix (markdown)': table, ...rawOf(raw), ...traces }, value, ...(located.length ? { located } : {}) };
   },
   expect(pairs) {
     const problems: string[] = [];
@@ -233,6 +240,8 @@ export function pairProblems(p: PairTraffic): string[] {
     if (!reply.answeredBy) push(probe, `${pair}: ${proto} ${port}: no answer (${reply.error ?? 'nothing received'})`);
     else if (reply.answeredBy !== p.to) problems.push(`${pair}: ${proto} ${port}: answered by ${reply.answeredBy}, expected ${p.to}`);
   }
+  // Where the traced probe's packets were lost: a line of its own, after the probe's (whose text the controls match).
+  if (p.located) problems.push(`${p.from} -> ${p.to} ${PROBE_NAMES[p.located.probe]}: ${p.located.text}`);
   if (p.unparsed.length > 0) problems.push(`${pair}: client output the parsers do not understand: ${p.unparsed.map((l) => JSON.stringify(l)).join(', ')}`);
   return problems;
 }

@@ -39,6 +39,8 @@ export function calicoBgpDatapath(o: CalicoBgpOptions): Datapath {
   return {
     name: mesh ? 'calico-bgp-mesh' : 'calico-bgp-rr',
     features: ['calico-gateway', 'bird', mesh ? 'bgp-mesh' : 'route-reflector'],
+    // Pods behind cali veths, blocks BIRD learnt routed bare over the uplink.
+    hops: {},
     async setupNode(node, lab) {
       const ip = lab.address(node.name, o.uplink);
       const all = lab.profile.nodes.map((n) => lab.address(n.name, o.uplink));

@@ -34,6 +34,10 @@ export function calicoIpipDatapath(o: { blocks: Record<string, string>; uplink: 
     get features() {
       return ['calico-gateway', ...(shown === true ? ['ipip'] : shown === false ? ['ipip-unavailable'] : [])];
     },
+    // tunl0 only where the kernel has IPIP; otherwise blocks are routed bare over the uplink.
+    get hops() {
+      return shown === true ? { tunnel: { device: 'tunl0', encap: 'ipip' as const } } : {};
+    },
     async setupNode(node, lab) {
       const ipip = await ensureTunl0(node);
       ipipOn.set(node, ipip);

@@ -9,6 +9,8 @@ export function calicoStaticDatapath(options: { blocks: Record<string, string>; 
   return {
     name: 'calico-static',
     features: ['calico-gateway', 'static-routes'],
+    // Pods behind cali veths, blocks routed bare over the uplink.
+    hops: {},
     async setupNode(node, lab) {
       // A route out of the uplink: proxy ARP answers only for addresses the node can route elsewhere.
       const lines = [`ip route replace default dev ${options.uplink}`];

@@ -27,6 +27,7 @@ export function calicoVxlanDatapath(o: { blocks: Record<string, string>; uplink:
   return {
     name: 'calico-vxlan',
     features: ['calico-gateway', 'vxlan'],
+    hops: { tunnel: { device: CALICO_VXLAN_DEVICE, encap: 'vxlan', vni: CALICO_VXLAN_VNI, port: CALICO_VXLAN_PORT } },
     async setupNode(node, lab) {
       const self = vtep(lab, node.name);
       const peers = lab.profile.nodes.filter((n) => n.name !== node.name).map((n) => vtep(lab, n.name));

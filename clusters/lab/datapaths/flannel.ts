@@ -7,6 +7,10 @@ import { remoteVtepCommands, stableMac } from './vxlan-peers.ts';
 
 export const FLANNEL_VXLAN_DEVICE = 'flannel.1';
 export const FLANNEL_SUBNET_ENV = '/run/flannel/subnet.env';
+export const FLANNEL_VXLAN_VNI = 1;
+export const FLANNEL_VXLAN_PORT = 8472;
+/** The bridge flannel's CNI config names for the `bridge` plugin. */
+export const FLANNEL_BRIDGE = 'cni0';
 
 export interface FlannelOptions {
   backend: 'vxlan' | 'host-gw';
@@ -40,6 +44,7 @@ export function flannelDatapath(o: FlannelOptions): Datapath {
   return {
     name: `flannel-${o.backend}`,
     features: ['flannel-bridge', vxlan ? 'vxlan' : 'host-gw'],
+    hops: { bridge: FLANNEL_BRIDGE, ...(vxlan ? { tunnel: { device: FLANNEL_VXLAN_DEVICE, encap: 'vxlan', vni: FLANNEL_VXLAN_VNI, port: FLANNEL_VXLAN_PORT } } : {}) },
     async setupNode(node, lab) {
       const subnet = subnetOf(node.name);
       await node.writeFile(FLANNEL_SUBNET_ENV, [
@@ -52,7 +57,7 @@ export function flannelDatapath(o: FlannelOptions): Datapath {
       }
       const self = vtep(lab, node.name);
       await node.sh([
-        `ip link add ${FLANNEL_VXLAN_DEVICE} type vxlan id 1 local ${self.nodeIp} dev ${o.uplink} dstport 8472 nolearning`,
+        `ip link add ${FLANNEL_VXLAN_DEVICE} type vxlan id ${FLANNEL_VXLAN_VNI} local ${self.nodeIp} dev ${o.uplink} dstport ${FLANNEL_VXLAN_PORT} nolearning`,
         `ip link set ${FLANNEL_VXLAN_DEVICE} address ${self.vtepMac} mtu ${mtu} up`,
         `ip addr add ${self.vtepIp}/32 dev ${FLANNEL_VXLAN_DEVICE}`,
         ...remoteVtepCommands(FLANNEL_VXLAN_DEVICE, others.map((n) => vtep(lab, n))),
@@ -64,7 +69,7 @@ export function flannelDatapath(o: FlannelOptions): Datapath {
         // What flannel's CNI plugin hands to `bridge` (delegate + values from subnet.env), as a runtime calls it;
         // it parses FLANNEL_SUBNET as a CIDR, so host-local gets the network (10.244.1.0/24), not the gateway.
         const result = await cniAdd(node, pod, {
-          cniVersion: '0.3.1', name: 'cbr0', type: 'bridge', bridge: 'cni0',
+          cniVersion: '0.3.1', name: 'cbr0', type: 'bridge', bridge: FLANNEL_BRIDGE,
           hairpinMode: true, isDefaultGateway: true, isGateway: true, ipMasq: env.FLANNEL_IPMASQ !== 'true', mtu: Number(env.FLANNEL_MTU),
           ipam: { type: 'host-local', ranges: [[{ subnet: subnetNetwork(env.FLANNEL_SUBNET ?? '') }]], routes: [{ dst: env.FLANNEL_NETWORK }] },
         });

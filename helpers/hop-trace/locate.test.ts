@@ -1,0 +1,94 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { labProfiles } from '../../clusters/profiles/lab/index.ts';
+import { locateLoss, samePlace } from './locate.ts';
+import { observeHops } from './observe.ts';
+import { pairHops } from './path.ts';
+import type { RecordedTrace } from './trace.ts';
+import type { HopPlace, TracedProbe } from './types.ts';
+
+/** A trace recorded on the lab with a mutate fault applied (see each file's `source`). */
+interface Fixture extends RecordedTrace {
+  source: string;
+  profile: string;
+  fault: string;
+  injectedAt: HopPlace[];
+  from: string;
+  to: string;
+  probe: TracedProbe;
+  icmpPayload: number;
+}
+
+const dir = new URL('./fixtures/', import.meta.url);
+const fixtures: Fixture[] = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+  .map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Fixture);
+const fixture = (name: string) => fixtures.find((f) => `${f.profile}/${f.fault}` === name)!;
+
+/** Judges a recording again from scratch: the hops from the profile's hop plan, then what each saw, then the loss. */
+function locate(f: Fixture, readings = f.readings) {
+  const plan = labProfiles.find((p) => p.name === f.profile)!.datapath.hops!;
+  const hops = observeHops(pairHops(plan, ...f.ends), readings, { probe: f.probe, src: f.ends[0].address, dst: f.ends[1].address, icmpPayload: f.icmpPayload });
+  return { hops, location: locateLoss(hops, f.sent) };
+}
+
+describe('locating the lost packet in recorded lab traces', () => {
+  it('has recordings of every kind of hop the tracer blames, each saying where it came from', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(10);
+    for (const f of fixtures) expect(f.source, f.fault).toMatch(/^recorded on the lab by helpers\/hop-trace\/trace\.ts .*mutate fault/);
+  });
+
+  // Every recording where the traced pair crosses the fault names the hop the fault was injected at.
+  for (const f of fixtures.filter((x) => x.fault !== 'ip-rule-prohibit')) {
+    it(`${f.profile} ${f.fault}: ${f.from} -> ${f.to} ${f.probe} is lost at ${f.injectedAt.map((p) => `${p.kind}@${p.node}`).join(', ')}`, () => {
+      const { location } = locate(f);
+      expect(location, JSON.stringify(f.injectedAt)).toBeDefined();
+      expect(f.injectedAt.some((p) => samePlace(p, location!.at)), `${location!.text}\nnamed ${JSON.stringify(location!.at)}`).toBe(true);
+    });
+  }
+
+  it('TCP dropped in FORWARD (calico-vxlan): between the remote vxlan.calico and the pod\'s veth, the rule and its count named', () => {
+    expect(locate(fixture('calico-vxlan/drop-tcp')).location!.text).toBe(
+      'lost between vxlan.calico on node-b and cali86a12876b92 on node-b: 2 seen on vxlan.calico on node-b, 0 on cali86a12876b92 on node-b '
+      + '(node-b FORWARD dropped 2: -d 10.244.0.74/32 -p tcp -m comment --comment "cni-conformance mutate drop-tcp" -j DROP)');
+  });
+
+  it('VXLAN port dropped on the remote: arrived on its eth0 as VNI 4096, its INPUT chain dropped it before vxlan.calico', () => {
+    const { location } = locate(fixture('calico-vxlan/vxlan-port-dropped-remote'));
+    expect(location!.text).toMatch(/^lost between eth0 on node-b and vxlan\.calico on node-b: 10 seen on eth0 on node-b, 0 on vxlan\.calico on node-b, carried as VXLAN VNI 4096 to 172\.30\.0\.12:4789 \(node-b INPUT dropped 10: -p udp -m udp --dport 4789 /);
+    expect(location!.at).toEqual({ node: 'node-b', kind: 'filter', chain: 'INPUT' });
+  });
+
+  it('a wrong VTEP fdb entry: the encapsulation on the sending node is blamed, with the MAC and both addresses', () => {
+    expect(locate(fixture('calico-vxlan/wrong-vtep-fdb')).location!.text).toMatch(/vxlan\.calico on node-a: 10\.244\.0\.64 is [0-9a-f:]+ on vxlan\.calico, whose fdb entry sends to 172\.30\.0\.99, not 172\.30\.0\.12/);
+  });
+
+  it('proxy ARP off: the pod cannot resolve 169.254.1.1, so its host veth (which should answer) is named, on either leg', () => {
+    expect(locate(fixture('calico-vxlan/proxy-arp-off')).location!.text).toMatch(/^lost at eth0 of pod-b1: 10 sent, 0 seen on eth0 of pod-b1; pod-b1 cannot resolve 169\.254\.1\.1 on eth0 \((INCOMPLETE|FAILED)\): cali\S+ on node-b does not answer for it$/);
+    expect(locate(fixture('calico-lab/proxy-arp-off')).location!.text).toMatch(/^lost at eth0 of pod-b1: 10 requests arrived, 0 replies left; pod-b1 cannot resolve 169\.254\.1\.1/);
+  });
+
+  it('a host veth MTU below the packet: the veth is named with its MTU', () => {
+    expect(locate(fixture('calico-lab/host-veth-mtu')).location!.text).toMatch(/^lost between eth0 on node-b and cali\S+ on node-b: 1 seen on eth0 on node-b, 0 on cali\S+ on node-b; cali\S+ on node-b has MTU 1300$/);
+  });
+
+  it('a route to the wrong veth and forwarding off: the routing decision is named with what the kernel said', () => {
+    expect(locate(fixture('calico-lab/route-to-wrong-veth')).location!.text).toMatch(/the routing decision on node-a: ip route get 10\.244\.0\.10 from 10\.244\.0\.74 iif eth0 goes out of cali\S+, not cali\S+/);
+    expect(locate(fixture('flannel-host-gw/forwarding-off')).location!.text).toMatch(/the routing decision on node-b: ip route get 10\.244\.1\.2 from 10\.244\.0\.2 iif eth0 fails: "RTNETLINK answers: No route to host"$/);
+  });
+
+  it('50% loss: the first hop that saw fewer, with the rule\'s count', () => {
+    expect(locate(fixture('calico-lab/loss-50')).location!.text).toMatch(/^lost between eth0 on node-b and cali\S+ on node-b: 10 seen on eth0 on node-b, (\d) on cali\S+ on node-b \(node-b FORWARD dropped \d+: -d 10\.244\.0\.74\/32 -m statistic/);
+  });
+
+  it('a same-node pair the fault does not cross: every hop saw the packets, nothing is named', () => {
+    const { hops, location } = locate(fixture('flannel-host-gw/ip-rule-prohibit'));
+    expect(location).toBeUndefined();
+    expect(hops.filter((h) => h.outcome.kind === 'seen').every((h) => h.outcome.kind === 'seen' && h.outcome.count > 0)).toBe(true);
+  });
+
+  it('without the filter counters the same loss names the device it was not seen on (the counters are what point at the chain)', () => {
+    const f = fixture('calico-vxlan/drop-tcp');
+    const blind = Object.fromEntries(Object.entries(f.readings.iptables).map(([n, r]) => [n, { before: r.before, after: r.before }]));
+    expect(locate(f, { ...f.readings, iptables: blind }).location!.at).toEqual({ node: 'node-b', kind: 'host-veth', device: 'cali86a12876b92', pod: 'pod-b1' });
+  });
+});
