@@ -59,7 +59,7 @@ function blame(missing: ObservedHop, last: ObservedHop | undefined, between: Obs
 
 /**
  * How the last hop carried the packets when it tunnelled them, from tcpdump's outer line: "carried as VXLAN VNI 4096 to
- * 172.30.0.12:4789" (print-vxlan.c@tcpdump-4.99.3: "VXLAN, flags [I] (0x08), vni N"), "carried in IPIP to 172.30.0.12".
+ * 172.30.0.12:4789" (vxlan_print, print-vxlan.c@tcpdump-4.99.3: ", flags [%s] (0x%02x), vni %u" after "VXLAN"), "carried in IPIP to 172.30.0.12".
  */
 export function encapsulation(sample: string): string {
   const vxlan = /> (\d+\.\d+\.\d+\.\d+)\.(\d+): VXLAN, flags \[[^\]]*\] \(0x[0-9a-f]+\), vni (\d+)/.exec(sample);

@@ -34,10 +34,10 @@ const ip = (a: string) => `(?<![\\d.])${esc(a)}`;
 
 /**
  * The packets of a probe's traced client in one direction, as tcpdump prints them (outer line, or the encapsulated
- * line VXLAN and IPIP carry): ICMP echo of the probe's size (tcpdump prints the ICMP length, payload + 8), TCP SYN to
- * 8080 and its SYN-ACK, UDP to 8081 and its answer. print-icmp.c, print-tcp.c and print-udp.c of tcpdump-4.99.3
- * (Debian bookworm's) print "ICMP echo request, id N, seq N, length N", "Flags [S]", "Flags [S.]" and "UDP, length N",
- * as recorded in helpers/hop-trace/fixtures.
+ * line VXLAN and IPIP carry): ICMP echo of the probe's size, TCP SYN to 8080 and its SYN-ACK, UDP to 8081 and its
+ * answer. tcpdump-4.99.3 (Debian bookworm's): icmp_print prints "ICMP echo request, id %u, seq %u, length %u" with the
+ * ICMP length (payload + 8) (print-icmp.c), tcp_print "Flags [%s]" from tcp_flag_values, S for SYN and . for ACK
+ * (print-tcp.c), udp_print "UDP, length %u" (print-udp.c); as recorded in helpers/hop-trace/fixtures.
  */
 export function packetPattern(probe: TracedProbe, src: string, dst: string, leg: Hop['leg'], icmpPayload: number): RegExp {
   const [a, b] = leg === 'request' ? [src, dst] : [dst, src];

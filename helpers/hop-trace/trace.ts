@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HopPlan } from '../../clusters/lab/hop-plan.ts';
 import type { ClusterHandle, NodeHandle, PodHandle } from '../../clusters/types.ts';
+import { parseIpLink } from '../parsers/ip-link.ts';
 import { icmpRun, pingArgv, POD_UDP_PORT, tcpArgv } from '../probes/traffic.ts';
 import { udpClientArgv } from '../probes/udp-client.ts';
 import { locateLoss } from './locate.ts';
@@ -29,7 +30,10 @@ export interface RecordedTrace {
   readings: TraceReadings;
 }
 
-/** tcpdump's bound: the trace ends it sooner (SIGTERM, on which it flushes its lines: tcpdump.c@tcpdump-4.99.3 cleanup). */
+/**
+ * tcpdump's bound: the trace ends it sooner with SIGTERM, which tcpdump handles (tcpdump.c@tcpdump-4.99.3: cleanup breaks
+ * the capture loop, pcap_breakloop); with -l each packet's line was already written as it came.
+ */
 const CAPTURE_BOUND_S = 30;
 
 /** The pcap filter of a capture: the pair's packets, and on the underlay the tunnel's packets as well. */
@@ -44,13 +48,17 @@ const ALIVE = `alive() { s=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' /proc
 
 const word = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Reads a pod's end of the path on its node: the host veth is the node's link whose index is eth0's peer (eth0@ifN). */
+/**
+ * Reads a pod's end of the path on its node: the host veth is the node's link whose index is eth0's peer. iproute2
+ * prints a link whose peer is in another netns as `eth0@if<index>` (print_name_and_link, lib/utils.c@v6.1.0, with
+ * ll_idx_n2a of lib/ll_map.c), which parseIpLink keeps as `peer`.
+ */
 async function endOf(cluster: ClusterHandle, pod: PodHandle): Promise<PathEnd> {
   const node = cluster.node(pod.node);
-  const r = await node.exec(['sh', '-c', `ip -o link show; echo ==; ip -4 -o addr show; echo ==; ip netns exec ${word(pod.name)} ip -o link show dev eth0`]);
+  const r = await node.exec(['sh', '-c', `ip link show; echo ==; ip -4 -o addr show; echo ==; ip netns exec ${word(pod.name)} ip link show dev eth0`]);
   const [links = '', addrs = '', eth0 = ''] = r.stdout.split('\n==\n');
-  const peer = /^\d+: eth0@if(\d+):/m.exec(eth0)?.[1];
-  const hostVeth = links.split('\n').map((l) => /^(\d+): ([^:@]+)[:@]/.exec(l)).find((m) => m && m[1] === peer)?.[2];
+  const peer = /^if(\d+)$/.exec(parseIpLink(eth0)[0]?.peer ?? '')?.[1];
+  const hostVeth = parseIpLink(links).find((l) => String(l.index) === peer)?.name;
   const nodeAddress = node.addresses[0]?.split('/')[0] ?? '';
   const underlay = addrs.split('\n').map((l) => /^\d+:\s+(\S+)\s+inet\s+([\d.]+)\//.exec(l)).find((m) => m && m[2] === nodeAddress)?.[1];
   if (!hostVeth || !underlay) {

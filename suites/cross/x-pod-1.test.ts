@@ -3,6 +3,7 @@ import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
 import { podPairs } from '../../helpers/probes/workload.ts';
 import { verdictOf } from '../verdict.ts';
 import { xPod1, pairCell, type PairTraffic, type PingView } from './x-pod-1.ts';
+import { failedProbe, locateFailures } from './x-pod-1-trace.ts';
 
 const ok = (packet: number, sent: number): PingView => ({ packet, df: packet > 84, count: sent, sent, received: sent, errors: [] });
 const pair = (sameNode: boolean, over: Partial<PairTraffic> = {}): PairTraffic => ({
@@ -106,5 +107,35 @@ describe('X-POD-1 pairs', () => {
     const pairs = podPairs(cluster).map((p) => `${p.from.name}->${p.to.name}`);
     expect(pairs).toHaveLength(12);
     for (const target of ['pod-a2', 'pod-b2']) expect(podPairs(cluster).some((p) => !p.sameNode && p.to.name === target)).toBe(true);
+  });
+});
+
+describe('X-POD-1 where the packet died', () => {
+  const text = 'lost between vxlan.calico on node-b and cali86a12876b92 on node-b: 2 seen on vxlan.calico on node-b, 0 on cali86a12876b92 on node-b (node-b FORWARD dropped 2: -d 10.244.0.74/32 -p tcp -j DROP)';
+  const tcpDropped = { tcp: { error: 'curl: (28) Failed to connect to 10.244.0.74 port 8080 after 3001 ms: Timeout was reached', unparsed: [] } };
+
+  it('adds the traced hop as a line of its own after the probe\'s, which the controls still match', () => {
+    const problems = problemsOf(pair(false, { ...tcpDropped, located: { probe: 'tcp', text } }));
+    expect(problems).toEqual([
+      'pod-a1 -> pod-b1 (10.244.0.74) across nodes: TCP 8080: no answer (curl: (28) Failed to connect to 10.244.0.74 port 8080 after 3001 ms: Timeout was reached)',
+      `pod-a1 -> pod-b1 TCP: ${text}`,
+    ]);
+    expect(problems.join('\n')).toMatch(control(/^TCP/).expectFailure);
+    expect(verdictOf(problems)).toBe('fail');
+  });
+
+  it('traces the first probe that failed for sure: never one it could not observe, nothing for a pair that holds', () => {
+    expect(failedProbe(pair(false, tcpDropped))).toBe('tcp');
+    expect(failedProbe(pair(false, { ...tcpDropped, burst: { ...ok(84, 50), received: 0 } }))).toBe('burst');
+    expect(failedProbe(pair(false, { ...tcpDropped, unobserved: { tcp: 'the server, not the path' } }))).toBeUndefined();
+    expect(failedProbe(pair(false, { fullSize: { ...ok(1500, 5), received: 0 } }))).toBe('fullSize');
+    expect(failedProbe(pair(false))).toBeUndefined();
+  });
+
+  it('traces nothing where the datapath declares no hops (kind, attach)', async () => {
+    const kind = { capabilities: { provider: 'kind' }, profile: { name: 'kind/calico-vxlan' } } as unknown as ClusterHandle;
+    const raw: Record<string, string> = {};
+    expect(await locateFailures(kind, [pair(false, tcpDropped)], raw)).toEqual([]);
+    expect(raw).toEqual({});
   });
 });
