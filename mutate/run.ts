@@ -92,7 +92,8 @@ export async function mutateProfile(profile: LabProfile, o: MutateOptions): Prom
           Object.assign(result, { result: 'not-recovered', error: (error as Error).message });
         }
       }
-      o.log(`[${profile.name}] ${fault.id}: ${result.result}${result.caughtBy.length ? ` by ${result.caughtBy.join(', ')}` : ''}`);
+      const hops = result.located?.length ? `; named hop ${result.located.filter((l) => l.right).length}/${result.located.length} at the injection point` : '';
+      o.log(`[${profile.name}] ${fault.id}: ${result.result}${result.caughtBy.length ? ` by ${result.caughtBy.join(', ')}` : ''}${hops}`);
       // A cluster that did not come back cannot measure the next fault.
       if ((result.result as FaultOutcome['result']) === 'not-recovered') { outcome.error = `stopped after ${fault.id}: ${result.error?.split('\n')[0]}`; break; }
     }
