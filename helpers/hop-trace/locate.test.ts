@@ -92,3 +92,16 @@ describe('locating the lost packet in recorded lab traces', () => {
     expect(locate(f, { ...f.readings, iptables: blind }).location!.at).toEqual({ node: 'node-b', kind: 'host-veth', device: 'cali86a12876b92', pod: 'pod-b1' });
   });
 });
+
+describe('packets captured after the first capture stopped', () => {
+  it('are not counted: a late retransmission seen by one hop and not the next is no loss', () => {
+    const f = fixture('calico-vxlan/drop-tcp');
+    // A SYN retransmitted after the captures began to stop: node-a's eth0 still caught it, node-b's vxlan.calico had stopped.
+    const key = Object.keys(f.readings.captures).find((k) => k.startsWith('node-a//eth0'))!;
+    const late = '23:59:58.000001 IP 172.30.0.11.53199 > 172.30.0.12.4789: VXLAN, flags [I] (0x08), vni 4096\nIP 10.244.0.10.58874 > 10.244.0.74.8080: Flags [S], seq 379438885, win 64860, length 0\n';
+    const captures = { ...f.readings.captures, [key]: late + f.readings.captures[key] };
+    const cutoff = '23:59:57.000000000';
+    expect(locate(f, { ...f.readings, captures }).location!.at).toMatchObject({ kind: 'underlay', node: 'node-b' });
+    expect(locate(f, { ...f.readings, captures, cutoff }).location!.at).toEqual({ node: 'node-b', kind: 'filter', chain: 'FORWARD' });
+  });
+});

@@ -11,6 +11,13 @@ import type { Drop, Hop, HopOutcome, ObservedHop, TracedProbe } from './types.ts
 export interface TraceReadings {
   /** tcpdump's output per capture (captureKey). */
   captures: Record<string, string>;
+  /**
+   * The time of day (HH:MM:SS.fraction, the nodes share the host's clock) just before the first capture of the trace was
+   * stopped: packets stamped later are not counted. Captures stop one after the other, and a server's retransmission
+   * arriving meanwhile is seen by one hop and not the next (a calico-vxlan mutate run read 5 SYN-ACKs on eth0 and 4 on
+   * vxlan.calico that way). Unset: every packet counts. A trace across midnight is not handled.
+   */
+  cutoff?: string;
   /** `iptables-save -c -t filter` per node, before the traced packets and after. */
   iptables: Record<string, { before: string; after: string }>;
   /** `ip -4 route get ...` output per route hop (routeKey). */
@@ -48,6 +55,12 @@ export function packetPattern(probe: TracedProbe, src: string, dst: string, leg:
     return leg === 'request' ? new RegExp(`${ip(a)}\\.\\d+ > ${esc(b)}\\.${POD_UDP_PORT}: UDP`) : new RegExp(`${ip(a)}\\.${POD_UDP_PORT} > ${esc(b)}\\.\\d+: UDP`);
   }
   return new RegExp(`${ip(a)} > ${esc(b)}: ICMP echo ${leg === 'request' ? 'request' : 'reply'}, id \\d+, seq \\d+, length ${icmpPayload + 8}\\b`);
+}
+
+/** Seconds since midnight of tcpdump's default timestamp (local %H:%M:%S.%06u: ts_date_hmsfrac_print, util-print.c@tcpdump-4.99.3) or of `date +%H:%M:%S.%N`. */
+export function secondsOfDay(time: string): number {
+  const [h = 0, m = 0, s = 0] = time.split(':').map(Number);
+  return h * 3600 + m * 60 + s;
 }
 
 /** A captured packet as tcpdump printed it: its line, and the encapsulated line(s) after it. */
@@ -89,7 +102,10 @@ export function observeHops(hops: Hop[], readings: TraceReadings, o: { probe: Tr
   return hops.map((hop): ObservedHop => {
     if (hop.capture) {
       const key = captureKey(hop);
-      if (!packets.has(key)) packets.set(key, parseTcpdumpWithUnparsed(readings.captures[key] ?? '').value.map(packetText));
+      if (!packets.has(key)) {
+        const captured = parseTcpdumpWithUnparsed(readings.captures[key] ?? '').value;
+        packets.set(key, captured.filter((p) => !readings.cutoff || secondsOfDay(p.time) <= secondsOfDay(readings.cutoff)).map(packetText));
+      }
       const pattern = packetPattern(o.probe, o.src, o.dst, hop.leg, o.icmpPayload);
       const matching = packets.get(key)!.filter((t) => pattern.test(t));
       return { ...hop, outcome: { kind: 'seen', count: matching.length, ...(matching[0] ? { sample: matching[0].replace(/\n/g, ' / ') } : {}), ...capturedState(hop, readings, o) } };

@@ -92,6 +92,8 @@ async function stopNode(n: NodeCaptures, reads: Array<[string, string]>): Promis
   const token = `==hop-${randomBytes(4).toString('hex')}==`;
   const d = n.dir!;
   const lines = [
+    // The moment before any capture of this node stops (tcpdump's own clock format), see TraceReadings.cutoff.
+    `echo '${token} cutoff'; date +%H:%M:%S.%N`,
     ALIVE,
     // SIGTERM to each capture's timeout (which hands it to tcpdump), then wait until none is alive (10 ms looks, 3 s at most).
     `for f in "${d}"/c*.pid; do kill -TERM "$(cat "$f")" 2>/dev/null; done`,
@@ -149,6 +151,8 @@ export async function traceHops(cluster: ClusterHandle, plan: HopPlan, from: Pod
     ];
     const out = await stopNode(n, reads);
     for (const c of n.captures) { readings.captures[c.key] = out.get(c.key) ?? ''; raw[`${label}: ${n.node.name}: ${c.command}`] = out.get(c.key) ?? '(no output)'; }
+    const cutoff = out.get('cutoff')?.trim();
+    if (cutoff && (!readings.cutoff || cutoff < readings.cutoff)) readings.cutoff = cutoff;
     readings.iptables[n.node.name] = { before: out.get('iptables-before') ?? '', after: out.get('iptables-after') ?? '' };
     for (const [key] of reads) {
       const text = out.get(key) ?? '';
