@@ -1,6 +1,6 @@
 import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
 import { rawOf, type Probed } from '../../helpers/probes/net.ts';
-import { ICMP_OVERHEAD, icmpClient, mapLimit, podMtu, POD_TCP_PORT, POD_UDP_PORT, runClients, tcpClient, trafficTimings, udpClient, type Client, type IcmpRun } from '../../helpers/probes/traffic.ts';
+import { ICMP_OVERHEAD, icmpClient, mapLimit, pace, podMtu, POD_TCP_PORT, POD_UDP_PORT, runClients, tcpClient, trafficTimings, udpClient, type Client, type IcmpRun } from '../../helpers/probes/traffic.ts';
 import { loopbackCanaries, type CanaryProtocol } from '../../helpers/probes/traffic-canary.ts';
 import { applyTrafficFault, lowerUnderlayMtu } from '../../helpers/probes/traffic-faults.ts';
 import { applyPairDeny } from '../../helpers/probes/traffic-pair-deny.ts';
@@ -47,8 +47,11 @@ export interface PairTraffic {
 /** The four probes of a pair. */
 export type Probe = 'burst' | 'fullSize' | 'tcp' | 'udp';
 
-/** Source pods probed at once (each one exec running all its clients). */
-const SOURCE_CONCURRENCY = 8;
+/**
+ * Source pods probed at once (each one exec running all its clients): 8, divided by the pace the machine showed
+ * (helpers/probes/traffic.ts): a machine too slow for the first deadlines gets fewer clients at a time.
+ */
+export const sourcesAtOnce = (factor = pace.factor): number => Math.max(1, Math.floor(8 / factor));
 
 /** X-POD-1: every ordered pod pair, same node and across nodes, carries ICMP (a burst, and full size with DF), TCP and UDP. */
 export const xPod1 = defineBehaviour<PairTraffic[]>({
@@ -63,7 +66,7 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
     // Per source pod: its MTU (the full-size packet's size), then one exec running all its clients to all targets at
     // once (traffic-batch.ts); each source goes on as soon as its own MTU is in.
     const bySource = cluster.pods.map((from) => ({ from, pairs: pairs.filter((p) => p.from === from) }));
-    const value = (await mapLimit(bySource, SOURCE_CONCURRENCY, async ({ from, pairs: mine }) => {
+    const value = (await mapLimit(bySource, sourcesAtOnce(), async ({ from, pairs: mine }) => {
       const m = await podMtu(from);
       raw.push(...m.raw);
       const mtu = m.mtu;
