@@ -50,7 +50,7 @@ export function runProfile(name: string): void {
     const notice = unavailable ? undefined : attachNotice(controlListing(ids, behaviour));
     if (notice) process.stderr.write(`${notice}\n`);
 
-    beforeAll(async (_context, suite) => {
+    beforeAll(async ({}, suite) => {
       if (unavailable) return;
       const runId = currentRunId();
       const profiles = Array.from({ length: lanes }, (_, i) => laneProfile(profile, i));
@@ -179,7 +179,8 @@ async function runNegativeControl(
   const deadlineMs = b.convergenceMs ?? defaultConvergenceMs;
   const { problems: left, healedAfterMs } = await allure.step(`${b.id} holds again after restoring`, () => timeRecovery(undoStartedAt, () => recovered(check, cluster, deadlineMs)));
   // How long it took to break and to heal: data for run.json (the test's meta), and said in the report.
-  const timings = { brokenAfterMs, undoneAfterMs, ...(healedAfterMs === undefined ? {} : { healedAfterMs }), deadlineMs, cluster: cluster.name };
+  const ms = Math.round;
+  const timings = { brokenAfterMs: ms(brokenAfterMs), undoneAfterMs: ms(undoneAfterMs), ...(healedAfterMs === undefined ? {} : { healedAfterMs: ms(healedAfterMs) }), deadlineMs, cluster: cluster.name };
   record(timings);
   await allure.logStep(`convergence: ${describeTimings(timings)}`);
   await allure.parameter('convergence', describeTimings(timings), { excluded: true });
