@@ -1,5 +1,5 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describeTimings, seconds, type ControlTimings, type ConvergenceRecord } from '../suites/convergence.ts';
 import type { RunMeta } from './run-meta.ts';
 
@@ -105,7 +105,7 @@ export function convergenceTitle(controls: readonly ControlConvergence[]): strin
 }
 
 /** Beside Allure's history file (`.allure-history/history.jsonl` in the nightly, restored from the Actions cache). */
-export const convergenceHistoryPath = (allureHistory: string) => `${dirname(allureHistory)}/convergence-history.jsonl`;
+export const convergenceHistoryPath = (allureHistory: string) => join(dirname(allureHistory), 'convergence-history.jsonl');
 
 /** The runs a convergence history holds (one JSON line per build, each with the runs it merged); none when absent. */
 export async function readConvergenceHistory(file: string): Promise<RunConvergence[]> {
