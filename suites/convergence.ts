@@ -32,6 +32,10 @@ export interface ProvisioningRecord {
   phases: ProvisionPhase[];
 }
 
+/**
+ * A task's meta travels to the main process with every task update, suites' included (@vitest/runner@5.1.0
+ * dist/chunk-artifact.js updateTask packs [result, meta], "suite-finished" too); reporters read it as TestCase/TestSuite.meta().
+ */
 declare module 'vitest' {
   /** Data a test (or a profile's suite) hands to the reporters, which write it to run.json (reports/summary-reporter.ts). */
   interface TaskMeta {

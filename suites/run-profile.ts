@@ -50,6 +50,8 @@ export function runProfile(name: string): void {
     const notice = unavailable ? undefined : attachNotice(controlListing(ids, behaviour));
     if (notice) process.stderr.write(`${notice}\n`);
 
+    // A suite hook's first argument is its fixtures, destructured, the suite second (@vitest/runner@5.1.0
+    // dist/chunk-artifact.js FixtureParseError; dist/tasks.d BeforeAllListener(context, suite)).
     beforeAll(async ({}, suite) => {
       if (unavailable) return;
       const runId = currentRunId();
