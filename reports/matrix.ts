@@ -6,6 +6,8 @@ import { ciliumBehaviours } from '../suites/cilium/index.ts';
 import { crossBehaviours } from '../suites/cross/index.ts';
 import { flannelBehaviours } from '../suites/flannel/index.ts';
 import { fundamentalsBehaviours } from '../suites/fundamentals/index.ts';
+import type { ProvisioningRecord } from '../suites/convergence.ts';
+import { cellKey, convergenceByCell, type ControlConvergence, type RunConvergence } from './convergence.ts';
 import type { RunMeta } from './run-meta.ts';
 
 /** The parts of an Allure result file the matrix reads. */
@@ -49,6 +51,8 @@ export interface Cell {
   href?: string;
   /** Why it was skipped or failed (first line). */
   reason?: string;
+  /** Each negative control's break and heal times in the latest run, with the earlier runs' heal times (reports/convergence.ts). */
+  convergence?: ControlConvergence[];
 }
 
 export interface Column {
@@ -59,6 +63,8 @@ export interface Column {
   topology?: string;
   /** Asked for, but its run ended before any result (e.g. kind failed to come up): why. */
   noResults?: string;
+  /** How long each of its clusters took to come up, phase by phase (the latest run that recorded it). */
+  provisioning?: ProvisioningRecord[];
 }
 
 /**
@@ -138,6 +144,8 @@ export interface MatrixInput {
   groups?: RowGroup[];
   versions?: Record<string, string>;
   now?: Date;
+  /** Earlier runs' control timings (the convergence history): the trend each control's heal time is compared with. */
+  convergenceHistory?: RunConvergence[];
 }
 
 /**
@@ -177,12 +185,22 @@ export function buildMatrix(input: MatrixInput): Matrix {
   const catalogued = new Set(groups.flatMap((g) => g.rows.map((r) => r.id)));
   const strays = [...new Set([...behaviourResults.keys()].map((k) => k.split(' ')[0]!))].filter((id) => !catalogued.has(id));
   const allGroups = strays.length ? [...groups, { name: 'not in the catalogue', rows: strays.sort().map((id) => ({ id, title: '' })) }] : groups;
+  // Control timings: the latest of each control, from this build's runs only (the history gives the trend, not the value).
+  const current = new Set(runs.map((r) => r.startedAt));
+  const timings = convergenceByCell([...(input.convergenceHistory ?? []), ...runs.map((r) => ({ startedAt: r.startedAt, host: r.host, convergence: r.convergence ?? [] }))]);
+  for (const col of ordered) {
+    const recorded = [...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).map((r) => (r.provisioning ?? []).filter((p) => p.profile === col.profile)).find((p) => p.length > 0);
+    if (recorded) col.provisioning = recorded;
+  }
   const cells: Matrix['cells'] = {};
   for (const row of allGroups.flatMap((g) => g.rows)) {
     for (const col of ordered) {
       const r = behaviourResults.get(`${row.id} ${col.profile}`);
       const claimed = known.get(col.profile)?.behaviours.includes(row.id);
-      (cells[row.id] ??= {})[col.profile] = r ? cellOf(r, controls.get(`${row.id} ${col.profile}`) ?? [], skipNotes) : claimed ? absentCell(col, requestedBy.get(col.profile)) : { state: 'na' };
+      const cell: Cell = r ? cellOf(r, controls.get(`${row.id} ${col.profile}`) ?? [], skipNotes) : claimed ? absentCell(col, requestedBy.get(col.profile)) : { state: 'na' };
+      const convergence = timings.get(cellKey(row.id, col.profile))?.filter((c) => current.has(c.at));
+      if (r && convergence?.length) cell.convergence = convergence;
+      (cells[row.id] ??= {})[col.profile] = cell;
     }
   }
   return { generatedAt: (input.now ?? new Date()).toISOString(), runs, versions, groups: allGroups, columns: ordered, cells };

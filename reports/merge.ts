@@ -4,6 +4,7 @@ import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { versions } from '../versions.ts';
+import { appendConvergenceHistory, convergenceHistoryPath, readConvergenceHistory } from './convergence.ts';
 import { matrixHtml } from './matrix-html.ts';
 import { matrixMarkdown } from './matrix-md.ts';
 import { attachmentsOf, buildMatrix, type AllureResult, type Matrix, type RequestedRun } from './matrix.ts';
@@ -99,7 +100,10 @@ export interface MergeOptions {
   sources: string[];
   /** Where the site goes: index.html (the matrix), matrix.html/.md/.json, allure-report/, topology/. */
   out: string;
-  /** Allure's history file (JSON lines), read and appended so the report shows trends; kept between nightly runs. */
+  /**
+   * Allure's history file (JSON lines), read and appended so the report shows trends; kept between nightly runs. The
+   * negative controls' break and heal times go beside it (convergence-history.jsonl), for the matrix's trend and flags.
+   */
   history?: string;
   /** The build's key in the history (the nightly's GitHub run id): an earlier build with the same key is replaced. */
   historyRun?: string;
@@ -150,7 +154,9 @@ export async function mergeReport(options: MergeOptions): Promise<MergeResult> {
   const topologies = await copyTopologies(results, join(out, 'topology'));
   const runs = sources.flatMap((s) => (s.meta ? [s.meta] : []));
   const requested = sources.flatMap((s) => (s.requested ? [s.requested] : []));
-  const matrix = buildMatrix({ results, runs, requested, ...(options.expected ? { expected: options.expected } : {}), topologies, versions: pinnedVersions() });
+  const convergenceHistory = options.history ? await readConvergenceHistory(convergenceHistoryPath(resolve(options.history))) : [];
+  const matrix = buildMatrix({ results, runs, requested, ...(options.expected ? { expected: options.expected } : {}), topologies, versions: pinnedVersions(), convergenceHistory });
+  if (options.history) await appendConvergenceHistory(convergenceHistoryPath(resolve(options.history)), runs, matrix.generatedAt, HISTORY_LIMIT);
   const html = matrixHtml(matrix);
   const markdown = matrixMarkdown(matrix);
   await writeFile(join(out, 'index.html'), html);

@@ -32,6 +32,24 @@ describe.skipIf(!browser)(`the matrix page in headless Chromium${browser ? '' : 
     expect((await stat(result.screenshot)).size).toBeGreaterThan(10_000);
   }, 120_000);
 
+  it("shows each cell's heal time from run.json (the lab run's negative controls)", async () => {
+    const { server, base } = await serve(out);
+    const b = await chromium.launch({ executablePath: browser!, args: ['--no-sandbox'] });
+    try {
+      const page = await b.newPage();
+      await page.goto(`${base}index.html`);
+      const measured = Object.values(merged.matrix.cells).flatMap((row) => Object.values(row)).filter((c) => c.convergence?.length).length;
+      expect(measured).toBeGreaterThan(0);
+      const lines = await page.locator('span.convergence').filter({ visible: true }).allTextContents();
+      expect(lines).toHaveLength(measured);
+      for (const line of lines) expect(line).toMatch(/^healed in \d+(\.\d)? m?s of 60 s( \(slowest of \d+ NC\))?$/);
+      expect(await page.locator('th.col span.provisioned').filter({ visible: true }).allTextContents()).toEqual([expect.stringMatching(/^up in \d/)]);
+    } finally {
+      await b.close();
+      server.close();
+    }
+  }, 60_000);
+
   it('filters by CNI (columns) and by status (rows with that status, other cells dimmed)', async () => {
     const { server, base } = await serve(out);
     const b = await chromium.launch({ executablePath: browser!, args: ['--no-sandbox'] });
@@ -40,6 +58,12 @@ describe.skipIf(!browser)(`the matrix page in headless Chromium${browser ? '' : 
       await page.goto(`${base}index.html`);
       const visible = (selector: string) => page.locator(selector).filter({ visible: true }).count();
       const rows = merged.matrix.groups.flatMap((g) => g.rows).length;
+      // Opened, the page shows the rows its profiles claim; the others on request.
+      const claimedRows = Object.values(merged.matrix.cells).filter((row) => Object.values(row).some((c) => c.state !== 'na')).length;
+      expect(claimedRows).toBeLessThan(rows);
+      expect(await visible('tr.behaviour')).toBe(claimedRows);
+      await page.locator('input[name=unclaimed]').check();
+      expect(await visible('tr.behaviour')).toBe(rows);
       expect(await visible('td.cell[data-cni=cilium]')).toBe(rows);
       await page.locator('input[name=cni][value=cilium]').uncheck();
       expect(await visible('td.cell[data-cni=cilium]')).toBe(0);
@@ -51,7 +75,6 @@ describe.skipIf(!browser)(`the matrix page in headless Chromium${browser ? '' : 
       expect(await visible('tr.behaviour')).toBe(skipRows);
       await page.locator('select[name=status]').selectOption('all');
       await page.locator('input[name=unclaimed]').uncheck();
-      const claimedRows = Object.values(merged.matrix.cells).filter((row) => Object.values(row).some((c) => c.state !== 'na')).length;
       expect(await visible('tr.behaviour')).toBe(claimedRows);
     } finally {
       await b.close();

@@ -6,7 +6,7 @@ import { cniPluginsArchive, flannelFiles, flannelInstallCommands } from './cni/f
 import { loadImageCommands, pullImageCommands } from './images.ts';
 import { kindConfig } from './kind-config.ts';
 import { clusterName, contextName, kubeconfigPath, nodeNames, workloadNamespace } from './naming.ts';
-import type { CalicoResource, Command, Download, KindClusterSpec, KindProfile, Plan, WorkloadSet } from './types.ts';
+import type { CalicoResource, Command, Download, KindClusterSpec, KindPhase, KindProfile, Plan, WorkloadSet } from './types.ts';
 import {
   fixedAddressIn, fixedIpApp, fixedIpManifests, migrationPool, poolMigrationManifests, poolNamespace, poolProbeApp, workloadManifests, workloadWaitTargets,
 } from './workloads.ts';
@@ -64,7 +64,7 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
     workloads.push(...calicoWorkloadCommands(options.runId, name, spec, sets, files));
   });
 
-  if (profile.clustermesh && names.length === 2) install.push(...clustermeshConnectCommands(names[0]!, names[1]!));
+  const mesh = profile.clustermesh && names.length === 2 ? clustermeshConnectCommands(names[0]!, names[1]!) : [];
 
   return {
     profile: profile.name,
@@ -72,10 +72,16 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
     clusters: names,
     files,
     downloads,
-    commands: [...pullImageCommands(profile.clusters), ...create, ...install, ...workloads],
+    commands: [
+      ...inPhase('images pulled', pullImageCommands(profile.clusters)), ...inPhase('cluster up', create), ...inPhase('CNI ready', install),
+      ...inPhase('clustermesh connected', mesh), ...inPhase('workloads ready', workloads),
+    ],
     teardown: names.map((name) => ({ tool: 'kind', args: ['delete', 'cluster', '--name', name], why: `delete kind cluster ${name}`, optional: true })),
   };
 }
+
+/** Marks commands as steps of one provisioning phase (timed together by provision.ts). */
+const inPhase = (phase: KindPhase, commands: readonly Command[]): Command[] => commands.map((c) => ({ ...c, phase }));
 
 function kubectl(cluster: string, args: string[], why: string): Command {
   return { tool: 'kubectl', args: ['--kubeconfig', kubeconfigPath(cluster), '--context', contextName(cluster), ...args], why };

@@ -72,7 +72,7 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     }
 
     try {
-      await provision(plan, planDir, runner, log);
+      const provisioning = await provision(plan, planDir, runner, log);
       const main = plan.clusters[0]!;
       const nodes = (await Promise.all(plan.clusters.map(listKindNodes))).flat();
       const kube = new KubeAccess(resolve(planDir, kubeconfigPath(main)), contextName(main));
@@ -90,6 +90,7 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
         pod(name) { const p = pods.find((x) => x.name === name); if (!p) throw new Error(`pod "${name}": not in namespace ${workloadNamespace}; pods: ${pods.map((x) => x.name).join(', ')}`); return p; },
         destroy,
         [Symbol.asyncDispose]: destroy,
+        provisioning,
       };
       return handle;
     } catch (error) {
