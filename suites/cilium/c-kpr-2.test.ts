@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeHandle } from '../../clusters/types.ts';
+import { pollUntilDone } from '../../helpers/probes/poll.ts';
 import { PROBE_SERVICE, chainRestoreInput, flushKubeServices, svcChainsOf } from './c-kpr-2.ts';
 
 /** kube-proxy's nat rules for kube-dns, as its iptables mode writes them (chain names from the k3s fixture). */
@@ -20,8 +22,14 @@ const unavailable = (() => {
 describe.skipIf(unavailable)(`C-KPR-2 control on a real nat table (machine's iptables in its own netns)${unavailable ? `: skipped, ${unavailable}` : ''}`, () => {
   let holder: ChildProcess;
   let node: NodeHandle;
-  beforeAll(() => {
+  beforeAll(async () => {
     holder = spawn('unshare', ['-n', 'sleep', '600'], { stdio: 'ignore' });
+    // unshare makes its netns after it started: entering its pid before that enters this machine's own netns (and its
+    // nat table). Wait until the holder's netns is another one (on a loaded machine the first nsenter came too early).
+    const own = readlinkSync('/proc/self/ns/net');
+    await pollUntilDone('the holder in a netns of its own', async () => {
+      try { return readlinkSync(`/proc/${holder.pid}/ns/net`) === own ? ['same netns as this process'] : []; } catch { return ['no holder process yet']; }
+    }, 10_000, 20);
     const inNs = (argv: string[]) => spawnSync('nsenter', ['-t', String(holder.pid), '-n', ...argv], { timeout: 10_000 });
     node = {
       name: 'kind-worker', role: 'worker', addresses: [],
