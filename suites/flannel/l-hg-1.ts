@@ -1,4 +1,5 @@
 import type { ClusterHandle } from '../../clusters/types.ts';
+import type { Link } from '../../helpers/parsers/ip-link.ts';
 import { probeAddresses, probeLinks, probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
 import { readBatch } from '../../helpers/probes/read-batch.ts';
 import { blackholeRoute } from '../breakages.ts';
@@ -15,12 +16,21 @@ export interface HostGwNodeView {
   uplink?: string;
   subnets: string[];
   routes: Array<{ dst: string; via?: string; dev?: string }>;
-  /** Encapsulation devices present (host-gw runs none). */
+  /** Encapsulation devices up (host-gw runs none). */
   tunnels: string[];
 }
 
 /** The static routes, the kernel's forwarding lookup per remote pod (rules, every table, ip_forward) and pings between them. */
 export interface HostGwObservation { nodes: HostGwNodeView[]; lookups: PathLookup[]; captures: UnderlayCapture[]; pods: string[] }
+
+/**
+ * Encapsulation devices that are up, as "name (kind)". A DOWN one carries nothing: loading the ipip module (anything
+ * on the host may, kind nodes share its kernel) creates a DOWN fallback tunl0 in every network namespace (Linux
+ * net/ipv4/ip_tunnel.c ip_tunnel_init_net with sysctl net.core.fb_tunnels_only_for_init_net = 0, the default), as X-MTU-1 knows.
+ */
+export function encapsulationDevices(links: Link[]): string[] {
+  return links.filter((l) => (l.kind === 'vxlan' || l.kind === 'ipip' || l.kind === 'geneve') && l.flags.includes('UP')).map((l) => `${l.name} (${l.kind})`);
+}
 
 async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: HostGwNodeView[] }> {
   const raw: Array<[string, Probed<unknown>]> = [];
@@ -36,7 +46,7 @@ async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string,
       ...(uplink ? { uplink } : {}),
       subnets: lease.subnets,
       routes: routes.value.filter((r) => r.type === 'unicast').map((r) => ({ dst: r.dst, ...(r.via ? { via: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}) })),
-      tunnels: links.value.filter((l) => l.kind === 'vxlan' || l.kind === 'ipip' || l.kind === 'geneve').map((l) => `${l.name} (${l.kind})`),
+      tunnels: encapsulationDevices(links.value),
     };
   }));
   return { raw: rawOf(raw), value };
