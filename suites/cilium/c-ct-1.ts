@@ -162,6 +162,10 @@ export const cCt1 = defineBehaviour<ConnectivityObservation>({
   negativeControls: [
     {
       name: `ping between pods denied in ${TEST_NS} (subset ${CONTROL_TESTS.join(', ')})`,
+      owner: {
+        owner: 'nobody (a policy the control adds)', reverts: 'never', breakage: 'adds',
+        why: 'a CiliumClusterwideNetworkPolicy the control creates; cilium-cli deletes only the policies its own tests create',
+      },
       probe: (cluster) => runConnectivity(cluster, CONTROL_TESTS),
       async apply(cluster) {
         const kube = kubeOf(cluster);

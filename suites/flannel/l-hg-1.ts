@@ -108,6 +108,10 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
     {
       // Not a deleted route: on kind flanneld puts a missing one back within 10 s, racing the check (blackholeRoute).
       name: 'route to the second node\'s subnet replaced by a blackhole on the first node',
+      owner: {
+        owner: 'flanneld (host-gw routeCheck)', reverts: 'periodically', everySeconds: 10, breakage: 'shadows',
+        why: 'flanneld re-adds a missing route every 10 s (pkg/backend/route_network.go@v0.28.9 checkSubnetExistInRoutes), and its RouteAdd meets the blackhole of the same destination: EEXIST',
+      },
       expectFailure: /node \S+: no route to \S+'s subnet [\d./]+, expected [\d./]+ via [\d.]+ dev \S+/,
       async apply(cluster): Promise<Breakage> {
         const [a, b] = (await probeNodes(cluster)).value;
@@ -118,6 +122,10 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
     },
     {
       name: 'forwarding off on the first node',
+      owner: {
+        owner: 'nobody while the node runs (net.ipv4.ip_forward)', reverts: 'never', breakage: 'changes',
+        why: 'kind\'s node setup and kube-proxy set ip_forward at start; nothing writes it back on a timer',
+      },
       expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ fails: "RTNETLINK answers: No route to host"/,
       async apply(cluster): Promise<Breakage> {
         const { node } = await firstPair(cluster);
@@ -129,6 +137,10 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
     },
     {
       name: 'a more-specific on-link route to half of the second node\'s subnet',
+      owner: {
+        owner: 'nobody (a route the control adds)', reverts: 'never', breakage: 'adds',
+        why: 'flanneld\'s routeCheck re-adds only its own missing routes (pkg/backend/route_network.go@v0.28.9) and deletes none it did not make',
+      },
       expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ goes via \(none\) dev \S+, expected via [\d.]+ dev \S+/,
       async apply(cluster): Promise<Breakage> {
         const { a, from, to, subnet, node } = await firstPair(cluster);
@@ -142,6 +154,10 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
     },
     {
       name: 'an ip rule that prohibits traffic to the second node\'s subnet',
+      owner: {
+        owner: 'nobody (an ip rule the control adds)', reverts: 'never', breakage: 'adds',
+        why: 'flanneld manages routes, not ip rules',
+      },
       expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ fails: "RTNETLINK answers: Permission denied"/,
       async apply(cluster): Promise<Breakage> {
         const { from, to, subnet, node } = await firstPair(cluster);
