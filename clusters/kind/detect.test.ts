@@ -48,7 +48,7 @@ describe('kind availability', () => {
     expect(REGISTRY_TIMEOUT_MS).toBe(20_000);
     const asked: string[] = [];
     const serves = pullProblemWith(async (url, init) => { asked.push(`${init.method} ${url}`); throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'EAI_AGAIN' } }); });
-    expect(await serves(versions.kind.nodeImage)).toBe(noRegistry);
+    expect((await serves(versions.kind.nodeImage))?.startsWith(noRegistry)).toBe(true);
     expect(asked).toEqual([`HEAD https://registry-1.docker.io/v2/kindest/node/manifests/${versions.kind.nodeImage.split('@')[1]}`]);
   });
 });

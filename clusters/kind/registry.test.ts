@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { versions } from '../../versions.ts';
-import { digestReference, parseBearerChallenge, parseImageReference, registryServes, type Fetch } from './registry.ts';
+import { digestReference, parseBearerChallenge, parseImageReference, proxyHint, registryServes, type Fetch } from './registry.ts';
 
 const digest = versions.kind.nodeImage.split('@')[1]!;
 
@@ -58,10 +58,17 @@ describe('asking a registry without spending a pull', () => {
     expect(await registryServes(versions.kind.nodeImage, 5000, fetchImpl)).toBe(`HEAD https://registry-1.docker.io/v2/kindest/node/manifests/${digest}: HTTP 404 (not served)`);
   });
 
+  it('behind a proxy Node\'s fetch does not use, the reason says how to make it', () => {
+    expect(proxyHint({ HTTPS_PROXY: 'http://proxy:3128' }, [])).toBe('; HTTPS_PROXY is set but Node\'s fetch does not use it: run with NODE_USE_ENV_PROXY=1');
+    expect(proxyHint({ https_proxy: 'http://proxy:3128', NODE_USE_ENV_PROXY: '1' }, [])).toBe('');
+    expect(proxyHint({ HTTPS_PROXY: 'http://proxy:3128' }, ['--use-env-proxy'])).toBe('');
+    expect(proxyHint({}, [])).toBe('');
+  });
+
   it('no registry: the network error, or the deadline, is the reason', async () => {
     const refused: Fetch = async () => { throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } }); };
-    expect(await registryServes(versions.kind.nodeImage, 5000, refused)).toMatch(/: ENOTFOUND$/);
+    expect(await registryServes(versions.kind.nodeImage, 5000, refused)).toMatch(/: ENOTFOUND(;|$)/);
     const hung: Fetch = (_url, init) => new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted'))));
-    expect(await registryServes(versions.kind.nodeImage, 50, hung)).toBe('no answer from registry-1.docker.io within 0.05s');
+    expect(await registryServes(versions.kind.nodeImage, 50, hung)).toMatch(/^no answer from registry-1\.docker\.io within 0\.05s/);
   });
 });

@@ -104,8 +104,18 @@ export async function registryServes(image: string, timeoutMs: number, fetchImpl
     if (ref.digest && served && served !== ref.digest) return `HEAD ${url}: the registry answers digest ${served}`;
     return undefined;
   } catch (error) {
-    if (signal.aborted) return `no answer from ${apiHost(ref.domain)} within ${timeoutMs / 1000}s`;
+    if (signal.aborted) return `no answer from ${apiHost(ref.domain)} within ${timeoutMs / 1000}s${proxyHint()}`;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return `HEAD ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`;
+    return `HEAD ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}${proxyHint()}`;
   }
+}
+
+/**
+ * Node's fetch ignores HTTPS_PROXY unless NODE_USE_ENV_PROXY=1 (or --use-env-proxy) was set at start-up (nodejs/node
+ * doc/api/cli.md, "NODE_USE_ENV_PROXY=1", commit ada34bd): where a proxy is configured, the reason says how to use it.
+ */
+export function proxyHint(env: Record<string, string | undefined> = process.env, execArgv: string[] = process.execArgv): string {
+  const proxy = env['HTTPS_PROXY'] ?? env['https_proxy'];
+  if (!proxy || env['NODE_USE_ENV_PROXY'] === '1' || execArgv.includes('--use-env-proxy')) return '';
+  return `; HTTPS_PROXY is set but Node's fetch does not use it: run with NODE_USE_ENV_PROXY=1`;
 }
