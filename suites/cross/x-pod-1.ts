@@ -49,9 +49,9 @@ export type Probe = 'burst' | 'fullSize' | 'tcp' | 'udp';
 
 /**
  * Source pods probed at once (each one exec running all its clients): 8, divided by the pace the machine showed
- * (helpers/probes/traffic.ts): a machine too slow for the first deadlines gets fewer clients at a time.
+ * (helpers/probes/traffic.ts), and at least 2: a machine too slow for the first deadlines gets fewer clients at a time.
  */
-export const sourcesAtOnce = (factor = pace.factor): number => Math.max(1, Math.floor(8 / factor));
+export const sourcesAtOnce = (factor = pace.factor): number => Math.max(2, Math.floor(8 / factor));
 
 /** X-POD-1: every ordered pod pair, same node and across nodes, carries ICMP (a burst, and full size with DF), TCP and UDP. */
 export const xPod1 = defineBehaviour<PairTraffic[]>({
