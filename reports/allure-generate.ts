@@ -9,10 +9,11 @@ const root = new URL('../', import.meta.url).pathname;
 export const HISTORY_LIMIT = 60;
 
 /**
- * The largest single-file report written; a larger one is written as a folder, to be served. Measured here in headless
- * Chromium from file:// on 2 busy cores: calico-lab (16 results) 4.7 MB, test list in 2-3 s; the lab project
- * (1067 results, every lab profile) 20.3 MB, 2.5-6 s; 30 MB, 5 s; 124 MB, 7-14 s and a 240 MB JavaScript heap.
- * Every run of lab profiles fits; a merged nightly with kind's attachments may not, and is served (Pages) anyway.
+ * The largest single-file report written; a larger one is written as a folder, to be served. Measured here (headless
+ * Chromium from file://, 2 cores under a load of about 20): calico-lab (16 results) 4.7 MB, test list in 2-3 s; every lab
+ * profile (`lab/*`, 159 results) 13.0 MB, 3-4 s; all of `npm test` (1067 results) 20.4 MB, 3-6 s (up to 20 s with
+ * history); the same with 16 times the attachments 124 MB, 7-14 s and a 240 MB JavaScript heap. Every lab run fits; a
+ * merged nightly with kind's attachments may not, and Pages serves it anyway.
  */
 export const SINGLE_FILE_LIMIT = 32_000_000;
 

@@ -181,19 +181,20 @@ export async function checkSite(site: string, options: SiteCheckOptions): Promis
   }
 }
 
-const USAGE = `usage: npm run check-site -- [SITE] [SCREENSHOT] [--from-disk]
+const USAGE = `usage: npm run check-site -- [SITE] [SCREENSHOT] [--from-disk] [--one-per-status]
 Opens SITE (default reports/out) in headless Chromium: served on 127.0.0.1, or with --from-disk as file:// pages, as a
-user opens what a run printed. Screenshots: SCREENSHOT (default SITE/matrix.png), and -report.png, -test.png beside it.`;
+user opens what a run printed. --one-per-status follows the first test link of each status instead of every one.
+Screenshots: SCREENSHOT (default SITE/matrix.png), and -report.png, -test.png beside it.`;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = parseArgs(process.argv.slice(2), { values: [], flags: ['from-disk', 'help'] });
+  const args = parseArgs(process.argv.slice(2), { values: [], flags: ['from-disk', 'one-per-status', 'help'] });
   if (args.flags.has('help')) { console.log(USAGE); process.exit(0); }
   const [site = 'reports/out', screenshot = join(site, 'matrix.png')] = args.positional;
   const browser = findChromium();
   if (!browser) { console.error('check-site: no Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH)'); process.exit(2); }
   const started = performance.now();
   const shots = { matrix: screenshot, report: screenshot.replace(/(\.png)?$/, '-report.png'), test: screenshot.replace(/(\.png)?$/, '-test.png') };
-  const result = await checkSite(site, { chromium: browser, screenshots: shots, fromDisk: args.flags.has('from-disk') });
+  const result = await checkSite(site, { chromium: browser, screenshots: shots, fromDisk: args.flags.has('from-disk'), links: args.flags.has('one-per-status') ? 'one-per-status' : 'all' });
   console.log(JSON.stringify({ ...result, screenshots: shots, seconds: Math.round((performance.now() - started) / 1000) }, null, 2));
   process.exit(result.problems.length || result.cells !== result.expectedCells ? 1 : 0);
 }
