@@ -26,7 +26,10 @@ const st=document.querySelector('select[name=status]').value;const unclaimed=doc
 document.querySelectorAll('[data-cni]').forEach(e=>e.classList.toggle('hidden',!on.has(e.dataset.cni)));
 document.querySelectorAll('tr.behaviour').forEach(tr=>{let any=false;tr.querySelectorAll('td.cell').forEach(td=>{const ok=st==='all'||td.dataset.state===st;td.classList.toggle('dim',!ok);if(ok&&!td.classList.contains('hidden'))any=true});const claimed=[...tr.querySelectorAll('td.cell')].some(td=>!td.classList.contains('hidden')&&td.dataset.state!=='na');tr.classList.toggle('hidden',!any||(!unclaimed&&!claimed))});
 document.querySelectorAll('tr.group').forEach(g=>{let n=g.nextElementSibling,any=false;while(n&&!n.classList.contains('group')){if(!n.classList.contains('hidden'))any=true;n=n.nextElementSibling}g.classList.toggle('hidden',!any)})};
-document.querySelectorAll('input[name=cni],input[name=unclaimed],select[name=status]').forEach(e=>e.addEventListener('change',apply));apply();`;
+document.querySelectorAll('input[name=cni],input[name=unclaimed],select[name=status]').forEach(e=>e.addEventListener('change',apply));apply();
+if(location.protocol==='file:'){const path=decodeURIComponent(location.pathname),dir=path.slice(0,path.lastIndexOf('/'));
+document.querySelectorAll('.site-dir').forEach(e=>e.textContent=/^[\\w@%+=:,./-]+$/.test(dir)?dir:"'"+dir.replaceAll("'","'\\\\''")+"'");
+document.querySelectorAll('.serve-hint').forEach(e=>e.hidden=false)}`;
 
 /** The cell's convergence lines: the slowest control's heal time, its trend, and a flag per control whose heal time grew. */
 function convergenceHtml(c: Cell): string {
@@ -47,8 +50,12 @@ function provisionedHtml(col: Column): string {
   return `<span class="provisioned" title="${esc(title)}">up in ${esc(seconds(total))}</span>`;
 }
 
-/** The page a person opens first: behaviours x profiles, each cell linking to its test in the Allure report. */
-export function matrixHtml(m: Matrix): string {
+/**
+ * The page a person opens first: behaviours x profiles, each cell linking to its test in the Allure report.
+ * `reportIsFolder`: the report beside the page is a folder, which browsers do not load from disk; opened from file://,
+ * the page says how to serve the folder it was opened from (also where a downloaded site was unpacked).
+ */
+export function matrixHtml(m: Matrix, options: { reportIsFolder?: boolean } = {}): string {
   const cnis = [...new Set(m.columns.map((c) => c.cni))];
   const spans = cnis.map((cni) => ({ cni, n: m.columns.filter((c) => c.cni === cni).length }));
   const first = m.runs.map((r) => r.startedAt).sort()[0];
@@ -58,7 +65,8 @@ export function matrixHtml(m: Matrix): string {
 <p>Pinned versions: ${Object.entries(m.versions).map(([k, v]) => `${esc(k)} <code>${esc(v)}</code>`).join(', ')}.</p>
 <p>Kernel: ${esc(kernels(m.runs))}.</p>
 <p>Each cell: the behaviour check's outcome, negative controls passed of total (NC), duration; the mark links to the test in the <a href="allure-report/index.html">Allure report</a>. n/a: the profile does not claim the behaviour.</p>
-<p>Under it, how long the slowest negative control took to heal, from its undo until the check held again, of its convergence deadline (every control's break and heal times on hover), the trend of the runs before, and ⚠ when a heal time grew beyond its recent median. Under each profile, how long its cluster took to come up (each phase on hover).</p></header>`;
+<p>Under it, how long the slowest negative control took to heal, from its undo until the check held again, of its convergence deadline (every control's break and heal times on hover), the trend of the runs before, and ⚠ when a heal time grew beyond its recent median. Under each profile, how long its cluster took to come up (each phase on hover).</p>${options.reportIsFolder ? `
+<p class="serve-hint" hidden><b>Opened from disk:</b> the Allure report is a folder, which browsers do not load from disk, so the marks open a blank report. Serve this page and the report with <code>npm run report -- --open --out <span class="site-dir"></span></code> in the project.</p>` : ''}</header>`;
   const filters = `<form><fieldset><legend>CNI</legend>${cnis.map((c) => `<label><input type="checkbox" name="cni" value="${esc(c)}" checked> ${esc(cniTitle(c))}</label>`).join(' ')}</fieldset>
 <fieldset><legend>status</legend><select name="status">${(['all', 'pass', 'fail', 'inconclusive', 'error', 'skip', 'na', 'missing', 'noresult'] as Array<CellState | 'all'>).map((s) => `<option value="${s}">${s === 'all' ? 'all' : MARK[s as CellState]}</option>`).join('')}</select></fieldset>
 <fieldset><legend>rows</legend><label><input type="checkbox" name="unclaimed"> also rows no shown profile claims</label></fieldset></form>`;

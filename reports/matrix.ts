@@ -121,7 +121,14 @@ const label = (r: AllureResult, name: string) => r.labels.find((l) => l.name ===
 /** How Allure 3 names a test result in its report: md5 of the result file's uuid (@allurereport/core@3.18.0 dist/store/convert.js, md5 from plugin-api utils/misc.js). */
 export const allureTestId = (uuid: string) => createHash('md5').update(uuid).digest('hex');
 
-/** The awesome report opens a test result at index.html#<id> (@allurereport/core@3.18.0 dist/history.js resolveTestResultUrl sets the hash to the id; reports/site.test.ts opens such links). */
+/**
+ * The awesome report opens a test result at index.html#<id>, in both of its forms: its router reads the path from
+ * location.hash and routes "/:testResultId/:tab?" to that test (@allurereport/plugin-awesome@3.18.0 dist/static/report.tar,
+ * the web-awesome bundle: testResultRoute of src/stores/router.ts, web-commons' hash router), and the test's data comes
+ * from data/test-results/<id>.json, fetched from a folder or read from the single file's embedded copy (web-commons
+ * dist/data.js reportDataUrl). core@3.18.0 dist/history.js resolveTestResultUrl links history the same way.
+ * reports/site.test.ts clicks such links in both forms.
+ */
 export const allureHref = (uuid: string, report = 'allure-report') => `${report}/index.html#${allureTestId(uuid)}`;
 
 /** Skip reason: allure-vitest@3.12.2 drops ctx.skip's note (dist/reporter.js, case "skip"), so run.json's notes (by fullName) come first, then Allure's own text. */

@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,4 +117,37 @@ describe('mergeReport', () => {
     expect(source.results).toBe(join(fixtures, 'kind', 'allure-results'));
     expect(source.meta?.kernel).toBeTruthy();
   });
+});
+
+describe("mergeReport's report form", () => {
+  it('writes one file that opens from disk when it fits: no data folder, every test embedded, the attempt and its history copy gone', async () => {
+    const out = await tmp();
+    const history = join(out, 'history.jsonl');
+    const merged = await mergeReport({ sources: [join(fixtures, 'lab')], out, history, log: () => {} });
+    expect(merged.generated).toEqual({ form: 'single-file', singleFileBytes: (await stat(join(out, 'allure-report', 'index.html'))).size });
+    expect(await readdir(join(out, 'allure-report'))).not.toContain('data');
+    const page = await readFile(join(out, 'allure-report', 'index.html'), 'utf8');
+    const ids = Object.values(merged.matrix.cells).flatMap((row) => Object.values(row)).flatMap((c) => (c.href ? [c.href.split('#')[1]!] : []));
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(page).toContain(`d("data/test-results/${id}.json","`);
+    expect((await readdir(out)).filter((f) => f.includes('single-file') || f.includes('allurerc'))).toEqual([]);
+    expect((await readFile(history, 'utf8')).trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('falls back to a folder when the single file is over the limit, and the rejected attempt adds no history entry', async () => {
+    const out = await tmp();
+    const history = join(out, 'history.jsonl');
+    await mergeReport({ sources: [join(fixtures, 'lab')], out, history, log: () => {} });
+    const merged = await mergeReport({ sources: [join(fixtures, 'lab')], out, history, singleFileLimit: 1_000_000, log: () => {} });
+    expect(merged.generated).toMatchObject({ form: 'directory', singleFileBytes: expect.any(Number), why: expect.stringMatching(/^as one file it would be [1-9]\d*\.\d MB, over 1\.0 MB$/) });
+    expect(await readdir(join(out, 'allure-report'))).toContain('data');
+    expect((await readdir(out)).filter((f) => f.includes('single-file'))).toEqual([]);
+    expect((await readFile(history, 'utf8')).trim().split('\n')).toHaveLength(2);
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toContain('class="serve-hint" hidden');
+  }, 60_000);
+
+  it('writes a folder when asked, whatever the size', async () => {
+    const merged = await mergeReport({ sources: [join(fixtures, 'lab')], out: await tmp(), form: 'directory', log: () => {} });
+    expect(merged.generated).toEqual({ form: 'directory', why: 'asked for a folder' });
+  }, 60_000);
 });
