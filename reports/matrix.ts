@@ -135,7 +135,15 @@ export const allureHref = (uuid: string, report = 'allure-report') => `${report}
 function reasonOf(r: AllureResult, skipNotes: Record<string, string>): string | undefined {
   const note = r.fullName ? Object.entries(skipNotes).find(([key]) => r.fullName!.endsWith(key))?.[1] : undefined;
   const text = note ?? r.statusDetails?.message ?? r.description?.replace(/^Skipped: /, '');
-  return text?.split('\n')[0]?.trim() || undefined;
+  return headline(text);
+}
+
+/** The first line of a reason; a heading ("X-POD-1 does not hold:") with its first item, so the cell says what failed. */
+export function headline(text: string | undefined): string | undefined {
+  const lines = (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const [first, second] = lines;
+  if (!first) return undefined;
+  return first.endsWith(':') && second ? `${first} ${second.replace(/^- /, '')}` : first;
 }
 
 export interface MatrixInput {
