@@ -6,7 +6,8 @@
  *   conformance  `npm run conformance` (default profile, report included), timed
  * suite and conformance are also given as ratios to the raw docker + ip floor measured in the same run (3 runs), so
  * that figures from machines of different speed compare.
- * Options: --only ready,overhead,suite   --runs N (ready, default 5)   --rounds N (overhead, default 3)
+ * Options: --burn N (N CPU-burning processes beside everything measured, as stress-ng --cpu N)
+ *          --only ready,overhead,suite   --runs N (ready, default 5)   --rounds N (overhead, default 3)
  *          --repeat N (suite: N full runs in a row, each one's wall time and result, then the last run's breakdown)
  *          --results DIR (break down an existing allure-results folder instead of running the suite)
  */
@@ -14,13 +15,14 @@ import { parseArgs } from '../cli/args.ts';
 import { ensureLabImage } from '../clusters/lab/image.ts';
 import { assertLabCanRun } from '../clusters/preflight.ts';
 import { cleanupOnExit, newRunId, removeRunSync } from '../clusters/run.ts';
+import { burnCpus } from './burn.ts';
 import { benchCheckOverhead } from './check-overhead.ts';
 import { runConformance, runLabSuite } from './lab-suite.ts';
 import { benchReady, rawFloor } from './ready.ts';
 import { median, readAllureTimings, seconds, slowestSteps, timeByProfile, timeByStepKind } from './timing.ts';
 
 const parts = ['ready', 'overhead', 'suite', 'conformance'] as const;
-const args = parseArgs(process.argv.slice(2), { values: ['only', 'runs', 'rounds', 'results', 'repeat'], flags: [] });
+const args = parseArgs(process.argv.slice(2), { values: ['only', 'runs', 'rounds', 'results', 'repeat', 'burn'], flags: [] });
 const only = (args.values.only ?? 'ready,overhead,suite').split(',');
 for (const p of only) if (!(parts as readonly string[]).includes(p)) throw new Error(`--only ${p}: unknown part; known: ${parts.join(', ')}`);
 const whole = (name: string, fallback: number) => {
@@ -31,6 +33,7 @@ const whole = (name: string, fallback: number) => {
 const runs = whole('runs', 5);
 const rounds = whole('rounds', 3);
 const repeat = whole('repeat', 1);
+const burn = args.values.burn === undefined ? 0 : whole('burn', 0);
 const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
 const ms = (x: number) => `${Math.round(x)} ms`;
 
@@ -40,6 +43,8 @@ const runId = newRunId();
 process.env.CNI_CONFORMANCE_RUN_ID = runId;
 cleanupOnExit(runId);
 
+const burners = burn > 0 ? burnCpus(burn) : undefined;
+if (burn > 0) console.log(`${burn} CPU-burning processes run beside everything measured (--burn ${burn})`);
 try {
   if (only.includes('ready')) {
     const r = await benchReady(runId, image, runs);
@@ -96,5 +101,6 @@ try {
     for (const s of slowestSteps(tests, 10)) console.log(`  ${seconds(s.ms).padStart(9)}  ${s.profile} > ${s.test} > ${s.step}`);
   }
 } finally {
+  burners?.stop();
   removeRunSync(runId);
 }

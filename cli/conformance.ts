@@ -8,6 +8,7 @@ import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
 import { behaviour, catalogue } from '../suites/catalogue.ts';
 import { ALLOW_DISRUPTIVE_ENV, ALLOW_DISRUPTIVE_FLAG, attachNotice, controlListing } from '../suites/disruption.ts';
 import { parseArgs } from './args.ts';
+import { kindPreflight } from './kind-preflight.ts';
 
 const USAGE = `usage: npm run conformance -- [--profile NAME|PROVIDER/NAME] [--behaviour ID[,ID...]] [--keep] [--no-report]
                                [--attach CONTEXT [--node-exec 'ssh {node} --'] [--allow-disruptive]]
@@ -39,14 +40,14 @@ async function main(): Promise<number> {
   const allowDisruptive = args.flags.has(ALLOW_DISRUPTIVE_FLAG);
   if (allowDisruptive && !attach) throw new Error(`--${ALLOW_DISRUPTIVE_FLAG} goes with --attach (on clusters the harness builds, the negative controls always run)`);
   if (profile.provider === 'lab') await assertLabCanRun();
+  let kindVerdict: Record<string, string> = {};
   if (profile.provider === 'kind' && !attach) {
-    const { formatFindings, problem, runDoctor } = await import('../clusters/doctor/index.ts');
-    const { kindUnavailable } = await import('../clusters/kind/detect.ts');
-    // What kind users hit (cgroup v1, inotify, missing images...), each with its fix, before anything starts.
-    const findings = await runDoctor({ registry: false });
-    if (findings.some(problem)) console.error(`cni-conformance: doctor found (npm run doctor for every check):\n${formatFindings(findings, true)}`);
-    const reason = await kindUnavailable();
-    if (reason) throw new Error(`failed to run kind profile "${profile.name}": ${reason}`);
+    const { formatFindings, problem, runDoctor, stopping } = await import('../clusters/doctor/index.ts');
+    const { encodeVerdict, KIND_VERDICT_ENV, kindUnavailable } = await import('../clusters/kind/detect.ts');
+    kindVerdict = await kindPreflight(profile.name, {
+      doctor: () => runDoctor({ registry: false }), detect: () => kindUnavailable(), encode: encodeVerdict, verdictEnv: KIND_VERDICT_ENV,
+      format: formatFindings, stopping, problem, warn: (text) => console.error(text),
+    });
   }
   const file = `suites/${profile.provider}/${profile.name}.${profile.provider}.test.ts`;
   if (!existsSync(file)) throw new Error(`profile "${profile.name}": its suite file ${file} is missing`);
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
     CNI_CONFORMANCE_ATTACH: attach ?? '',
     [ALLOW_DISRUPTIVE_ENV]: attach && allowDisruptive ? '1' : '0',
     ...(attach ? { KIND_REQUIRED: '0' } : {}),
+    ...kindVerdict,
     ...(args.values['node-exec'] ? { CNI_CONFORMANCE_NODE_EXEC: args.values['node-exec'] } : {}),
     // Asked for by name: a kind profile that cannot run fails fast with what is missing.
     ...(profile.provider === 'kind' && !attach ? { KIND_REQUIRED: '1' } : {}),

@@ -58,9 +58,11 @@ async function main(): Promise<number> {
   const runs = [];
   if (lab.length) runs.push({ provider: 'lab', ...(await runProvider('lab', lab, out)) });
   if (kind.length) runs.push({ provider: 'kind', ...(await runProvider('kind', kind, out)) });
-  await mergeReport({ sources: runs.map((r) => r.dir), out, history: join(out, 'history.jsonl') });
+  const merged = await mergeReport({ sources: runs.map((r) => r.dir), out, history: join(out, 'history.jsonl') });
   for (const r of runs) console.log(`matrix: ${r.provider} run ${r.exitCode === 0 ? 'passed' : `failed (exit ${r.exitCode})`} in ${r.seconds.toFixed(0)}s`);
   console.log(`matrix: ${profiles.length} profiles in ${((performance.now() - started) / 1000).toFixed(0)}s`);
+  // Last: what to open, or the command that serves the report.
+  for (const line of merged.open) console.log(line);
   return runs.every((r) => r.exitCode === 0) ? 0 : 1;
 }
 

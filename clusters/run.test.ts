@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LABEL, reapOrphansSync, runLabels } from './run.ts';
+import { hostname } from 'node:os';
+import { LABEL, liveRunOwner, reapOrphansSync, removeKindClustersOfRunsSync, runLabels } from './run.ts';
 import { KIND_CLUSTER_LABEL, type DockerSync } from './kind/cleanup.ts';
 
 /** A fake engine holding lab containers as "<run> <owner pid> <keep label>" lines, as the reaper's format prints them. */
@@ -42,5 +43,32 @@ describe('the reaper of dead runs', () => {
   it('is told by the labels a kept cluster carries', () => {
     expect(runLabels('r1', 'calico-lab', true)[LABEL.keep]).toBe('1');
     expect(runLabels('r1', 'calico-lab')).not.toHaveProperty(LABEL.keep);
+  });
+});
+
+describe('npm run cleanup and a concurrent live run', () => {
+  /** Kind node containers of two runs, and their run markers (volumes) with owner pids. */
+  function engine(markers: Record<string, number>) {
+    const nodes = new Map([['n-live', 'cnc-runlive-kf'], ['n-dead', 'cnc-rundead-kf']]);
+    const docker: DockerSync = (args) => {
+      if (args[0] === 'volume' && args[1] === 'ls') {
+        const name = args[args.indexOf('--filter') + 1]!.replace(/^name=/, '');
+        return Object.entries(markers).filter(([run]) => `cnc-run-${run}`.includes(name)).map(([run, pid]) => `cnc-run-${run} ${hostname()} ${pid}`).join('\n');
+      }
+      if (args[0] === 'ps' && args.includes('--format')) return [...nodes.values()].join('\n');
+      if (args[0] === 'ps' && args[1] === '-aq') { const c = args.at(-1)!.split('=').at(-1); return [...nodes].filter(([, n]) => n === c).map(([id]) => id).join('\n'); }
+      if (args[0] === 'rm') { for (const id of args.slice(3)) nodes.delete(id); return ''; }
+      throw new Error(`unexpected docker ${args.join(' ')}`);
+    };
+    return { docker, nodes };
+  }
+
+  it('leaves the clusters of a run whose owner is alive, deletes those of a dead one', () => {
+    const e = engine({ runlive: 4242, rundead: 999_999 });
+    const result = removeKindClustersOfRunsSync(['runlive', 'rundead'], e.docker, (pid) => pid === 4242);
+    expect(result.live).toEqual([{ run: 'runlive', owner: `${hostname()} pid 4242` }]);
+    expect(result.removed).toBe(1);
+    expect([...e.nodes.keys()]).toEqual(['n-live']);
+    expect(liveRunOwner('rundead', e.docker, (pid) => pid === 4242)).toBeUndefined();
   });
 });

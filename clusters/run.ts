@@ -109,6 +109,44 @@ export function reapOrphansSync(docker: DockerSync = dockerSync, alive: (pid: nu
   return removed;
 }
 
+/**
+ * Whether a run is live: its marker volume names an owner process that is alive on this host (the reaper's own test).
+ * `npm run cleanup` leaves such a run's kind clusters alone; a run without a marker (finished, killed and reaped, or
+ * kept with KEEP=1) or whose owner is gone is not live. Returns the owner's "host pid" when live.
+ */
+export function liveRunOwner(runId: string, docker: DockerSync = dockerSync, alive: (pid: number) => boolean = processAlive): string | undefined {
+  let lines: string[];
+  try {
+    // The name filter may match more than this name: the exact name is compared below.
+    lines = docker(['volume', 'ls', '--filter', `name=${runMarker(runId)}`, '--format', `{{.Name}} {{.Label "${LABEL.host}"}} {{.Label "${LABEL.owner}"}}`])
+      .split('\n').filter((l) => l.split(' ')[0] === runMarker(runId));
+  } catch {
+    return undefined;
+  }
+  for (const line of lines) {
+    const [, host, pid] = line.split(' ');
+    // Another host's run (an engine shared by several machines) cannot be checked from here: taken as live.
+    if (host && host !== hostname()) return `${host} pid ${pid ?? '?'}`;
+    if (alive(Number(pid))) return `${host} pid ${pid}`;
+  }
+  return undefined;
+}
+
+/**
+ * `npm run cleanup`'s kind part: deletes the kind clusters (cnc-<run>-...) of the given runs, except those of a live
+ * run, which another process on this machine is still using. Returns what went and which runs were left.
+ */
+export function removeKindClustersOfRunsSync(runs: string[], docker: DockerSync = dockerSync, alive: (pid: number) => boolean = processAlive): { removed: number; live: Array<{ run: string; owner: string }> } {
+  const live: Array<{ run: string; owner: string }> = [];
+  let removed = 0;
+  for (const run of runs) {
+    const owner = liveRunOwner(run, docker, alive);
+    if (owner) live.push({ run, owner });
+    else removed += deleteRunKindClustersSync(run, docker);
+  }
+  return { removed, live };
+}
+
 function processAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {

@@ -38,6 +38,14 @@ export interface Capabilities {
   versions: Record<string, string>;
 }
 
+/** One phase of bringing a cluster up (e.g. "cluster up", "CNI ready", "routes/BGP converged") and how long it took. */
+export interface ProvisionPhase {
+  phase: string;
+  ms: number;
+  /** Commands or steps the phase ran. */
+  steps: number;
+}
+
 /** A running cluster; disposing it removes every container, link and network it made. */
 export interface ClusterHandle extends AsyncDisposable {
   name: string;
@@ -63,6 +71,8 @@ export interface ClusterHandle extends AsyncDisposable {
   diagnostics?(): Promise<Record<string, string>>;
   /** Kubernetes actions: present on kind and attach clusters, absent on the lab. */
   kube?: KubeActions;
+  /** How long each provisioning phase took, in the order they ran; absent where the harness did not build the cluster (attach). */
+  provisioning?: ProvisionPhase[];
 }
 
 /**

@@ -1,8 +1,11 @@
+import { convergenceLine } from './convergence.ts';
 import { cellDetail, kernels, MARK, type Cell, type Matrix } from './matrix.ts';
 
 const cellText = (c: Cell, baseUrl?: string) => {
   const mark = c.href && baseUrl ? `[${MARK[c.state]}](${baseUrl}${c.href})` : MARK[c.state];
-  return [mark, cellDetail(c), c.reason ? `: ${c.reason.replace(/\|/g, '\\|').slice(0, 120)}` : ''].filter(Boolean).join(' ');
+  const healed = convergenceLine(c.convergence ?? []);
+  const slower = (c.convergence ?? []).filter((x) => x.slower).map((x) => `⚠ slower: ${x.slower}`);
+  return [mark, cellDetail(c), healed ? `· ${healed}` : '', ...slower, c.reason ? `: ${c.reason.replace(/\|/g, '\\|').slice(0, 120)}` : ''].filter(Boolean).join(' ');
 };
 
 /** Markdown of the matrix (for $GITHUB_STEP_SUMMARY): a header, then per row group a table of the run's profiles. */

@@ -82,6 +82,12 @@ describe('buildMatrix', () => {
     expect(m.cells['K-GW-1']!['kind/calico-vxlan']).toMatchObject({ state: 'fail', reason: 'node-a: proxy_arp = 0, expected 1' });
   });
 
+  it('a failure\'s reason in the cell is its heading with the first problem, not the heading alone', () => {
+    const failed = result('X-POD-1', 'lab/calico-lab', 'failed', { statusDetails: { message: 'X-POD-1 does not hold:\n  - pod-a1 -> pod-b1 (10.244.0.74) across nodes: TCP 8080: no answer (curl: (28) x)\n  - second' } });
+    expect(buildMatrix({ results: [failed], profiles, groups }).cells['X-POD-1']!['lab/calico-lab']!.reason)
+      .toBe('X-POD-1 does not hold: pod-a1 -> pod-b1 (10.244.0.74) across nodes: TCP 8080: no answer (curl: (28) x)');
+  });
+
   it('keeps the three verdicts apart: FAIL (Allure failed), INCONCLUSIVE (unknown) with its cause, ERROR (broken)', () => {
     const m = buildMatrix({
       results: [
@@ -91,7 +97,7 @@ describe('buildMatrix', () => {
       ],
       profiles, groups,
     });
-    expect(m.cells['K-GW-1']!['kind/calico-vxlan']).toMatchObject({ state: 'inconclusive', reason: 'INCONCLUSIVE: K-GW-1 could not be observed on x:' });
+    expect(m.cells['K-GW-1']!['kind/calico-vxlan']).toMatchObject({ state: 'inconclusive', reason: 'INCONCLUSIVE: K-GW-1 could not be observed on x: could not observe: ...' });
     expect(m.cells['X-POD-1']!['lab/calico-lab']).toMatchObject({ state: 'error', reason: 'TypeError: x is undefined', controls: { passed: 0, total: 1, skipped: 0, inconclusive: 1 } });
     expect(cellDetail(m.cells['X-POD-1']!['lab/calico-lab']!)).toMatch(/^NC 0\/1 \(1 inconclusive\)/);
     expect([MARK.inconclusive, MARK.error, MARK.fail]).toEqual(['INCONCLUSIVE', 'ERROR', 'FAIL']);

@@ -6,6 +6,8 @@ import { ciliumBehaviours } from '../suites/cilium/index.ts';
 import { crossBehaviours } from '../suites/cross/index.ts';
 import { flannelBehaviours } from '../suites/flannel/index.ts';
 import { fundamentalsBehaviours } from '../suites/fundamentals/index.ts';
+import type { ProvisioningRecord } from '../suites/convergence.ts';
+import { cellKey, convergenceByCell, type ControlConvergence, type RunConvergence } from './convergence.ts';
 import type { RunMeta } from './run-meta.ts';
 
 /** The parts of an Allure result file the matrix reads. */
@@ -49,6 +51,8 @@ export interface Cell {
   href?: string;
   /** Why it was skipped or failed (first line). */
   reason?: string;
+  /** Each negative control's break and heal times in the latest run, with the earlier runs' heal times (reports/convergence.ts). */
+  convergence?: ControlConvergence[];
 }
 
 export interface Column {
@@ -59,6 +63,8 @@ export interface Column {
   topology?: string;
   /** Asked for, but its run ended before any result (e.g. kind failed to come up): why. */
   noResults?: string;
+  /** How long each of its clusters took to come up, phase by phase (the latest run that recorded it). */
+  provisioning?: ProvisioningRecord[];
 }
 
 /**
@@ -115,14 +121,29 @@ const label = (r: AllureResult, name: string) => r.labels.find((l) => l.name ===
 /** How Allure 3 names a test result in its report: md5 of the result file's uuid (@allurereport/core@3.18.0 dist/store/convert.js, md5 from plugin-api utils/misc.js). */
 export const allureTestId = (uuid: string) => createHash('md5').update(uuid).digest('hex');
 
-/** The awesome report opens a test result at index.html#<id> (@allurereport/core@3.18.0 dist/history.js resolveTestResultUrl sets the hash to the id; reports/site.test.ts opens such links). */
+/**
+ * The awesome report opens a test result at index.html#<id>, in both of its forms: its router reads the path from
+ * location.hash and routes "/:testResultId/:tab?" to that test (@allurereport/plugin-awesome@3.18.0 dist/static/report.tar,
+ * the web-awesome bundle: testResultRoute of src/stores/router.ts, web-commons' hash router), and the test's data comes
+ * from data/test-results/<id>.json, fetched from a folder or read from the single file's embedded copy (web-commons
+ * dist/data.js reportDataUrl). core@3.18.0 dist/history.js resolveTestResultUrl links history the same way.
+ * reports/site.test.ts clicks such links in both forms.
+ */
 export const allureHref = (uuid: string, report = 'allure-report') => `${report}/index.html#${allureTestId(uuid)}`;
 
 /** Skip reason: allure-vitest@3.12.2 drops ctx.skip's note (dist/reporter.js, case "skip"), so run.json's notes (by fullName) come first, then Allure's own text. */
 function reasonOf(r: AllureResult, skipNotes: Record<string, string>): string | undefined {
   const note = r.fullName ? Object.entries(skipNotes).find(([key]) => r.fullName!.endsWith(key))?.[1] : undefined;
   const text = note ?? r.statusDetails?.message ?? r.description?.replace(/^Skipped: /, '');
-  return text?.split('\n')[0]?.trim() || undefined;
+  return headline(text);
+}
+
+/** The first line of a reason; a heading ("X-POD-1 does not hold:") with its first item, so the cell says what failed. */
+export function headline(text: string | undefined): string | undefined {
+  const lines = (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const [first, second] = lines;
+  if (!first) return undefined;
+  return first.endsWith(':') && second ? `${first} ${second.replace(/^- /, '')}` : first;
 }
 
 export interface MatrixInput {
@@ -138,6 +159,8 @@ export interface MatrixInput {
   groups?: RowGroup[];
   versions?: Record<string, string>;
   now?: Date;
+  /** Earlier runs' control timings (the convergence history): the trend each control's heal time is compared with. */
+  convergenceHistory?: RunConvergence[];
 }
 
 /**
@@ -177,12 +200,22 @@ export function buildMatrix(input: MatrixInput): Matrix {
   const catalogued = new Set(groups.flatMap((g) => g.rows.map((r) => r.id)));
   const strays = [...new Set([...behaviourResults.keys()].map((k) => k.split(' ')[0]!))].filter((id) => !catalogued.has(id));
   const allGroups = strays.length ? [...groups, { name: 'not in the catalogue', rows: strays.sort().map((id) => ({ id, title: '' })) }] : groups;
+  // Control timings: the latest of each control, from this build's runs only (the history gives the trend, not the value).
+  const current = new Set(runs.map((r) => r.startedAt));
+  const timings = convergenceByCell([...(input.convergenceHistory ?? []), ...runs.map((r) => ({ startedAt: r.startedAt, host: r.host, convergence: r.convergence ?? [] }))]);
+  for (const col of ordered) {
+    const recorded = [...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).map((r) => (r.provisioning ?? []).filter((p) => p.profile === col.profile)).find((p) => p.length > 0);
+    if (recorded) col.provisioning = recorded;
+  }
   const cells: Matrix['cells'] = {};
   for (const row of allGroups.flatMap((g) => g.rows)) {
     for (const col of ordered) {
       const r = behaviourResults.get(`${row.id} ${col.profile}`);
       const claimed = known.get(col.profile)?.behaviours.includes(row.id);
-      (cells[row.id] ??= {})[col.profile] = r ? cellOf(r, controls.get(`${row.id} ${col.profile}`) ?? [], skipNotes) : claimed ? absentCell(col, requestedBy.get(col.profile)) : { state: 'na' };
+      const cell: Cell = r ? cellOf(r, controls.get(`${row.id} ${col.profile}`) ?? [], skipNotes) : claimed ? absentCell(col, requestedBy.get(col.profile)) : { state: 'na' };
+      const convergence = timings.get(cellKey(row.id, col.profile))?.filter((c) => current.has(c.at));
+      if (r && convergence?.length) cell.convergence = convergence;
+      (cells[row.id] ??= {})[col.profile] = cell;
     }
   }
   return { generatedAt: (input.now ?? new Date()).toISOString(), runs, versions, groups: allGroups, columns: ordered, cells };

@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HISTORY_RUN_FIELD } from './history-run.ts';
 import { mergeReport, resolveSource } from './merge.ts';
+import type { RunMeta } from './run-meta.ts';
 
 const fixtures = new URL('./fixtures/runs/', import.meta.url).pathname;
 const dirs: string[] = [];
@@ -35,6 +36,31 @@ describe('mergeReport', () => {
     expect(first).toHaveLength(1);
     expect(second).toHaveLength(2);
     expect(second[0]).toBe(first[0]);
+  }, 60_000);
+
+  it("keeps each run's control timings: a later night's merge shows the earlier heal times as the trend, and flags what grew", async () => {
+    const out = await tmp();
+    const history = join(out, 'history.jsonl');
+    const first = await mergeReport({ sources: [join(fixtures, 'lab')], out, history, log: () => {} });
+    const control = first.matrix.cells['K-GW-1']!['lab/calico-vxlan']!.convergence!.find((c) => c.control === "proxy_arp off on the first pod's host veth")!;
+    expect(control).toMatchObject({ earlier: [], healedAfterMs: expect.any(Number) });
+    // Three later nights, the last one 10 s slower to heal: each a run folder of its own, the first merged through the history.
+    const nights = await Promise.all([2, 3, 4].map(async (day) => {
+      const dir = join(await tmp(), `night-${day}`);
+      await cp(join(fixtures, 'lab'), dir, { recursive: true });
+      const meta = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunMeta;
+      meta.startedAt = `2026-12-${String(day + 6).padStart(2, '0')}T02:17:00.000Z`;
+      if (day === 4) meta.convergence = meta.convergence!.map((c) => (c.control === control.control ? { ...c, healedAfterMs: c.healedAfterMs! + 10_000 } : c));
+      await writeFile(join(dir, 'run.json'), JSON.stringify(meta));
+      return dir;
+    }));
+    const merged = await mergeReport({ sources: nights, out, history, log: () => {} });
+    const later = merged.matrix.cells['K-GW-1']!['lab/calico-vxlan']!.convergence!.find((c) => c.control === control.control)!;
+    expect(later.earlier).toEqual([control.healedAfterMs, control.healedAfterMs, control.healedAfterMs]);
+    expect(later.healedAfterMs).toBe(control.healedAfterMs! + 10_000);
+    expect(later.slower).toMatch(/^healed in \d+\.\d s, median .* over the 3 runs before$/);
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toContain('⚠ slower: healed in');
+    expect((await readFile(join(out, 'convergence-history.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
   }, 60_000);
 
   it('gives a profile whose run ended before any result (kind did not come up) its column, saying so', async () => {
@@ -91,4 +117,37 @@ describe('mergeReport', () => {
     expect(source.results).toBe(join(fixtures, 'kind', 'allure-results'));
     expect(source.meta?.kernel).toBeTruthy();
   });
+});
+
+describe("mergeReport's report form", () => {
+  it('writes one file that opens from disk when it fits: no data folder, every test embedded, the attempt and its history copy gone', async () => {
+    const out = await tmp();
+    const history = join(out, 'history.jsonl');
+    const merged = await mergeReport({ sources: [join(fixtures, 'lab')], out, history, log: () => {} });
+    expect(merged.generated).toEqual({ form: 'single-file', singleFileBytes: (await stat(join(out, 'allure-report', 'index.html'))).size });
+    expect(await readdir(join(out, 'allure-report'))).not.toContain('data');
+    const page = await readFile(join(out, 'allure-report', 'index.html'), 'utf8');
+    const ids = Object.values(merged.matrix.cells).flatMap((row) => Object.values(row)).flatMap((c) => (c.href ? [c.href.split('#')[1]!] : []));
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(page).toContain(`d("data/test-results/${id}.json","`);
+    expect((await readdir(out)).filter((f) => f.includes('single-file') || f.includes('allurerc'))).toEqual([]);
+    expect((await readFile(history, 'utf8')).trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('falls back to a folder when the single file is over the limit, and the rejected attempt adds no history entry', async () => {
+    const out = await tmp();
+    const history = join(out, 'history.jsonl');
+    await mergeReport({ sources: [join(fixtures, 'lab')], out, history, log: () => {} });
+    const merged = await mergeReport({ sources: [join(fixtures, 'lab')], out, history, singleFileLimit: 1_000_000, log: () => {} });
+    expect(merged.generated).toMatchObject({ form: 'directory', singleFileBytes: expect.any(Number), why: expect.stringMatching(/^as one file it would be [1-9]\d*\.\d MB, over 1\.0 MB$/) });
+    expect(await readdir(join(out, 'allure-report'))).toContain('data');
+    expect((await readdir(out)).filter((f) => f.includes('single-file'))).toEqual([]);
+    expect((await readFile(history, 'utf8')).trim().split('\n')).toHaveLength(2);
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toContain('class="serve-hint" hidden');
+  }, 60_000);
+
+  it('writes a folder when asked, whatever the size', async () => {
+    const merged = await mergeReport({ sources: [join(fixtures, 'lab')], out: await tmp(), form: 'directory', log: () => {} });
+    expect(merged.generated).toEqual({ form: 'directory', why: 'asked for a folder' });
+  }, 60_000);
 });

@@ -1,19 +1,15 @@
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { join, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { execa } from 'execa';
+import { join, resolve } from 'node:path';
 import { versions } from '../versions.ts';
+import { generateAllure, HISTORY_LIMIT, type GeneratedReport, type ReportForm } from './allure-generate.ts';
+import { appendConvergenceHistory, convergenceHistoryPath, readConvergenceHistory } from './convergence.ts';
 import { matrixHtml } from './matrix-html.ts';
 import { matrixMarkdown } from './matrix-md.ts';
 import { attachmentsOf, buildMatrix, type AllureResult, type Matrix, type RequestedRun } from './matrix.ts';
 import { dropRunFromHistory, tagHistoryRun } from './history-run.ts';
+import { openLines } from './open-lines.ts';
 import { readRunMeta, type RunMeta } from './run-meta.ts';
 import { TOPOLOGY_ATTACHMENT } from './topology/attach.ts';
-
-const root = new URL('../', import.meta.url).pathname;
-/** Builds Allure's history keeps (a nightly's two months of trend); older entries are dropped. */
-const HISTORY_LIMIT = 60;
 
 /** One result folder: a run's output folder (allure-results/ and run.json inside) or an allure-results folder itself. */
 export interface ResultSource {
@@ -99,12 +95,19 @@ export interface MergeOptions {
   sources: string[];
   /** Where the site goes: index.html (the matrix), matrix.html/.md/.json, allure-report/, topology/. */
   out: string;
-  /** Allure's history file (JSON lines), read and appended so the report shows trends; kept between nightly runs. */
+  /**
+   * Allure's history file (JSON lines), read and appended so the report shows trends; kept between nightly runs. The
+   * negative controls' break and heal times go beside it (convergence-history.jsonl), for the matrix's trend and flags.
+   */
   history?: string;
   /** The build's key in the history (the nightly's GitHub run id): an earlier build with the same key is replaced. */
   historyRun?: string;
   /** Every profile the run asked for (qualified names): each gets a column, "no result" where nothing came back. */
   expected?: string[];
+  /** The report's form: auto (the default) writes one file that opens from disk when it fits, else a folder to serve. */
+  form?: ReportForm | 'auto';
+  /** Largest single file in auto form (bytes; default SINGLE_FILE_LIMIT). */
+  singleFileLimit?: number;
   log?: (line: string) => void;
 }
 
@@ -114,6 +117,9 @@ export interface MergeResult {
   markdown: string;
   matrix: Matrix;
   results: number;
+  /** How the report was written (absent when no folder held a result); `open` says what to open or run, for the end of a run. */
+  generated?: GeneratedReport;
+  open: string[];
 }
 
 /**
@@ -131,46 +137,33 @@ export async function mergeReport(options: MergeOptions): Promise<MergeResult> {
   await rm(report, { recursive: true, force: true });
   await rm(join(out, 'topology'), { recursive: true, force: true });
   await mkdir(out, { recursive: true });
-  const config = join(out, '.allurerc.generated.mjs');
-  await writeFile(config, `import base from ${JSON.stringify(pathToFileURL(join(root, 'allurerc.mjs')).href)};\nexport default { ...base${options.history ? `, historyPath: ${JSON.stringify(resolve(options.history))}, historyLimit: ${HISTORY_LIMIT}` : ''} };\n`);
   const resultDirs = sources.flatMap((s) => (s.results ? [s.results] : []));
   const history = options.history && options.historyRun ? { file: resolve(options.history), run: options.historyRun } : undefined;
   const historyBefore = history ? await dropRunFromHistory(history.file, history.run) : 0;
-  if (resultDirs.length) {
-    const allure = allureBin();
-    const generated = await execa(process.execPath, [allure, 'generate', ...resultDirs, '-o', report, '--config', config], { reject: false, cwd: root });
-    if (generated.exitCode !== 0) {
-      await rm(config, { force: true });
-      throw new Error(`failed to generate the Allure report: ${String(generated.stderr || generated.stdout)}`);
-    }
-    if (history) await tagHistoryRun(history.file, historyBefore, history.run);
-  } else log('report: no results in any folder (every run ended before its first test): the matrix lists the profiles asked for');
-  await rm(config, { force: true });
+  const generated = resultDirs.length
+    ? await generateAllure({
+      resultDirs, report, config: join(out, '.allurerc.generated.mjs'), form: options.form ?? 'auto',
+      ...(options.history ? { history: resolve(options.history) } : {}), ...(options.singleFileLimit ? { limit: options.singleFileLimit } : {}),
+    })
+    : undefined;
+  if (generated && history) await tagHistoryRun(history.file, historyBefore, history.run);
+  if (!generated) log('report: no results in any folder (every run ended before its first test): the matrix lists the profiles asked for');
 
   const topologies = await copyTopologies(results, join(out, 'topology'));
   const runs = sources.flatMap((s) => (s.meta ? [s.meta] : []));
   const requested = sources.flatMap((s) => (s.requested ? [s.requested] : []));
-  const matrix = buildMatrix({ results, runs, requested, ...(options.expected ? { expected: options.expected } : {}), topologies, versions: pinnedVersions() });
-  const html = matrixHtml(matrix);
+  const convergenceHistory = options.history ? await readConvergenceHistory(convergenceHistoryPath(resolve(options.history))) : [];
+  const matrix = buildMatrix({ results, runs, requested, ...(options.expected ? { expected: options.expected } : {}), topologies, versions: pinnedVersions(), convergenceHistory });
+  if (options.history) await appendConvergenceHistory(convergenceHistoryPath(resolve(options.history)), runs, matrix.generatedAt, HISTORY_LIMIT);
+  const html = matrixHtml(matrix, { reportIsFolder: generated?.form === 'directory' });
   const markdown = matrixMarkdown(matrix);
   await writeFile(join(out, 'index.html'), html);
   await writeFile(join(out, 'matrix.html'), html);
   await writeFile(join(out, 'matrix.md'), markdown);
   await writeFile(join(out, 'matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
-  log(`report: ${join(report, 'index.html')} (${results.length} results from ${sources.length} folder${sources.length > 1 ? 's' : ''}, ${((performance.now() - started) / 1000).toFixed(1)}s)`);
-  log(`matrix: ${join(out, 'index.html')} (${matrix.columns.length} profiles)`);
-  return { index: join(out, 'index.html'), report: join(report, 'index.html'), markdown, matrix, results: results.length };
-}
-
-/**
- * allure's own bin (package.json "bin": ./cli.js, allure@3.18.0) run by this node: npx would first spend about 0.2 s
- * finding it. Its "exports" hide package.json, so the package folder is found from its main entry.
- */
-function allureBin(): string {
-  const main = createRequire(import.meta.url).resolve('allure');
-  const at = main.lastIndexOf(`${sep}node_modules${sep}allure${sep}`);
-  if (at < 0) throw new Error(`failed to find the allure package folder from ${main}`);
-  return join(main.slice(0, at + `${sep}node_modules${sep}allure`.length), 'cli.js');
+  log(`report: ${results.length} results from ${sources.length} folder${sources.length > 1 ? 's' : ''}, ${matrix.columns.length} profiles, built in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+  const open = openLines({ out, ...(generated ? { generated } : {}) });
+  return { index: join(out, 'index.html'), report: join(report, 'index.html'), markdown, matrix, results: results.length, ...(generated ? { generated } : {}), open };
 }
 
 /** Each profile's topology picture (the latest one attached) copied to topology/<provider>-<profile>.svg. */

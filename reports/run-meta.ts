@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
+import type { ConvergenceRecord, ProvisioningRecord } from '../suites/convergence.ts';
 
 /** `run.json` beside a run's allure-results: what the matrix header and skip reasons need from that run. */
 export interface RunMeta {
@@ -13,6 +14,10 @@ export interface RunMeta {
   ci?: string;
   /** Notes of skipped tests keyed as Allure's fullName ends (`suites/lab/x.lab.test.ts#suite test`): allure-vitest drops them. */
   skipNotes: Record<string, string>;
+  /** Each negative control's break and heal times (suites/convergence.ts), as the tests measured them. */
+  convergence?: ConvergenceRecord[];
+  /** Each cluster's provisioning phases and their durations. */
+  provisioning?: ProvisioningRecord[];
 }
 
 export const RUN_META = 'run.json';

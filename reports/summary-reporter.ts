@@ -40,6 +40,12 @@ export default class SummaryReporter implements Reporter {
           counts.skipped++;
           if (result.state === 'skipped' && result.note) this.meta.skipNotes[skipKey(test)] = result.note;
         }
+        const convergence = test.meta().convergence;
+        if (convergence) (this.meta.convergence ??= []).push(convergence);
+      }
+      for (const suite of module.children.allSuites()) {
+        const provisioning = suite.meta().provisioning;
+        if (provisioning?.length) (this.meta.provisioning ??= []).push(...provisioning);
       }
       // A file that failed before any test ran (setup error) counts as a failure.
       if (module.state() === 'failed' && ![...module.children.allTests()].some((t) => t.result().state === 'failed')) counts.failed++;

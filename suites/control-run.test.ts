@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { awaitBroken, breakCheckUndo, breakInSteps, PartialBreakage, UndoFailed, type ControlReporter, type ControlRun } from './control-run.ts';
+import { describeTimings, timeRecovery } from './convergence.ts';
 import type { NegativeControl } from './types.ts';
 
 function recorder() {
@@ -104,5 +105,37 @@ describe('a negative control always undoes', () => {
     const hang = () => new Promise<string[]>(() => {});
     await expect(breakCheckUndo(run({ checkWhileBroken: hang, checkDeadlineMs: 50 }, events), report)).rejects.toThrow('the check while "route deleted" did not finish within 0.05s');
     expect(events).toContain('undo');
+  });
+});
+
+describe('a negative control times its break and its heal', () => {
+  /** A clock that each phase moves by a known amount: apply 800 ms, check 3 s, undo 300 ms, recovery 2.1 s. */
+  function timedRun() {
+    let now = 1_000;
+    const { report } = recorder();
+    const r = run({
+      clock: () => now,
+      apply: async () => { now += 800; return { what: 'route deleted', undo: async () => { now += 300; } }; },
+      checkWhileBroken: async () => { now += 3_000; return ['route missing']; },
+    }, []);
+    return { r, report, advance: (ms: number) => { now += ms; }, clock: () => now };
+  }
+
+  it('broken after the apply returned, undone after the undo returned, healed once the recovery check held', async () => {
+    const { r, report, advance, clock } = timedRun();
+    const outcome = await breakCheckUndo(r, report);
+    expect(outcome).toMatchObject({ brokenAfterMs: 800, undoneAfterMs: 300, undoStartedAt: 1_000 + 800 + 3_000 });
+    const healed = await timeRecovery(outcome.undoStartedAt, async () => { advance(2_100); return []; }, clock);
+    expect(healed).toEqual({ problems: [], healedAfterMs: 300 + 2_100 });
+    expect(describeTimings({ brokenAfterMs: outcome.brokenAfterMs, undoneAfterMs: outcome.undoneAfterMs, healedAfterMs: healed.healedAfterMs!, deadlineMs: 60_000 }))
+      .toBe('broken after 800 ms, healed after 2.4 s of 60 s');
+  });
+
+  it('a recovery that never held has no heal time, and says so', async () => {
+    const { r, report, advance, clock } = timedRun();
+    const outcome = await breakCheckUndo(r, report);
+    const left = await timeRecovery(outcome.undoStartedAt, async () => { advance(60_000); return ['still broken']; }, clock);
+    expect(left).toEqual({ problems: ['still broken'] });
+    expect(describeTimings({ brokenAfterMs: 800, undoneAfterMs: 300, deadlineMs: 60_000 })).toBe('broken after 800 ms, not healed within 60 s');
   });
 });

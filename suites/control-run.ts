@@ -1,3 +1,4 @@
+import { monotonic, type Clock } from './convergence.ts';
 import type { Breakage, NegativeControl } from './types.ts';
 
 /**
@@ -83,6 +84,20 @@ export interface ControlRun {
    * must run inside the test, before the test timeout hands the broken cluster to the next test.
    */
   checkDeadlineMs?: number;
+  /** The clock the break and undo times are read from (tests give a fake one). */
+  clock?: Clock;
+}
+
+/** What breakCheckUndo hands back: the breakage, the check's problems while broken, and when each state was observed. */
+export interface ControlOutcome {
+  breakage: Breakage;
+  problems: string[];
+  /** From the apply's start until it returned: its poll saw the broken state in effect. */
+  brokenAfterMs: number;
+  /** From the undo's start until it returned: its poll saw the state before the breakage again. */
+  undoneAfterMs: number;
+  /** When the undo started, on the run's clock: the recovery check's heal time counts from here. */
+  undoStartedAt: number;
 }
 
 /** Resolves or rejects as `work` does, or rejects after `ms` naming `what`; undefined ms = no deadline. */
@@ -98,14 +113,17 @@ function withDeadline<T>(work: Promise<T>, ms: number | undefined, what: string)
  * after an apply that throws part-way (through its PartialBreakage undo). An undo that fails is shouted
  * and thrown as UndoFailed, never swallowed.
  */
-export async function breakCheckUndo(run: ControlRun, report: ControlReporter): Promise<{ breakage: Breakage; problems: string[] }> {
+export async function breakCheckUndo(run: ControlRun, report: ControlReporter): Promise<ControlOutcome> {
   const { control, where } = run;
+  const clock = run.clock ?? monotonic;
   let breakage: Breakage;
+  const applyStartedAt = clock();
   try {
     breakage = await report.step(`break: ${control.name}`, () => run.apply());
   } catch (error) {
     return failedApply(run, report, error);
   }
+  const brokenAfterMs = clock() - applyStartedAt;
   let problems: string[] | undefined;
   let checkError: unknown;
   try {
@@ -115,10 +133,12 @@ export async function breakCheckUndo(run: ControlRun, report: ControlReporter): 
   } catch (error) {
     checkError = error;
   }
+  const undoStartedAt = clock();
   await undoOrShout(`restore: ${breakage.what}`, breakage.undo, `${where}: "${breakage.what}" is still in effect`, report);
+  const undoneAfterMs = clock() - undoStartedAt;
   if (checkError !== undefined) throw checkError;
   await run.refresh?.();
-  return { breakage, problems: problems! };
+  return { breakage, problems: problems!, brokenAfterMs, undoneAfterMs, undoStartedAt };
 }
 
 async function failedApply(run: ControlRun, report: ControlReporter, error: unknown): Promise<never> {

@@ -9,6 +9,7 @@ import { attachTopology } from '../reports/topology/attach.ts';
 import { behaviour } from './catalogue.ts';
 import { BehaviourFailed, checkBehaviour, recovered, unmetRequirements } from './check.ts';
 import { breakCheckUndo, UndoFailed, type ControlReporter } from './control-run.ts';
+import { describeTimings, timeRecovery, type ConvergenceRecord, type ProvisioningRecord } from './convergence.ts';
 import { attachNotice, checkSkipReason, controlListing, controlSkipReason } from './disruption.ts';
 import { laneCount, laneProfile, Lanes } from './lanes.ts';
 import { createCluster } from './providers.ts';
@@ -50,7 +51,9 @@ export function runProfile(name: string): void {
     const notice = unavailable ? undefined : attachNotice(controlListing(ids, behaviour));
     if (notice) process.stderr.write(`${notice}\n`);
 
-    beforeAll(async () => {
+    // A suite hook's first argument is its fixtures, destructured, the suite second (@vitest/runner@5.1.0
+    // dist/chunk-artifact.js FixtureParseError; dist/tasks.d BeforeAllListener(context, suite)).
+    beforeAll(async ({}, suite) => {
       if (unavailable) return;
       const runId = currentRunId();
       const profiles = Array.from({ length: lanes }, (_, i) => laneProfile(profile, i));
@@ -65,6 +68,8 @@ export function runProfile(name: string): void {
         throw failed.reason;
       }
       pool = new Lanes(clusters);
+      // How long each cluster took to come up, phase by phase: the reporter writes it to run.json.
+      suite.meta.provisioning = clusters.flatMap((c): ProvisioningRecord[] => (c.provisioning ? [{ profile: `${profile.provider}/${profile.name}`, cluster: c.name, phases: c.provisioning }] : []));
     });
     afterAll(async () => {
       await Promise.all(pool?.clusters.map((c) => c.destroy()) ?? []);
@@ -120,7 +125,10 @@ export function runProfile(name: string): void {
             if (unmet.length > 0) return ctx.skip(unmet.join('; '));
             try {
               // Half the test timeout for the check while broken, the rest for the undo and the recovery check.
-              await runNegativeControl(b, control, live, ctx.task.timeout > 0 ? Math.floor(ctx.task.timeout / 2) : undefined);
+              const record = (t: Omit<ConvergenceRecord, 'behaviour' | 'profile' | 'control'>) => {
+                ctx.task.meta.convergence = { behaviour: id, profile: `${profile.provider}/${profile.name}`, control: control.name, ...t };
+              };
+              await runNegativeControl(b, control, live, record, ctx.task.timeout > 0 ? Math.floor(ctx.task.timeout / 2) : undefined);
             } catch (error) {
               if (error instanceof UndoFailed) retire(`cluster "${live.name}" was left broken by ${id} negative control "${control.name}": ${error.message}`);
               throw error;
@@ -149,10 +157,13 @@ const allureReporter: ControlReporter = {
   },
 };
 
-async function runNegativeControl(b: Behaviour<unknown>, control: NegativeControl<unknown>, cluster: ClusterHandle, checkDeadlineMs?: number): Promise<void> {
+async function runNegativeControl(
+  b: Behaviour<unknown>, control: NegativeControl<unknown>, cluster: ClusterHandle,
+  record: (timings: Omit<ConvergenceRecord, 'behaviour' | 'profile' | 'control'>) => void, checkDeadlineMs?: number,
+): Promise<void> {
   // A control may probe narrower than its behaviour (e.g. a --test subset of cilium connectivity test).
   const check = control.probe ? { ...b, probe: control.probe } : b;
-  const { breakage, problems } = await breakCheckUndo({
+  const { breakage, problems, brokenAfterMs, undoneAfterMs, undoStartedAt } = await breakCheckUndo({
     control,
     ...(checkDeadlineMs ? { checkDeadlineMs } : {}),
     where: `cluster "${cluster.name}"`,
@@ -174,9 +185,17 @@ async function runNegativeControl(b: Behaviour<unknown>, control: NegativeContro
   expect(observed, `${b.id} still held while ${breakage.what}: the check cannot fail`).not.toEqual([]);
   expect(observed.join('\n')).toMatch(control.expectFailure);
   // Restored, the behaviour holds again (within its convergence deadline): the failure came from the breakage and the undo is complete.
-  const left = await allure.step(`${b.id} holds again after restoring`, () => recovered(check, cluster, b.convergenceMs ?? defaultConvergenceMs));
+  const deadlineMs = b.convergenceMs ?? defaultConvergenceMs;
+  const { problems: left, healedAfterMs } = await allure.step(`${b.id} holds again after restoring`, () => timeRecovery(undoStartedAt, () => recovered(check, cluster, deadlineMs)));
+  // How long it took to break and to heal: data for run.json (the test's meta), and said in the report.
+  const ms = Math.round;
+  const timings = { brokenAfterMs: ms(brokenAfterMs), undoneAfterMs: ms(undoneAfterMs), ...(healedAfterMs === undefined ? {} : { healedAfterMs: ms(healedAfterMs) }), deadlineMs, cluster: cluster.name };
+  record(timings);
+  await allure.logStep(`convergence: ${describeTimings(timings)}`);
+  await allure.parameter('convergence', describeTimings(timings), { excluded: true });
+  await allure.attachment('convergence.json', JSON.stringify(timings, null, 2), 'application/json');
   if (verdictOf(left) === 'inconclusive') throw new Inconclusive(`${b.id} could not be observed after undoing "${breakage.what}"`, left);
-  expect(left, `${b.id} did not recover within ${Math.round((b.convergenceMs ?? defaultConvergenceMs) / 1000)} s after undoing "${breakage.what}"`).toEqual([]);
+  expect(left, `${b.id} did not recover within ${Math.round(deadlineMs / 1000)} s after undoing "${breakage.what}"`).toEqual([]);
 }
 
 /** An INCONCLUSIVE test: labelled for the report (Allure "unknown", its own matrix state), skipped with its causes. */

@@ -34,8 +34,32 @@ export interface Breakage {
 }
 
 /** `T` is the behaviour's observation; the default (never) is a control without a probe of its own, which fits any behaviour. */
+/**
+ * Who owns what a negative control breaks: the daemon or controller that would put it back, and why it cannot within
+ * the check's window. A control whose owner repairs on a timer must shadow what it breaks (add state the owner's repair
+ * meets and cannot undo, e.g. a blackhole BIRD's route add meets with EEXIST), never remove or change the owned state.
+ */
+export interface ControlOwner {
+  /** The daemon or controller owning the broken state, e.g. "BIRD (calico-node)", "felix (calico-node)", "nobody". */
+  owner: string;
+  /** When the owner puts its state back: never, only on an event the control does not cause, or on a timer. */
+  reverts: 'never' | 'on-event' | 'periodically';
+  /** For 'periodically': its period in seconds. */
+  everySeconds?: number;
+  /** What the breakage does to the owned state: removes it, changes it, shadows it, or adds state nobody owns. */
+  breakage: 'removes' | 'changes' | 'shadows' | 'adds';
+  /** Why the owner cannot revert it within the check's window, naming the upstream file@tag it rests on. */
+  why: string;
+  /** What of `why` was not read at the pinned version (a claim that rests on no real run), if anything. */
+  unverified?: string;
+  /** A periodic owner racing a removal or change on purpose: why the race is acceptable. */
+  raceAccepted?: string;
+}
+
 export interface NegativeControl<T = never> {
   name: string;
+  /** Who owns what it breaks (required of every control of a kind profile, suites/control-owners.test.ts). */
+  owner?: ControlOwner;
   /** Breaks the datapath on a live cluster and returns how to restore it. */
   apply(cluster: ClusterHandle): Promise<Breakage>;
   /** The failure message must match this: it names what differs. */

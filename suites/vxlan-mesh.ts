@@ -3,7 +3,7 @@ import { parseBridgeFdb } from '../helpers/parsers/bridge-fdb.ts';
 import type { Route } from '../helpers/parsers/ip-route.ts';
 import { probeAddresses, probeLinks, probeNeighbours, probeRoutes, rawOf, type Probed } from '../helpers/probes/net.ts';
 import { readBatch } from '../helpers/probes/read-batch.ts';
-import type { Breakage } from './types.ts';
+import type { Breakage, NegativeControl } from './types.ts';
 import { captureSubtests, captureUnderlay, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, lookupOnce, type PathLookup, type UnderlayCapture } from './pod-path.ts';
 
 /**
@@ -164,7 +164,7 @@ export function vxlanPathProblems(v: VxlanObservation, spec: VxlanSpec): string[
 }
 
 /** Negative controls shared by K-VX-1 and L-VX-1: each breaks what a real fault breaks, and says what it waits for. */
-export function vxlanPathControls(spec: VxlanSpec, nodesOf: (c: ClusterHandle) => Promise<{ value: VxlanNodeView[] }>) {
+export function vxlanPathControls(spec: VxlanSpec, nodesOf: (c: ClusterHandle) => Promise<{ value: VxlanNodeView[] }>): Array<NegativeControl<never>> {
   const firstRemotePod = async (cluster: ClusterHandle) => {
     const [a, b] = (await nodesOf(cluster)).value;
     const from = cluster.pods.find((p) => p.node === a?.node);
@@ -175,6 +175,11 @@ export function vxlanPathControls(spec: VxlanSpec, nodesOf: (c: ClusterHandle) =
   return [
     {
       name: `VXLAN UDP port ${spec.dstport} dropped on the second node`,
+      owner: {
+        owner: 'nobody (a filter INPUT rule the control inserts first)', reverts: 'never', breakage: 'adds',
+        why: 'flanneld writes no filter INPUT rules; felix keeps only its own jump first in INPUT (ChainInsertMode insert) and leaves other rules',
+        unverified: 'on Calico, felix re-inserting its cali-INPUT jump above this rule (IptablesRefreshInterval) would let cali-INPUT accept VXLAN first: not read at v3.32.1',
+      },
       expectFailure: new RegExp(`-> \\S+ \\([\\d.]+\\): 0/3 ICMP echo replies`),
       async apply(cluster: ClusterHandle): Promise<Breakage> {
         const { b } = await firstRemotePod(cluster);
@@ -188,6 +193,11 @@ export function vxlanPathControls(spec: VxlanSpec, nodesOf: (c: ClusterHandle) =
     },
     {
       name: 'a stale more-specific route into the tunnel, via a VTEP no node has',
+      owner: {
+        owner: 'nobody (a /32 route the control adds)', reverts: 'never', breakage: 'adds',
+        why: 'felix and flanneld program per-node block routes; neither deletes a /32 it did not make',
+        unverified: 'felix\'s RemoveExternalRoutes handling of foreign routes via vxlan.calico was not read at v3.32.1',
+      },
       expectFailure: new RegExp(`kernel lookup for \\S+ \\([\\d.]+\\) -> \\S+ \\([\\d.]+\\) on \\S+ goes via [\\d.]+ dev ${spec.device.replace('.', '\\.')}, expected via [\\d.]+ dev ${spec.device.replace('.', '\\.')} onlink`),
       async apply(cluster: ClusterHandle): Promise<Breakage> {
         const { a, b, from, to } = await firstRemotePod(cluster);
@@ -202,6 +212,10 @@ export function vxlanPathControls(spec: VxlanSpec, nodesOf: (c: ClusterHandle) =
     },
     {
       name: 'a leftover more-specific route that sends pod traffic unencapsulated',
+      owner: {
+        owner: 'nobody (a /32 route the control adds)', reverts: 'never', breakage: 'adds',
+        why: 'a /32 via the uplink that neither felix nor flanneld made; neither deletes routes on the uplink it did not make',
+      },
       expectFailure: /bare pod packet on the underlay \S+: [\d.]+ > [\d.]+: ICMP/,
       async apply(cluster: ClusterHandle): Promise<Breakage> {
         const { a, b, from, to } = await firstRemotePod(cluster);
@@ -216,6 +230,11 @@ export function vxlanPathControls(spec: VxlanSpec, nodesOf: (c: ClusterHandle) =
     },
     {
       name: `${spec.device} with learning on`,
+      owner: {
+        owner: 'felix / flanneld (the VXLAN device)', reverts: 'on-event', breakage: 'changes',
+        why: 'each sets nolearning when it creates the device (flannel pkg/backend/vxlan/device.go@v0.28.9 newVXLANDevice Learning: false); felix compares device attributes on its refresh',
+        unverified: 'felix\'s VXLAN device reconcile (it may reset learning on its 90 s refresh) was not read at v3.32.1; flannel\'s device.go not opened here',
+      },
       expectFailure: new RegExp(`${spec.device.replace('.', '\\.')} learns source MACs, expected nolearning`),
       async apply(cluster: ClusterHandle): Promise<Breakage> {
         const { a } = await firstRemotePod(cluster);

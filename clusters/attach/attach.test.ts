@@ -10,9 +10,8 @@ import { KubeAccess, podRefresher } from '../kind/pods.ts';
 import { attachAccess, attachNodes, attachOptionsFromEnv, attachRun, loadKubeconfig, nodeRole } from './provider.ts';
 import { nodeCommand, parseTemplate, shellQuote } from './node-exec.ts';
 import type { PodHandle } from '../types.ts';
-import { probeNode } from '../kind/capabilities.ts';
 import { dockerExec } from '../kind/node.ts';
-import { kernelFactsScript, moduleVerdict, readOnlyProbe } from './kernel-probe.ts';
+import { kernelFactsScript, moduleVerdict, readOnlyProbe } from '../kind/kernel-probe.ts';
 
 describe('--node-exec templates', () => {
   it('are split as a shell splits words, not on every space', () => {
@@ -182,26 +181,6 @@ describe('attached pods', () => {
   });
 });
 
-describe('kernel probes through --node-exec', () => {
-  const node = (answers: Record<string, { exitCode: number; stderr: string }>) => ({
-    name: 'w1', role: 'worker' as const, addresses: [],
-    exec: async (argv: string[]) => ({ stdout: '', ...(answers[argv[5] ?? ''] ?? { exitCode: 0, stderr: '' }) }),
-  });
-
-  it('without root say so, instead of recording "no ipip"', async () => {
-    // iproute2-6.1.0 as uid 1000 (docker run --user 1000 cni-conformance/lab-node): both link types refused alike.
-    const denied = { exitCode: 2, stderr: 'RTNETLINK answers: Operation not permitted\n' };
-    await expect(probeNode(node({ ipip: denied, vxlan: denied }))).rejects.toThrow(
-      /node w1: cannot tell whether the kernel has ipip: "ip link add type ipip" was refused \(RTNETLINK answers: Operation not permitted\); the node command runs without root.*ssh \{node\} -- sudo/);
-  });
-
-  it('a kernel without the module is still "no ipip"', async () => {
-    // iproute2-6.1.0 as root on this project's CI kernel, which has no ipip module.
-    const probe = await probeNode(node({ ipip: { exitCode: 2, stderr: 'Error: Unknown device type.\n' } }));
-    expect(probe).toMatchObject({ ipip: false, vxlan: true });
-  });
-});
-
 describe('kernel modules on an attached node, read without changing it', () => {
   it('reads this CI kernel right: vxlan built in, no ipip, no module loading', () => {
     // kernelFactsScript on this project's CI machine (kernel 6.18.44, no /proc/modules), as root and as uid 1000.
@@ -214,11 +193,23 @@ describe('kernel modules on an attached node, read without changing it', () => {
     // A modules.dep line in depmod's "module: dependencies" form (Debian linux-image 6.1 layout).
     const dir = mkdtempSync(join(tmpdir(), 'cnc-modules-'));
     writeFileSync(join(dir, 'modules.dep'), 'kernel/net/ipv4/ipip.ko: kernel/net/ipv4/tunnel4.ko kernel/net/ipv4/ip_tunnel.ko\nkernel/net/ipv4/tunnel4.ko:\n');
-    const grep = kernelFactsScript.slice(kernelFactsScript.indexOf('grep')).replace('/lib/modules/$(uname -r)/modules.dep', join(dir, 'modules.dep'));
+    const grep = kernelFactsScript.slice(kernelFactsScript.indexOf('grep')).replace('/lib/modules/$(uname -r)/modules.dep', join(dir, 'modules.dep'))
+      .replace('/lib/modules/$(uname -r)/modules.builtin', join(dir, 'modules.builtin'));
     const deps = (await execa('sh', ['-c', grep])).stdout;
     expect(deps).toBe('dep:ipip');
     expect(moduleVerdict('ipip', `modules:on\n${deps}\n`)).toEqual({ ok: true });
     expect(moduleVerdict('vxlan', `modules:on\n${deps}\n`)).toMatchObject({ ok: false });
+  });
+
+  it('a built-in module counts, as listed in modules.builtin', async () => {
+    // modules.builtin lists built-in objects by path, one a line (kbuild's modules.builtin, e.g. "kernel/net/ipv4/ipip.ko").
+    const dir = mkdtempSync(join(tmpdir(), 'cnc-modules-'));
+    writeFileSync(join(dir, 'modules.builtin'), 'kernel/net/ipv4/ip_tunnel.ko\nkernel/net/ipv4/ipip.ko\n');
+    const grep = kernelFactsScript.slice(kernelFactsScript.indexOf('grep')).replace('/lib/modules/$(uname -r)/modules.builtin', join(dir, 'modules.builtin'))
+      .replace('/lib/modules/$(uname -r)/modules.dep', join(dir, 'modules.dep'));
+    const facts = (await execa('sh', ['-c', grep])).stdout;
+    expect(facts).toBe('builtin:ipip');
+    expect(moduleVerdict('ipip', `modules:on\n${facts}\n`)).toEqual({ ok: true });
   });
 
   it('the attach probe runs only reads', async () => {

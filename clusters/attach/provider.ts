@@ -3,11 +3,11 @@ import { execa } from 'execa';
 import { dockerExec } from '../kind/node.ts';
 import { detectCapabilities } from '../kind/capabilities.ts';
 import { contextArgv, kubeActions, unknownTool, type RunCli } from '../kind/kube-actions.ts';
-import { DEFAULT_EXEC_DEADLINE_MS, KubeAccess, podRefresher } from '../kind/pods.ts';
+import { DEFAULT_EXEC_DEADLINE_MS, KubeAccess, podRefresher, probeServerPods } from '../kind/pods.ts';
 import { workloadNamespace } from '../kind/naming.ts';
 import { systemDiagnostics } from '../kind/diagnostics.ts';
 import type { ClusterHandle, NodeHandle, PodHandle, Profile } from '../types.ts';
-import { readOnlyProbe } from './kernel-probe.ts';
+import { readOnlyProbe } from '../kind/kernel-probe.ts';
 import { nodeCommand, parseTemplate } from './node-exec.ts';
 
 export { nodeCommand };
@@ -129,7 +129,7 @@ export async function attachCluster(profile: Profile, options: AttachOptions): P
   const capabilities = await detectCapabilities('attach', actions.run, nodes, (node) => readOnlyProbe(node, (line) => process.stderr.write(`${line}\n`)));
   const pods: PodHandle[] = [];
   // No workload namespace is fine here (the user deploys the plan's workloads); a refresh then finds none.
-  const refresh = podRefresher(pods, () => kube.pods(workloadNamespace).catch(() => []));
+  const refresh = podRefresher(pods, () => probeServerPods(kube).catch(() => []));
   await refresh();
   const noop = async () => {};
   return {

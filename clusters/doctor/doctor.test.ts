@@ -3,6 +3,9 @@ import { describe, expect, test } from 'vitest';
 import { versions } from '../../versions.ts';
 import { parseKindNetwork } from '../kind/kind-network.ts';
 import { cgroupFindings } from './cgroup.ts';
+import { stopping } from './types.ts';
+import { kindConfig, kindConfigAllowsCgroupV1 } from '../kind/kind-config.ts';
+import { loadKindProfile } from '../kind/profiles.ts';
 import { diskFindings, diskMinimumBytes } from './disk.ts';
 import { compareApi, dockerEngineFindings } from './docker-engine.ts';
 import { imageFindings, parseManifest, repositoryOf } from './images.ts';
@@ -51,6 +54,27 @@ describe('host kernel and limits', () => {
     expect(cgroupFindings('1', 36)[0]).toMatchObject({ status: 'fail', fix: expect.stringMatching(/systemd\.unified_cgroup_hierarchy=1/) });
     expect(cgroupFindings('1', 34)[0]!.status).toBe('warn');
     expect(cgroupFindings('2', 36)[0]!.status).toBe('ok');
+  });
+
+  test('cgroup v1 refuses every kind profile before anything starts, until the harness sets failCgroupV1: false (then a warning)', () => {
+    const v1 = cgroupFindings('1', 36);
+    expect(stopping(v1, 'cilium-native')).toEqual(v1);
+    expect(stopping(v1, 'flannel-vxlan')).toEqual(v1);
+    const patched = cgroupFindings('1', 36, true);
+    expect(patched[0]).toMatchObject({ status: 'warn', detail: expect.stringMatching(/failCgroupV1: false/) });
+    expect(stopping(patched, 'cilium-native')).toEqual([]);
+    // The hook: a kind config carrying the kubeadm patch of the KubeletConfiguration, and today's configs without it.
+    expect(kindConfigAllowsCgroupV1({ kubeadmConfigPatches: ['kind: KubeletConfiguration\nfailCgroupV1: false\n'] })).toBe(true);
+    expect(kindConfigAllowsCgroupV1({ kubeadmConfigPatches: ['kind: KubeletConfiguration\nfailCgroupV1: true\n'] })).toBe(false);
+    const spec = loadKindProfile('flannel-vxlan').clusters[0]!;
+    expect(kindConfigAllowsCgroupV1(kindConfig({ name: 'x', runId: 'unit', spec, cniPluginsDir: '/p' }))).toBe(false);
+  });
+
+  test('a missing module refuses only the profiles that need it', () => {
+    const none = kernelModuleFindings({ sysModules: [], procModules: [], bridgeNetfilterSysctls: false }, { vxlan: ['flannel-vxlan'], br_netfilter: ['flannel-vxlan', 'flannel-host-gw'] });
+    expect(stopping(none, 'flannel-host-gw').map((f) => f.check)).toEqual(['kernel module br_netfilter']);
+    expect(stopping(none, 'flannel-vxlan').map((f) => f.check)).toEqual(['kernel module vxlan', 'kernel module br_netfilter']);
+    expect(stopping(none, 'cilium-native')).toEqual([]);
   });
 
   test('inotify limits against kind\'s known-issues values (this machine: 192536 / 128)', () => {

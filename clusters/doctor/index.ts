@@ -1,20 +1,23 @@
-import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
-import { release } from 'node:os';
+import { readFileSync, statfsSync } from 'node:fs';
 import { versions } from '../../versions.ts';
 import { docker } from '../docker.ts';
+import { bridgesPods } from '../kind/br-netfilter.ts';
+import { kindConfig, kindConfigAllowsCgroupV1 } from '../kind/kind-config.ts';
 import { inspectKindNetwork } from '../kind/kind-network.ts';
+import { digestReference } from '../kind/registry.ts';
 import { toolboxTag } from '../kind/toolbox.ts';
 import { hostTools } from '../kind/tools.ts';
+import type { KindClusterSpec } from '../kind/types.ts';
 import { kindProfiles } from '../profiles/kind/index.ts';
 import { cgroupFindings } from './cgroup.ts';
 import { diskFindings } from './disk.ts';
 import { dockerEngineFindings } from './docker-engine.ts';
 import { imageFindings, parseManifest, repositoryOf, type ImageFacts } from './images.ts';
 import { inotifyFindings, inotifyMinimum } from './inotify.ts';
-import { kernelModuleFindings, moduleNamesFromList, type KernelFacts } from './kernel-modules.ts';
+import { kernelModuleFindings, readKernelFacts } from './kernel-modules.ts';
 import { kindNetworkFindings } from './network.ts';
 import { toolFindings } from './tools.ts';
-import { problem, type Finding } from './types.ts';
+import { problem, stopping, type Finding } from './types.ts';
 
 export type { Finding } from './types.ts';
 
@@ -24,21 +27,6 @@ export interface DoctorOptions {
 }
 
 const readNumber = (path: string) => { try { return Number(readFileSync(path, 'utf8').trim()); } catch { return undefined; } };
-const readText = (path: string) => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } };
-
-function kernelFacts(): KernelFacts {
-  const modulesDir = `/lib/modules/${release()}`;
-  const proc = readText('/proc/modules');
-  const builtin = readText(`${modulesDir}/modules.builtin`);
-  const dep = readText(`${modulesDir}/modules.dep`);
-  return {
-    sysModules: (() => { try { return readdirSync('/sys/module'); } catch { return []; } })(),
-    ...(proc === undefined ? {} : { procModules: proc.split('\n').map((l) => l.split(' ')[0]!).filter(Boolean) }),
-    ...(builtin === undefined ? {} : { builtin: moduleNamesFromList(builtin) }),
-    ...(dep === undefined ? {} : { loadable: moduleNamesFromList(dep) }),
-    bridgeNetfilterSysctls: existsSync('/proc/sys/net/bridge'),
-  };
-}
 
 /** Local size, or the registry's answer for this machine's platform. */
 async function imageFacts(image: string, role: string, options: DoctorOptions, optional = false): Promise<ImageFacts> {
@@ -46,8 +34,11 @@ async function imageFacts(image: string, role: string, options: DoctorOptions, o
   const local = await docker(['image', 'inspect', '--format', '{{.Size}}', image]);
   if (local.exitCode === 0) return { ...base, localBytes: Number(local.stdout.trim()) };
   if (!options.registry) return base;
+  // By digest alone when pinned by one: docker/cli asks a tagged reference by its tag, and a re-pushed tag then fails
+  // the digest check though `docker pull` by digest works (clusters/kind/registry.ts). Only `npm run doctor` asks this
+  // (a run asks one HEAD through its detection): each GET here counts as a Docker Hub pull.
   const inspect = (ref: string) => docker(['manifest', 'inspect', ref], { timeout: 30_000 });
-  const first = await inspect(image);
+  const first = await inspect(digestReference(image));
   if (first.exitCode !== 0) return { ...base, registry: { pullable: false, error: (first.stderr || first.stdout).trim().split('\n').pop() ?? `exit ${first.exitCode}` } };
   let manifest = parseManifest(first.stdout);
   if (manifest.kind === 'list') {
@@ -58,6 +49,27 @@ async function imageFacts(image: string, role: string, options: DoctorOptions, o
     manifest = second.exitCode === 0 ? parseManifest(second.stdout) : manifest;
   }
   return { ...base, registry: { pullable: true, ...(manifest.kind === 'image' ? { compressedBytes: manifest.layerBytes } : {}) } };
+}
+
+/** Whether every kind config the harness renders lets the kubelet start on cgroup v1 (the hook of cgroupFindings). */
+function kubeletAllowsCgroupV1(): boolean {
+  return kindProfiles.every((p) => p.clusters.every((spec) => kindConfigAllowsCgroupV1(kindConfig({ name: 'doctor', runId: 'doctor', spec, cniPluginsDir: '/doctor' }))));
+}
+
+/** Whether a cluster's datapath is VXLAN; a Cilium config without routingMode/tunnelProtocol is taken as VXLAN (never refuses less). */
+function usesVxlan(spec: KindClusterSpec): boolean {
+  const install = spec.install;
+  if (install.cni === 'flannel') return install.netConf.Backend.Type === 'vxlan';
+  if (install.cni === 'calico') return !!install.vpp || install.resources.some((r) => r.kind === 'IPPool' && (r.spec['vxlanMode'] === 'Always' || r.spec['vxlanMode'] === 'CrossSubnet'));
+  return install.values['routingMode'] !== 'native' && install.values['tunnelProtocol'] !== 'geneve';
+}
+
+/** The kind profiles that need each kernel module: a module's refusal stops only them. */
+function moduleProfiles(): Record<'vxlan' | 'br_netfilter', string[]> {
+  return {
+    br_netfilter: kindProfiles.filter((p) => p.clusters.some(bridgesPods)).map((p) => p.name),
+    vxlan: kindProfiles.filter((p) => p.clusters.some(usesVxlan)).map((p) => p.name),
+  };
 }
 
 /** The pod and service CIDRs of every kind profile, which the kind network must not overlap. */
@@ -87,13 +99,13 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
     imageFacts(versions.toolbox.baseImage, 'toolbox base image', options, !needToolbox),
   ]);
   const base = images.at(-1)!;
-  const buildable = base.localBytes !== undefined || (base.registry?.pullable ?? false);
+  const buildable = base.localBytes !== undefined || (base.registry ? base.registry.pullable : undefined);
   return [
     ...engine,
-    ...cgroupFindings(facts.CgroupVersion, kubernetesMinor),
+    ...cgroupFindings(facts.CgroupVersion, kubernetesMinor, kubeletAllowsCgroupV1()),
     ...inotifyFindings(Object.fromEntries(Object.keys(inotifyMinimum).flatMap((k) => { const v = readNumber(`/proc/sys/fs/inotify/${k}`); return v === undefined ? [] : [[k, v]]; }))),
     ...diskFindings(root, free),
-    ...kernelModuleFindings(kernelFacts()),
+    ...kernelModuleFindings(readKernelFacts(), moduleProfiles()),
     ...images.map(imageFindings),
     ...toolFindings(tools, { present: toolboxPresent, buildable, tag }),
     ...kindNetworkFindings(await inspectKindNetwork(), profileCidrs()),
@@ -108,4 +120,4 @@ export function formatFindings(findings: Finding[], onlyProblems = false): strin
     .map((f) => `${icon[f.status]} ${f.check}: ${f.detail}${f.fix && problem(f) ? `\n     fix: ${f.fix}` : ''}`).join('\n');
 }
 
-export { problem };
+export { problem, stopping };

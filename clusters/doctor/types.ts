@@ -5,6 +5,13 @@ export interface Finding {
   status: 'ok' | 'info' | 'warn' | 'fail';
   detail: string;
   fix?: string;
+  /** The kind profiles a `fail` stops; absent: every kind profile. */
+  profiles?: string[];
+}
+
+/** The `fail` findings that stop this kind profile: a run refuses to start on any of them. */
+export function stopping(findings: Finding[], profile: string): Finding[] {
+  return findings.filter((f) => f.status === 'fail' && (!f.profiles || f.profiles.includes(profile)));
 }
 
 export const problem = (f: Finding) => f.status === 'warn' || f.status === 'fail';

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { detectCni, imageVersion, ipipProbeOk, linkFeatures } from './capabilities.ts';
+import { detectCapabilities, detectCni, imageVersion, linkFeatures } from './capabilities.ts';
+import { kernelFactsScript } from './kernel-probe.ts';
 import { kindPrerequisiteProblems } from './detect.ts';
 import { parseToolVersion } from './tools.ts';
 import { exitCodeOf } from './pods.ts';
@@ -21,10 +22,17 @@ test('CNI and versions from DaemonSet lines', () => {
   expect(imageVersion('localhost:5000/calico/node:v3.32.1')).toBe('3.32.1');
 });
 
-test('IPIP probe: this kernel\'s failure and success', () => {
-  expect(ipipProbeOk(2, 'Error: Unknown device type.')).toBe(false);
-  expect(ipipProbeOk(0, '')).toBe(true);
-  expect(ipipProbeOk(2, 'RTNETLINK answers: File exists')).toBe(true);
+test('kind\'s capability probe only reads the node: no test link, so no module load and no fallback tunl0 (L-HG-1)', async () => {
+  const calls: string[][] = [];
+  const node = { name: 'cnc-x-fhg-control-plane', role: 'control-plane' as const, addresses: [], exec: async (argv: string[]) => {
+    calls.push(argv);
+    return { stdout: argv[0] === 'sh' ? 'sys:vxlan\nmodules:on\ndep:ipip\n' : '', stderr: '', exitCode: 0 };
+  } };
+  const run = async () => ({ stdout: 'kube-flannel/kube-flannel-ds ghcr.io/flannel-io/flannel:v0.28.9', stderr: '', exitCode: 0 });
+  const caps = await detectCapabilities('kind', run, [node]);
+  expect(caps.kernel).toEqual({ ipip: true, vxlan: true });
+  expect(calls.filter((argv) => argv.includes('add'))).toEqual([]);
+  expect(calls).toEqual([['sh', '-c', kernelFactsScript], ['ip', '-d', 'link', 'show']]);
 });
 
 test('link features from ip -d link output', () => {

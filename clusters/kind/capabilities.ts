@@ -1,4 +1,5 @@
 import type { Capabilities, ExecResult, NodeHandle } from '../types.ts';
+import { readOnlyProbe } from './kernel-probe.ts';
 
 /** Image tag of a container image reference ("quay.io/cilium/cilium:v1.20.0@sha256:..." -> "1.20.0"). */
 export function imageVersion(image: string): string | undefined {
@@ -23,46 +24,7 @@ export function detectCni(daemonSets: string): { cni: Capabilities['cni']; versi
   return { cni: 'none', versions: {} };
 }
 
-/** Whether `ip link add ... type ipip` worked: exit 0, or "File exists" from a previous probe. */
-export function ipipProbeOk(exitCode: number, stderr: string): boolean {
-  return exitCode === 0 || /File exists/.test(stderr);
-}
-
-/** Datapath features visible in `ip -d link` output of a node. */
-export function linkFeatures(ipDetailLink: string): string[] {
-  const features = new Set<string>();
-  if (/\bcilium_vxlan\b/.test(ipDetailLink)) features.add('vxlan');
-  if (/\bvxlan\.calico\b/.test(ipDetailLink)) features.add('vxlan');
-  if (/\bflannel\.1\b/.test(ipDetailLink)) features.add('vxlan');
-  if (/\btunl0@/.test(ipDetailLink) && /\bipip\b/.test(ipDetailLink)) features.add('ipip-device');
-  if (/\bcali[0-9a-f]{11}@/.test(ipDetailLink)) features.add('calico-gateway');
-  if (/\bcilium_host@/.test(ipDetailLink)) features.add('cilium-host');
-  return [...features];
-}
-
-/**
- * A link probe refused for lack of privilege says nothing about the kernel: iproute2 6.1 prints
- * "RTNETLINK answers: Operation not permitted" (exit 2) without CAP_NET_ADMIN, recorded here for ipip and vxlan;
- * a kernel without the module answers "Error: Unknown device type.". Throws rather than record "no module".
- */
-export function assertLinkProbePermitted(node: string, kind: string, r: ExecResult): void {
-  if (r.exitCode !== 0 && /Operation not permitted|Permission denied/i.test(r.stderr)) {
-    throw new Error(`node ${node}: cannot tell whether the kernel has ${kind}: "ip link add type ${kind}" was refused (${r.stderr.trim()}); `
-      + `the node command runs without root or CAP_NET_ADMIN: give it root, e.g. --node-exec 'ssh {node} -- sudo'`);
-  }
-}
-
-/** Probes one node for kernel support and link features; removes what it made. */
-export async function probeNode(node: NodeHandle): Promise<{ ipip: boolean; vxlan: boolean; features: string[] }> {
-  const ipip = await node.exec(['ip', 'link', 'add', 'cnc-ipip-probe', 'type', 'ipip', 'remote', '192.0.2.1', 'local', '192.0.2.2']);
-  assertLinkProbePermitted(node.name, 'ipip', ipip);
-  await node.exec(['ip', 'link', 'del', 'cnc-ipip-probe']);
-  const vxlan = await node.exec(['ip', 'link', 'add', 'cnc-vx-probe', 'type', 'vxlan', 'id', '4242', 'dstport', '4789', 'dev', 'lo']);
-  assertLinkProbePermitted(node.name, 'vxlan', vxlan);
-  await node.exec(['ip', 'link', 'del', 'cnc-vx-probe']);
-  const links = await node.exec(['ip', '-d', 'link', 'show']);
-  return { ipip: ipipProbeOk(ipip.exitCode, ipip.stderr), vxlan: ipipProbeOk(vxlan.exitCode, vxlan.stderr), features: linkFeatures(links.stdout) };
-}
+export { linkFeatures } from './kernel-probe.ts';
 
 /** kubectl jsonpath that prints the "<namespace>/<name> <first image>" lines detectCni reads. */
 export const daemonSetJsonPath =
@@ -230,8 +192,8 @@ export function calicoGet(run: Run, plural: string, name?: string): Promise<stri
     ['calicoctl', 'get', plural, ...tail, '--allow-version-mismatch']);
 }
 
-/** Capabilities from the live cluster: DaemonSets, the CNI's own configuration, and one node probe. */
-export async function detectCapabilities(provider: Capabilities['provider'], run: Run, nodes: NodeHandle[], probeOne: typeof probeNode = probeNode): Promise<Capabilities> {
+/** Capabilities from the live cluster: DaemonSets, the CNI's own configuration, and one read-only node probe (kernel-probe.ts). */
+export async function detectCapabilities(provider: Capabilities['provider'], run: Run, nodes: NodeHandle[], probeOne: typeof readOnlyProbe = readOnlyProbe): Promise<Capabilities> {
   const daemonSets = (await run(['kubectl', 'get', 'daemonsets', '-A', '-o', `jsonpath=${daemonSetJsonPath}`])).stdout;
   const { cni, versions } = detectCni(daemonSets);
   const probe = nodes[0] ? await probeOne(nodes[0]) : { ipip: false, vxlan: false, features: [] };

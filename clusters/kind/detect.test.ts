@@ -1,49 +1,77 @@
 import { describe, expect, it } from 'vitest';
 import { versions } from '../../versions.ts';
 import type { ExecResult } from '../docker.ts';
-import { detectKindUnavailable, REGISTRY_TIMEOUT_MS } from './detect.ts';
+import { detectKindUnavailable, encodeVerdict, handedVerdict, KIND_VERDICT_ENV, kindUnavailable, pullProblemWith, REGISTRY_TIMEOUT_MS } from './detect.ts';
 import type { ToolStatus } from './tools.ts';
 
-// `docker manifest inspect kindest/node:v1.35.0` on this project's CI machine (docker CLI 28.2.2, no registry).
-const noRegistry = 'failed to configure transport: error pinging v2 registry: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host';
+// What registryServes answered on this project's CI machine (no registry, no DNS): the fetch's cause code.
+const noRegistry = `HEAD https://registry-1.docker.io/v2/kindest/node/manifests/${versions.kind.nodeImage.split('@')[1]}: EAI_AGAIN`;
 
-function fakeDocker(answers: { nodeImage: boolean; manifest: ExecResult }) {
+function fakeDocker(answers: { nodeImage: boolean }) {
   const calls: Array<{ args: string[]; timeout?: number }> = [];
   const run = async (args: string[], options?: { timeout?: number }): Promise<ExecResult> => {
     calls.push({ args, ...(options?.timeout ? { timeout: options.timeout } : {}) });
     if (args[0] === 'pull') throw new Error('detection must never pull');
+    if (args[0] === 'manifest') throw new Error('detection must not GET manifests (docker manifest inspect): a pull each on Docker Hub, and by tag');
     if (args[0] === 'info') return { stdout: '28.2.2\n', stderr: '', exitCode: 0 };
     if (args[0] === 'image') return args.at(-1) === versions.kind.nodeImage && answers.nodeImage ? { stdout: 'sha256:x', stderr: '', exitCode: 0 } : { stdout: '', stderr: 'Error: No such image', exitCode: 1 };
-    if (args[0] === 'manifest') return answers.manifest;
     throw new Error(`unexpected docker ${args.join(' ')}`);
   };
   return { run, calls };
 }
 const allTools = async (): Promise<ToolStatus[]> => [{ tool: 'kind', ok: true }];
+const servesNothing = (reason: string) => { const asked: string[] = []; return { asked, serves: async (image: string) => { asked.push(image); return reason; } }; };
 
 describe('kind availability', () => {
-  it('never pulls the node image: presence locally, pullability by manifest with a short timeout', async () => {
-    const { run, calls } = fakeDocker({ nodeImage: false, manifest: { stdout: '', stderr: `${noRegistry}\n`, exitCode: 1 } });
-    const reason = await detectKindUnavailable(run, allTools);
+  it('never pulls the node image: presence locally as kind checks it, then one question to the registry', async () => {
+    const { run, calls } = fakeDocker({ nodeImage: false });
+    const registry = servesNothing(noRegistry);
+    const reason = await detectKindUnavailable(run, allTools, registry.serves);
     expect(reason).toBe(`kind cannot run here: node image ${versions.kind.nodeImage} is not present and its registry does not serve it (${noRegistry}); run \`docker pull ${versions.kind.nodeImage}\` where a registry is reachable, or \`docker load\` it`);
-    expect(calls.find((c) => c.args[0] === 'manifest')).toEqual({ args: ['manifest', 'inspect', versions.kind.nodeImage], timeout: REGISTRY_TIMEOUT_MS });
-    expect(calls.some((c) => c.args[0] === 'pull')).toBe(false);
-  });
-
-  it('a registry that does not answer in time is named as such', async () => {
-    const { run } = fakeDocker({ nodeImage: false, manifest: { stdout: '', stderr: '', exitCode: 1 } });
-    expect(await detectKindUnavailable(run, allTools)).toMatch(/registry does not serve it \(no answer within 20s\)/);
+    expect(calls.map((c) => c.args[0])).toEqual(['info', 'image']);
+    expect(registry.asked).toEqual([versions.kind.nodeImage]);
   });
 
   it('a present node image needs no registry', async () => {
-    const { run, calls } = fakeDocker({ nodeImage: true, manifest: { stdout: '', stderr: noRegistry, exitCode: 1 } });
-    expect(await detectKindUnavailable(run, allTools)).toBeUndefined();
-    expect(calls.some((c) => c.args[0] === 'manifest')).toBe(false);
+    const { run } = fakeDocker({ nodeImage: true });
+    const registry = servesNothing(noRegistry);
+    expect(await detectKindUnavailable(run, allTools, registry.serves)).toBeUndefined();
+    expect(registry.asked).toEqual([]);
   });
 
   it('a served manifest is enough', async () => {
-    const { run } = fakeDocker({ nodeImage: false, manifest: { stdout: '{"schemaVersion":2}', stderr: '', exitCode: 0 } });
-    expect(await detectKindUnavailable(run, allTools)).toBeUndefined();
+    const { run } = fakeDocker({ nodeImage: false });
+    expect(await detectKindUnavailable(run, allTools, async () => undefined)).toBeUndefined();
+  });
+
+  it('the registry question is a HEAD by digest (registry.ts), with the detection\'s timeout', async () => {
+    expect(REGISTRY_TIMEOUT_MS).toBe(20_000);
+    const asked: string[] = [];
+    const serves = pullProblemWith(async (url, init) => { asked.push(`${init.method} ${url}`); throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'EAI_AGAIN' } }); });
+    expect((await serves(versions.kind.nodeImage))?.startsWith(noRegistry)).toBe(true);
+    expect(asked).toEqual([`HEAD https://registry-1.docker.io/v2/kindest/node/manifests/${versions.kind.nodeImage.split('@')[1]}`]);
+  });
+});
+
+describe('one detection per run, handed down', () => {
+  it('the CLI detects once; vitest\'s main process and its worker inherit the verdict and never ask again', async () => {
+    let detections = 0;
+    const detect = async () => { detections++; return undefined; };
+    const cli: Record<string, string | undefined> = {};
+    expect(await kindUnavailable(cli, detect)).toBeUndefined();
+    const main = { ...cli };
+    const worker = { ...main };
+    expect(await kindUnavailable(main, detect)).toBeUndefined();
+    expect(await kindUnavailable(worker, detect)).toBeUndefined();
+    expect(detections).toBe(1);
+    expect(JSON.parse(worker[KIND_VERDICT_ENV]!)).toEqual({ nodeImage: versions.kind.nodeImage, unavailable: '' });
+  });
+
+  it('a refusal is handed down as such; a verdict about another node image is not trusted', async () => {
+    const refused = { [KIND_VERDICT_ENV]: encodeVerdict('kind cannot run here: x') };
+    expect(await kindUnavailable(refused, async () => { throw new Error('must not detect again'); })).toBe('kind cannot run here: x');
+    const stale = { [KIND_VERDICT_ENV]: JSON.stringify({ nodeImage: 'kindest/node:v1.30.0@sha256:0', unavailable: '' }) };
+    expect(handedVerdict(stale)).toBeUndefined();
   });
 });
 

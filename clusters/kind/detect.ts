@@ -1,5 +1,7 @@
 import { versions } from '../../versions.ts';
 import { docker, type ExecResult } from '../docker.ts';
+import { registryServes, type Fetch } from './registry.ts';
+import { toolboxTag } from './toolbox.ts';
 import { hostTools, type ToolStatus } from './tools.ts';
 
 /** How long a registry may take to answer a manifest request before kind is called unavailable. */
@@ -32,31 +34,31 @@ export function kindPrerequisiteProblems(facts: {
 }
 
 type Docker = (args: string[], options?: { timeout?: number }) => Promise<ExecResult>;
+/** Undefined when a registry serves the image, else why not (registry.ts: one HEAD, by digest). */
+export type Serves = (image: string) => Promise<string | undefined>;
 
 /**
- * Whether an image can be pulled, without pulling it (the node image is about 1 GB): its manifest, asked of the
- * registry with a short timeout (`docker manifest inspect`: docker/cli cli/command/manifest/inspect.go@v28.2.2
- * asks the registry through the CLI's own registry client; marked experimentalCLI, which CLIs >= 20.10 enable by
- * default, and it ran here with CLI 28.2.2). Undefined when it is served, else the registry's answer. The CLI's
- * client does not use the engine's registry mirrors: where only a mirror serves the image, `docker pull` it once
- * and presence is enough (the reason says so).
+ * Whether an image can be pulled, without pulling it (the node image is about 1 GB) and without spending Docker Hub's
+ * pull budget: one HEAD of its manifest, by digest when pinned by one (registry.ts says why not `docker manifest
+ * inspect`). Like the docker CLI's registry client, this does not use the engine's registry mirrors: where only a
+ * mirror serves the image, `docker pull` it once and presence is enough (the reason says so).
  */
-export async function pullProblem(image: string, run: Docker = docker): Promise<string | undefined> {
-  const r = await run(['manifest', 'inspect', image], { timeout: REGISTRY_TIMEOUT_MS });
-  if (r.exitCode === 0) return undefined;
-  return r.stderr.trim().split('\n')[0] || `no answer within ${REGISTRY_TIMEOUT_MS / 1000}s`;
-}
+export const pullProblemWith = (fetchImpl?: Fetch): Serves => (image) => registryServes(image, REGISTRY_TIMEOUT_MS, fetchImpl);
+export const pullProblem: Serves = pullProblemWith();
 
 /** Why kind cannot run on this machine, or undefined; never pulls an image. */
-export async function detectKindUnavailable(run: Docker = docker, tools: () => Promise<ToolStatus[]> = () => hostTools(['kind', 'kubectl', 'helm', 'cilium', 'calicoctl'])): Promise<string | undefined> {
+export async function detectKindUnavailable(run: Docker = docker, tools: () => Promise<ToolStatus[]> = () => hostTools(['kind', 'kubectl', 'helm', 'cilium', 'calicoctl']), serves: Serves = pullProblem): Promise<string | undefined> {
   const dockerInfo = await run(['info', '--format', '{{.ServerVersion}}'], { timeout: 20_000 });
   if (dockerInfo.exitCode !== 0) return `kind cannot run here: ${kindPrerequisiteProblems({ dockerInfo, nodeImagePresent: false, nodeImagePullable: false, toolsMissing: [], toolboxBuildable: false }).join('; ')}`;
+  // Present as kind itself decides before pulling: `docker inspect --type=image <image>` of the same reference
+  // (pkg/cluster/internal/providers/docker/images.go@v0.32.0 pullIfNotPresent); absent, kind create pulls it.
   const present = async (image: string) => (await run(['image', 'inspect', '--format', '{{.Id}}', image])).exitCode === 0;
   const nodeImagePresent = await present(versions.kind.nodeImage);
-  const nodeImagePullError = nodeImagePresent ? undefined : await pullProblem(versions.kind.nodeImage, run);
+  const nodeImagePullError = nodeImagePresent ? undefined : await serves(versions.kind.nodeImage);
   const toolsMissing = (await tools()).filter((t) => !t.ok).map((t) => t.problem ?? t.tool);
-  const baseImagePresent = toolsMissing.length === 0 || (await present(versions.toolbox.baseImage));
-  const toolboxPullError = baseImagePresent ? undefined : await pullProblem(versions.toolbox.baseImage, run);
+  // The base image matters only while the toolbox image itself is still to be built.
+  const baseImagePresent = toolsMissing.length === 0 || (await present(toolboxTag())) || (await present(versions.toolbox.baseImage));
+  const toolboxPullError = baseImagePresent ? undefined : await serves(versions.toolbox.baseImage);
   const problems = kindPrerequisiteProblems({
     dockerInfo, nodeImagePresent, nodeImagePullable: nodeImagePresent || nodeImagePullError === undefined,
     ...(nodeImagePullError ? { nodeImagePullError } : {}),
@@ -66,10 +68,41 @@ export async function detectKindUnavailable(run: Docker = docker, tools: () => P
   return problems.length > 0 ? `kind cannot run here: ${problems.join('; ')}` : undefined;
 }
 
+/**
+ * The verdict of this run's one detection, handed from the process that detected to every process after it (the CLI
+ * to vitest's main process, vitest's main to its workers, which inherit its environment): each detection asks the
+ * engine and maybe a registry, and three per run would be three times the questions. Keyed by the pinned node image,
+ * so a verdict about another pin is never trusted. "" = kind can run.
+ */
+export const KIND_VERDICT_ENV = 'CNI_CONFORMANCE_KIND_VERDICT';
+
+interface Verdict { nodeImage: string; unavailable: string }
+
+export function encodeVerdict(unavailable: string | undefined): string {
+  return JSON.stringify({ nodeImage: versions.kind.nodeImage, unavailable: unavailable ?? '' } satisfies Verdict);
+}
+
+/** The handed-down verdict: undefined when there is none (or it is about another node image); else the reason, '' = can run. */
+export function handedVerdict(env: Record<string, string | undefined> = process.env): string | undefined {
+  const text = env[KIND_VERDICT_ENV];
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text) as Partial<Verdict>;
+    return v.nodeImage === versions.kind.nodeImage && typeof v.unavailable === 'string' ? v.unavailable : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 let cached: Promise<string | undefined> | undefined;
 
-/** Why kind cannot run on this machine, or undefined; detected once per process. */
-export function kindUnavailable(): Promise<string | undefined> {
-  cached ??= detectKindUnavailable();
+/**
+ * Why kind cannot run on this machine, or undefined: the verdict handed down when there is one, else detected once
+ * in this process and handed on (written to this process's environment, which its children inherit).
+ */
+export function kindUnavailable(env: Record<string, string | undefined> = process.env, detect: () => Promise<string | undefined> = detectKindUnavailable): Promise<string | undefined> {
+  const handed = handedVerdict(env);
+  if (handed !== undefined) return Promise.resolve(handed || undefined);
+  cached ??= detect().then((reason) => { env[KIND_VERDICT_ENV] = encodeVerdict(reason); return reason; });
   return cached;
 }

@@ -34,3 +34,13 @@ export function kindConfig(input: KindConfigInput): Record<string, unknown> {
     })),
   };
 }
+
+/**
+ * Whether a rendered kind config lets the kubelet start on cgroup v1: a kubeadm patch of the KubeletConfiguration with
+ * failCgroupV1: false (the kubelet refuses v1 from Kubernetes 1.35 otherwise, KEP-5573; kind v0.32.0 does not set it).
+ * The doctor turns its cgroup v1 refusal into a warning when every profile's config says so.
+ */
+export function kindConfigAllowsCgroupV1(config: Record<string, unknown>): boolean {
+  const patches = Array.isArray(config['kubeadmConfigPatches']) ? config['kubeadmConfigPatches'] as unknown[] : [];
+  return patches.some((p) => typeof p === 'string' && /kind:\s*KubeletConfiguration\b/.test(p) && /^\s*failCgroupV1:\s*false\s*$/m.test(p));
+}

@@ -4,7 +4,7 @@ import { versions } from '../../versions.ts';
 import { kindProfiles } from '../profiles/kind/index.ts';
 import { flannelConfigMap, flannelDaemonSet, flannelNamespace } from './cni/flannel.ts';
 import { nodeNames } from './naming.ts';
-import { buildPlan, renderCommand } from './plan.ts';
+import { buildPlan, NODE_REGISTRATION_SECONDS, renderCommand } from './plan.ts';
 import { loadKindProfile, ProfileError } from './profiles.ts';
 import type { KindProfile } from './types.ts';
 import { upstreamPath, readUpstream } from './validate/upstream.ts';
@@ -61,6 +61,10 @@ describe('plan shape', () => {
     expect(config.nodes.filter((n) => n.labels['route-reflector'] === 'true')).toHaveLength(1);
     expect(p.commands.map(renderCommand)).toContain(
       'kubectl --kubeconfig kubeconfig/cnc-unit-cal-rr --context kind-cnc-unit-cal-rr annotate node cnc-unit-cal-rr-worker projectcalico.org/RouteReflectorClusterID=244.0.0.1 --overwrite');
+    // kind create returns before every kubelet registered its Node: the annotation is retried until the Node exists.
+    const annotate = p.commands.find((c) => c.args.includes('annotate'))!;
+    expect(annotate.retrySeconds).toBe(NODE_REGISTRATION_SECONDS);
+    expect(annotate.retrySeconds).toBeGreaterThanOrEqual(60);
     const installation = parse(p.files['calico/cnc-unit-cal-rr-installation.yaml']!) as { spec: { calicoNetwork: { ipPools: unknown[] } } };
     expect(installation.spec.calicoNetwork.ipPools).toEqual([]);
   });

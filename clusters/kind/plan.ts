@@ -1,12 +1,13 @@
 import { stringify } from 'yaml';
 import { versions } from '../../versions.ts';
+import { brNetfilterCommands } from './br-netfilter.ts';
 import { ciliumInstallCommands, ciliumValues, ciliumValuesFile, clustermeshConnectCommands, copyCiliumCa } from './cni/cilium.ts';
 import { calicoFiles, calicoInstallCommands, calicoObject, calicoVppFiles, installationResource } from './cni/calico.ts';
 import { cniPluginsArchive, flannelFiles, flannelInstallCommands } from './cni/flannel.ts';
 import { loadImageCommands, pullImageCommands } from './images.ts';
 import { kindConfig } from './kind-config.ts';
 import { clusterName, contextName, kubeconfigPath, nodeNames, workloadNamespace } from './naming.ts';
-import type { CalicoResource, Command, Download, KindClusterSpec, KindProfile, Plan, WorkloadSet } from './types.ts';
+import type { CalicoResource, Command, Download, KindClusterSpec, KindPhase, KindProfile, Plan, WorkloadSet } from './types.ts';
 import {
   fixedAddressIn, fixedIpApp, fixedIpManifests, migrationPool, poolMigrationManifests, poolNamespace, poolProbeApp, workloadManifests, workloadWaitTargets,
 } from './workloads.ts';
@@ -49,7 +50,7 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
       args: ['create', 'cluster', '--name', name, '--config', configFile, '--kubeconfig', kubeconfigPath(name)],
       why: `create kind cluster ${name} (${spec.nodes.length} nodes, ${versions.kind.nodeImage.split('@')[0]})`,
     });
-    create.push(...loadImageCommands(options.runId, spec), ...annotateCommands(name, spec));
+    create.push(...brNetfilterCommands(name, spec), ...loadImageCommands(options.runId, spec), ...annotateCommands(name, spec));
     install.push(...installCommands(profile, index, names, spec, files, options));
     const sets = workloadSets(profile, index);
     const base = sets.filter((s) => s !== 'pool-migration' && s !== 'fixed-ip');
@@ -64,7 +65,7 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
     workloads.push(...calicoWorkloadCommands(options.runId, name, spec, sets, files));
   });
 
-  if (profile.clustermesh && names.length === 2) install.push(...clustermeshConnectCommands(names[0]!, names[1]!));
+  const mesh = profile.clustermesh && names.length === 2 ? clustermeshConnectCommands(names[0]!, names[1]!) : [];
 
   return {
     profile: profile.name,
@@ -72,23 +73,39 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
     clusters: names,
     files,
     downloads,
-    commands: [...pullImageCommands(profile.clusters), ...create, ...install, ...workloads],
+    commands: [
+      ...inPhase('images pulled', pullImageCommands(profile.clusters)), ...inPhase('cluster up', create), ...inPhase('CNI ready', install),
+      ...inPhase('clustermesh connected', mesh), ...inPhase('workloads ready', workloads),
+    ],
     teardown: names.map((name) => ({ tool: 'kind', args: ['delete', 'cluster', '--name', name], why: `delete kind cluster ${name}`, optional: true })),
   };
 }
+
+/** Marks commands as steps of one provisioning phase (timed together by provision.ts). */
+const inPhase = (phase: KindPhase, commands: readonly Command[]): Command[] => commands.map((c) => ({ ...c, phase }));
 
 function kubectl(cluster: string, args: string[], why: string): Command {
   return { tool: 'kubectl', args: ['--kubeconfig', kubeconfigPath(cluster), '--context', contextName(cluster), ...args], why };
 }
 
-/** kind sets labels itself; annotations (e.g. Calico's RouteReflectorClusterID) need kubectl. */
+/**
+ * How long an annotation waits for its Node object. `kind create cluster` returns once kubeadm join ran on every node,
+ * not once each kubelet registered its Node: kind waits for readiness only with --wait, default 0s
+ * (pkg/cmd/kind/create/cluster/createcluster.go@v0.32.0 "wait", create.go@v0.32.0 waitforready.NewAction).
+ */
+export const NODE_REGISTRATION_SECONDS = 120;
+
+/** kind sets labels itself; annotations (e.g. Calico's RouteReflectorClusterID) need kubectl, retried until the Node exists. */
 function annotateCommands(cluster: string, spec: KindClusterSpec): Command[] {
   const nodes = nodeNames(cluster, spec.nodes);
   return spec.nodes.flatMap((node, i) => {
     const pairs = Object.entries(node.annotations ?? {});
     if (pairs.length === 0) return [];
-    return [kubectl(cluster, ['annotate', 'node', nodes[i]!, ...pairs.map(([k, v]) => `${k}=${v}`), '--overwrite'],
-      `annotate ${nodes[i]} (${pairs.map(([k]) => k).join(', ')})`)];
+    return [{
+      ...kubectl(cluster, ['annotate', 'node', nodes[i]!, ...pairs.map(([k, v]) => `${k}=${v}`), '--overwrite'],
+        `annotate ${nodes[i]} (${pairs.map(([k]) => k).join(', ')}) once its Node object is registered`),
+      retrySeconds: NODE_REGISTRATION_SECONDS,
+    }];
   });
 }
 

@@ -2,6 +2,8 @@ import { Writable } from 'node:stream';
 import { AppsV1Api, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Node, type V1Pod, type V1Status } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import type { ExecResult, PodHandle } from '../types.ts';
+import { workloadNamespace } from './naming.ts';
+import { probeServerSelector } from './workloads.ts';
 
 /** How long one pod exec may take before it is cut and rejected (a control's undo must never wait forever). */
 export const DEFAULT_EXEC_DEADLINE_MS = 180_000;
@@ -150,6 +152,14 @@ export function podExec(exec: Pick<Exec, 'exec'>, target: { namespace: string; p
         + `${out || err ? `; output so far: ${(out + err).trim().slice(-300)}` : ''}`))));
     }, (error: unknown) => finish(() => reject(error instanceof Error ? error : new Error(`${where}: ${String(error)}`))));
   });
+}
+
+/**
+ * The pods that serve probes, which are `cluster.pods`: those of the workload namespace labelled as probe servers by the
+ * workload definitions (workloads.ts probeServerLabel), never every pod there (fixed-ip only sleeps).
+ */
+export function probeServerPods(kube: Pick<KubeAccess, 'pods'>): Promise<PodHandle[]> {
+  return kube.pods(workloadNamespace, probeServerSelector);
 }
 
 /** Re-reads the workload pods into `pods`, in place, so every holder of the array (cluster.pods) sees the live list. */

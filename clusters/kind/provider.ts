@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { deleteKindClusterSync, runKindClustersSync } from './cleanup.ts';
 import type { ClusterHandle, CreateOptions, Provider, ProviderInfo } from '../types.ts';
+import { readKernelFacts } from '../doctor/kernel-modules.ts';
+import { brNetfilterRefusal, type HostBridgeFacts } from './br-netfilter.ts';
 import { detectCapabilities } from './capabilities.ts';
 import { systemDiagnostics } from './diagnostics.ts';
 import { kindUnavailable } from './detect.ts';
@@ -10,7 +12,7 @@ import { kindGatewayFor } from './kind-network.ts';
 import { listKindNodes } from './node.ts';
 import { buildPlan, renderCommand } from './plan.ts';
 import { writePlan } from './plan-write.ts';
-import { KubeAccess, podRefresher } from './pods.ts';
+import { KubeAccess, podRefresher, probeServerPods } from './pods.ts';
 import { kindKubeActions } from './kube-actions.ts';
 import { loadKindProfile } from './profiles.ts';
 import { provision, teardown, type Log } from './provision.ts';
@@ -19,6 +21,17 @@ import { contextName, kubeconfigPath, workloadNamespace } from './naming.ts';
 import { ensureToolbox, startToolbox } from './toolbox.ts';
 import { hostTools } from './tools.ts';
 import type { KindProfile } from './types.ts';
+
+/**
+ * br_netfilter as this machine's kernel has it; with a remote engine (DOCKER_HOST not a unix socket) this machine's
+ * kernel is not the nodes' and nothing is refused here: the plan's in-node step still checks.
+ */
+function hostBridgeFacts(): HostBridgeFacts {
+  const host = process.env['DOCKER_HOST'];
+  if (host && !host.startsWith('unix://')) return { sysctlPresent: true, loadable: true };
+  const facts = readKernelFacts();
+  return { sysctlPresent: facts.bridgeNetfilterSysctls, loadable: (facts.loadable ?? []).includes('br_netfilter') || (facts.builtin ?? []).includes('br_netfilter') };
+}
 
 /** Host CLIs when all are present at their pinned versions, else the toolbox container. */
 async function chooseRunner(planDir: string, runId: string, log: Log): Promise<{ runner: CommandRunner; toolbox?: StartedTestContainer }> {
@@ -42,6 +55,8 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     const unavailable = await kindUnavailable();
     if (unavailable) throw new Error(`failed to create kind profile "${requested.name}": ${unavailable}`);
     const profile = loadKindProfile(requested.name, [requested]);
+    const bridge = brNetfilterRefusal(profile.clusters, hostBridgeFacts());
+    if (bridge) throw new Error(`failed to create kind profile "${profile.name}": ${bridge}`);
     const planDir = kindProvider.planDirFor(options.runId, profile.name);
     await mkdir(planDir, { recursive: true });
     const kindGateway = await kindGatewayFor(profile, log);
@@ -72,12 +87,12 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     }
 
     try {
-      await provision(plan, planDir, runner, log);
+      const provisioning = await provision(plan, planDir, runner, log);
       const main = plan.clusters[0]!;
       const nodes = (await Promise.all(plan.clusters.map(listKindNodes))).flat();
       const kube = new KubeAccess(resolve(planDir, kubeconfigPath(main)), contextName(main));
-      const pods = await kube.pods(workloadNamespace);
-      const refresh = podRefresher(pods, () => kube.pods(workloadNamespace));
+      const pods = await probeServerPods(kube);
+      const refresh = podRefresher(pods, () => probeServerPods(kube));
       const actions = kindKubeActions(main, runner, kube, planDir);
       const capabilities = await detectCapabilities('kind', actions.run, nodes.filter((n) => n.name.startsWith(`${main}-`)));
       log(`🔎 ${main}: ${capabilities.cni} ${JSON.stringify(capabilities.versions)}, features ${capabilities.features.join(', ') || 'none'}, ipip ${capabilities.kernel.ipip}`);
@@ -90,6 +105,7 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
         pod(name) { const p = pods.find((x) => x.name === name); if (!p) throw new Error(`pod "${name}": not in namespace ${workloadNamespace}; pods: ${pods.map((x) => x.name).join(', ')}`); return p; },
         destroy,
         [Symbol.asyncDispose]: destroy,
+        provisioning,
       };
       return handle;
     } catch (error) {

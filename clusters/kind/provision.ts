@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import type { ProvisionPhase } from '../types.ts';
 import { renderCommand } from './plan.ts';
 import type { CommandRunner } from './runner.ts';
 import type { Command, Download, Plan } from './types.ts';
@@ -50,13 +51,26 @@ export async function download(item: Download, planDir: string, log: Log): Promi
   log(`✅ downloaded ${item.url.split('/').pop()} (${seconds(started)})`);
 }
 
-/** Downloads, then every command in order, with one progress line per step and the total at the end. */
-export async function provision(plan: Plan, planDir: string, runner: CommandRunner, log: Log, signal?: AbortSignal): Promise<void> {
+/**
+ * Downloads, then every command in order, with one progress line per step and the total at the end. Returns how long each
+ * phase took (the plan's `phase` of its commands, consecutive steps of one phase together), in the order they ran.
+ */
+export async function provision(plan: Plan, planDir: string, runner: CommandRunner, log: Log, signal?: AbortSignal, clock: () => number = () => performance.now()): Promise<ProvisionPhase[]> {
   const started = performance.now();
+  const phases: ProvisionPhase[] = [];
+  const timed = async (phase: string, work: () => Promise<unknown>) => {
+    const from = clock();
+    await work();
+    const ms = clock() - from;
+    const last = phases.at(-1);
+    if (last?.phase === phase) { last.ms += ms; last.steps++; } else phases.push({ phase, ms, steps: 1 });
+  };
   log(`🚀 ${plan.profile}: ${plan.commands.length} steps via ${runner.where} in ${planDir}`);
-  for (const item of plan.downloads) await download(item, planDir, log);
-  for (const command of plan.commands) await runStep(runner, command, log, signal);
-  log(`🏁 ${plan.profile} ready in ${seconds(started)}`);
+  for (const item of plan.downloads) await timed('downloads', () => download(item, planDir, log));
+  for (const command of plan.commands) await timed(command.phase ?? 'other steps', () => runStep(runner, command, log, signal));
+  for (const p of phases) p.ms = Math.round(p.ms);
+  log(`🏁 ${plan.profile} ready in ${seconds(started)}: ${phases.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(1)}s`).join(', ')}`);
+  return phases;
 }
 
 /** Runs the teardown; collects failures instead of stopping at the first. */

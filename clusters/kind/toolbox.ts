@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { versions } from '../../versions.ts';
 import { docker, dockerOrThrow } from '../docker.ts';
+import { runLabels } from '../run.ts';
 import { runIdLabel, runSlug } from './naming.ts';
 
 const dockerfile = new URL('../../images/toolbox/Dockerfile', import.meta.url);
@@ -36,8 +38,23 @@ export async function ensureToolbox(log: (line: string) => void): Promise<string
   if (await imagePresent(tag)) return tag;
   log(`building ${tag} from images/toolbox/Dockerfile`);
   const args = Object.entries(toolboxBuildArgs()).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
-  await dockerOrThrow(['build', '-t', tag, ...args, '-f', dockerfile.pathname, new URL('.', dockerfile).pathname]);
+  const { file, context } = buildPaths(dockerfile);
+  await dockerOrThrow(['build', '-t', tag, ...args, '-f', file, context]);
   return tag;
+}
+
+/**
+ * The run's own labels (clusters/run.ts): a Ctrl-C or a dead run removes the toolbox with the run's containers, before
+ * its kind clusters, and removing it stops a `kind create` still running inside it (a docker exec dies with its
+ * container), so no node container appears after the clusters were deleted by name.
+ */
+export function toolboxLabels(runId: string): Record<string, string> {
+  return { ...runLabels(runId), [runIdLabel]: runSlug(runId) };
+}
+
+/** The Dockerfile and its folder as paths: fileURLToPath decodes them (URL.pathname keeps a space as %20). */
+export function buildPaths(file: URL): { file: string; context: string } {
+  return { file: fileURLToPath(file), context: fileURLToPath(new URL('.', file)) };
 }
 
 /**
@@ -52,7 +69,7 @@ export async function startToolbox(tag: string, planDir: string, runId: string):
       { source: planDir, target: planDir },
     ])
     .withWorkingDir(planDir)
-    .withLabels({ [runIdLabel]: runSlug(runId) })
+    .withLabels(toolboxLabels(runId))
     .withCommand(['sleep', 'infinity'])
     .start();
 }

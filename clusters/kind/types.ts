@@ -102,7 +102,12 @@ export interface Command {
   retrySeconds?: number;
   /** Step may fail without failing the run (e.g. cleanup). */
   optional?: boolean;
+  /** The provisioning phase the step belongs to; its duration is summed into that phase (run.json `provisioning`). */
+  phase?: KindPhase;
 }
+
+/** Phases of bringing a kind profile up, in the order the plan runs them. */
+export type KindPhase = 'images pulled' | 'cluster up' | 'CNI ready' | 'clustermesh connected' | 'workloads ready';
 
 /** A release archive extracted into the plan folder (e.g. the CNI reference plugins for flannel). */
 export interface Download {

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, test } from 'vitest';
+import { udpClientArgv } from '../../helpers/probes/udp-client.ts';
 import { pollUntilDone } from '../../helpers/probes/poll.ts';
 import { probeDaemonSets, workloadManifests } from './workloads.ts';
 
@@ -51,6 +52,8 @@ describe.skipIf(unavailable)(`pod servers answer as the BRIEF's contract says (r
 
   test('probe pods: UDP 8081 replies to any datagram with the pod name and a newline', async () => {
     const pid = await startServer(containerOf('DaemonSet', 'probe-b'), 'probe-b-xyz');
+    // startServer waits for the TCP server; the UDP one starts beside it (on a loaded machine, later: 1 in 3 runs failed).
+    await pollUntilDone('pod server answering on 127.0.0.1:8081', async () => (/^reply /.test(inNetns(pid, udpClientArgv('127.0.0.1', 8081, 1)).stdout.toString()) ? [] : ['UDP reply']), 10_000, 100);
     for (const datagram of ['ping\n', 'x', '{"any":"thing"}']) {
       const r = inNetns(pid, ['socat', '-T', '2', '-', 'UDP:127.0.0.1:8081'], datagram);
       expect(r.stdout.toString()).toBe('probe-b-xyz\n');

@@ -46,6 +46,20 @@ function labels(runId: string, app: string): Record<string, string> {
   return { app, 'app.kubernetes.io/part-of': 'cni-conformance', [runIdLabel]: runSlug(runId) };
 }
 
+/**
+ * The label of every pod that serves the probe ports (TCP 8080 HTTP naming the pod, UDP 8081 replying its name): set by
+ * `serverTemplate`, the one builder of such pods, so a pod that only sleeps (fixed-ip, pool-probe, x-wing) never has it.
+ * `cluster.pods` are the pods it selects (probeServerSelector): X-POD-1 pairs, K-GW-1 peers and the controls that put
+ * rules in a target pod take no pod that cannot answer.
+ */
+export const probeServerLabel = { 'cni-conformance/probe-server': 'true' } as const;
+export const probeServerSelector = Object.entries(probeServerLabel).map(([k, v]) => `${k}=${v}`).join(',');
+
+/** A pod template running the pod servers in one container (`extra`: more JSON fields of the reply), labelled as a probe server. */
+function serverTemplate(podLabels: Record<string, string>, name: string, extra = '', podSpec: Manifest = {}): Manifest {
+  return { metadata: { labels: { ...podLabels, ...probeServerLabel } }, spec: { ...podSpec, containers: [container(name, httpServer(extra))] } };
+}
+
 function namespace(runId: string, name = workloadNamespace): Manifest {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: labels(runId, 'cni-conformance') } };
 }
@@ -120,10 +134,7 @@ function probeDaemonSet(runId: string, name: string, set: string): Manifest {
     apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace: workloadNamespace, labels: labels(runId, 'probe') },
     spec: {
       selector: { matchLabels: { app: 'probe', 'probe-set': set } },
-      template: {
-        metadata: { labels: podLabels },
-        spec: { tolerations: [{ operator: 'Exists' }], containers: [container('probe', httpServer())] },
-      },
+      template: serverTemplate(podLabels, 'probe', '', { tolerations: [{ operator: 'Exists' }] }),
     },
   };
 }
@@ -157,7 +168,7 @@ function loneBackend(runId: string): Manifest[] {
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: loneBackendApp } },
-        template: { metadata: { labels: labels(runId, loneBackendApp) }, spec: { containers: [container(loneBackendApp, httpServer())] } },
+        template: serverTemplate(labels(runId, loneBackendApp), loneBackendApp),
       },
     },
     service(loneBackendApp, runId, 'NodePort', loneBackendApp, {}, loneBackendNodePort),
@@ -183,10 +194,7 @@ function rebelBase(runId: string, clusterLabel: string): Manifest[] {
       spec: {
         replicas: 2,
         selector: { matchLabels: { app: 'rebel-base' } },
-        template: {
-          metadata: { labels: labels(runId, 'rebel-base') },
-          spec: { containers: [container('rebel-base', httpServer(`,"Galaxy":"Alderaan","Cluster":"${clusterLabel}"`))] },
-        },
+        template: serverTemplate(labels(runId, 'rebel-base'), 'rebel-base', `,"Galaxy":"Alderaan","Cluster":"${clusterLabel}"`),
       },
     },
     service('rebel-base', runId, 'ClusterIP', 'rebel-base', { 'service.cilium.io/global': 'true' }),

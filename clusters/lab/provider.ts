@@ -1,6 +1,7 @@
 import { docker } from '../docker.ts';
 import { LABEL, runLabels } from '../run.ts';
-import type { ClusterHandle, CreateOptions, PodHandle, Provider, ProviderInfo } from '../types.ts';
+import { timePhase } from '../phases.ts';
+import type { ClusterHandle, CreateOptions, PodHandle, Provider, ProviderInfo, ProvisionPhase } from '../types.ts';
 import { detectKernel } from './capabilities.ts';
 import { ensureLabImage } from './image.ts';
 import { bridgeSwitchPorts, linkAddresses, linkEndCommands, wireLinks, type SwitchNode } from './links.ts';
@@ -53,12 +54,13 @@ async function build(profile: LabProfile, options: CreateOptions): Promise<Clust
   const log = options.log ?? (() => {});
   const started = performance.now();
   const step = (what: string) => log(`[${profile.name}] ${what} (${((performance.now() - started) / 1000).toFixed(1)}s)`);
-  const { tag: image } = await ensureLabImage(log);
+  const phases: ProvisionPhase[] = [];
+  const { tag: image } = await timePhase(phases, 'lab image', 1, () => ensureLabImage(log));
   const labels = runLabels(options.runId, profile.name, options.keep);
   const name = prefix(options.runId, profile.name);
 
   const segments = profile.links.filter((l) => l.kind === 'segment');
-  const [nodeList, switchList] = await Promise.all([
+  const [nodeList, switchList] = await timePhase(phases, 'nodes up', profile.nodes.length + segments.length, () => Promise.all([
     Promise.all(profile.nodes.map(async (spec) => {
       const container = await startNodeContainer({ image, containerName: `${name}-${spec.name}`, labels });
       return labNode(spec, container, linkAddresses(spec.name, profile.links), await openExecChannel(container.getId()));
@@ -67,32 +69,38 @@ async function build(profile: LabProfile, options: CreateOptions): Promise<Clust
       const container = await startNodeContainer({ image, containerName: `${name}-sw-${segment.name}`, labels });
       return { segment: segment.name, node: labNode({ name: `sw-${segment.name}`, role: 'host' }, container, [], await openExecChannel(container.getId())) };
     })),
-  ]);
+  ]));
   const nodes = new Map(nodeList.map((n) => [n.name, n]));
   const switches = new Map(switchList.map((s) => [s.segment, s]));
   step(`${nodes.size} nodes and ${switches.size} switches started`);
 
-  await wireLinks({ image, containerName: `${name}-wirer`, labels, links: profile.links, nodes, switches });
-  await Promise.all(segments.map((s) => bridgeSwitchPorts(switches.get(s.name)!, s.members.length)));
   const view = labView(profile, nodes);
-  await Promise.all(profile.nodes.map(async (spec) => {
-    const node = view.node(spec.name);
-    await node.sh(['true', ...linkEndCommands(spec.name, profile.links)]);
-    for (const [path, content] of Object.entries(spec.files ?? {})) await node.writeFile(path, content);
-    if (spec.setup?.length) await node.sh(spec.setup);
-    await profile.datapath.setupNode?.(node, view);
-  }));
+  await timePhase(phases, 'links wired, nodes set up', profile.links.length, async () => {
+    await wireLinks({ image, containerName: `${name}-wirer`, labels, links: profile.links, nodes, switches });
+    await Promise.all(segments.map((s) => bridgeSwitchPorts(switches.get(s.name)!, s.members.length)));
+    await Promise.all(profile.nodes.map(async (spec) => {
+      const node = view.node(spec.name);
+      await node.sh(['true', ...linkEndCommands(spec.name, profile.links)]);
+      for (const [path, content] of Object.entries(spec.files ?? {})) await node.writeFile(path, content);
+      if (spec.setup?.length) await node.sh(spec.setup);
+      await profile.datapath.setupNode?.(node, view);
+    }));
+  });
   step('links wired, nodes set up');
 
-  const pods: PodHandle[] = await Promise.all(profile.pods.map(async (spec) => {
-    const node = view.node(spec.node);
-    await createPodNetns(spec, node);
-    await profile.datapath.plugPod?.(spec, node, view);
-    return labPod(spec, node);
-  }));
   const settle = () => boundNeighbourQueues(nodeList);
-  await settle();
-  await profile.datapath.ready?.(view);
+  const pods: PodHandle[] = await timePhase(phases, 'pods plugged', profile.pods.length, async () => {
+    const plugged = await Promise.all(profile.pods.map(async (spec) => {
+      const node = view.node(spec.node);
+      await createPodNetns(spec, node);
+      await profile.datapath.plugPod?.(spec, node, view);
+      return labPod(spec, node);
+    }));
+    await settle();
+    return plugged;
+  });
+  // The datapath's own poll: BGP sessions established and routes learnt, remote blocks or subnets programmed.
+  if (profile.datapath.ready) await timePhase(phases, 'routes/BGP converged', 1, () => profile.datapath.ready!(view));
   step(`${pods.length} pods plugged, datapath ${profile.datapath.name} ready`);
 
   const first = nodeList[0];
@@ -109,6 +117,7 @@ async function build(profile: LabProfile, options: CreateOptions): Promise<Clust
     settle,
     destroy,
     [Symbol.asyncDispose]: destroy,
+    provisioning: phases,
   };
 }
 

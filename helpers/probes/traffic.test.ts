@@ -89,10 +89,14 @@ describe('a failed client is confirmed before its failure counts', () => {
     expect(pace.factor).toBe(1.5);
     expect(trafficTimings({ provider: 'lab' })).toMatchObject({ waitS: 0.45, connectS: 0.45, replyS: 0.75, boundS: 3, confirm: LAB_TRAFFIC.confirm });
     for (let i = 0; i < 10; i++) await runClients(local, [logged('/dev/null', 'slow', 'fail', logged('/dev/null', 'slow-again', 'ok'))]);
-    expect(pace.factor).toBe(6);
+    expect(pace.factor).toBe(4);
+    // Batches that answer at their first run ease it back, down to 1.
+    await runClients(local, [logged('/dev/null', 'quick', 'ok', logged('/dev/null', 'quick-again', 'ok'))]);
+    expect(pace.factor).toBe(3.2);
+    for (let i = 0; i < 10; i++) await runClients(local, [logged('/dev/null', 'quick', 'ok', logged('/dev/null', 'quick-again', 'ok'))]);
+    expect(pace.factor).toBe(1);
     // Stretched past the confirmation's deadlines, the confirmation waits at least as long as the first run.
     expect(paced(LAB_TRAFFIC, 12).confirm).toEqual({ waitS: 3.6, connectS: 3.6, replyS: 6, boundS: 24 });
-    pace.factor = 1;
     expect(trafficTimings({ provider: 'lab' })).toBe(LAB_TRAFFIC);
   });
 

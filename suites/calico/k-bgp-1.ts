@@ -33,11 +33,20 @@ export const kBgp1 = defineBehaviour<NodeBgp[]>({
   negativeControls: [
     {
       name: 'one Mesh_ BIRD protocol disabled',
+      owner: {
+        owner: 'confd (calico-node)', reverts: 'on-event', breakage: 'changes',
+        why: 'a protocol disabled with birdcl stays down until BIRD is reconfigured with a changed protocol or restarted; confd re-renders bird.cfg only when the datastore changes',
+        unverified: 'confd\'s watch loop and BIRD\'s reconfigure of a CLI-disabled protocol were not read at v3.32.1',
+      },
       apply: (cluster) => disableFirstPeer(cluster, 'Mesh_'),
       expectFailure: /mesh peer \S+ is (start|stop|down)\/\S*.*expected up\/Established/,
     },
     {
       name: 'a node announces a prefix inside another node\'s block',
+      owner: {
+        owner: 'nobody (an alien blackhole route BIRD learns)', reverts: 'never', breakage: 'adds',
+        why: 'BIRD learns an alien kernel route and never deletes it (projectcalico/bird sysdep/unix/krt.c@v0.3.3-208-g1e2ff99d krt_got_route: KRT_SRC_ALIEN -> krt_learn_scan)',
+      },
       apply: (cluster) => announceInsideAnotherBlock(cluster, async () => expectFullMesh((await nodeStatuses(cluster)).value)),
       expectFailure: /node \S+: routes [\d./]+ via [\d.]+ \(\S+\), inside \S+'s block [\d./]+: a node originates only its own blocks/,
     },

@@ -55,6 +55,10 @@ export const kIpam1 = defineBehaviour<FixedIpObservation>({
     {
       // Releasing an in-use address leaves it in use without an IPAM allocation: ipam check reports it.
       name: 'fixed address released from IPAM while in use',
+      owner: {
+        owner: 'nobody (the IPAM allocation)', reverts: 'never', breakage: 'removes',
+        why: 'an allocation is made when a pod is created (the CNI plugin) and released when it is deleted; nothing re-allocates a running pod\'s address',
+      },
       async apply(cluster) {
         const kube = kubeOf(cluster);
         const pod = await fixedPod(cluster);

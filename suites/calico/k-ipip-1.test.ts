@@ -52,6 +52,16 @@ describe('K-IPIP-1 expectation', () => {
     expect(problems[0]).toMatch(kIpip1.negativeControls[0]!.expectFailure);
   });
 
+  it('the control shadows BIRD\'s route with a blackhole BIRD cannot replace, and the check reads it as the route gone', () => {
+    const control = kIpip1.negativeControls[0]!;
+    expect(control.owner).toMatchObject({ owner: 'BIRD (calico-node)', reverts: 'periodically', everySeconds: 2, breakage: 'shadows' });
+    // node-a after `ip route replace blackhole 10.244.0.64/26`: iproute2 prints no "proto boot"; BIRD's own blackhole keeps "proto bird".
+    const shadowed = ipipViewOf('node-a', '172.30.0.11', '', 'blackhole 10.244.0.0/26 proto bird \nblackhole 10.244.0.64/26 \n');
+    expect(shadowed).toMatchObject({ own: ['10.244.0.0/26'], routes: [] });
+    const problems = kIpip1.expect(healthy([{ ...a, routes: shadowed.routes }, b]));
+    expect(problems[0]).toMatch(control.expectFailure);
+  });
+
   it('fails without tunl0, as on a kernel without IPIP where blocks route over eth0', () => {
     const { tunl0: _t, ...noTunnel } = a;
     expect(kIpip1.expect(healthy([{ ...noTunnel, routes: [{ dst: '10.244.0.64/26', via: '172.30.0.12', dev: 'eth0', onlink: false }] }, b]))).toEqual([

@@ -63,6 +63,10 @@ export const kPool1 = defineBehaviour<PoolObservation>({
   negativeControls: [
     {
       name: 'old pool re-enabled and new pool disabled',
+      owner: {
+        owner: 'nobody (IPPools the plan applies)', reverts: 'never', breakage: 'changes',
+        why: 'the plan creates both pools with calicoctl; the Installation lists no ipPools (ipPools: []), so the operator reconciles none',
+      },
       async apply(cluster) {
         const kube = kubeOf(cluster);
         const pools = readPools(await ippools(cluster));

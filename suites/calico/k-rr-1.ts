@@ -73,6 +73,10 @@ export const kRr1 = defineBehaviour<RrObservation>({
   negativeControls: [
     {
       name: 'node-to-node mesh turned back on',
+      owner: {
+        owner: 'nobody (BGPConfiguration default, applied by the plan)', reverts: 'never', breakage: 'changes',
+        why: 'the plan applies BGPConfiguration once with calicoctl; the tigera operator does not manage it',
+      },
       async apply(cluster) {
         if (cluster.capabilities.provider === 'lab') return clientSessions(cluster, 'Mesh');
         // On kind: patched through calicoctl; apply and undo wait for confd to re-render BIRD (reflectors get no Mesh_).
@@ -82,21 +86,38 @@ export const kRr1 = defineBehaviour<RrObservation>({
     },
     {
       name: 'clients peer with each other (a BGPPeer selector too wide)',
+      owner: {
+        owner: 'nobody (a BGPPeer the control adds)', reverts: 'never', breakage: 'adds',
+        why: 'a BGPPeer the control creates; nothing deletes BGPPeers it did not create',
+      },
       apply: (cluster) => (cluster.capabilities.provider === 'lab' ? clientSessions(cluster, 'Node') : tooWidePeerOnKind(cluster)),
       expectFailure: /client \S+: node specific session with \S+ \([\d.]+\), which is no reflector/,
     },
     {
       name: 'a node announces a prefix inside another node\'s block',
+      owner: {
+        owner: 'nobody (an alien blackhole route BIRD learns)', reverts: 'never', breakage: 'adds',
+        why: 'BIRD learns an alien kernel route and never deletes it (projectcalico/bird sysdep/unix/krt.c@v0.3.3-208-g1e2ff99d krt_got_route: KRT_SRC_ALIEN -> krt_learn_scan)',
+      },
       apply: (cluster) => announceInsideAnotherBlock(cluster, async () => expectRouteReflectors((await probeRr(cluster)).value)),
       expectFailure: /node \S+: routes [\d./]+ via [\d.]+ \(\S+\), inside \S+'s block [\d./]+: a node originates only its own blocks/,
     },
     {
       name: 'the labelled reflector without its cluster ID (no rr client)',
+      owner: {
+        owner: 'nobody (the cluster ID the plan sets on the node)', reverts: 'never', breakage: 'changes',
+        why: 'the plan annotates the reflector once after kind create; no controller writes it back',
+      },
       apply: reflectorWithoutClusterId,
       expectFailure: /reflector \S+: session \S+ with client \S+ is no route-reflector session/,
     },
     {
       name: 'every BGP session of the route reflector disabled',
+      owner: {
+        owner: 'confd (calico-node)', reverts: 'on-event', breakage: 'changes',
+        why: 'protocols disabled with birdcl stay down until BIRD is reconfigured with a changed protocol or restarted; confd re-renders bird.cfg only when the datastore changes',
+        unverified: 'confd\'s watch loop and BIRD\'s reconfigure of a CLI-disabled protocol were not read at v3.32.1',
+      },
       async apply(cluster) {
         const [rr] = (await probeRr(cluster)).value.reflectors;
         if (!rr) throw new Error(`failed to break K-RR-1 on "${cluster.name}": no route reflector found`);

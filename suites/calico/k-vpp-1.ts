@@ -58,6 +58,11 @@ export const kVpp1 = defineBehaviour<VppObservation>({
       // The pod tolerates every taint (calico-vpp-kind.yaml), so deleting it is the only way to stop VPP on one node;
       // the DaemonSet recreates it at once, so apply returns as soon as eth0 is Linux's again, before the new VPP takes it.
       name: 'calico-vpp-node pod deleted on one worker',
+      owner: {
+        owner: 'DaemonSet controller (calico-vpp-node)', reverts: 'on-event', breakage: 'removes',
+        why: 'the DaemonSet recreates the pod at once, by design: apply returns as soon as eth0 is Linux\'s again (vpp-manager/vpp_runner.go@v3.32.0 restoreConfiguration), before the new VPP takes it; the check reads that window',
+        unverified: 'how long the window between the old VPP giving eth0 back and the new one taking it lasts on kind was never measured',
+      },
       async apply(cluster) {
         const node = cluster.nodes.find((n) => n.role === 'worker') ?? cluster.nodes[0];
         if (!node) throw new Error(`cluster "${cluster.name}": no node`);

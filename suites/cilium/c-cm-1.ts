@@ -54,6 +54,10 @@ export const cCm1 = defineBehaviour<ClusterMeshObservation>({
   negativeControls: [
     {
       name: 'local clustermesh-apiserver scaled to 0',
+      owner: {
+        owner: 'Deployment controller (kube-system/clustermesh-apiserver)', reverts: 'never', breakage: 'changes',
+        why: 'the Deployment controller follows spec.replicas, which the control itself sets to 0; nothing owns the Deployment\'s spec at run time (cilium-cli/Helm render it once, at install)',
+      },
       async apply(cluster) {
         const kube = kubeOf(cluster);
         await kube.scale('kube-system', 'clustermesh-apiserver', 0);

@@ -25,6 +25,10 @@ export const cCm2 = defineBehaviour<Replies>({
   negativeControls: [
     {
       name: 'global annotation removed locally',
+      owner: {
+        owner: 'nobody (the harness\'s own rebel-base Service)', reverts: 'never', breakage: 'changes',
+        why: 'the plan applies the Service once with kubectl; no controller reconciles its annotations',
+      },
       apply: (cluster) => globalAnnotationRemoved(cluster),
       expectFailure: /replies came from \S+ only, expected both clusters/,
     },

@@ -43,6 +43,10 @@ export const cCm3 = defineBehaviour<FailoverObservation>({
   negativeControls: [
     {
       name: 'service not global: no remote backends to fail over to',
+      owner: {
+        owner: 'nobody (the harness\'s own rebel-base Service)', reverts: 'never', breakage: 'changes',
+        why: 'the plan applies the Service once with kubectl; no controller reconciles its annotations',
+      },
       apply: (cluster) => globalAnnotationRemoved(cluster),
       expectFailure: /requests failed during failover/,
     },

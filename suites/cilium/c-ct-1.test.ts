@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClusterHandle, KubeActions } from '../../clusters/types.ts';
-import { CLI_TIMEOUT_MS, CONTROL_TESTS, DENY_POLICY, SUITE_TIMEOUT_MIN, TEST_NS, TEST_TIMEOUT_MS, cCt1, expectConnectivity, readTextReport } from './c-ct-1.ts';
+import { CLI_TIMEOUT_MS, CONTROL_TESTS, DENY_POLICY, SUITE_TIMEOUT_MIN, TEST_CONCURRENCY, TEST_NS, TEST_TIMEOUT_MS, cCt1, connectivityArgv, expectConnectivity, readTextReport } from './c-ct-1.ts';
 import { parse } from 'yaml';
 
 /** A cluster whose `cilium connectivity test` writes the given JUnit text into the workdir, as the CLI does. */
@@ -64,8 +64,13 @@ describe('C-CT-1 flags, namespace and deadlines (cilium-cli v0.19.7 cli/connecti
       await cCt1.probe(cluster);
       const args = argv[0]!;
       const flag = (name: string) => args[args.indexOf(name) + 1];
-      // The CLI names the namespace "<--test-namespace>-<n>" with n from 1 to --test-concurrency.
-      expect(`${flag('--test-namespace')}-${flag('--test-concurrency')}`).toBe(TEST_NS);
+      // The full run: as many namespaces at once as upstream's kind CIs use.
+      expect(flag('--test-concurrency')).toBe(String(TEST_CONCURRENCY));
+      expect(TEST_CONCURRENCY).toBe(5);
+      // The control's one test at concurrency 1: the CLI names that namespace "<--test-namespace>-1", which its policy selects.
+      const control = connectivityArgv(CONTROL_TESTS);
+      const controlFlag = (name: string) => control[control.indexOf(name) + 1];
+      expect(`${controlFlag('--test-namespace')}-${controlFlag('--test-concurrency')}`).toBe(TEST_NS);
       const policy = parse(DENY_POLICY) as { spec: { endpointSelector: { matchLabels: Record<string, string> }; ingressDeny: Array<{ fromEndpoints?: unknown; fromEntities?: unknown }> } };
       expect(policy.spec.endpointSelector.matchLabels['k8s:io.kubernetes.pod.namespace']).toBe(TEST_NS);
       // kubelet's readiness probes come from the host: the deny must not cover it.

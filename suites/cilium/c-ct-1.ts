@@ -65,15 +65,28 @@ const JUNIT = 'cilium-connectivity-junit.xml';
 /**
  * `--test-namespace` is a base name: cilium-cli appends "-<n>" for each of `--test-concurrency` namespaces
  * (vendor/github.com/cilium/cilium/cilium-cli/cli/connectivity.go@v0.19.7, newConnectivityTests:
- * `fmt.Sprintf("%s-%d", params.TestNamespace, i+1)`), so with concurrency 1 the tests run in "<base>-1".
+ * `fmt.Sprintf("%s-%d", params.TestNamespace, i+1)`), so with concurrency 1 (the control) the tests run in "<base>-1".
  */
 export const TEST_NS_BASE = 'cilium-test';
 export const TEST_NS = `${TEST_NS_BASE}-1`;
 
 /**
+ * Namespaces the full run tests in at once: 5, as both upstream kind CIs run it on ubuntu-24.04 runners
+ * (cilium/cilium-cli .github/workflows/kind.yaml@v0.19.7 `--test-concurrency=5`; cilium/cilium
+ * .github/workflows/conformance-kind-proxy-embedded.yaml@00947d4, as stored, CONNECTIVITY_TEST_DEFAULTS
+ * `--test-concurrency=5`). At 1 the same tests run one namespace after another. The negative control runs one test,
+ * at 1, so that it runs in the namespace its policy selects (TEST_NS).
+ */
+export const TEST_CONCURRENCY = 5;
+
+/**
  * The suite's own deadline: `--timeout` (same file, default defaults.ConnectivityTestSuiteTimeout = 0, none) cancels the
  * run's context; the JUnit file is still written, by a deferred Write that adds a failed "connectivity test setup"
  * testcase for an error that ends the run early (connectivity/suite.go@v0.19.7).
+ * 25 min for one full run at concurrency 5, from upstream's budgets (no run durations could be read here: CI logs are
+ * not in reach): cilium-cli's kind job has timeout-minutes 50 for two installs and two full runs at concurrency 5
+ * (kind.yaml@v0.19.7, the second with IPsec), so one run fits in 25; cilium/cilium's has 60 for an image wait of up to
+ * 30, one full run and an L7 subset (conformance-kind-proxy-embedded.yaml@00947d4), leaving at most 30 for the full run.
  * The CLI process gets a little longer, the vitest test longer still, so each deadline fires in order.
  */
 export const SUITE_TIMEOUT_MIN = 25;
@@ -98,7 +111,7 @@ export function connectivityArgv(tests: string[] = []): string[] {
     'cilium', 'connectivity', 'test', '--junit-file', JUNIT,
     // Upstream CI runs with hubble and flow validation off: their listeners flake.
     '--hubble=false', '--flow-validation=disabled',
-    '--test-namespace', TEST_NS_BASE, '--test-concurrency', '1',
+    '--test-namespace', TEST_NS_BASE, '--test-concurrency', String(tests.length > 0 ? 1 : TEST_CONCURRENCY),
     '--timeout', `${SUITE_TIMEOUT_MIN}m`,
     ...tests.flatMap((t) => ['--test', t]),
   ];
@@ -162,6 +175,10 @@ export const cCt1 = defineBehaviour<ConnectivityObservation>({
   negativeControls: [
     {
       name: `ping between pods denied in ${TEST_NS} (subset ${CONTROL_TESTS.join(', ')})`,
+      owner: {
+        owner: 'nobody (a policy the control adds)', reverts: 'never', breakage: 'adds',
+        why: 'a CiliumClusterwideNetworkPolicy the control creates; cilium-cli deletes only the policies its own tests create',
+      },
       probe: (cluster) => runConnectivity(cluster, CONTROL_TESTS),
       async apply(cluster) {
         const kube = kubeOf(cluster);

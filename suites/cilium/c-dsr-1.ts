@@ -117,6 +117,10 @@ export const cDsr1 = defineBehaviour<DsrObservation>({
   negativeControls: [
     {
       name: 'load balancer back to SNAT',
+      owner: {
+        owner: 'nobody (ConfigMap kube-system/cilium-config)', reverts: 'never', breakage: 'changes',
+        why: 'cilium config set rewrites cilium-config and restarts the agents; Helm rendered it once at install and no operator reconciles it',
+      },
       apply: (cluster) => setConfig(cluster, 'bpf-lb-mode', 'snat', 'dsr'),
       expectFailure: /load-balancer Mode is SNAT, expected DSR[\s\S]*saw [\d.]+ for a request from [\d.]+ .*the source was rewritten/,
     },

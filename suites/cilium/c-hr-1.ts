@@ -32,6 +32,10 @@ export const cHr1 = defineBehaviour<HostRoutingObservation>({
   negativeControls: [
     {
       name: 'legacy host routing forced',
+      owner: {
+        owner: 'nobody (ConfigMap kube-system/cilium-config)', reverts: 'never', breakage: 'changes',
+        why: 'cilium config set rewrites cilium-config and restarts the agents; Helm rendered it once at install and no operator reconciles it',
+      },
       apply: (cluster) => setConfig(cluster, 'enable-host-legacy-routing', 'true', 'false'),
       expectFailure: /Host routing is Legacy, expected BPF/,
     },

@@ -55,6 +55,10 @@ export const cHr2 = defineBehaviour<FallbackObservation>({
   negativeControls: [
     {
       name: 'BPF masquerade turned on',
+      owner: {
+        owner: 'nobody (ConfigMap kube-system/cilium-config)', reverts: 'never', breakage: 'changes',
+        why: 'cilium config set rewrites cilium-config and restarts the agents; Helm rendered it once at install and no operator reconciles it',
+      },
       apply: (cluster) => setConfig(cluster, 'enable-bpf-masquerade', 'true', 'false'),
       expectFailure: /Host routing is BPF, expected Legacy/,
     },

@@ -61,6 +61,10 @@ export const cKpr1 = defineBehaviour<KprObservation>({
   negativeControls: [
     {
       name: 'a KUBE-SVC chain appears on one node',
+      owner: {
+        owner: 'nobody (no kube-proxy on a kube-proxy-replacement node)', reverts: 'never', breakage: 'adds',
+        why: 'an empty nat chain on a node without kube-proxy; the Cilium agent does not manage KUBE-* chains while it runs',
+      },
       async apply(cluster) {
         const node = cluster.nodes[0];
         if (!node) throw new Error(`cluster "${cluster.name}": no node to break`);

@@ -1,7 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeHandle } from '../../clusters/types.ts';
-import { PROBE_SERVICE, chainRestoreInput, flushKubeServices, svcChainsOf } from './c-kpr-2.ts';
+import { pollUntilDone } from '../../helpers/probes/poll.ts';
+import { PROBE_SERVICE, cKpr2, chainRestoreInput, flushKubeServices, kubeProxyOffNode, svcChainsOf } from './c-kpr-2.ts';
 
 /** kube-proxy's nat rules for kube-dns, as its iptables mode writes them (chain names from the k3s fixture). */
 const KUBE_PROXY_RULES = [
@@ -20,8 +22,14 @@ const unavailable = (() => {
 describe.skipIf(unavailable)(`C-KPR-2 control on a real nat table (machine's iptables in its own netns)${unavailable ? `: skipped, ${unavailable}` : ''}`, () => {
   let holder: ChildProcess;
   let node: NodeHandle;
-  beforeAll(() => {
+  beforeAll(async () => {
     holder = spawn('unshare', ['-n', 'sleep', '600'], { stdio: 'ignore' });
+    // unshare makes its netns after it started: entering its pid before that enters this machine's own netns (and its
+    // nat table). Wait until the holder's netns is another one (on a loaded machine the first nsenter came too early).
+    const own = readlinkSync('/proc/self/ns/net');
+    await pollUntilDone('the holder in a netns of its own', async () => {
+      try { return readlinkSync(`/proc/${holder.pid}/ns/net`) === own ? ['same netns as this process'] : []; } catch { return ['no holder process yet']; }
+    }, 10_000, 20);
     const inNs = (argv: string[]) => spawnSync('nsenter', ['-t', String(holder.pid), '-n', ...argv], { timeout: 10_000 });
     node = {
       name: 'kind-worker', role: 'worker', addresses: [],
@@ -49,5 +57,48 @@ describe.skipIf(unavailable)(`C-KPR-2 control on a real nat table (machine's ipt
     // kube-proxy removed a chain meanwhile: the saved copy is refused and nothing restores the rules.
     await node.exec(['iptables', '-t', 'nat', '-X', 'KUBE-SVC-TCOU7JCQXEZGVUNU']);
     await expect(breakage.undo()).rejects.toThrow(/kube-system\/kube-dns rules back in KUBE-SERVICES on kind-worker \(saved copy refused .*waiting for kube-proxy's resync\): not done/);
+  });
+});
+
+describe('C-KPR-2 keeps kube-proxy off the node before flushing (its syncs rewrite KUBE-SERVICES)', () => {
+  /** A fake API: kube-proxy's DaemonSet affinity and its pods per node; the DaemonSet controller drops the pod once patched. */
+  function api(affinity = '') {
+    const calls: string[][] = [];
+    let patched = false;
+    let polls = 0;
+    const kubectl = async (argv: string[]) => {
+      calls.push(argv);
+      if (argv[0] === 'get' && argv.includes('daemonset')) return affinity;
+      if (argv[0] === 'patch') { patched = argv.includes('strategic'); return ''; }
+      if (argv.includes('pods')) return patched && ++polls > 1 ? '' : 'pod/kube-proxy-abcde\n';
+      if (argv.includes('rollout')) return 'daemon set "kube-proxy" successfully rolled out\n';
+      throw new Error(`unexpected kubectl ${argv.join(' ')}`);
+    };
+    return { kubectl, calls };
+  }
+
+  it('patches a node affinity that excludes the node, returns once its kube-proxy pod is gone; undo removes it and waits for the rollout', async () => {
+    const { kubectl, calls } = api();
+    const off = await kubeProxyOffNode(kubectl, 'cnc-x-cv-control-plane', 5_000, 10);
+    const patch = JSON.parse(calls.find((c) => c[0] === 'patch')!.at(-1)!);
+    expect(patch.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
+      .toEqual([{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['cnc-x-cv-control-plane'] }]);
+    expect(calls.filter((c) => c.includes('pods')).at(-1)).toEqual(['-n', 'kube-system', 'get', 'pods', '-l', 'k8s-app=kube-proxy', '--field-selector', 'spec.nodeName=cnc-x-cv-control-plane', '-o', 'name']);
+    await off.undo();
+    expect(calls.slice(-2)).toEqual([
+      ['patch', '-n', 'kube-system', 'daemonset', 'kube-proxy', '--type', 'json', '-p', '[{"op":"remove","path":"/spec/template/spec/affinity"}]'],
+      ['-n', 'kube-system', 'rollout', 'status', 'daemonset/kube-proxy', '--timeout', '5s'],
+    ]);
+  });
+
+  it('refuses a DaemonSet that already has an affinity (the undo would lose it)', async () => {
+    const { kubectl, calls } = api('{"nodeAffinity":{}}');
+    await expect(kubeProxyOffNode(kubectl, 'n1', 1_000, 10)).rejects.toThrow(/already has an affinity/);
+    expect(calls.some((c) => c[0] === 'patch')).toBe(false);
+  });
+
+  it('the control declares kube-proxy gone, not racing it', () => {
+    expect(cKpr2.negativeControls[0]!.owner).toMatchObject({ reverts: 'never', breakage: 'removes' });
+    expect(cKpr2.negativeControls[0]!.name).toMatch(/kube-proxy kept off it/);
   });
 });

@@ -2,7 +2,8 @@ import { parseIptablesSave, rulesForService } from '../../helpers/parsers/iptabl
 import { defineBehaviour } from '../check.ts';
 import type { NodeHandle } from '../../clusters/types.ts';
 import { pollUntilDone } from '../../helpers/probes/poll.ts';
-import { output } from '../kube-actions.ts';
+import { PartialBreakage } from '../control-run.ts';
+import { kubectl, output } from '../kube-actions.ts';
 import type { Breakage } from '../types.ts';
 import { feature } from '../requirements.ts';
 import { DOCS } from './agents.ts';
@@ -49,16 +50,61 @@ export const cKpr2 = defineBehaviour<KubeProxyRulesObservation>({
   expect: expectKubeProxyRules,
   negativeControls: [
     {
-      name: 'KUBE-SERVICES flushed on one node',
-      apply: (cluster) => {
+      name: 'KUBE-SERVICES flushed on one node, kube-proxy kept off it',
+      owner: {
+        owner: 'kube-proxy (kept off the node first: its DaemonSet excludes the node)', reverts: 'never', breakage: 'removes',
+        why: 'kube-proxy rewrites nat KUBE-SERVICES on its syncs (kind sets iptables.minSyncPeriod 1s, pkg/cluster/internal/kubeadm/config.go@v0.32.0; '
+          + 'syncPeriod 30s by default), so the flush alone raced it; with its pod gone from the node nothing writes the chain, and a kube-proxy that '
+          + 'exits leaves its rules as they are',
+        unverified: 'pkg/proxy/iptables/proxier.go (which chains a periodic partial sync rewrites, and that SIGTERM does not flush) was not read at v1.36.1',
+      },
+      async apply(cluster) {
         const node = cluster.nodes[0];
         if (!node) throw new Error(`cluster "${cluster.name}": no node to break`);
-        return flushKubeServices(node);
+        const off = await kubeProxyOffNode((argv) => kubectl(cluster, argv), node.name);
+        try {
+          const flush = await flushKubeServices(node);
+          return { what: `${off.what}; ${flush.what}`, undo: async () => { try { await flush.undo(); } finally { await off.undo(); } } };
+        } catch (error) {
+          throw new PartialBreakage(`${off.what}, then the flush failed (${(error as Error).message})`, off.undo, { cause: error });
+        }
       },
       expectFailure: /expected KUBE-SVC- chains for service kube-system\/kube-dns, found none/,
     },
   ],
 });
+
+/** kube-proxy as kubeadm deploys it: DaemonSet kube-system/kube-proxy, pods k8s-app=kube-proxy, no affinity (cmd/kubeadm/app/phases/addons/proxy/manifests.go, read at an older stored version). */
+export const KUBE_PROXY = { namespace: 'kube-system', daemonSet: 'kube-proxy', selector: 'k8s-app=kube-proxy' } as const;
+
+/** Strategic-merge patch that keeps the DaemonSet's pods off one node (the DaemonSet controller deletes the pod there). */
+export function keepOffNodePatch(node: string): string {
+  return JSON.stringify({ spec: { template: { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {
+    nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: [node] }] }],
+  } } } } } } });
+}
+
+/**
+ * Takes kube-proxy off one node so that nothing rewrites its nat rules: the DaemonSet's pod template gets a node affinity
+ * excluding the node, and apply returns once no kube-proxy pod is left there. Refuses a DaemonSet that already has an
+ * affinity (the undo removes the whole field). Undo removes the affinity and waits for the rollout.
+ */
+export async function kubeProxyOffNode(kubectl: (argv: string[]) => Promise<string>, node: string, deadlineMs = 180_000, intervalMs = 2_000): Promise<Breakage> {
+  const ds = ['-n', KUBE_PROXY.namespace, 'daemonset', KUBE_PROXY.daemonSet];
+  const affinity = await kubectl(['get', ...ds, '-o', 'jsonpath={.spec.template.spec.affinity}']);
+  if (affinity.trim()) throw new Error(`failed to keep kube-proxy off ${node}: its DaemonSet already has an affinity (${affinity.trim()}), which the undo would lose`);
+  await kubectl(['patch', ...ds, '--type', 'strategic', '-p', keepOffNodePatch(node)]);
+  const podsOnNode = async () => (await kubectl(['-n', KUBE_PROXY.namespace, 'get', 'pods', '-l', KUBE_PROXY.selector, '--field-selector', `spec.nodeName=${node}`, '-o', 'name']))
+    .split('\n').filter(Boolean);
+  await pollUntilDone(`no kube-proxy pod left on ${node}`, async () => (await podsOnNode()).map((p) => `${p} still on ${node}`), deadlineMs, intervalMs);
+  return {
+    what: `kube-proxy kept off ${node} (DaemonSet node affinity)`,
+    async undo() {
+      await kubectl(['patch', ...ds, '--type', 'json', '-p', JSON.stringify([{ op: 'remove', path: '/spec/template/spec/affinity' }])]);
+      await kubectl(['-n', KUBE_PROXY.namespace, 'rollout', 'status', `daemonset/${KUBE_PROXY.daemonSet}`, '--timeout', `${Math.round(deadlineMs / 1000)}s`]);
+    },
+  };
+}
 
 /** `iptables-restore --noflush` input that rewrites one nat chain to the rules it has in `save` (iptables-save -t nat). */
 export function chainRestoreInput(save: string, chain: string): string {

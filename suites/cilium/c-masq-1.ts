@@ -45,6 +45,10 @@ export const cMasq1 = defineBehaviour<MasqObservation>({
   negativeControls: [
     {
       name: 'BPF masquerade turned off',
+      owner: {
+        owner: 'nobody (ConfigMap kube-system/cilium-config)', reverts: 'never', breakage: 'changes',
+        why: 'cilium config set rewrites cilium-config and restarts the agents; Helm rendered it once at install and no operator reconciles it',
+      },
       apply: (cluster) => setConfig(cluster, 'enable-bpf-masquerade', 'false', 'true'),
       expectFailure: /Masquerading is IPTables, expected BPF/,
     },

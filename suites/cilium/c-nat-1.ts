@@ -54,6 +54,11 @@ export const cNat1 = defineBehaviour<NativeRoutingObservation>({
   negativeControls: [
     {
       name: 'one direct node route removed',
+      owner: {
+        owner: 'cilium-agent (auto-direct-node-routes)', reverts: 'on-event', breakage: 'removes',
+        why: 'the agent installs a direct route with RouteReplace when a node is added or changes (pkg/datapath/linux/node.go@005d3ed updateDirectRoutes, as stored)',
+        unverified: 'read at an older stored commit, not v1.20.0 (the cilium snapshot is too large to fetch here): a later route reconciler would put the route back within the check',
+      },
       async apply(cluster) {
         const [node, peer] = cluster.nodes;
         if (!node || !peer?.addresses[0]) throw new Error(`cluster "${cluster.name}": need two nodes with addresses`);

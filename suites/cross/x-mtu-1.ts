@@ -157,6 +157,11 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
   negativeControls: [
     {
       name: 'first pod\'s eth0 MTU lowered by 100',
+      owner: {
+        owner: 'the CNI plugin', reverts: 'on-event', breakage: 'changes',
+        why: 'the CNI plugin sets the pod\'s eth0 MTU when it creates the pod (CNI ADD), never afterwards',
+        unverified: 'each CNI plugin\'s ADD path was not read at the pinned tags',
+      },
       // A Cilium pod's default route carries the route MTU (cilium plugins/cilium-cni/cmd/cmd.go@0125a30d, read as stored, not at
       // the v1.20.0 tag: veth at conf.DeviceMTU, routes
       // from prepareIP(..., conf.RouteMTU)), so the problem reads "eth0 MTU 1400 with default route mtu 1450, expected 1450".
@@ -171,6 +176,11 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
     },
     {
       name: 'host end of the first pod\'s veth 100 bytes smaller than the pod end',
+      owner: {
+        owner: 'the CNI plugin / felix', reverts: 'on-event', breakage: 'changes',
+        why: 'the host end\'s MTU is set when the veth is created (CNI ADD); felix configures a workload interface when it appears, not on a timer',
+        unverified: 'felix\'s interface configuration was not read at v3.32.1',
+      },
       expectFailure: /pod \S+ on \S+: veth ends differ: eth0 MTU \d+, host end \S+ MTU \d+/,
       async apply(cluster) {
         const pod = firstPod(cluster);
@@ -188,6 +198,10 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
     },
     {
       name: 'a path that silently drops frames 100 bytes below the pod MTU',
+      owner: {
+        owner: 'nobody (netfilter rules inside the target pod)', reverts: 'never', breakage: 'adds',
+        why: 'on kind the rule sits in the target pod\'s own network namespace, where no CNI agent programs netfilter',
+      },
       expectFailure: /\S+ -> \S+ \([\d.]+\): DF packet of the pod MTU \(\d+ bytes, ping -M do -s \d+\): 0\/\d+ received/,
       async apply(cluster) {
         const pair = firstCrossNodePair(cluster, 'X-MTU-1');

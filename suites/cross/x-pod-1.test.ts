@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterHandle, PodHandle } from '../../clusters/types.ts';
 import { podPairs } from '../../helpers/probes/workload.ts';
 import { verdictOf } from '../verdict.ts';
-import { xPod1, pairCell, type PairTraffic, type PingView } from './x-pod-1.ts';
+import { xPod1, pairCell, sourcesAtOnce, type PairTraffic, type PingView } from './x-pod-1.ts';
 import { failedProbe, locateFailures } from './x-pod-1-trace.ts';
 
 const ok = (packet: number, sent: number): PingView => ({ packet, df: packet > 84, count: sent, sent, received: sent, errors: [] });
@@ -31,6 +31,10 @@ describe('X-POD-1 expectation', () => {
     const problems = problemsOf(pair(false, { udp: { error: 'no reply within 1 s', unparsed: [] } }));
     expect(problems).toEqual(['pod-a1 -> pod-b1 (10.244.0.74) across nodes: UDP 8081: no answer (no reply within 1 s)']);
     expect(problems.join('\n')).toMatch(control(/^UDP/).expectFailure);
+  });
+
+  it('probes fewer sources at once on a machine that proved slower than the first deadlines', () => {
+    expect([1, 1.5, 2.25, 3.375, 4].map((f) => sourcesAtOnce(f))).toEqual([8, 5, 3, 2, 2]);
   });
 
   it('a failure it could not observe is INCONCLUSIVE with its cause, and an observed one beside it still FAILs', () => {

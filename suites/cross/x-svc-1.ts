@@ -58,6 +58,10 @@ export const xSvc1 = defineBehaviour<ServiceReplies[]>({
   negativeControls: [
     {
       name: 'services select no pods',
+      owner: {
+        owner: 'nobody (the harness\'s own Services)', reverts: 'never', breakage: 'changes',
+        why: 'the plan applies the probe Services once with kubectl; no controller reconciles their selectors',
+      },
       expectFailure: /ClusterIP from a pod .*: 0 of \d+ requests answered[\s\S]*NodePort from a node .*: 0 of \d+ requests answered/,
       async apply(cluster) {
         await setSelector(cluster, 'cni-conformance-nothing');

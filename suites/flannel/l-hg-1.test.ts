@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseIpLink } from '../../helpers/parsers/ip-link.ts';
 import { pathsFromFixtures } from '../path-fixtures.ts';
-import { lHg1, type HostGwNodeView, type HostGwObservation } from './l-hg-1.ts';
+import { encapsulationDevices, lHg1, type HostGwNodeView, type HostGwObservation } from './l-hg-1.ts';
 
 const a: HostGwNodeView = { node: 'node-a', address: '172.30.0.11', uplink: 'eth0', subnets: ['10.244.0.0/24'], tunnels: [], routes: [{ dst: '10.244.1.0/24', via: '172.30.0.12', dev: 'eth0' }] };
 const b: HostGwNodeView = { node: 'node-b', address: '172.30.0.12', uplink: 'eth0', subnets: ['10.244.1.0/24'], tunnels: [], routes: [{ dst: '10.244.0.0/24', via: '172.30.0.11', dev: 'eth0' }] };
@@ -49,5 +51,14 @@ describe('L-HG-1 expectation', () => {
       'node node-a: encapsulation device flannel.1 (vxlan) present, expected none with host-gw',
       'node node-a: node-b\'s subnet 10.244.1.0/24 routed via 10.244.1.0 dev flannel.1, expected via 172.30.0.12 dev eth0',
     ]);
+  });
+
+  it('counts only devices that are up: a DOWN one (the fallback tunl0 an ipip module load puts in every netns) carries nothing', () => {
+    // ip -d link show with one vxlan device down and one up (recorded here, suites/fixtures/encap/SOURCES.md).
+    const links = parseIpLink(readFileSync(new URL('../fixtures/encap/ip-d-link-vxlan-down-and-up.txt', import.meta.url), 'utf8'));
+    expect(links.filter((l) => l.kind === 'vxlan').map((l) => l.name)).toEqual(['vx-down', 'vx-up']);
+    expect(encapsulationDevices(links)).toEqual(['vx-up (vxlan)']);
+    const down = links.filter((l) => l.name !== 'vx-up');
+    expect(lHg1.expect(observed('healthy', [{ ...a, tunnels: encapsulationDevices(down) }, { ...b, tunnels: encapsulationDevices(down) }]))).toEqual([]);
   });
 });

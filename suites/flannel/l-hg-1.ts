@@ -1,4 +1,5 @@
 import type { ClusterHandle } from '../../clusters/types.ts';
+import type { Link } from '../../helpers/parsers/ip-link.ts';
 import { probeAddresses, probeLinks, probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
 import { readBatch } from '../../helpers/probes/read-batch.ts';
 import { blackholeRoute } from '../breakages.ts';
@@ -15,12 +16,21 @@ export interface HostGwNodeView {
   uplink?: string;
   subnets: string[];
   routes: Array<{ dst: string; via?: string; dev?: string }>;
-  /** Encapsulation devices present (host-gw runs none). */
+  /** Encapsulation devices up (host-gw runs none). */
   tunnels: string[];
 }
 
 /** The static routes, the kernel's forwarding lookup per remote pod (rules, every table, ip_forward) and pings between them. */
 export interface HostGwObservation { nodes: HostGwNodeView[]; lookups: PathLookup[]; captures: UnderlayCapture[]; pods: string[] }
+
+/**
+ * Encapsulation devices that are up, as "name (kind)". A DOWN one carries nothing: loading the ipip module (anything
+ * on the host may, kind nodes share its kernel) creates a DOWN fallback tunl0 in every network namespace (Linux
+ * net/ipv4/ip_tunnel.c ip_tunnel_init_net with sysctl net.core.fb_tunnels_only_for_init_net = 0, the default), as X-MTU-1 knows.
+ */
+export function encapsulationDevices(links: Link[]): string[] {
+  return links.filter((l) => (l.kind === 'vxlan' || l.kind === 'ipip' || l.kind === 'geneve') && l.flags.includes('UP')).map((l) => `${l.name} (${l.kind})`);
+}
 
 async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: HostGwNodeView[] }> {
   const raw: Array<[string, Probed<unknown>]> = [];
@@ -36,7 +46,7 @@ async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string,
       ...(uplink ? { uplink } : {}),
       subnets: lease.subnets,
       routes: routes.value.filter((r) => r.type === 'unicast').map((r) => ({ dst: r.dst, ...(r.via ? { via: r.via } : {}), ...(r.dev ? { dev: r.dev } : {}) })),
-      tunnels: links.value.filter((l) => l.kind === 'vxlan' || l.kind === 'ipip' || l.kind === 'geneve').map((l) => `${l.name} (${l.kind})`),
+      tunnels: encapsulationDevices(links.value),
     };
   }));
   return { raw: rawOf(raw), value };
@@ -98,6 +108,10 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
     {
       // Not a deleted route: on kind flanneld puts a missing one back within 10 s, racing the check (blackholeRoute).
       name: 'route to the second node\'s subnet replaced by a blackhole on the first node',
+      owner: {
+        owner: 'flanneld (host-gw routeCheck)', reverts: 'periodically', everySeconds: 10, breakage: 'shadows',
+        why: 'flanneld re-adds a missing route every 10 s (pkg/backend/route_network.go@v0.28.9 checkSubnetExistInRoutes), and its RouteAdd meets the blackhole of the same destination: EEXIST',
+      },
       expectFailure: /node \S+: no route to \S+'s subnet [\d./]+, expected [\d./]+ via [\d.]+ dev \S+/,
       async apply(cluster): Promise<Breakage> {
         const [a, b] = (await probeNodes(cluster)).value;
@@ -108,6 +122,10 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
     },
     {
       name: 'forwarding off on the first node',
+      owner: {
+        owner: 'nobody while the node runs (net.ipv4.ip_forward)', reverts: 'never', breakage: 'changes',
+        why: 'kind\'s node setup and kube-proxy set ip_forward at start; nothing writes it back on a timer',
+      },
       expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ fails: "RTNETLINK answers: No route to host"/,
       async apply(cluster): Promise<Breakage> {
         const { node } = await firstPair(cluster);
@@ -119,6 +137,10 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
     },
     {
       name: 'a more-specific on-link route to half of the second node\'s subnet',
+      owner: {
+        owner: 'nobody (a route the control adds)', reverts: 'never', breakage: 'adds',
+        why: 'flanneld\'s routeCheck re-adds only its own missing routes (pkg/backend/route_network.go@v0.28.9) and deletes none it did not make',
+      },
       expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ goes via \(none\) dev \S+, expected via [\d.]+ dev \S+/,
       async apply(cluster): Promise<Breakage> {
         const { a, from, to, subnet, node } = await firstPair(cluster);
@@ -132,6 +154,10 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
     },
     {
       name: 'an ip rule that prohibits traffic to the second node\'s subnet',
+      owner: {
+        owner: 'nobody (an ip rule the control adds)', reverts: 'never', breakage: 'adds',
+        why: 'flanneld manages routes, not ip rules',
+      },
       expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ fails: "RTNETLINK answers: Permission denied"/,
       async apply(cluster): Promise<Breakage> {
         const { from, to, subnet, node } = await firstPair(cluster);

@@ -59,6 +59,10 @@ export const lVx1 = defineBehaviour<FlannelVxlanObservation>({
   negativeControls: [
     {
       name: 'neighbour entry of the second node\'s VTEP deleted on the first node',
+      owner: {
+        owner: 'flanneld', reverts: 'on-event', breakage: 'removes',
+        why: 'flanneld writes a VTEP\'s neighbour and fdb entries when a lease event comes (pkg/backend/vxlan/vxlan_network.go@v0.28.9 handleSubnetEvents: AddARP, AddFDB), with no timer',
+      },
       // The check's own pings run beside its reads: by the time the neighbours are read, the kernel may already be
       // resolving the deleted one (an INCOMPLETE or FAILED entry without lladdr). Either way it is not the VTEP's.
       expectFailure: /neighbour [\d.]+ on flannel\.1 is (missing|lladdr \(none\) (INCOMPLETE|FAILED)), expected lladdr \S+ PERMANENT/,
@@ -66,6 +70,10 @@ export const lVx1 = defineBehaviour<FlannelVxlanObservation>({
     },
     {
       name: 'subnet.env FLANNEL_MTU larger than flannel.1\'s MTU',
+      owner: {
+        owner: 'flanneld', reverts: 'on-event', breakage: 'changes',
+        why: 'flanneld writes subnet.env at start (main.go@v0.28.9 HandleSubnetFile -> pkg/subnet/subnet.go WriteSubnetFile) and again only when a ClusterCIDR resource is created (pkg/subnet/kube/kube.go)',
+      },
       expectFailure: /FLANNEL_MTU \d+ larger than flannel\.1 MTU \d+/,
       async apply(cluster): Promise<Breakage> {
         const [a] = (await probeNodes(cluster)).value;
