@@ -17,8 +17,8 @@ export const kindBasePackages = [
   'libseccomp2', 'pigz', 'fuse-overlayfs', 'nfs-common', 'open-iscsi', 'e2fsprogs', 'bash', 'ca-certificates',
   'curl', 'jq', 'procps',
 ];
-/** kube-proxy's image is distroless-iptables upstream (kubernetes build/common.sh@v1.36.1): iptables, conntrack, ipset. */
-const iptablesPackages = ['iptables', 'nftables', 'conntrack', 'ipset', 'ca-certificates'];
+/** kube-proxy and flanneld images: iptables (legacy and nft), conntrack, ipset, iproute2, as upstream's distroless-iptables and flannel images/Dockerfile@v0.28.9:44-46 carry. */
+const iptablesPackages = ['iptables', 'nftables', 'conntrack', 'ipset', 'iproute2', 'ca-certificates'];
 
 export interface Step { what: string; how: 'built' | 'reused'; seconds: number; detail?: string }
 type Log = (line: string) => void;

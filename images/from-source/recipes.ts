@@ -114,6 +114,18 @@ export const goRecipes = {
     binaries: [{ out: 'coredns', pkg: 'github.com/coredns/coredns' }],
     cgo: false, ldflags: (commit) => [x('github.com/coredns/coredns/coremain.GitCommit', commit.slice(0, 7))],
   },
+  /**
+   * flannel Makefile@v0.28.9:35-39,64-66 (CGO on amd64, pkg/version.Version) and images/Dockerfile@v0.28.9:30-32
+   * (install-conf from ./cmd/install_conf with CGO_ENABLED=0).
+   */
+  flannel: {
+    id: 'flannel', module: 'github.com/flannel-io/flannel', version: versions.flannel.release,
+    binaries: [
+      { out: 'flanneld', pkg: 'github.com/flannel-io/flannel' },
+      { out: 'install-conf', pkg: 'github.com/flannel-io/flannel/cmd/install_conf', cgo: false },
+    ],
+    cgo: true, ldflags: () => [x('github.com/flannel-io/flannel/pkg/version.Version', versions.flannel.release)],
+  },
 } as const satisfies Record<string, GoRecipe>;
 
 export type GoRecipeId = keyof typeof goRecipes;
