@@ -18,7 +18,7 @@ export const kindBasePackages = [
   'curl', 'jq', 'procps',
 ];
 /** kube-proxy and flanneld images: iptables (legacy and nft), conntrack, ipset, iproute2, as upstream's distroless-iptables and flannel images/Dockerfile@v0.28.9:44-46 carry. */
-const iptablesPackages = ['iptables', 'nftables', 'conntrack', 'ipset', 'iproute2', 'ca-certificates'];
+export const iptablesPackages = ['iptables', 'nftables', 'conntrack', 'ipset', 'iproute2', 'ca-certificates'];
 
 export interface Step { what: string; how: 'built' | 'reused'; seconds: number; detail?: string }
 type Log = (line: string) => void;
@@ -40,7 +40,7 @@ async function imageHash(name: string): Promise<string | undefined> {
 }
 
 /** A debootstrapped rootfs, kept as a tarball keyed by suite and packages. */
-async function rootfsTar(cache: string, name: string, packages: string[], log: Log, steps: Step[]): Promise<string> {
+export async function rootfsTar(cache: string, name: string, packages: string[], log: Log, steps: Step[]): Promise<string> {
   const tar = join(cache, 'rootfs', `${name}-${hashOf(versions.fromSource.debianSuite, packages)}.tar`);
   const done = timer();
   if (existsSync(tar)) { steps.push({ what: `rootfs ${name}`, how: 'reused', seconds: done() }); return tar; }

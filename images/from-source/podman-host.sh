@@ -28,7 +28,8 @@ echo "podman-host: $CONF: $line"
 # kind mounts /lib/modules read-only into every node (kind pkg/cluster/internal/providers/podman/provision.go@v0.32.0:
 # `--volume /lib/modules:/lib/modules:ro`); podman, unlike docker, fails when a bind-mount source is missing, and a
 # kernel without loadable modules (booted `nomodule`) may have no /lib/modules at all. An empty directory is enough.
-if [ ! -d /lib/modules ]; then
-  mkdir -p /lib/modules
+MODULES=${LIB_MODULES_PATH:-/lib/modules}
+if [ ! -d "$MODULES" ]; then
+  mkdir -p "$MODULES"
   echo "podman-host: created empty /lib/modules (kind bind-mounts it into every node)"
 fi
