@@ -30,7 +30,8 @@ for a in "$ARCHIVES"/*.tar; do
 done
 podman exec "$name" ctr --namespace=k8s.io images list -q
 podman exec "$name" pkill containerd
-podman exec "$name" bash -c 'for i in $(seq 1 50); do pgrep -x containerd > /dev/null || exit 0; sleep 0.2; done; exit 1'
+# Wait for containerd to close its metadata db; it stays a zombie (sleep, PID 1, reaps nothing), so ignore state Z.
+podman exec "$name" bash -c 'for i in $(seq 1 100); do ps -C containerd -o stat= | grep -qv "^Z" || exit 0; sleep 0.2; done; exit 1'
 changes=(--change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' --change 'CMD []')
 while IFS= read -r l; do [ -n "$l" ] && changes+=(--change "LABEL $l"); done <<< "$LABELS"
 podman commit -q "${changes[@]}" "$name" "$IMAGE" > /dev/null
