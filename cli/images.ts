@@ -1,4 +1,5 @@
 import { buildKindNode, defaultCache } from '../images/from-source/build.ts';
+import { unbuildable } from '../images/from-source/catalog.ts';
 import { selectProfiles } from '../reports/select-profiles.ts';
 import { parseArgs } from './args.ts';
 
@@ -17,9 +18,12 @@ async function main(): Promise<void> {
   const node = await buildKindNode(args.values.cache ?? defaultCache, log);
   for (const s of node.steps) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
   for (const [k, v] of Object.entries(node.probes)) console.log(`images: probe ${k}=${v}`);
-  const cnis = [...new Set(profiles.map((p) => p.cni))];
-  // CNI images are not built yet: flannel's CNI plugin module is not served by this machine's Go proxy (see the status note).
-  console.log(`images: node image ${node.image} ready; CNI images not built by this command yet: ${cnis.join(', ')}`);
+  console.log(`images: node image ${node.image} ready`);
+  for (const cni of new Set(profiles.map((p) => p.cni))) {
+    const missing = Object.entries(unbuildable[cni] ?? {});
+    for (const [image, why] of missing) console.log(`images: cannot build ${image} (${cni}): ${why}`);
+    if (!missing.length) console.log(`images: ${cni} images are not built by this command yet`);
+  }
 }
 
 await main().catch((error: Error) => {

@@ -55,6 +55,21 @@ export const controlPlaneImages: ComponentImage[] = [
   },
 ];
 
+/**
+ * Images a CNI's manifest names (flannel Documentation/kube-flannel.yml@v0.28.9:136,147,160) that cannot be built here, with
+ * the reason. Both come down to Go modules the proxy the project's machines reach does not serve (HTTP 403 "This module
+ * version is not available", December 2026).
+ */
+export const unbuildable: Record<string, Record<string, string>> = {
+  flannel: {
+    [`ghcr.io/flannel-io/flannel-cni-plugin:${versions.flannel.cniPlugin}`]:
+      'module github.com/flannel-io/cni-plugin: 403 for every version',
+    [`ghcr.io/flannel-io/flannel:${versions.flannel.release}`]:
+      'flanneld imports pkg/backend/tencentvpc (main.go@v0.28.9:56, no build tag leaves it out), which needs '
+      + 'github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc@v1.3.149: 403, no version served',
+  },
+};
+
 /** The kind node image we build; kind's own default is pinned by digest in versions.kind.nodeImage. */
 export const nodeImageName = `docker.io/kindest/node:${v.kubernetes.module}`;
 

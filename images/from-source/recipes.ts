@@ -116,7 +116,7 @@ export const goRecipes = {
   },
   /**
    * flannel Makefile@v0.28.9:35-39,64-66 (CGO on amd64, pkg/version.Version) and images/Dockerfile@v0.28.9:30-32
-   * (install-conf from ./cmd/install_conf with CGO_ENABLED=0).
+   * (install-conf from ./cmd/install_conf with CGO_ENABLED=0). Does not build on the project's machines: see catalog.ts unbuildable.
    */
   flannel: {
     id: 'flannel', module: 'github.com/flannel-io/flannel', version: versions.flannel.release,
