@@ -81,14 +81,14 @@ async function buildPause(cache: string): Promise<string> {
 }
 
 async function componentImage(image: ComponentImage, binDirs: Record<string, string>, bases: { iptables: string; ca: string },
-  archives: string, log: Log, steps: Step[]): Promise<void> {
+  archives: string, log: Log, steps: Step[]): Promise<string> {
   const done = timer();
   const modules = modulesOf(image.files);
   const files = image.files.map((f) => `${join(binDirs[f.from]!, f.binary)}:${f.dest}:0755`);
   const contents = files.map((f) => createHash('sha256').update(readFileSync(f.split(':')[0]!)).digest('hex'));
   const hash = hashOf(image, contents, modules);
   const archive = join(archives, `${image.name.replace(/[/:]/g, '_')}.tar`);
-  if ((await imageHash(image.name)) === hash && existsSync(archive)) { steps.push({ what: image.name, how: 'reused', seconds: done() }); return; }
+  if ((await imageHash(image.name)) === hash && existsSync(archive)) { steps.push({ what: image.name, how: 'reused', seconds: done() }); return hash; }
   log(`image ${image.name}`);
   await sh('component-image.sh', {
     IMAGE: image.name, FILES: files.join('\n'), ENTRYPOINT: JSON.stringify(image.entrypoint), USER_ID: image.user ?? '',
@@ -96,6 +96,7 @@ async function componentImage(image: ComponentImage, binDirs: Record<string, str
     LABELS: [...sourceLabels(modules), `io.cni-conformance.build-hash=${hash}`].join('\n'),
   }, log);
   steps.push({ what: image.name, how: 'built', seconds: done() });
+  return hash;
 }
 
 export interface NodeBuild { image: string; steps: Step[]; probes: Record<string, string> }
@@ -114,7 +115,8 @@ export async function buildKindNode(cache: string, log: Log): Promise<NodeBuild>
   const caDir = join(cache, 'rootfs', 'ca');
   await execa('sh', ['-c', 'mkdir -p "$1" && tar -C "$1" -xf "$2" ./etc/ssl/certs/ca-certificates.crt', 'sh', caDir, nodeRootfs]);
   const archives = join(cache, 'archives');
-  for (const image of controlPlaneImages) await componentImage(image, binDirs, { iptables: iptablesRootfs, ca: caDir }, archives, log, steps);
+  const componentHashes: string[] = [];
+  for (const image of controlPlaneImages) componentHashes.push(await componentImage(image, binDirs, { iptables: iptablesRootfs, ca: caDir }, archives, log, steps));
 
   // kind's base image, assembled from the debootstrapped rootfs and kind's files/ in the module cache.
   const baseModules = Object.fromEntries(['containerd', 'runc', 'crictl', 'cniPlugins'].map((id) => [goRecipes[id as GoRecipeId].module, goRecipes[id as GoRecipeId].version]));
@@ -137,8 +139,8 @@ export async function buildKindNode(cache: string, log: Log): Promise<NodeBuild>
   const oomRestrict = probes.oom_negative !== 'ok';
 
   const nodeModules = { ...baseModules, ...modulesOf(controlPlaneImages.flatMap((i) => i.files)) };
-  const nodeHash = hashOf(baseHash, oomRestrict, steps.filter((s) => s.what.startsWith('registry.k8s.io')).map((s) => s.what),
-    readFileSync(join(here, 'node-image.sh'), 'utf8'), controlPlaneImages.map((i) => i.name));
+  const kubeBins = ['kubeadm', 'kubelet', 'kubectl'].map((b) => createHash('sha256').update(readFileSync(join(built.kubernetes!.binDir, b))).digest('hex'));
+  const nodeHash = hashOf(baseHash, oomRestrict, componentHashes, kubeBins, readFileSync(join(here, 'node-image.sh'), 'utf8'));
   done = timer();
   if ((await imageHash(nodeImageName)) !== nodeHash) {
     log(`image ${nodeImageName}`);
