@@ -1,4 +1,4 @@
-import { buildKindNode, defaultCache } from '../images/from-source/build.ts';
+import { buildKindNode, buildProbeImage, defaultCache } from '../images/from-source/build.ts';
 import { unbuildable } from '../images/from-source/catalog.ts';
 import { selectProfiles } from '../reports/select-profiles.ts';
 import { parseArgs } from './args.ts';
@@ -15,10 +15,12 @@ async function main(): Promise<void> {
   const notKind = profiles.filter((p) => p.provider !== 'kind');
   if (notKind.length) throw new Error(`images are built for kind profiles only; not kind: ${notKind.map((p) => p.name).join(', ')}`);
   const log = (line: string) => console.log(`images: ${line}`);
-  const node = await buildKindNode(args.values.cache ?? defaultCache, log);
-  for (const s of node.steps) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
+  const cache = args.values.cache ?? defaultCache;
+  const node = await buildKindNode(cache, log);
+  const probe = await buildProbeImage(cache, log);
+  for (const s of [...node.steps, ...probe.steps]) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
   for (const [k, v] of Object.entries(node.probes)) console.log(`images: probe ${k}=${v}`);
-  console.log(`images: node image ${node.image} ready`);
+  console.log(`images: node image ${node.image} ready; probe image ${probe.image}: kind load image-archive ${probe.archive}`);
   for (const cni of new Set(profiles.map((p) => p.cni))) {
     const missing = Object.entries(unbuildable[cni] ?? {});
     for (const [image, why] of missing) console.log(`images: cannot build ${image} (${cni}): ${why}`);

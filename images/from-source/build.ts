@@ -19,6 +19,11 @@ export const kindBasePackages = [
 ];
 /** kube-proxy and flanneld images: iptables (legacy and nft), conntrack, ipset, iproute2, as upstream's distroless-iptables and flannel images/Dockerfile@v0.28.9:44-46 carry. */
 export const iptablesPackages = ['iptables', 'nftables', 'conntrack', 'ipset', 'iproute2', 'ca-certificates'];
+/**
+ * Stand-in for nicolaka/netshoot (versions.testImages): the clients the harness's probes run (helpers/probes/traffic.ts:
+ * iputils ping, curl, socat, iproute2, iptables; perl for udp-name-server.ts) from Debian instead of netshoot's Alpine.
+ */
+export const probePackages = ['iproute2', 'iputils-ping', 'curl', 'socat', 'perl', 'iptables', 'procps', 'ca-certificates', 'tcpdump'];
 
 export interface Step { what: string; how: 'built' | 'reused'; seconds: number; detail?: string }
 type Log = (line: string) => void;
@@ -150,4 +155,29 @@ export async function buildKindNode(cache: string, log: Log): Promise<NodeBuild>
     steps.push({ what: nodeImageName, how: 'built', seconds: done() });
   } else steps.push({ what: nodeImageName, how: 'reused', seconds: done() });
   return { image: nodeImageName, steps, probes };
+}
+
+/** The probe image under the name the harness runs (versions.testImages.netshoot), with netshoot's clients from Debian. */
+export const probeImageName = `docker.io/${versions.testImages.netshoot}`;
+
+/** Builds the probe image (and its docker-archive for `kind load image-archive`) unless built from the same inputs. */
+export async function buildProbeImage(cache: string, log: Log): Promise<{ image: string; archive: string; steps: Step[] }> {
+  const steps: Step[] = [];
+  const rootfs = await rootfsTar(cache, 'probe', probePackages, log, steps);
+  const archive = join(cache, 'test-archives', `${probeImageName.replace(/[/:]/g, '_')}.tar`);
+  const hash = hashOf(rootfs, probePackages, readFileSync(join(here, 'component-image.sh'), 'utf8'));
+  const done = timer();
+  if ((await imageHash(probeImageName)) === hash && existsSync(archive)) {
+    steps.push({ what: probeImageName, how: 'reused', seconds: done() });
+  } else {
+    log(`image ${probeImageName} (Debian ${versions.fromSource.debianSuite}: ${probePackages.join(' ')})`);
+    await sh('component-image.sh', {
+      // netshoot's CMD is zsh (not in this image); the harness's pods give their own command, sleep keeps a bare pod up.
+      IMAGE: probeImageName, BASE_TAR: rootfs, CA_FROM: '/', ARCHIVE: archive, CMD: '["sleep","infinity"]',
+      LABELS: ['io.cni-conformance.built-from-source=true', `io.cni-conformance.source-debian=${versions.fromSource.debianSuite}:${probePackages.join(',')}`,
+        'io.cni-conformance.stand-in-for=nicolaka/netshoot', `io.cni-conformance.build-hash=${hash}`].join('\n'),
+    }, log);
+    steps.push({ what: probeImageName, how: 'built', seconds: done() });
+  }
+  return { image: probeImageName, archive, steps };
 }

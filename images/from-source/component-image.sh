@@ -2,10 +2,10 @@
 # Builds one minimal component image (a control-plane binary, CoreDNS, pause, kube-proxy, ...) into podman and saves it
 # as a docker-archive for containerd. Inputs (env): IMAGE, BASE_TAR (optional rootfs tarball; default: a static,
 # distroless-like tree with passwd/group, CA certificates and /tmp), FILES (newline-separated src:dest:mode), ENTRYPOINT
-# (JSON array), USER_ID (optional), LABELS (newline-separated k=v), ARCHIVE (output .tar), CA_FROM (a rootfs with
+# (JSON array; optional), CMD (JSON array; optional), USER_ID (optional), LABELS (newline-separated k=v), ARCHIVE (output .tar), CA_FROM (a rootfs with
 # /etc/ssl/certs/ca-certificates.crt).
 set -euo pipefail
-: "${IMAGE:?}" "${FILES:?}" "${ENTRYPOINT:?}" "${LABELS:?}" "${ARCHIVE:?}" "${CA_FROM:?}"
+: "${IMAGE:?}" "${LABELS:?}" "${ARCHIVE:?}" "${CA_FROM:?}"
 WORK=$(mktemp -d /var/tmp/cni-conformance-image.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 R=$WORK/rootfs
@@ -24,8 +24,10 @@ fi
 while IFS=: read -r src dest mode; do
   [ -z "$src" ] && continue
   install -D -m "${mode:-0755}" "$src" "$R$dest"
-done <<< "$FILES"
-changes=(--change "ENTRYPOINT $ENTRYPOINT")
+done <<< "${FILES:-}"
+changes=()
+[ -n "${ENTRYPOINT:-}" ] && changes+=(--change "ENTRYPOINT $ENTRYPOINT")
+[ -n "${CMD:-}" ] && changes+=(--change "CMD $CMD")
 [ -n "${USER_ID:-}" ] && changes+=(--change "USER $USER_ID")
 while IFS= read -r l; do [ -n "$l" ] && changes+=(--change "LABEL $l"); done <<< "$LABELS"
 tar -C "$R" -c . | podman import "${changes[@]}" - "$IMAGE" > /dev/null

@@ -2,12 +2,15 @@
 # Smoke test of the built node image on podman: a 1 control plane + 1 worker kind cluster with kind's CNI off, a
 # kindnet-style CNI written by hand (ptp + host-local on each node's podCIDR, a route per peer node, as kindnet does),
 # and a cross-node pod ping. It checks the node image, not a CNI. Prints timings; deletes the cluster on exit.
-# Needs: kind and kubectl on PATH (built by images/from-source), root, podman-host.sh applied, PROBE_ARCHIVE (docker-archive
-# of an image with ping, tagged PROBE_IMAGE). ALLOW_BRIDGE_FORWARD=1 adds (and removes on exit) a host FORWARD rule accepting
+# Needs: kind and kubectl on PATH (built by images/from-source), root, podman-host.sh applied, and `npm run images` run
+# (node image, and the probe image with ping whose docker-archive is PROBE_ARCHIVE). ALLOW_BRIDGE_FORWARD=1 adds (and removes on exit) a host FORWARD rule accepting
 # frames that stay on the kind bridge: netavark 1.4 accepts only the kind subnet, and with br_netfilter pod-sourced frames
 # between nodes pass the host's FORWARD chain.
 set -euo pipefail
-: "${PROBE_ARCHIVE:?}" "${PROBE_IMAGE:?}"
+cache=${CACHE:-$HOME/.cache/cni-conformance/from-source}
+PROBE_IMAGE=${PROBE_IMAGE:-docker.io/nicolaka/netshoot:v0.16}
+PROBE_ARCHIVE=${PROBE_ARCHIVE:-$cache/test-archives/${PROBE_IMAGE//[\/:]/_}.tar}
+[ -f "$PROBE_ARCHIVE" ] || { echo "smoke: $PROBE_ARCHIVE missing: run npm run images first" >&2; exit 1; }
 export KIND_EXPERIMENTAL_PROVIDER=podman
 name=${CLUSTER:-cni-conformance-smoke}
 kc=(kubectl --context "kind-$name")
