@@ -172,7 +172,7 @@ export async function buildProbeImage(cache: string, log: Log): Promise<{ image:
   } else {
     log(`image ${probeImageName} (Debian ${versions.fromSource.debianSuite}: ${probePackages.join(' ')})`);
     await sh('component-image.sh', {
-      // netshoot's CMD is zsh (not in this image); the harness's pods give their own command, sleep keeps a bare pod up.
+      // netshoot's CMD is zsh (nicolaka/netshoot Dockerfile@00ca54c, not in this image); the harness's pods give their own command, sleep keeps a bare pod up.
       IMAGE: probeImageName, BASE_TAR: rootfs, CA_FROM: '/', ARCHIVE: archive, CMD: '["sleep","infinity"]',
       LABELS: ['io.cni-conformance.built-from-source=true', `io.cni-conformance.source-debian=${versions.fromSource.debianSuite}:${probePackages.join(',')}`,
         'io.cni-conformance.stand-in-for=nicolaka/netshoot', `io.cni-conformance.build-hash=${hash}`].join('\n'),
