@@ -1,5 +1,6 @@
 #!/bin/bash
 # Assembles kind's base image offline, following kind images/base/Dockerfile@v0.32.0 step by step, and imports it into podman.
+# One deviation: bookworm instead of the Dockerfile's debian:trixie-slim (:23), whose systemd 257 refuses cgroup v1 hosts.
 # Inputs (env): ROOTFS_TAR (a tarball of a debootstrapped Debian with the Dockerfile's apt packages), KIND_DIR (the kind module's directory
 # in the Go module cache: its images/base/files are copied at build time, never vendored), BIN (dir with containerd, ctr,
 # containerd-shim-runc-v2, runc, crictl and the CNI plugins), IMAGE (tag to create), LABELS (newline-separated k=v).
@@ -12,7 +13,7 @@ mkdir -p "$R"
 tar -C "$R" -xf "$ROOTFS_TAR"
 F=$KIND_DIR/images/base/files
 
-# Dockerfile:29-41 — scripts and dirs 0755, everything else 0644.
+# Dockerfile:29-42 — scripts and dirs 0755, everything else 0644.
 install -d -m 0755 "$R/usr/local/bin" "$R/kind" "$R/kind/bin" "$R/LICENSES" "$R/etc/containerd" \
   "$R/etc/default" "$R/etc/sysctl.d" "$R/etc/systemd/system/kubelet.service.d"
 install -m 0755 "$F"/usr/local/bin/* "$R/usr/local/bin/"
