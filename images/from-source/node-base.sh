@@ -1,6 +1,7 @@
 #!/bin/bash
 # Assembles kind's base image offline, following kind images/base/Dockerfile@v0.32.0 step by step, and imports it into podman.
-# One deviation: bookworm instead of the Dockerfile's debian:trixie-slim (:23), whose systemd 257 refuses cgroup v1 hosts.
+# One deviation: bookworm (systemd 252, boots on this cgroup v1 host) instead of the Dockerfile's debian:trixie-slim (:23), whose
+# systemd 257 was not tried here (systemd deprecated cgroup v1 from v256).
 # Inputs (env): ROOTFS_TAR (a tarball of a debootstrapped Debian with the Dockerfile's apt packages), KIND_DIR (the kind module's directory
 # in the Go module cache: its images/base/files are copied at build time, never vendored), BIN (dir with containerd, ctr,
 # containerd-shim-runc-v2, runc, crictl and the CNI plugins), IMAGE (tag to create), LABELS (newline-separated k=v).
