@@ -24,6 +24,26 @@ export const versions = {
     /** kubectl matching the node image's Kubernetes minor. */
     kubectl: 'v1.36.1',
   },
+  /**
+   * Images built from Go modules (plus Debian packages) where no registry serves them: `npm run images -- <profile>`.
+   * Each pin names the upstream file it was read from.
+   */
+  fromSource: {
+    /** Debian release of every built rootfs; bookworm's systemd 252 still boots on cgroup v1 (kind's base uses trixie). */
+    debianSuite: 'bookworm',
+    /** k8s.io/kubernetes; its staging modules (k8s.io/api, client-go, ...) are tagged v0.<minor>.<patch>. */
+    kubernetes: { module: 'v1.36.1', staging: 'v0.36.1', commit: '756939600b9a7180fc2df6550a4585b638875e67' },
+    /** kind images/base/Dockerfile@v0.32.0: CONTAINERD_VERSION, RUNC_VERSION, CRICTL_VERSION, CNI_PLUGINS_VERSION. */
+    containerd: 'v2.3.1',
+    runc: 'v1.4.2',
+    crictl: 'v1.36.0',
+    /** kubernetes cmd/kubeadm/app/constants/constants.go@v1.36.1: SupportedEtcdVersion[36] = "3.6.8-0". */
+    etcd: { module: 'v3.6.8', imageTag: '3.6.8-0' },
+    /** kubernetes cmd/kubeadm/app/constants/constants.go@v1.36.1: CoreDNSVersion. */
+    coredns: 'v1.14.2',
+    /** kind images/base/files/etc/containerd/config.toml@v0.32.0: sandbox_image, built from build/pause/linux/pause.c. */
+    pauseTag: '3.10',
+  },
   /** Helm 3 line (v3.21.4, 2026-08-13); Helm 4 (v4.2.4) takes the same install flags. */
   helm: 'v3.21.4',
   /** cilium-cli v0.19.7 is stable.txt in cilium/cilium-cli and supports Cilium 1.17 and newer. */

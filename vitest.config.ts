@@ -42,7 +42,7 @@ export default defineConfig({
           testTimeout: 60_000,
           // @actions/workflow-parser imports its schema JSON without `with { type: 'json' }`: vite transforms it instead of Node.
           server: { deps: { inline: ['@actions/workflow-parser'] } },
-          include: ['{helpers,clusters,suites,reports,cli,bench,mutate}/**/*.test.ts'],
+          include: ['{helpers,clusters,suites,reports,cli,bench,mutate,images}/**/*.test.ts'],
           exclude: ['**/*.lab.test.ts', '**/*.kind.test.ts', '**/node_modules/**'],
         },
       },
