@@ -71,8 +71,10 @@ describe('host kernel and limits', () => {
   });
 
   test('a missing module refuses only the profiles that need it', () => {
-    const none = kernelModuleFindings({ sysModules: [], procModules: [], bridgeNetfilterSysctls: false }, { vxlan: ['flannel-vxlan'], br_netfilter: ['flannel-vxlan', 'flannel-host-gw'] });
+    const none = kernelModuleFindings({ sysModules: [], procModules: [], bridgeNetfilterSysctls: false }, { ipip: ['calico-ipip'], vxlan: ['flannel-vxlan'], br_netfilter: ['flannel-vxlan', 'flannel-host-gw'] });
     expect(stopping(none, 'flannel-host-gw').map((f) => f.check)).toEqual(['kernel module br_netfilter']);
+    // kind/calico-ipip's pool is ipipMode Always: without ipip no cross-node pod packet flows, so it is refused.
+    expect(stopping(none, 'calico-ipip').map((f) => f.check)).toEqual(['kernel module ipip']);
     expect(stopping(none, 'flannel-vxlan').map((f) => f.check)).toEqual(['kernel module vxlan', 'kernel module br_netfilter']);
     expect(stopping(none, 'cilium-native')).toEqual([]);
   });
@@ -92,7 +94,7 @@ describe('host kernel and limits', () => {
 
   test('kernel modules: built in, loadable, or absent (this machine: no module support, vxlan and bridge built in)', () => {
     const here = kernelModuleFindings({ sysModules: ['bridge', 'vxlan'], bridgeNetfilterSysctls: true });
-    expect(here.map((f) => [f.check, f.status])).toEqual([['kernel module ipip', 'warn'], ['kernel module vxlan', 'ok'], ['kernel module br_netfilter', 'ok']]);
+    expect(here.map((f) => [f.check, f.status])).toEqual([['kernel module ipip', 'fail'], ['kernel module vxlan', 'ok'], ['kernel module br_netfilter', 'ok']]);
     expect(here[0]!.detail).toMatch(/not in this kernel \(this kernel has no loadable modules\); needed by Calico IPIP/);
     const modular = kernelModuleFindings({ sysModules: [], procModules: ['bridge'], loadable: moduleNamesFromList('kernel/net/ipv4/ipip.ko.zst: kernel/net/ipv4/ip_tunnel.ko.zst\nkernel/drivers/net/vxlan/vxlan.ko.zst:\nkernel/net/bridge/br_netfilter.ko.zst: kernel/net/bridge/bridge.ko.zst'), bridgeNetfilterSysctls: false });
     expect(modular.map((f) => f.fix)).toEqual(['sudo modprobe ipip (persist it in /etc/modules-load.d/)', 'sudo modprobe vxlan (persist it in /etc/modules-load.d/)', 'sudo modprobe br_netfilter (persist it in /etc/modules-load.d/)']);

@@ -64,9 +64,16 @@ function usesVxlan(spec: KindClusterSpec): boolean {
   return install.values['routingMode'] !== 'native' && install.values['tunnelProtocol'] !== 'geneve';
 }
 
+/** A Calico pool that encapsulates in IPIP: without the ipip module no cross-node pod packet leaves the node. */
+function usesIpip(spec: KindClusterSpec): boolean {
+  const install = spec.install;
+  return install.cni === 'calico' && install.resources.some((r) => r.kind === 'IPPool' && (r.spec['ipipMode'] === 'Always' || r.spec['ipipMode'] === 'CrossSubnet'));
+}
+
 /** The kind profiles that need each kernel module: a module's refusal stops only them. */
-function moduleProfiles(): Record<'vxlan' | 'br_netfilter', string[]> {
+function moduleProfiles(): Record<'ipip' | 'vxlan' | 'br_netfilter', string[]> {
   return {
+    ipip: kindProfiles.filter((p) => p.clusters.some(usesIpip)).map((p) => p.name),
     br_netfilter: kindProfiles.filter((p) => p.clusters.some(bridgesPods)).map((p) => p.name),
     vxlan: kindProfiles.filter((p) => p.clusters.some(usesVxlan)).map((p) => p.name),
   };

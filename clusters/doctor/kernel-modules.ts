@@ -17,7 +17,9 @@ export interface KernelFacts {
 
 /** Which profiles need each module, for the finding's text. */
 export const modulesNeeded = {
-  ipip: { severity: 'warn', who: 'Calico IPIP (kind/calico-ipip, K-IPIP-1)' },
+  // A refusal, not a warning: kind/calico-ipip's pool has ipipMode Always, so without ipip every cross-node pod packet is
+  // lost and X-POD-1, X-SVC-1 and K-GW-1 would fail for the host's reason (issue 17 walk).
+  ipip: { severity: 'fail', who: 'Calico IPIP pools (kind/calico-ipip: ipipMode Always carries every cross-node pod packet in IPIP)' },
   vxlan: { severity: 'fail', who: 'VXLAN datapaths (cilium-vxlan, cilium-kpr, kind/calico-vxlan, kind/flannel-vxlan, calico-vpp)' },
   br_netfilter: { severity: 'fail', who: 'CNIs that bridge pods (kind/flannel-vxlan, kind/flannel-host-gw: bridge-nf-call-iptables; the harness loads it through a node when the kernel can)' },
 } as const;
