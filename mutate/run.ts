@@ -29,7 +29,8 @@ async function problemsOf(behaviours: Behaviour<unknown>[], cluster: ClusterHand
   const result: Record<string, string[]> = {};
   for (const b of behaviours) {
     try {
-      const { problems: all, observation } = await checkBehaviour(b, cluster);
+      // Hops are traced only where they are kept (the second, confirming pass), not in the first pass or the polls.
+      const { problems: all, observation } = await checkBehaviour(b, cluster, { locate: located !== undefined });
       if (located && observation.located?.length) located[b.id] = observation.located;
       for (const p of all.filter(isUnobserved)) log?.(`[${cluster.name}] ${b.id}: ${p}`);
       const problems = all.filter((p) => !isUnobserved(p));

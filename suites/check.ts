@@ -1,6 +1,6 @@
 import type { ClusterHandle } from '../clusters/types.ts';
 import { unparsedProblems } from '../helpers/probes/unparsed.ts';
-import type { Behaviour, Observation } from './types.ts';
+import type { Behaviour, Observation, ProbeOptions } from './types.ts';
 
 /** Declares a behaviour; the generic keeps probe and expectation in step. */
 export function defineBehaviour<T>(behaviour: Behaviour<T>): Behaviour<T> {
@@ -32,9 +32,9 @@ export interface CheckResult<T> {
  * Probes the cluster and judges the observation; never throws for a failed expectation.
  * The live pods are re-read first (kind/attach): a control or a restart may have replaced them.
  */
-export async function checkBehaviour<T>(behaviour: Behaviour<T>, cluster: ClusterHandle): Promise<CheckResult<T>> {
+export async function checkBehaviour<T>(behaviour: Behaviour<T>, cluster: ClusterHandle, options: ProbeOptions = {}): Promise<CheckResult<T>> {
   await cluster.refresh?.();
-  const observation = await behaviour.probe(cluster);
+  const observation = await behaviour.probe(cluster, options);
   // Output a parser did not understand is a problem of its own (helpers/probes/unparsed.ts).
   return { observation, problems: [...behaviour.expect(observation.value), ...unparsedProblems(observation.raw)] };
 }

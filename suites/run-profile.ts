@@ -1,7 +1,7 @@
 import * as allure from 'allure-js-commons';
 import { Status } from 'allure-js-commons';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { getProfile } from '../clusters/profiles/index.ts';
+import { getProfile, qualifiedName } from '../clusters/profiles/index.ts';
 import { currentRunId, removeRunSync } from '../clusters/run.ts';
 import type { ClusterHandle } from '../clusters/types.ts';
 import { collectDiagnostics } from '../helpers/probes/diagnostics.ts';
@@ -69,7 +69,7 @@ export function runProfile(name: string): void {
       }
       pool = new Lanes(clusters);
       // How long each cluster took to come up, phase by phase: the reporter writes it to run.json.
-      suite.meta.provisioning = clusters.flatMap((c): ProvisioningRecord[] => (c.provisioning ? [{ profile: `${profile.provider}/${profile.name}`, cluster: c.name, phases: c.provisioning }] : []));
+      suite.meta.provisioning = clusters.flatMap((c): ProvisioningRecord[] => (c.provisioning ? [{ profile: qualifiedName(profile), cluster: c.name, phases: c.provisioning }] : []));
     });
     afterAll(async () => {
       await Promise.all(pool?.clusters.map((c) => c.destroy()) ?? []);
@@ -95,7 +95,7 @@ export function runProfile(name: string): void {
             return ctx.skip(unmet.join('; '));
           }
           const result = await allure.step(`probe ${id} on ${profile.name}`, async () => {
-            const r = await checkBehaviour(b, live);
+            const r = await checkBehaviour(b, live, { locate: true });
             await attachRaw(r.observation.raw);
             return r;
           });
@@ -126,7 +126,7 @@ export function runProfile(name: string): void {
             try {
               // Half the test timeout for the check while broken, the rest for the undo and the recovery check.
               const record = (t: Omit<ConvergenceRecord, 'behaviour' | 'profile' | 'control'>) => {
-                ctx.task.meta.convergence = { behaviour: id, profile: `${profile.provider}/${profile.name}`, control: control.name, ...t };
+                ctx.task.meta.convergence = { behaviour: id, profile: qualifiedName(profile), control: control.name, ...t };
               };
               await runNegativeControl(b, control, live, record, ctx.task.timeout > 0 ? Math.floor(ctx.task.timeout / 2) : undefined);
             } catch (error) {
@@ -169,7 +169,7 @@ async function runNegativeControl(
     where: `cluster "${cluster.name}"`,
     apply: () => control.apply(cluster),
     checkWhileBroken: async (broken) => allure.step(`${b.id} must fail while ${broken.what}`, async () => {
-      const r = await checkBehaviour(check, cluster);
+      const r = await checkBehaviour(check, cluster, { locate: true });
       await attachRaw(r.observation.raw);
       await allure.attachment('problems.txt', r.problems.join('\n') || '(none)', 'text/plain');
       return r.problems;

@@ -33,7 +33,6 @@ export interface Breakage {
   undo(): Promise<void>;
 }
 
-/** `T` is the behaviour's observation; the default (never) is a control without a probe of its own, which fits any behaviour. */
 /**
  * Who owns what a negative control breaks: the daemon or controller that would put it back, and why it cannot within
  * the check's window. A control whose owner repairs on a timer must shadow what it breaks (add state the owner's repair
@@ -56,6 +55,7 @@ export interface ControlOwner {
   raceAccepted?: string;
 }
 
+/** `T` is the behaviour's observation; the default (never) is a control without a probe of its own, which fits any behaviour. */
 export interface NegativeControl<T = never> {
   name: string;
   /** Who owns what it breaks (required of every control of a kind profile, suites/control-owners.test.ts). */
@@ -92,13 +92,19 @@ export type WorkloadNeed =
   /** Pods started in namespace conformance-pool after the IPPool migration. */
   | { kind: 'pool-migration-pods' };
 
+/** How a probe runs: what a person reads gets evidence that costs time; a poll only needs the verdict. */
+export interface ProbeOptions {
+  /** Trace where a failing probe's packets died (seconds per failing pair, helpers/hop-trace); unset in polls. */
+  locate?: boolean;
+}
+
 /** A behaviour from BEHAVIOURS.md as data: id, title, docs link, requirements, probe, expectation. */
 export interface Behaviour<T = unknown> {
   id: string;
   title: string;
   docs: string;
   requires: Requirement[];
-  probe(cluster: ClusterHandle): Promise<Observation<T>>;
+  probe(cluster: ClusterHandle, options?: ProbeOptions): Promise<Observation<T>>;
   expect: Expectation<T>;
   negativeControls: NegativeControl<T>[];
   /** What the behaviour needs of the test workloads; required for every behaviour a kind profile runs. */

@@ -23,7 +23,7 @@ describe('X-POD-1 names where a confirmed failure lost its packets (calico-vxlan
     const breakage = await fault.apply(cluster);
     try {
       await cluster.settle?.();
-      const { observation, problems } = await checkBehaviour(xPod1, cluster);
+      const { observation, problems } = await checkBehaviour(xPod1, cluster, { locate: true });
       const lines = problems.filter((p) => /^\S+ -> \S+ (ICMP|TCP|UDP|full-size)[^:]*: lost /.test(p));
       expect(lines.length, problems.join('\n')).toBeGreaterThan(0);
       expect(lines[0]).toMatch(/^pod-a\d -> pod-b\d ICMP: lost between eth0 on node-b and vxlan\.calico on node-b: \d+ seen on eth0 on node-b, 0 on vxlan\.calico on node-b, carried as VXLAN VNI 4096 to 172\.30\.0\.\d+:4789 \(node-b INPUT dropped \d+: -p udp -m udp --dport 4789 /);

@@ -12,7 +12,8 @@ import type { PairTraffic, PingView } from './x-pod-1.ts';
  */
 export const MAX_TRACES = 3;
 
-const lost = (v: PingView) => v.noSummary === true || v.sent === 0 || v.sent < v.count || v.received < v.sent;
+/** Lost: a reply missing, or fewer packets sent than counted (a run cut short by its bound). */
+export const lost = (v: PingView): boolean => v.noSummary === true || v.sent === 0 || v.sent < v.count || v.received < v.sent;
 
 /** The first probe of a pair that failed (confirmed, not unobserved), in the order X-POD-1 reports them. */
 export function failedProbe(p: PairTraffic): TracedProbe | undefined {

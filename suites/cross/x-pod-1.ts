@@ -10,7 +10,8 @@ import { defineBehaviour } from '../check.ts';
 import { pairMatrix } from '../../helpers/probes/traffic-matrix.ts';
 import { unobserved } from '../verdict.ts';
 import { PROBE_NAMES } from '../../helpers/hop-trace/trace.ts';
-import { locateFailures } from './x-pod-1-trace.ts';
+import type { TracedProbe } from '../../helpers/hop-trace/types.ts';
+import { locateFailures, lost } from './x-pod-1-trace.ts';
 
 /** One ping run as the expectation judges it. */
 export interface PingView {
@@ -49,7 +50,7 @@ export interface PairTraffic {
 }
 
 /** The four probes of a pair. */
-export type Probe = 'burst' | 'fullSize' | 'tcp' | 'udp';
+export type Probe = TracedProbe;
 
 /**
  * Source pods probed at once (each one exec running all its clients): 8, divided by the pace the machine showed
@@ -63,7 +64,7 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
   title: 'pod to pod on the same node and across nodes',
   docs: 'https://kubernetes.io/docs/concepts/services-networking/#the-kubernetes-network-model',
   requires: [],
-  async probe(cluster) {
+  async probe(cluster, options) {
     const raw: Array<[string, Probed<unknown>]> = [];
     const t = trafficTimings(cluster.capabilities);
     const pairs = podPairs(cluster);
@@ -110,7 +111,7 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
     raw.push(...await judgeUnobservable(cluster, value, t));
     // Confirmed failures only: judgeUnobservable has marked what could not be observed, which is not traced.
     const traces: Record<string, string> = {};
-    const located = await locateFailures(cluster, value, traces);
+    const located = options?.locate ? await locateFailures(cluster, value, traces) : [];
     const table = pairMatrix(value.map((p) => ({ from: p.from, to: p.to, cell: pairCell(p) })));
     return { raw: { 'pair matrix (markdown)': table, ...rawOf(raw), ...traces }, value, ...(located.length ? { located } : {}) };
   },
@@ -236,11 +237,6 @@ function pingView(out: IcmpRun, df: boolean, count: number): PingView {
     errors: out.errorLines, ...(out.reportedMtu ? { reportedMtu: out.reportedMtu } : {}),
     ...(out.summary ? {} : { noSummary: true }),
   };
-}
-
-/** Lost: a reply missing, or fewer packets sent than counted (a run cut short by its bound). */
-function lost(v: PingView): boolean {
-  return v.noSummary === true || v.sent === 0 || v.sent < v.count || v.received < v.sent;
 }
 
 function pingText(v: PingView): string {
