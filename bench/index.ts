@@ -46,8 +46,11 @@ cleanupOnExit(runId);
 const burners = burn > 0 ? burnCpus(burn) : undefined;
 if (burn > 0) console.log(`${burn} CPU-burning processes run beside everything measured (--burn ${burn})`);
 try {
+  /** The raw floor's runs when `ready` measured them: the suite and conformance ratios divide by the same floor. */
+  let readyRaw: number[] | undefined;
   if (only.includes('ready')) {
     const r = await benchReady(runId, image, runs);
+    readyRaw = r.raw;
     console.log(`\n== readiness: calico-lab vs raw docker + ip (${runs} runs, interleaved)`);
     console.log(`calico-lab ready + first cross-node ping (s): ${fmt(r.lab)}`);
     console.log(`raw docker + ip, same topology (s):          ${fmt(r.raw)}`);
@@ -63,7 +66,7 @@ try {
     console.log(`worst overhead ${ms(worst)} (goal <= 100 ms)`);
   }
   // The floor the suite and conformance times are divided by, measured now, on this machine.
-  const floorS = (only.includes('suite') && !args.values.results) || only.includes('conformance') ? await rawFloor(runId, image, 3) : undefined;
+  const floorS = (only.includes('suite') && !args.values.results) || only.includes('conformance') ? (readyRaw ? median(readyRaw) : await rawFloor(runId, image, 3)) : undefined;
   const perFloor = (wallMs: number) => (floorS ? `, ${(wallMs / 1000 / floorS).toFixed(1)}x the raw floor (${floorS.toFixed(2)} s, measured in this run)` : '');
   if (only.includes('conformance')) {
     const walls: number[] = [];

@@ -203,8 +203,9 @@ export function buildMatrix(input: MatrixInput): Matrix {
   // Control timings: the latest of each control, from this build's runs only (the history gives the trend, not the value).
   const current = new Set(runs.map((r) => r.startedAt));
   const timings = convergenceByCell([...(input.convergenceHistory ?? []), ...runs.map((r) => ({ startedAt: r.startedAt, host: r.host, convergence: r.convergence ?? [] }))]);
+  const newestFirst = [...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   for (const col of ordered) {
-    const recorded = [...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).map((r) => (r.provisioning ?? []).filter((p) => p.profile === col.profile)).find((p) => p.length > 0);
+    const recorded = newestFirst.map((r) => (r.provisioning ?? []).filter((p) => p.profile === col.profile)).find((p) => p.length > 0);
     if (recorded) col.provisioning = recorded;
   }
   const cells: Matrix['cells'] = {};

@@ -8,7 +8,6 @@ import type { Matrix } from './matrix.ts';
 import { firstShownAttachment, ReportFiles, stepCount } from './report-files.ts';
 import { serve } from './serve.ts';
 
-export { serve };
 
 /** Chromium here: CHROMIUM_PATH, Debian's chromium, or the Google Chrome GitHub's runners carry. */
 export function findChromium(): string | undefined {

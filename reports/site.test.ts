@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import { mergeReport, type MergeResult } from './merge.ts';
-import { checkSite, findChromium, serve } from './site-check.ts';
+import { checkSite, findChromium } from './site-check.ts';
+import { serve } from './serve.ts';
 
 const fixtures = new URL('./fixtures/runs/', import.meta.url).pathname;
 const sources = [join(fixtures, 'lab'), join(fixtures, 'kind')];

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { detectCapabilities, detectCni, imageVersion, linkFeatures } from './capabilities.ts';
+import { detectCapabilities, detectCni, imageVersion } from './capabilities.ts';
+import { linkFeatures } from './kernel-probe.ts';
 import { kernelFactsScript } from './kernel-probe.ts';
 import { kindPrerequisiteProblems } from './detect.ts';
 import { parseToolVersion } from './tools.ts';

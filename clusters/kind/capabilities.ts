@@ -24,7 +24,6 @@ export function detectCni(daemonSets: string): { cni: Capabilities['cni']; versi
   return { cni: 'none', versions: {} };
 }
 
-export { linkFeatures } from './kernel-probe.ts';
 
 /** kubectl jsonpath that prints the "<namespace>/<name> <first image>" lines detectCni reads. */
 export const daemonSetJsonPath =

@@ -12,6 +12,9 @@ import { defineBehaviour } from '../check.ts';
 /** Bytes each encapsulation adds to an inner IPv4 packet (outer IP + UDP + VXLAN/Geneve header; outer IP for IPIP). */
 export const ENCAP_OVERHEAD: Record<string, number> = { vxlan: 50, geneve: 50, ipip: 20 };
 
+/** An encapsulation device that is up: a DOWN fallback tunl0 that the ipip module makes in every netns carries nothing. */
+export const isActiveEncap = (l: Link): boolean => !!l.kind && l.kind in ENCAP_OVERHEAD && l.flags.includes('UP');
+
 export interface NodeMtuView {
   node: string;
   underlay?: { iface: string; mtu: number };
@@ -76,7 +79,7 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
         const iface = addrs.value.find((a) => node.addresses.includes(a.address))?.iface;
         const mtu = links.value.find((l) => l.name === iface)?.mtu;
         const tunnels = links.value
-          .filter((l) => l.kind && l.kind in ENCAP_OVERHEAD && l.flags.includes('UP'))
+          .filter(isActiveEncap)
           .map((l) => ({ name: l.name, kind: l.kind!, overhead: ENCAP_OVERHEAD[l.kind!]!, ...(l.mtu ? { mtu: l.mtu } : {}) }));
         return { node: node.name, ...(iface && mtu ? { underlay: { iface, mtu } } : {}), tunnels };
       })),

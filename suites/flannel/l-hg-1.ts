@@ -7,6 +7,7 @@ import { defineBehaviour } from '../check.ts';
 import type { Behaviour, Breakage } from '../types.ts';
 import { cni } from '../requirements.ts';
 import { captureSubtests, captureUnderlay, lookupOnce, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, type PathLookup, type UnderlayCapture } from '../pod-path.ts';
+import { isActiveEncap } from '../cross/x-mtu-1.ts';
 import { FLANNEL_DOCS, probeSubnetEnv, SUBNET_ENV, SUBNET_ENV_READ } from './subnets.ts';
 
 export interface HostGwNodeView {
@@ -29,7 +30,7 @@ export interface HostGwObservation { nodes: HostGwNodeView[]; lookups: PathLooku
  * net/ipv4/ip_tunnel.c ip_tunnel_init_net with sysctl net.core.fb_tunnels_only_for_init_net = 0, the default), as X-MTU-1 knows.
  */
 export function encapsulationDevices(links: Link[]): string[] {
-  return links.filter((l) => (l.kind === 'vxlan' || l.kind === 'ipip' || l.kind === 'geneve') && l.flags.includes('UP')).map((l) => `${l.name} (${l.kind})`);
+  return links.filter(isActiveEncap).map((l) => `${l.name} (${l.kind})`);
 }
 
 async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: HostGwNodeView[] }> {
