@@ -55,8 +55,8 @@ describe('npm run cleanup and a concurrent live run', () => {
         const name = args[args.indexOf('--filter') + 1]!.replace(/^name=/, '');
         return Object.entries(markers).filter(([run]) => `cnc-run-${run}`.includes(name)).map(([run, pid]) => `cnc-run-${run} ${hostname()} ${pid}`).join('\n');
       }
+      if (args[0] === 'ps' && args.includes('{{.ID}} {{.Names}}')) { const c = args[args.indexOf('--filter') + 1]!.split('=').at(-1); return [...nodes].filter(([, n]) => n === c).map(([id]) => `${id} ${id}`).join('\n'); }
       if (args[0] === 'ps' && args.includes('--format')) return [...nodes.values()].join('\n');
-      if (args[0] === 'ps' && args[1] === '-aq') { const c = args.at(-1)!.split('=').at(-1); return [...nodes].filter(([, n]) => n === c).map(([id]) => id).join('\n'); }
       if (args[0] === 'rm') { for (const id of args.slice(3)) nodes.delete(id); return ''; }
       throw new Error(`unexpected docker ${args.join(' ')}`);
     };

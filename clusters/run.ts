@@ -1,6 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { deleteRunKindClustersSync, dockerSync, type DockerSync } from './kind/cleanup.ts';
+import { engineSync } from './engine.ts';
+import { deleteRunKindClustersSync, kindEngine, type DockerSync, type KindEngineSync } from './kind/cleanup.ts';
+
+/** The lab's engine (and the run markers'): docker. */
+export const dockerSync: DockerSync = engineSync('docker');
+
+/**
+ * Where a run's kind clusters are: the engine kind runs on (engine.ts) when `docker` is the real one; a fake engine
+ * handed in by a test stands for both.
+ */
+function kindSide(docker: DockerSync): KindEngineSync {
+  return docker === dockerSync ? kindEngine() : { name: 'docker', run: docker };
+}
 
 /** Labels on everything a run creates; cleanup finds containers by them, never by name guesses. */
 export const LABEL = {
@@ -47,7 +59,7 @@ export function removeRunSync(runId: string, cluster?: string, docker: DockerSyn
   // A create that was in flight when a signal came lands after the first listing: look again until quiet. At the
   // normal end of a run nothing is in flight (lookAgain false): one listing is enough.
   for (let pass = 0; pass < (lookAgain ? 4 : 1); pass++) {
-    const found = removeContainersSync(filters, docker) + (cluster ? 0 : deleteRunKindClustersSync(runId, docker));
+    const found = removeContainersSync(filters, docker) + (cluster ? 0 : deleteRunKindClustersSync(runId, kindSide(docker)));
     removed += found;
     if (!lookAgain || (found === 0 && pass > 0)) break;
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
@@ -142,7 +154,7 @@ export function removeKindClustersOfRunsSync(runs: string[], docker: DockerSync 
   for (const run of runs) {
     const owner = liveRunOwner(run, docker, alive);
     if (owner) live.push({ run, owner });
-    else removed += deleteRunKindClustersSync(run, docker);
+    else removed += deleteRunKindClustersSync(run, kindSide(docker));
   }
   return { removed, live };
 }

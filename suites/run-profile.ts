@@ -20,6 +20,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Why this project's provider cannot run here; suites skip with it. */
     providerUnavailable: string;
+    /** Why one profile cannot run here although its provider can (kind: clusters/kind/profile-gate.ts), by profile name. */
+    profilesUnavailable: Record<string, string>;
   }
 }
 
@@ -45,7 +47,7 @@ export function runProfile(name: string): void {
     let pool: Lanes | undefined;
     /** Set once afterAll destroyed the clusters: the worker's exit hook has nothing left to remove. */
     let destroyed = false;
-    const unavailable = inject('providerUnavailable');
+    const unavailable = inject('providerUnavailable') || (inject('profilesUnavailable') ?? {})[profile.name] || '';
     const ids = selected(profile.behaviours);
     // On an attached cluster, say what the negative controls would do (or will do) before anything runs.
     const notice = unavailable ? undefined : attachNotice(controlListing(ids, behaviour));

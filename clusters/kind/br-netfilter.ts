@@ -1,3 +1,4 @@
+import type { EngineName } from '../engine.ts';
 import { nodeNames } from './naming.ts';
 import type { Command, KindClusterSpec } from './types.ts';
 
@@ -24,12 +25,12 @@ export function bridgesPods(spec: KindClusterSpec): boolean {
  * "--privileged", "/lib/modules:/lib/modules:ro") and has kmod (images/base/Dockerfile@v0.32.0), so its modprobe loads
  * the host's module; where that fails the step stops the run with the fix for the host.
  */
-export function brNetfilterCommands(cluster: string, spec: KindClusterSpec): Command[] {
+export function brNetfilterCommands(cluster: string, spec: KindClusterSpec, engine: EngineName = 'docker'): Command[] {
   if (!bridgesPods(spec)) return [];
   const check = `test -e ${BRIDGE_NF_SYSCTL}`;
   const refuse = `echo "br_netfilter is not loaded (no ${BRIDGE_NF_SYSCTL}) and the node could not load it; on the host: ${MODPROBE_FIX}" >&2; exit 1`;
   return nodeNames(cluster, spec.nodes).map((node) => ({
-    tool: 'docker' as const,
+    tool: engine,
     args: ['exec', node, 'sh', '-c', `${check} || modprobe br_netfilter; ${check} || { ${refuse}; }`],
     why: `make sure ${node} sees ${BRIDGE_NF_SYSCTL} (br_netfilter, for ${spec.install.cni}'s bridge)`,
   }));

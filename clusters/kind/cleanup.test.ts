@@ -12,8 +12,8 @@ function fakeEngine(nodes: Record<string, string[]>, markers: Record<string, num
     calls.push(args);
     const joined = args.join(' ');
     if (joined === `ps -a --filter label=${KIND_CLUSTER_LABEL} --format {{.Label "${KIND_CLUSTER_LABEL}"}}`) return [...containers.values()].join('\n');
-    const byCluster = new RegExp(`^ps -aq --filter label=${KIND_CLUSTER_LABEL.replaceAll('.', '\\.')}=(\\S+)$`).exec(joined);
-    if (byCluster) return [...containers].filter(([, c]) => c === byCluster[1]).map(([n]) => n).join('\n');
+    const byCluster = new RegExp(`^ps -a --filter label=${KIND_CLUSTER_LABEL.replaceAll('.', '\\.')}=(\\S+) --format \\{\\{\\.ID\\}\\} \\{\\{\\.Names\\}\\}$`).exec(joined);
+    if (byCluster) return [...containers].filter(([, c]) => c === byCluster[1]).map(([n]) => `${n} ${n}`).join('\n');
     if (args[0] === 'rm') { for (const id of args.slice(3)) containers.delete(id); return ''; }
     if (args[0] === 'ps') return ''; // our labelled containers: none in these tests
     if (args[0] === 'volume' && args[1] === 'ls') return [...volumes].map(([run, pid]) => `${run} ${pid}`).join('\n');
@@ -32,7 +32,7 @@ const b = clusterName(runB, 'c1');
 describe('kind clusters of a run', () => {
   it('are listed as kind lists clusters: by kind\'s own container label', () => {
     const { docker } = fakeEngine({ [a]: [`${a}-control-plane`, `${a}-worker`], kind: ['kind-control-plane'] });
-    expect(kindClustersSync(docker)).toEqual([a, 'kind'].sort());
+    expect(kindClustersSync({ name: 'docker', run: docker })).toEqual([a, 'kind'].sort());
   });
 
   it('go with the run on exit, found by name; other runs\' and the user\'s clusters stay', () => {
@@ -62,7 +62,29 @@ describe('kind clusters of a run', () => {
 
   it('a cluster the harness did not name is never deleted', () => {
     const engine = fakeEngine({ kind: ['kind-control-plane'] });
-    expect(() => deleteKindClusterSync('kind', engine.docker)).toThrow('not made by cni-conformance');
+    expect(() => deleteKindClusterSync('kind', { name: 'docker', run: engine.docker })).toThrow('not made by cni-conformance');
     expect(engine.containers.size).toBe(1);
+  });
+});
+
+describe('kind clusters on podman', () => {
+  it('go with their nodes\' /var volumes, which podman keeps after rm -v (kind\'s podman DeleteNodes removes them by the node-name label)', () => {
+    const calls: string[] = [];
+    const run: DockerSync = (args) => {
+      calls.push(args.join(' '));
+      if (args[0] === 'ps') return `id1 ${a}-control-plane\nid2 ${a}-worker\n`;
+      if (args[0] === 'volume' && args[1] === 'ls') return args[3] === `label=${a}-worker` ? 'vol2\n' : 'vol1\n';
+      return '';
+    };
+    expect(deleteKindClusterSync(a, { name: 'podman', run })).toBe(2);
+    expect(calls).toEqual([
+      `ps -a --filter label=${KIND_CLUSTER_LABEL}=${a} --format {{.ID}} {{.Names}}`,
+      'rm -f -v id1 id2',
+      `volume ls --filter label=${a}-control-plane --quiet`,
+      `volume ls --filter label=${a}-worker --quiet`,
+      'volume rm --force vol1 vol2',
+    ]);
+    expect(kindClustersSync({ name: 'podman', run: (args) => { calls.push(args.join(' ')); return ''; } })).toEqual([]);
+    expect(calls.at(-1)).toBe(`ps -a --filter label=${KIND_CLUSTER_LABEL} --format {{index .Labels "${KIND_CLUSTER_LABEL}"}}`);
   });
 });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { kindEngineName, kindEngineSync, labelField, type EngineName, type EngineSync } from '../engine.ts';
 import { clusterPrefix, runSlugOf } from './naming.ts';
 
 /**
@@ -8,15 +8,18 @@ import { clusterPrefix, runSlugOf } from './naming.ts';
 export const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
 
 /** Runs the docker CLI synchronously (exit and signal hooks cannot wait) and returns stdout; throws on failure. */
-export type DockerSync = (args: string[]) => string;
+export type DockerSync = EngineSync;
 
-export const dockerSync: DockerSync = (args) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+/** The engine kind's clusters live in (engine.ts), with its name: podman needs more than `rm -f -v` (below). */
+export interface KindEngineSync { name: EngineName; run: EngineSync }
 
-/** Every kind cluster on this engine, as kind's ListClusters reads them (docker/provider.go@v0.32.0: ps -a by label). */
-export function kindClustersSync(docker: DockerSync = dockerSync): string[] {
+export const kindEngine = (): KindEngineSync => ({ name: kindEngineName(), run: kindEngineSync });
+
+/** Every kind cluster on this engine, as kind's ListClusters reads them ({docker,podman}/provider.go@v0.32.0: ps -a by label). */
+export function kindClustersSync(engine: KindEngineSync = kindEngine()): string[] {
   let out: string;
   try {
-    out = docker(['ps', '-a', '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}`]);
+    out = engine.run(['ps', '-a', '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', labelField(engine.name, KIND_CLUSTER_LABEL)]);
   } catch {
     return [];
   }
@@ -24,21 +27,29 @@ export function kindClustersSync(docker: DockerSync = dockerSync): string[] {
 }
 
 /** The kind clusters of one run (names start `cnc-<run slug>-`), or of every run when runId is omitted. */
-export function runKindClustersSync(runId?: string, docker: DockerSync = dockerSync): string[] {
-  return kindClustersSync(docker).filter((name) => (runId ? name.startsWith(clusterPrefix(runId)) : runSlugOf(name) !== undefined));
+export function runKindClustersSync(runId?: string, engine: KindEngineSync = kindEngine()): string[] {
+  return kindClustersSync(engine).filter((name) => (runId ? name.startsWith(clusterPrefix(runId)) : runSlugOf(name) !== undefined));
 }
 
 /**
  * Deletes one of our kind clusters as `kind delete cluster` does (delete/delete.go@v0.32.0: ListNodes, then
- * DeleteNodes = `docker rm -f -v` of the node containers); its kubeconfig lives in the run's plan folder, so there
- * is no shared kubeconfig entry to remove. Refuses clusters the harness did not name. Returns the containers removed.
+ * DeleteNodes = `rm -f -v` of the node containers); its kubeconfig lives in the run's plan folder, so there is no
+ * shared kubeconfig entry to remove. On podman, DeleteNodes also removes each node's /var volume, a named volume
+ * labelled `<node name>=true` that `rm -v` leaves (pkg/cluster/internal/providers/podman/provider.go@v0.32.0
+ * DeleteNodes, util.go createAnonymousVolume/getVolumes/deleteVolumes). Refuses clusters the harness did not name.
+ * Returns the containers removed.
  */
-export function deleteKindClusterSync(name: string, docker: DockerSync = dockerSync): number {
+export function deleteKindClusterSync(name: string, engine: KindEngineSync = kindEngine()): number {
   if (!runSlugOf(name)) throw new Error(`cluster "${name}": not made by cni-conformance (names start cnc-<run>-); delete it yourself with kind delete cluster --name ${name}`);
   let ids: string[];
   try {
-    ids = docker(['ps', '-aq', '--filter', `label=${KIND_CLUSTER_LABEL}=${name}`]).split('\n').filter(Boolean);
-    if (ids.length > 0) docker(['rm', '-f', '-v', ...ids]);
+    const rows = engine.run(['ps', '-a', '--filter', `label=${KIND_CLUSTER_LABEL}=${name}`, '--format', '{{.ID}} {{.Names}}']).split('\n').filter(Boolean);
+    ids = rows.map((r) => r.split(' ')[0]!);
+    if (ids.length > 0) engine.run(['rm', '-f', '-v', ...ids]);
+    if (engine.name === 'podman') {
+      const volumes = rows.flatMap((r) => engine.run(['volume', 'ls', '--filter', `label=${r.split(' ')[1]}`, '--quiet']).split('\n').filter(Boolean));
+      if (volumes.length > 0) engine.run(['volume', 'rm', '--force', ...volumes]);
+    }
   } catch {
     return 0;
   }
@@ -46,6 +57,6 @@ export function deleteKindClusterSync(name: string, docker: DockerSync = dockerS
 }
 
 /** Deletes every kind cluster of a run; returns how many containers went. */
-export function deleteRunKindClustersSync(runId: string, docker: DockerSync = dockerSync): number {
-  return runKindClustersSync(runId, docker).reduce((n, name) => n + deleteKindClusterSync(name, docker), 0);
+export function deleteRunKindClustersSync(runId: string, engine: KindEngineSync = kindEngine()): number {
+  return runKindClustersSync(runId, engine).reduce((n, name) => n + deleteKindClusterSync(name, engine), 0);
 }

@@ -20,28 +20,30 @@ function fakeDocker(answers: { nodeImage: boolean }) {
   return { run, calls };
 }
 const allTools = async (): Promise<ToolStatus[]> => [{ tool: 'kind', ok: true }];
+const dockerChosen = async () => ({ engine: 'docker' as const, why: 'a test' });
 const servesNothing = (reason: string) => { const asked: string[] = []; return { asked, serves: async (image: string) => { asked.push(image); return reason; } }; };
 
 describe('kind availability', () => {
   it('never pulls the node image: presence locally as kind checks it, then one question to the registry', async () => {
     const { run, calls } = fakeDocker({ nodeImage: false });
     const registry = servesNothing(noRegistry);
-    const reason = await detectKindUnavailable(run, allTools, registry.serves);
-    expect(reason).toBe(`kind cannot run here: node image ${versions.kind.nodeImage} is not present and its registry does not serve it (${noRegistry}); run \`docker pull ${versions.kind.nodeImage}\` where a registry is reachable, or \`docker load\` it`);
-    expect(calls.map((c) => c.args[0])).toEqual(['info', 'image']);
+    const reason = await detectKindUnavailable(run, allTools, registry.serves, dockerChosen);
+    expect(reason).toBe(`kind cannot run here: node image ${versions.kind.nodeImage} is not present and its registry does not serve it (${noRegistry}); run \`docker pull ${versions.kind.nodeImage}\` where a registry is reachable, or \`docker load\` it, or build it here: npm run images -- kind/flannel-vxlan`);
+    // The pinned reference, then the build from source under its tag (engine-choice.ts nodeImageIn).
+    expect(calls.map((c) => c.args[0])).toEqual(['info', 'image', 'image']);
     expect(registry.asked).toEqual([versions.kind.nodeImage]);
   });
 
   it('a present node image needs no registry', async () => {
     const { run } = fakeDocker({ nodeImage: true });
     const registry = servesNothing(noRegistry);
-    expect(await detectKindUnavailable(run, allTools, registry.serves)).toBeUndefined();
+    expect(await detectKindUnavailable(run, allTools, registry.serves, dockerChosen)).toBeUndefined();
     expect(registry.asked).toEqual([]);
   });
 
   it('a served manifest is enough', async () => {
     const { run } = fakeDocker({ nodeImage: false });
-    expect(await detectKindUnavailable(run, allTools, async () => undefined)).toBeUndefined();
+    expect(await detectKindUnavailable(run, allTools, async () => undefined, dockerChosen)).toBeUndefined();
   });
 
   it('the registry question is a HEAD by digest (registry.ts), with the detection\'s timeout', async () => {

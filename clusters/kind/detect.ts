@@ -1,5 +1,6 @@
 import { versions } from '../../versions.ts';
-import { docker, type ExecResult } from '../docker.ts';
+import { engineCli, type EngineCli, type EngineName } from '../engine.ts';
+import { chooseKindEngine, nodeImageIn, type EngineChoice } from './engine-choice.ts';
 import { registryServes, type Fetch } from './registry.ts';
 import { toolboxTag } from './toolbox.ts';
 import { hostTools, type ToolStatus } from './tools.ts';
@@ -9,6 +10,8 @@ export const REGISTRY_TIMEOUT_MS = 20_000;
 
 /** What kind needs here, each with how to get it; [] means kind can run. */
 export function kindPrerequisiteProblems(facts: {
+  /** The engine kind runs on (engine-choice.ts); docker when omitted. */
+  engine?: EngineName;
   dockerInfo: { exitCode: number; stderr: string };
   nodeImagePresent: boolean;
   nodeImagePullable: boolean;
@@ -19,13 +22,14 @@ export function kindPrerequisiteProblems(facts: {
   toolboxPullError?: string;
 }): string[] {
   const problems: string[] = [];
+  const engine = facts.engine ?? 'docker';
   if (facts.dockerInfo.exitCode !== 0) {
-    problems.push(`docker is not reachable (${facts.dockerInfo.stderr.trim().split('\n')[0] ?? ''}); start dockerd or set DOCKER_HOST`);
+    problems.push(`${engine} is not reachable (${facts.dockerInfo.stderr.trim().split('\n')[0] ?? ''}); ${engine === 'docker' ? 'start dockerd or set DOCKER_HOST' : 'check `podman info`'}`);
     return problems;
   }
   if (!facts.nodeImagePresent && !facts.nodeImagePullable) {
     problems.push(`node image ${versions.kind.nodeImage} is not present${facts.nodeImagePullError ? ` and its registry does not serve it (${facts.nodeImagePullError})` : ' nor pullable'}; `
-      + `run \`docker pull ${versions.kind.nodeImage}\` where a registry is reachable, or \`docker load\` it`);
+      + `run \`${engine} pull ${versions.kind.nodeImage}\` where a registry is reachable, or \`${engine} load\` it, or build it here: npm run images -- kind/flannel-vxlan`);
   }
   if (facts.toolsMissing.length > 0 && !facts.toolboxBuildable) {
     problems.push(`tools missing (${facts.toolsMissing.join('; ')}) and the toolbox image cannot be built (base image ${versions.toolbox.baseImage} not present nor pullable${facts.toolboxPullError ? `: ${facts.toolboxPullError}` : ''}); install them at the pinned versions from versions.ts`);
@@ -33,7 +37,6 @@ export function kindPrerequisiteProblems(facts: {
   return problems;
 }
 
-type Docker = (args: string[], options?: { timeout?: number }) => Promise<ExecResult>;
 /** Undefined when a registry serves the image, else why not (registry.ts: one HEAD, by digest). */
 export type Serves = (image: string) => Promise<string | undefined>;
 
@@ -46,21 +49,42 @@ export type Serves = (image: string) => Promise<string | undefined>;
 export const pullProblemWith = (fetchImpl?: Fetch): Serves => (image) => registryServes(image, REGISTRY_TIMEOUT_MS, fetchImpl);
 export const pullProblem: Serves = pullProblemWith();
 
-/** Why kind cannot run on this machine, or undefined; never pulls an image. */
-export async function detectKindUnavailable(run: Docker = docker, tools: () => Promise<ToolStatus[]> = () => hostTools(['kind', 'kubectl', 'helm', 'cilium', 'calicoctl']), serves: Serves = pullProblem): Promise<string | undefined> {
-  const dockerInfo = await run(['info', '--format', '{{.ServerVersion}}'], { timeout: 20_000 });
-  if (dockerInfo.exitCode !== 0) return `kind cannot run here: ${kindPrerequisiteProblems({ dockerInfo, nodeImagePresent: false, nodeImagePullable: false, toolsMissing: [], toolboxBuildable: false }).join('; ')}`;
-  // Present as kind itself decides before pulling: `docker inspect --type=image <image>` of the same reference
-  // (pkg/cluster/internal/providers/docker/images.go@v0.32.0 pullIfNotPresent); absent, kind create pulls it.
-  const present = async (image: string) => (await run(['image', 'inspect', '--format', '{{.Id}}', image])).exitCode === 0;
-  const nodeImagePresent = await present(versions.kind.nodeImage);
+/** The tools every kind profile runs; the others (helm, cilium, calicoctl) only the profiles whose plan calls them (profile-gate.ts). */
+export const TOOLS_EVERY_PROFILE = ['kind', 'kubectl'] as const;
+
+/** `info` with a format each engine knows: docker's ServerVersion, podman's Version.Version (podman info --format). */
+export function engineInfoArgs(engine: EngineName): string[] {
+  return ['info', '--format', engine === 'docker' ? '{{.ServerVersion}}' : '{{.Version.Version}}'];
+}
+
+/**
+ * Why kind cannot run on this machine, or undefined; never pulls an image. The engine is chosen first (engine-choice.ts,
+ * which hands it to every kind command through KIND_EXPERIMENTAL_PROVIDER); `run` is that engine's CLI.
+ */
+export async function detectKindUnavailable(
+  run?: EngineCli,
+  tools: () => Promise<ToolStatus[]> = () => hostTools(TOOLS_EVERY_PROFILE),
+  serves: Serves = pullProblem,
+  choose: () => Promise<EngineChoice> = () => chooseKindEngine(),
+): Promise<string | undefined> {
+  let engine: EngineName;
+  try {
+    engine = (await choose()).engine;
+  } catch (error) {
+    return `kind cannot run here: ${(error as Error).message}`;
+  }
+  const cli = run ?? engineCli(engine);
+  const dockerInfo = await cli(engineInfoArgs(engine), { timeout: 20_000 });
+  if (dockerInfo.exitCode !== 0) return `kind cannot run here: ${kindPrerequisiteProblems({ engine, dockerInfo, nodeImagePresent: false, nodeImagePullable: false, toolsMissing: [], toolboxBuildable: false }).join('; ')}`;
+  const present = async (image: string) => (await cli(['image', 'inspect', '--format', '{{.Id}}', image])).exitCode === 0;
+  const nodeImagePresent = (await nodeImageIn(cli)) !== undefined;
   const nodeImagePullError = nodeImagePresent ? undefined : await serves(versions.kind.nodeImage);
   const toolsMissing = (await tools()).filter((t) => !t.ok).map((t) => t.problem ?? t.tool);
   // The base image matters only while the toolbox image itself is still to be built.
   const baseImagePresent = toolsMissing.length === 0 || (await present(toolboxTag())) || (await present(versions.toolbox.baseImage));
   const toolboxPullError = baseImagePresent ? undefined : await serves(versions.toolbox.baseImage);
   const problems = kindPrerequisiteProblems({
-    dockerInfo, nodeImagePresent, nodeImagePullable: nodeImagePresent || nodeImagePullError === undefined,
+    engine, dockerInfo, nodeImagePresent, nodeImagePullable: nodeImagePresent || nodeImagePullError === undefined,
     ...(nodeImagePullError ? { nodeImagePullError } : {}),
     toolsMissing, toolboxBuildable: baseImagePresent || toolboxPullError === undefined,
     ...(toolboxPullError ? { toolboxPullError } : {}),

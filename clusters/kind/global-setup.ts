@@ -1,6 +1,9 @@
 import type { TestProject } from 'vitest/node';
 import { cleanupOnExit, markRunSync, newRunId, reapOrphansSync } from '../run.ts';
+import { kindEngineName } from '../engine.ts';
 import { kindUnavailable } from './detect.ts';
+import { kindProfileUnavailable } from './profile-gate.ts';
+import { kindProfiles } from '../profiles/kind/index.ts';
 
 /**
  * What the kind project does when kind cannot run: with KIND_REQUIRED=1 the run fails loudly with the reason;
@@ -34,4 +37,20 @@ export default async function setup(project: TestProject): Promise<void> {
     process.env.CNI_CONFORMANCE_RUN_ID ??= newRunId();
   }
   project.provide('providerUnavailable', reason);
+  project.provide('profilesUnavailable', reason || attached ? {} : await profileGates((line) => process.stderr.write(`${line}\n`)));
+}
+
+/**
+ * Each kind profile's own gate (profile-gate.ts: its tools, the addresses its plan fetches, its images), once per run;
+ * a profile that cannot run here skips with its reason, and the reasons are printed once, grouped.
+ */
+export async function profileGates(say: (line: string) => void, profiles = kindProfiles, gate = kindProfileUnavailable): Promise<Record<string, string>> {
+  const reasons: Record<string, string> = {};
+  for (const profile of profiles) {
+    const why = await gate(profile);
+    if (why) reasons[profile.name] = why;
+  }
+  const runnable = profiles.filter((p) => !reasons[p.name]).map((p) => p.name);
+  say(`kind on ${kindEngineName()}: ${runnable.length > 0 ? `runs ${runnable.join(', ')}` : 'no profile can run here'}; ${Object.keys(reasons).length} skipped${Object.keys(reasons).length > 0 ? ` (first: ${Object.values(reasons)[0]})` : ''}`);
+  return reasons;
 }

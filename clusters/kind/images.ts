@@ -1,38 +1,76 @@
 import { versions } from '../../versions.ts';
+import type { EngineName } from '../engine.ts';
 import { clusterName } from './naming.ts';
 import type { Command, KindClusterSpec } from './types.ts';
 
 /**
- * Images pulled once on the host and loaded into every node with `kind load docker-image`, as kind's and Cilium's CI do,
- * instead of each node pulling anonymously from Docker Hub (rate limits). kind load saves the image from the host's
- * Docker and imports it on each node where that image ID is missing (pkg/cmd/kind/load/docker-image/docker-image.go@v0.32.0:
- * "not present locally" when the host lacks it, so the pull comes first; `docker-image <IMAGE> [IMAGE...]` takes several).
+ * Images a CNI's manifest makes the nodes pull themselves: flannel Documentation/kube-flannel.yml@v0.28.9:136,147,160
+ * (no imagePullPolicy, tagged: IfNotPresent, so an image loaded into the node is used). Where the engine holds them
+ * (pulled before, or built by `npm run images` where no registry serves them) the plan loads them as well.
+ */
+export function cniImages(spec: KindClusterSpec): string[] {
+  if (spec.install.cni === 'flannel') {
+    return [`ghcr.io/flannel-io/flannel-cni-plugin:${versions.flannel.cniPlugin}`, `ghcr.io/flannel-io/flannel:${versions.flannel.release}`];
+  }
+  return [];
+}
+
+/** Where the plan's images come from: the engine kind runs on, and the images it already holds. */
+export interface ImageSource {
+  engine: EngineName;
+  /** Images the engine holds already (as `image inspect` finds them): never pulled again. */
+  present: readonly string[];
+}
+
+const dockerOnly: ImageSource = { engine: 'docker', present: [] };
+
+/**
+ * Images pulled once on the host and loaded into every node, as kind's and Cilium's CI do, instead of each node pulling
+ * anonymously from Docker Hub (rate limits): the test workloads' images always, the CNI's own where the engine holds them.
  * The pods must not re-pull: imagePullPolicy IfNotPresent (workloads.ts; calico-vpp-kind.yaml@v3.32.0 sets it for agent and vpp).
  */
-export function preloadImages(spec: KindClusterSpec): string[] {
+export function preloadImages(spec: KindClusterSpec, source: ImageSource = dockerOnly): string[] {
   const images: string[] = [versions.testImages.netshoot];
   if (spec.install.cni === 'calico' && spec.install.vpp) images.push(...versions.calicoVpp.images);
+  images.push(...cniImages(spec).filter((image) => source.present.includes(image)));
   return images;
 }
 
-/** `docker pull` of every image the plan preloads, once for all clusters. */
-export function pullImageCommands(specs: readonly KindClusterSpec[]): Command[] {
-  const images = [...new Set(specs.flatMap(preloadImages))];
-  return images.map((image) => ({ tool: 'docker', args: ['pull', image], why: `pull ${image} once on the host`, retrySeconds: 120 }));
+/**
+ * `<engine> pull` of every image the plan preloads that the engine lacks, once for all clusters. kind itself pulls only
+ * what `image inspect` does not find (pkg/cluster/internal/providers/docker/images.go@v0.32.0 pullIfNotPresent); a pull
+ * of a present image would still ask the registry, which a machine without one cannot answer.
+ */
+export function pullImageCommands(specs: readonly KindClusterSpec[], source: ImageSource = dockerOnly): Command[] {
+  const images = [...new Set(specs.flatMap((spec) => preloadImages(spec, source)))].filter((image) => !source.present.includes(image));
+  return images.map((image) => ({ tool: source.engine, args: ['pull', image], why: `pull ${image} once on the host`, retrySeconds: 120 }));
 }
 
+/** The archive podman saves a cluster's preloaded images to, in the plan folder. */
+export const imageArchive = (cluster: string): string => `${cluster}-images.tar`;
+
 /**
- * `kind load docker-image` into one cluster, after it was created. Optional: a failed load leaves the images to the nodes'
- * own pulls (imagePullPolicy IfNotPresent). kind imports with `ctr images import --all-platforms`
+ * Loads the preloaded images into one cluster, after it was created. Optional: a failed load leaves the images to the
+ * nodes' own pulls (imagePullPolicy IfNotPresent).
+ * docker: `kind load docker-image`. kind imports with `ctr images import --all-platforms`
  * (pkg/cluster/nodeutils/util.go@v0.32.0 LoadImageArchive), which fails with "content digest ... not found" when the
  * host's Docker uses the containerd image store (the default for fresh installs of Docker Engine 29) and saved a
  * multi-platform image of which only one platform was pulled (kubernetes-sigs/kind#3795, open; documented workaround in
  * kubernetes-sigs/kind#4247: `docker image save --platform` + `kind load image-archive`, needs Engine API 1.48).
+ * podman: `kind load docker-image` saves with the docker CLI whatever the provider
+ * (pkg/cmd/kind/load/docker-image/docker-image.go@v0.32.0 save: exec.Command("docker", "save", ...)), so podman saves
+ * the images itself, several in one docker-archive (`--multi-image-archive`, podman-save(1) 4.3), and kind loads that file
+ * (`kind load image-archive`, pkg/cmd/kind/load/image-archive/image-archive.go@v0.32.0).
  */
-export function loadImageCommands(runId: string, spec: KindClusterSpec): Command[] {
+export function loadImageCommands(runId: string, spec: KindClusterSpec, source: ImageSource = dockerOnly): Command[] {
   const name = clusterName(runId, spec.suffix);
-  return [{
-    tool: 'kind', args: ['load', 'docker-image', ...preloadImages(spec), '--name', name],
-    why: `load ${preloadImages(spec).join(', ')} into ${name} (if this fails, the nodes pull them)`, optional: true,
-  }];
+  const images = preloadImages(spec, source);
+  const why = `load ${images.join(', ')} into ${name} (if this fails, the nodes pull them)`;
+  if (source.engine === 'docker') {
+    return [{ tool: 'kind', args: ['load', 'docker-image', ...images, '--name', name], why, optional: true }];
+  }
+  return [
+    { tool: 'podman', args: ['save', '--format', 'docker-archive', '--multi-image-archive', '-o', imageArchive(name), ...images], why: `save ${images.join(', ')} for ${name}`, optional: true },
+    { tool: 'kind', args: ['load', 'image-archive', imageArchive(name), '--name', name], why, optional: true },
+  ];
 }

@@ -11,7 +11,17 @@ export interface KindConfigInput {
   spec: KindClusterSpec;
   /** Absolute host path of the extracted CNI reference plugins (flannel profiles). */
   cniPluginsDir?: string;
+  /** The node image (engine-choice.ts): the pinned upstream reference unless the engine holds only the build from source. */
+  nodeImage?: string;
 }
+
+/**
+ * Lets the kubelet start on a cgroup v1 host: from Kubernetes 1.35 it refuses v1 unless failCgroupV1 is false
+ * (k8s.io/kubelet config/v1beta1/types.go@v0.36.1 FailCgroupV1: "prevents the kubelet from starting on hosts that use
+ * cgroup v1 ... Default: true"); on a cgroup v2 host the field changes nothing, so every config carries it. kind v0.32.0
+ * does not set it and only warns about v1 (pkg/cluster/internal/create/create.go@v0.32.0).
+ */
+export const CGROUP_V1_KUBELET_PATCH = 'kind: KubeletConfiguration\nfailCgroupV1: false\n';
 
 /** The kind v1alpha4 Cluster object for one cluster of a profile. */
 export function kindConfig(input: KindConfigInput): Record<string, unknown> {
@@ -26,9 +36,10 @@ export function kindConfig(input: KindConfigInput): Record<string, unknown> {
     apiVersion: 'kind.x-k8s.io/v1alpha4',
     name: input.name,
     networking: { ...spec.networking },
+    kubeadmConfigPatches: [CGROUP_V1_KUBELET_PATCH],
     nodes: spec.nodes.map((node) => ({
       role: node.role,
-      image: versions.kind.nodeImage,
+      image: input.nodeImage ?? versions.kind.nodeImage,
       labels: { ...node.labels, [runIdLabel]: runSlug(input.runId) },
       ...(mounts.length > 0 ? { extraMounts: mounts } : {}),
     })),

@@ -1,10 +1,11 @@
+import { kindEngineName } from '../engine.ts';
 import type { ExecResult, KubeActions } from '../types.ts';
 import { contextName, kubeconfigPath } from './naming.ts';
 import type { KubeAccess } from './pods.ts';
 import type { CommandRunner } from './runner.ts';
 import type { Tool } from './types.ts';
 
-const tools: readonly Tool[] = ['kubectl', 'helm', 'cilium', 'calicoctl', 'kind', 'docker'];
+const tools: readonly Tool[] = ['kubectl', 'helm', 'cilium', 'calicoctl', 'kind', 'docker', 'podman'];
 
 /** What KubeActions needs of the API client: KubeAccess, or a fake in unit tests. */
 export type KubeApi = Pick<KubeAccess, 'pods' | 'scale' | 'logs' | 'applyManifest' | 'deleteManifest'>;
@@ -57,7 +58,8 @@ export function kubeActions(context: string, api: KubeApi, run: RunCli, workdir:
 export function kindKubeActions(cluster: string, runner: CommandRunner, kube: KubeApi, planDir: string): KubeActions {
   const env = { KUBECONFIG: kubeconfigPath(cluster), DATASTORE_TYPE: 'kubernetes' };
   return kubeActions(contextName(cluster), kube, async (argv, options) => {
-    const command = clusterArgv(cluster, argv);
+    // A check's `docker ...` means the engine kind's nodes run on (engine.ts): podman takes the same arguments for run/exec.
+    const command = clusterArgv(cluster, argv[0] === 'docker' ? [kindEngineName(), ...argv.slice(1)] : argv);
     if (!command) return unknownTool(argv);
     // The caller's deadline reaches the runner (e.g. C-CT-1's 27 min for cilium connectivity test).
     return runner.run({ tool: command.tool, args: command.args, env: { ...env, ...command.env }, why: argv.join(' ') }, options?.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined);

@@ -1,19 +1,21 @@
 import { execa } from 'execa';
-import { docker } from '../docker.ts';
+import { kindEngineCli, kindEngineName, labelField } from '../engine.ts';
 import type { ExecResult, NodeHandle } from '../types.ts';
 import { DEFAULT_EXEC_DEADLINE_MS } from './pods.ts';
 
 /**
- * `docker exec <container> argv` with the exec deadline: a command that hangs in a node is cut (the docker client
- * is killed), so a negative control always reaches its undo. Never rejects; a cut command says so in stderr.
+ * `<engine> exec <container> argv` with the exec deadline (the engine kind runs on, engine.ts): a command that hangs in
+ * a node is cut (the client is killed), so a negative control always reaches its undo. Never rejects; a cut command
+ * says so in stderr.
  */
 export async function dockerExec(container: string, argv: string[], deadlineMs = DEFAULT_EXEC_DEADLINE_MS, exec: typeof execa = execa): Promise<ExecResult> {
-  const r = await exec('docker', ['exec', container, ...argv], { reject: false, timeout: deadlineMs });
-  const cut = r.timedOut ? `\ndocker exec ${container} "${argv.join(' ')}": cut after ${deadlineMs / 1000}s` : '';
+  const engine = kindEngineName();
+  const r = await exec(engine, ['exec', container, ...argv], { reject: false, timeout: deadlineMs });
+  const cut = r.timedOut ? `\n${engine} exec ${container} "${argv.join(' ')}": cut after ${deadlineMs / 1000}s` : '';
   return { stdout: String(r.stdout ?? ''), stderr: `${String(r.stderr ?? '')}${cut}`, exitCode: r.exitCode ?? 1 };
 }
 
-/** A kind node container; every command goes through `docker exec`, as kind's own node handle does. */
+/** A kind node container; every command goes through `<engine> exec`, as kind's own node handle does. */
 export function kindNode(name: string, role: NodeHandle['role'], addresses: string[]): NodeHandle {
   return { name, role, addresses, exec: (argv) => dockerExec(name, argv) };
 }
@@ -23,9 +25,13 @@ export function roleOf(label: string): NodeHandle['role'] {
   return label === 'control-plane' ? 'control-plane' : 'worker';
 }
 
-/** Node containers of a kind cluster with role and addresses, from `docker ps`/`inspect` (label io.x-k8s.kind.cluster). */
-export async function listKindNodes(cluster: string): Promise<NodeHandle[]> {
-  const ps = await docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Names}}\t{{.Label "io.x-k8s.kind.role"}}']);
+/**
+ * Node containers of a kind cluster with role and addresses, from `ps`/`inspect` (label io.x-k8s.kind.cluster). podman
+ * reads the addresses with the same inspect template (pkg/cluster/internal/providers/podman/node.go@v0.32.0 IP) and
+ * labels through `index .Labels` (labelField).
+ */
+export async function listKindNodes(cluster: string, docker = kindEngineCli, engine = kindEngineName()): Promise<NodeHandle[]> {
+  const ps = await docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', `{{.Names}}\t${labelField(engine, 'io.x-k8s.kind.role')}`]);
   const rows = ps.stdout.split('\n').filter(Boolean).map((line) => line.split('\t') as [string, string]);
   return Promise.all(rows.sort(([a], [b]) => a.localeCompare(b)).map(async ([name, role]) => {
     const inspect = await docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', name]);

@@ -4,7 +4,7 @@ import { brNetfilterCommands } from './br-netfilter.ts';
 import { ciliumInstallCommands, ciliumValues, ciliumValuesFile, clustermeshConnectCommands, copyCiliumCa } from './cni/cilium.ts';
 import { calicoFiles, calicoInstallCommands, calicoObject, calicoVppFiles, installationResource } from './cni/calico.ts';
 import { cniPluginsArchive, flannelFiles, flannelInstallCommands } from './cni/flannel.ts';
-import { loadImageCommands, pullImageCommands } from './images.ts';
+import { loadImageCommands, pullImageCommands, type ImageSource } from './images.ts';
 import { kindConfig } from './kind-config.ts';
 import { clusterName, contextName, kubeconfigPath, nodeNames, workloadNamespace } from './naming.ts';
 import type { CalicoResource, Command, Download, KindClusterSpec, KindPhase, KindProfile, Plan, WorkloadSet } from './types.ts';
@@ -20,6 +20,10 @@ export interface PlanOptions {
   arch?: 'amd64' | 'arm64';
   /** IPv4 gateway of the `kind` docker network (kind-network.ts): calico-vpp's host DNS target; required for VPP profiles. */
   kindGateway?: string;
+  /** The engine kind runs on and the images it holds (images.ts); docker holding nothing when omitted. */
+  images?: ImageSource;
+  /** The node image (engine-choice.ts nodeImageIn); the pinned upstream reference when omitted. */
+  nodeImage?: string;
 }
 
 export function yamlDocs(docs: readonly unknown[]): string {
@@ -44,13 +48,14 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
   profile.clusters.forEach((spec, index) => {
     const name = names[index]!;
     const configFile = `kind/${name}.yaml`;
-    files[configFile] = stringify(kindConfig({ name, runId: options.runId, spec, cniPluginsDir: `${options.dir}/${cniPluginsDir}` }));
+    const nodeImage = options.nodeImage ?? versions.kind.nodeImage;
+    files[configFile] = stringify(kindConfig({ name, runId: options.runId, spec, cniPluginsDir: `${options.dir}/${cniPluginsDir}`, nodeImage }));
     create.push({
       tool: 'kind',
       args: ['create', 'cluster', '--name', name, '--config', configFile, '--kubeconfig', kubeconfigPath(name)],
-      why: `create kind cluster ${name} (${spec.nodes.length} nodes, ${versions.kind.nodeImage.split('@')[0]})`,
+      why: `create kind cluster ${name} (${spec.nodes.length} nodes, ${nodeImage.split('@')[0]})`,
     });
-    create.push(...brNetfilterCommands(name, spec), ...loadImageCommands(options.runId, spec), ...annotateCommands(name, spec));
+    create.push(...brNetfilterCommands(name, spec, options.images?.engine), ...loadImageCommands(options.runId, spec, options.images), ...annotateCommands(name, spec));
     install.push(...installCommands(profile, index, names, spec, files, options));
     const sets = workloadSets(profile, index);
     const base = sets.filter((s) => s !== 'pool-migration' && s !== 'fixed-ip');
@@ -74,7 +79,7 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
     files,
     downloads,
     commands: [
-      ...inPhase('images pulled', pullImageCommands(profile.clusters)), ...inPhase('cluster up', create), ...inPhase('CNI ready', install),
+      ...inPhase('images pulled', pullImageCommands(profile.clusters, options.images)), ...inPhase('cluster up', create), ...inPhase('CNI ready', install),
       ...inPhase('clustermesh connected', mesh), ...inPhase('workloads ready', workloads),
     ],
     teardown: names.map((name) => ({ tool: 'kind', args: ['delete', 'cluster', '--name', name], why: `delete kind cluster ${name}`, optional: true })),

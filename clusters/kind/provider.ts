@@ -8,6 +8,10 @@ import { brNetfilterRefusal, type HostBridgeFacts } from './br-netfilter.ts';
 import { detectCapabilities } from './capabilities.ts';
 import { systemDiagnostics } from './diagnostics.ts';
 import { kindUnavailable } from './detect.ts';
+import { engineCli, kindEngineName } from '../engine.ts';
+import { nodeImageIn } from './engine-choice.ts';
+import type { ImageSource } from './images.ts';
+import { kindProfileUnavailable, planTools, profileImages } from './profile-gate.ts';
 import { kindGatewayFor } from './kind-network.ts';
 import { listKindNodes } from './node.ts';
 import { buildPlan, renderCommand } from './plan.ts';
@@ -20,7 +24,7 @@ import { hostRunner, toolboxRunner, type CommandRunner } from './runner.ts';
 import { contextName, kubeconfigPath, workloadNamespace } from './naming.ts';
 import { ensureToolbox, startToolbox } from './toolbox.ts';
 import { hostTools } from './tools.ts';
-import type { KindProfile } from './types.ts';
+import type { KindProfile, Plan } from './types.ts';
 
 /**
  * br_netfilter as this machine's kernel has it; with a remote engine (DOCKER_HOST not a unix socket) this machine's
@@ -33,13 +37,24 @@ function hostBridgeFacts(): HostBridgeFacts {
   return { sysctlPresent: facts.bridgeNetfilterSysctls, loadable: (facts.loadable ?? []).includes('br_netfilter') || (facts.builtin ?? []).includes('br_netfilter') };
 }
 
-/** Host CLIs when all are present at their pinned versions, else the toolbox container. */
-async function chooseRunner(planDir: string, runId: string, log: Log): Promise<{ runner: CommandRunner; toolbox?: StartedTestContainer }> {
-  const statuses = await hostTools(['kind', 'kubectl', 'helm', 'cilium', 'calicoctl']);
+/** Host CLIs when every one the plan runs is present at its pinned version, else the toolbox container. */
+async function chooseRunner(plan: Plan, planDir: string, runId: string, log: Log): Promise<{ runner: CommandRunner; toolbox?: StartedTestContainer }> {
+  const statuses = await hostTools(planTools(plan));
   if (statuses.every((s) => s.ok)) return { runner: hostRunner(planDir) };
   log(`🧰 using the toolbox: ${statuses.filter((s) => !s.ok).map((s) => s.problem).join('; ')}`);
   const toolbox = await startToolbox(await ensureToolbox(log), planDir, runId);
   return { runner: toolboxRunner(toolbox, planDir), toolbox };
+}
+
+/** The engine kind runs on and which of the profile's images it already holds (never pulled again). */
+async function imageSource(profile: KindProfile): Promise<ImageSource> {
+  const engine = kindEngineName();
+  const cli = engineCli(engine);
+  const present: string[] = [];
+  for (const image of profileImages(profile)) {
+    if ((await cli(['image', 'inspect', '--format', '{{.Id}}', image], { timeout: 20_000 })).exitCode === 0) present.push(image);
+  }
+  return { engine, present };
 }
 
 /** The kind provider: one cluster (or two, for clustermesh) per profile per run. */
@@ -57,12 +72,20 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     const profile = loadKindProfile(requested.name, [requested]);
     const bridge = brNetfilterRefusal(profile.clusters, hostBridgeFacts());
     if (bridge) throw new Error(`failed to create kind profile "${profile.name}": ${bridge}`);
+    const gate = await kindProfileUnavailable(profile);
+    if (gate) throw new Error(`failed to create kind profile "${profile.name}": ${gate}`);
     const planDir = kindProvider.planDirFor(options.runId, profile.name);
     await mkdir(planDir, { recursive: true });
     const kindGateway = await kindGatewayFor(profile, log);
-    const plan = buildPlan(profile, { runId: options.runId, dir: planDir, arch: process.arch === 'arm64' ? 'arm64' : 'amd64', ...(kindGateway ? { kindGateway } : {}) });
+    const source = await imageSource(profile);
+    const nodeImage = await nodeImageIn(engineCli(source.engine));
+    if (nodeImage?.builtFromSource) log(`🏗️  ${source.engine}: node image ${nodeImage.image} built here from source (npm run images), no registry serves the pinned one`);
+    const plan = buildPlan(profile, {
+      runId: options.runId, dir: planDir, arch: process.arch === 'arm64' ? 'arm64' : 'amd64', images: source,
+      ...(kindGateway ? { kindGateway } : {}), ...(nodeImage ? { nodeImage: nodeImage.image } : {}),
+    });
     await writePlan(plan, planDir);
-    const { runner, toolbox } = await chooseRunner(planDir, options.runId, log);
+    const { runner, toolbox } = await chooseRunner(plan, planDir, options.runId, log);
 
     let destroyed = false;
     const destroy = async () => {
@@ -89,7 +112,7 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     try {
       const provisioning = await provision(plan, planDir, runner, log);
       const main = plan.clusters[0]!;
-      const nodes = (await Promise.all(plan.clusters.map(listKindNodes))).flat();
+      const nodes = (await Promise.all(plan.clusters.map((c) => listKindNodes(c)))).flat();
       const kube = new KubeAccess(resolve(planDir, kubeconfigPath(main)), contextName(main));
       const pods = await probeServerPods(kube);
       const refresh = podRefresher(pods, () => probeServerPods(kube));

@@ -21,6 +21,7 @@ function engine(containers: Record<string, Record<string, string>>) {
   const docker: DockerSync = (args) => {
     const filters = args.flatMap((a, i) => (args[i - 1] === '--filter' ? [a] : []));
     const found = [...left].filter(([, labels]) => filters.every((f) => matches(labels, f)));
+    if (args[0] === 'ps' && args.includes('{{.ID}} {{.Names}}')) return found.map(([id]) => `${id} ${id}`).join('\n');
     if (args[0] === 'ps' && args.includes('--format')) return found.map(([, l]) => l[KIND_CLUSTER_LABEL] ?? '').join('\n');
     if (args[0] === 'ps') return found.map(([id]) => id).join('\n');
     if (args[0] === 'rm') { for (const id of args.slice(3)) { left.delete(id); removed.push(id); } return ''; }

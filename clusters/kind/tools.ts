@@ -1,9 +1,9 @@
 import { execa } from 'execa';
 import { versions } from '../../versions.ts';
-import type { Tool } from './types.ts';
+import type { CliTool, Tool } from './types.ts';
 
 /** Pinned version of each CLI and how to read a binary's version. */
-export const toolVersions: Record<Exclude<Tool, 'docker'>, { pinned: string; args: string[] }> = {
+export const toolVersions: Record<CliTool, { pinned: string; args: string[] }> = {
   kind: { pinned: versions.kind.kind, args: ['version'] },
   kubectl: { pinned: versions.kind.kubectl, args: ['version', '--client'] },
   helm: { pinned: versions.helm, args: ['version', '--short'] },
@@ -19,7 +19,7 @@ export function parseToolVersion(output: string): string | undefined {
 export interface ToolStatus { tool: Tool; found?: string; ok: boolean; problem?: string }
 
 /** Whether the host has the tool at its pinned version. */
-export async function hostTool(tool: Exclude<Tool, 'docker'>): Promise<ToolStatus> {
+export async function hostTool(tool: CliTool): Promise<ToolStatus> {
   const { pinned, args } = toolVersions[tool];
   const result = await execa(tool, args, { reject: false, timeout: 20_000 });
   if (result.failed && result.exitCode === undefined) return { tool, ok: false, problem: `${tool} not on PATH` };
@@ -28,6 +28,6 @@ export async function hostTool(tool: Exclude<Tool, 'docker'>): Promise<ToolStatu
   return { tool, found, ok: true };
 }
 
-export async function hostTools(tools: readonly Exclude<Tool, 'docker'>[]): Promise<ToolStatus[]> {
+export async function hostTools(tools: readonly CliTool[]): Promise<ToolStatus[]> {
   return Promise.all(tools.map(hostTool));
 }

@@ -87,7 +87,9 @@ export interface KindProfile extends Profile {
 }
 
 /** A tool the plan runs; resolved to a host binary or the toolbox container at run time. */
-export type Tool = 'kind' | 'kubectl' | 'helm' | 'cilium' | 'calicoctl' | 'docker';
+export type Tool = 'kind' | 'kubectl' | 'helm' | 'cilium' | 'calicoctl' | 'docker' | 'podman';
+/** The CLIs a plan runs besides the container engine's own. */
+export type CliTool = Exclude<Tool, 'docker' | 'podman'>;
 
 /** One step of a plan: argv for a tool, run with cwd = plan folder. */
 export interface Command {

@@ -89,7 +89,7 @@ describe('images are pulled once on the host and loaded into each cluster', () =
     const rendered = p.commands.map(renderCommand);
     const profile = loadKindProfile(name);
     const firstCreate = rendered.findIndex((c) => c.startsWith('kind create cluster'));
-    const wanted = [...new Set(profile.clusters.flatMap(preloadImages))];
+    const wanted = [...new Set(profile.clusters.flatMap((spec) => preloadImages(spec)))];
     expect(rendered.slice(0, firstCreate)).toEqual(wanted.map((image) => `docker pull ${image}`));
     p.clusters.forEach((cluster, i) => {
       const create = rendered.findIndex((c) => c.startsWith(`kind create cluster --name ${cluster} `));

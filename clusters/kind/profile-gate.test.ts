@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { versions } from '../../versions.ts';
+import type { EngineCli } from '../engine.ts';
+import { profileGates } from './global-setup.ts';
+import { gatePlan, kindProfileUnavailable, planTools, profileImages, remoteInputs, type GateDeps } from './profile-gate.ts';
+import { loadKindProfile } from './profiles.ts';
+
+const flannel = loadKindProfile('flannel-vxlan');
+const cilium = loadKindProfile('cilium-vxlan');
+const flannelImages = [versions.testImages.netshoot, `ghcr.io/flannel-io/flannel-cni-plugin:${versions.flannel.cniPlugin}`, `ghcr.io/flannel-io/flannel:${versions.flannel.release}`];
+
+/** A machine: what the engine holds, which addresses and registries answer, which tools are on PATH. */
+function machine(held: string[], online: boolean, tools: string[]): GateDeps {
+  const cli: EngineCli = async (args) => (held.includes(args.at(-1)!) ? { stdout: 'sha256:x', stderr: '', exitCode: 0 } : { stdout: '', stderr: 'image not known', exitCode: 125 });
+  return {
+    cli,
+    serves: async (image) => (online ? undefined : `HEAD https://registry/${image}: ENOTFOUND`),
+    reaches: async () => (online ? undefined : 'ENOTFOUND'),
+    tools: async (wanted) => wanted.map((tool) => (tools.includes(tool) ? { tool, ok: true } : { tool, ok: false, problem: `${tool} not on PATH` })),
+  };
+}
+
+describe('what one kind profile needs here', () => {
+  it('reads the tools and addresses from the rendered plan: a flannel plan runs kind and kubectl and fetches its manifest and the CNI plugins', () => {
+    const plan = gatePlan(flannel);
+    expect(planTools(plan)).toEqual(['kind', 'kubectl']);
+    expect(remoteInputs(plan)).toEqual([
+      `https://github.com/containernetworking/plugins/releases/download/${versions.cniPlugins}/cni-plugins-linux-amd64-${versions.cniPlugins}.tgz`,
+      `https://github.com/flannel-io/flannel/releases/download/${versions.flannel.release}/kube-flannel.yml`,
+    ]);
+    expect(planTools(gatePlan(cilium))).toEqual(['cilium', 'helm', 'kind', 'kubectl']);
+    expect(profileImages(flannel)).toEqual(flannelImages);
+  });
+
+  it('online with every tool: runs', async () => {
+    expect(await kindProfileUnavailable(flannel, machine([], true, ['kind', 'kubectl']))).toBeUndefined();
+  });
+
+  it('offline: each missing input named, with how to get it', async () => {
+    const why = await kindProfileUnavailable(flannel, machine([versions.testImages.netshoot], false, ['kind', 'kubectl']));
+    expect(why).toMatch(/^flannel-vxlan cannot run here: its plan fetches https:\/\/github.com\/containernetworking\/plugins\/.*ENOTFOUND/);
+    expect(why).toContain(`image ghcr.io/flannel-io/flannel:${versions.flannel.release} is not in docker and its registry does not serve it`);
+    expect(why).toContain('build it with npm run images -- kind/flannel-vxlan');
+    expect(why).not.toContain(versions.testImages.netshoot);
+    expect(await kindProfileUnavailable(cilium, machine([], true, ['kind', 'kubectl']))).toBe('cilium-vxlan cannot run here: tools its plan runs are missing: cilium not on PATH; helm not on PATH (install them at the pinned versions from versions.ts)');
+  });
+
+  it('the kind project skips only the profiles that cannot run, each with its own reason', async () => {
+    const said: string[] = [];
+    const reasons = await profileGates((l) => said.push(l), [flannel, cilium], async (p) => (p.name === 'cilium-vxlan' ? 'cilium-vxlan cannot run here: x' : undefined));
+    expect(reasons).toEqual({ 'cilium-vxlan': 'cilium-vxlan cannot run here: x' });
+    expect(said[0]).toMatch(/^kind on (docker|podman): runs flannel-vxlan; 1 skipped \(first: cilium-vxlan cannot run here: x\)$/);
+  });
+});

@@ -1,0 +1,75 @@
+import { engineCli, kindEngineName, type EngineCli } from '../engine.ts';
+import { pullProblem, type Serves } from './detect.ts';
+import { cniImages, preloadImages } from './images.ts';
+import { buildPlan } from './plan.ts';
+import { hostTools, type ToolStatus } from './tools.ts';
+import type { CliTool, KindProfile, Plan } from './types.ts';
+
+/** Every image a profile's nodes need besides the node image: what the plan preloads and what its CNI pulls. */
+export function profileImages(profile: KindProfile): string[] {
+  return [...new Set(profile.clusters.flatMap((spec) => [...preloadImages(spec), ...cniImages(spec)]))];
+}
+
+/** Every https address a rendered plan fetches: kustomize resources, `-f`/`--repo` arguments, downloads. */
+export function remoteInputs(plan: Plan): string[] {
+  const found = new Set<string>(plan.downloads.map((d) => d.url));
+  const texts = [...Object.values(plan.files), ...plan.commands.flatMap((c) => c.args)];
+  for (const text of texts) for (const m of text.matchAll(/https:\/\/[^\s"'`]+/g)) found.add(m[0]);
+  return [...found].sort();
+}
+
+/** The CLIs a rendered plan runs, besides the engine's own. */
+export function planTools(plan: Plan): CliTool[] {
+  return [...new Set(plan.commands.map((c) => c.tool))].filter((t): t is CliTool => t !== 'docker' && t !== 'podman').sort();
+}
+
+/** Undefined when an https address answers (any status below 400 after redirects), else why not. */
+export type Reaches = (url: string) => Promise<string | undefined>;
+
+export const reachesUrl: Reaches = async (url) => {
+  try {
+    const answer = await fetch(url, { method: 'HEAD', redirect: 'follow', signal: AbortSignal.timeout(15_000) });
+    return answer.status < 400 ? undefined : `HTTP ${answer.status}`;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return cause?.code ?? (error as Error).message;
+  }
+};
+
+/**
+ * The plan rendered only to read its tools and addresses: calico-vpp's needs the kind network's gateway, which does not
+ * change either, so a documentation address (RFC 5737) stands in and nothing is created.
+ */
+export function gatePlan(profile: KindProfile): Plan {
+  return buildPlan(profile, { runId: 'gate', dir: '/gate', kindGateway: '192.0.2.1' });
+}
+
+export interface GateDeps {
+  cli: EngineCli;
+  serves: Serves;
+  reaches: Reaches;
+  tools: (tools: readonly CliTool[]) => Promise<ToolStatus[]>;
+}
+
+export const defaultGateDeps = (): GateDeps => ({ cli: engineCli(kindEngineName()), serves: pullProblem, reaches: reachesUrl, tools: hostTools });
+
+/**
+ * Why this profile cannot run here although kind can (detect.ts), or undefined: a tool its plan runs is not on the host
+ * at its pinned version, an address its plan fetches does not answer, or an image its nodes need is neither in the engine
+ * nor served by its registry. Each reason says how to get what is missing.
+ */
+export async function kindProfileUnavailable(profile: KindProfile, deps: GateDeps = defaultGateDeps(), plan: Plan = gatePlan(profile)): Promise<string | undefined> {
+  const problems: string[] = [];
+  const missing = (await deps.tools(planTools(plan))).filter((t) => !t.ok);
+  if (missing.length > 0) problems.push(`tools its plan runs are missing: ${missing.map((t) => t.problem ?? t.tool).join('; ')} (install them at the pinned versions from versions.ts)`);
+  for (const url of remoteInputs(plan)) {
+    const why = await deps.reaches(url);
+    if (why) problems.push(`its plan fetches ${url}, which does not answer here (${why})`);
+  }
+  for (const image of profileImages(profile)) {
+    if ((await deps.cli(['image', 'inspect', '--format', '{{.Id}}', image], { timeout: 20_000 })).exitCode === 0) continue;
+    const why = await deps.serves(image);
+    if (why) problems.push(`image ${image} is not in ${kindEngineName()} and its registry does not serve it (${why}); build it with npm run images -- kind/${profile.name}`);
+  }
+  return problems.length > 0 ? `${profile.name} cannot run here: ${problems.join('; ')}` : undefined;
+}
