@@ -43,6 +43,19 @@ export const versions = {
     coredns: 'v1.14.2',
     /** kind images/base/files/etc/containerd/config.toml@v0.32.0: sandbox_image, built from build/pause/linux/pause.c. */
     pauseTag: '3.10',
+    /** flannel's two images, where ghcr.io does not answer (images/from-source/README.md says how they differ from upstream's). */
+    flannel: {
+      /**
+       * flannel go.mod@v0.28.9 requires github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc v1.3.149, which the
+       * Go module proxy refuses (403); v1.1.0 is served and builds. Only pkg/backend/tencentvpc imports it.
+       */
+      tencentVpc: 'v1.1.0',
+      /**
+       * github.com/flannel-io/cni-plugin is refused for every version (403). Its code began as
+       * github.com/containernetworking/plugins plugins/meta/flannel, whose last release with it is v0.9.1.
+       */
+      cniPluginFrom: 'v0.9.1',
+    },
   },
   /** Helm 3 line (v3.21.4, 2026-08-13); Helm 4 (v4.2.4) takes the same install flags. */
   helm: 'v3.21.4',

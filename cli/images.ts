@@ -1,12 +1,15 @@
-import { buildKindNode, buildProbeImage, defaultCache } from '../images/from-source/build.ts';
-import { unbuildable } from '../images/from-source/catalog.ts';
+import { buildKindNode, buildProbeImage, defaultCache, type Step } from '../images/from-source/build.ts';
+import { cniImages } from '../images/from-source/catalog.ts';
+import { buildCniImages, buildCniPluginsArchive, buildKubeFlannelYml, proveFlannelImages } from '../images/from-source/cni-build.ts';
 import { selectProfiles } from '../reports/select-profiles.ts';
 import { parseArgs } from './args.ts';
 
 const USAGE = `usage: npm run images -- [--cache DIR] PROFILE|GLOB ...
 Builds, from Go modules at the versions in versions.ts plus Debian packages, the images a kind profile needs where no
 registry serves them (podman, root, debootstrap, go and gcc required); images already built from the same inputs are
-reused. Every image carries the label io.cni-conformance.built-from-source=true and the module versions it came from.`;
+reused. Every image carries the label io.cni-conformance.built-from-source=true and the module versions it came from.
+For flannel profiles it also builds flannel's two images, the CNI plugins release archive and kube-flannel.yml, which the
+kind path then takes from the cache instead of downloading them.`;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), { values: ['cache'], flags: ['help'] });
@@ -22,9 +25,16 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(node.probes)) console.log(`images: probe ${k}=${v}`);
   console.log(`images: node image ${node.image} ready; probe image ${probe.image}: kind load image-archive ${probe.archive}`);
   for (const cni of new Set(profiles.map((p) => p.cni))) {
-    const missing = Object.entries(unbuildable[cni] ?? {});
-    for (const [image, why] of missing) console.log(`images: cannot build ${image} (${cni}): ${why}`);
-    if (!missing.length) console.log(`images: ${cni} images are not built by this command yet`);
+    if (!cniImages[cni]) { console.log(`images: ${cni} images are not built by this command yet`); continue; }
+    const steps: Step[] = [];
+    const built = await buildCniImages(cni, cache, log);
+    steps.push(...built.steps);
+    // flannel's kind plan downloads the CNI plugins archive and kube-flannel.yml: local builds of both, found by localSources().
+    const archive = await buildCniPluginsArchive(cache, log, steps);
+    const manifest = await buildKubeFlannelYml(cache, log, steps);
+    for (const s of steps) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
+    for (const p of await proveFlannelImages(manifest)) console.log(`images: proof ${p.what}:\n${p.output.replace(/^/gm, '    ')}`);
+    console.log(`images: ${cni} images ready: ${built.images.join(', ')}; local ${archive} and ${manifest}`);
   }
 }
 

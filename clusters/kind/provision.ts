@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { localCopy, type LocalCopy } from '../../images/from-source/offline.ts';
 import type { ProvisionPhase } from '../types.ts';
 import { renderCommand } from './plan.ts';
 import type { CommandRunner } from './runner.ts';
@@ -34,21 +35,35 @@ export async function runStep(runner: CommandRunner, command: Command, log: Log,
   }
 }
 
-/** Fetches an archive, checks it against its published sha256 and extracts it. */
-export async function download(item: Download, planDir: string, log: Log): Promise<void> {
+/**
+ * Fetches an archive, checks it against its published sha256 and extracts it. Where `npm run images` built the same
+ * archive from source (localCopy: machines that reach no release download), that copy is checked against the sha256
+ * written beside it and used instead, and the log says so; otherwise the URL.
+ */
+export async function download(item: Download, planDir: string, log: Log, local: LocalCopy | undefined = localCopy(item.url)): Promise<void> {
   const started = performance.now();
-  const [archive, sums] = await Promise.all([fetch(item.url), fetch(item.sha256Url)]);
-  if (!archive.ok || !sums.ok) throw new Error(`failed to download ${item.url}: HTTP ${archive.status}/${sums.status}; check network access to github.com`);
-  const bytes = Buffer.from(await archive.arrayBuffer());
-  const expected = (await sums.text()).trim().split(/\s+/)[0];
+  const name = item.url.split('/').pop()!;
+  let bytes: Buffer;
+  let expected: string | undefined;
+  if (local) {
+    bytes = await readFile(local.file);
+    expected = (await readFile(local.sha256File, 'utf8')).trim().split(/\s+/)[0];
+  } else {
+    const [archive, sums] = await Promise.all([fetch(item.url), fetch(item.sha256Url)]);
+    if (!archive.ok || !sums.ok) throw new Error(`failed to download ${item.url}: HTTP ${archive.status}/${sums.status}; check network access to github.com`);
+    bytes = Buffer.from(await archive.arrayBuffer());
+    expected = (await sums.text()).trim().split(/\s+/)[0];
+  }
   const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== expected) throw new Error(`failed to verify ${item.url}: sha256 ${actual}, published ${expected}`);
+  if (actual !== expected) throw new Error(`failed to verify ${local ? local.file : item.url}: sha256 ${actual}, ${local ? `${local.sha256File} says` : 'published'} ${expected}`);
   const dir = join(planDir, item.extractTo);
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'archive.tgz');
   await writeFile(file, bytes);
   await execa('tar', ['-xzf', file, '-C', dir]);
-  log(`✅ downloaded ${item.url.split('/').pop()} (${seconds(started)})`);
+  log(local
+    ? `✅ ${name}: local build from ${local.file} (made from source by npm run images, not downloaded; sha256 checked) (${seconds(started)})`
+    : `✅ downloaded ${name} (${seconds(started)})`);
 }
 
 /**

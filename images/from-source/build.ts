@@ -8,8 +8,8 @@ import { type ComponentImage, controlPlaneImages, imageSets, modulesOf, nodeImag
 import { buildGoRecipe, downloadModule, type GoBuildResult } from './go-build.ts';
 import { type GoRecipeId, goRecipes } from './recipes.ts';
 
-const here = new URL('.', import.meta.url).pathname;
-export const defaultCache = join(process.env.HOME ?? '/root', '.cache/cni-conformance/from-source');
+export const here = new URL('.', import.meta.url).pathname;
+export { defaultCache } from './offline.ts';
 
 /** kind images/base/Dockerfile@v0.32.0:80-85: the base image's apt packages. */
 export const kindBasePackages = [
@@ -26,12 +26,12 @@ export const iptablesPackages = ['iptables', 'nftables', 'conntrack', 'ipset', '
 export const probePackages = ['iproute2', 'iputils-ping', 'curl', 'socat', 'perl', 'iptables', 'procps', 'ca-certificates', 'tcpdump'];
 
 export interface Step { what: string; how: 'built' | 'reused'; seconds: number; detail?: string }
-type Log = (line: string) => void;
+export type Log = (line: string) => void;
 
-const hashOf = (...parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 12);
-const timer = () => { const t = performance.now(); return () => Math.round((performance.now() - t) / 100) / 10; };
+export const hashOf = (...parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 12);
+export const timer = () => { const t = performance.now(); return () => Math.round((performance.now() - t) / 100) / 10; };
 
-async function sh(script: string, env: Record<string, string>, log: Log): Promise<string> {
+export async function sh(script: string, env: Record<string, string>, log: Log): Promise<string> {
   const r = await execa('bash', [join(here, script)], { env, reject: false, all: true });
   for (const line of String(r.all).split('\n').slice(-5)) if (line) log(`  ${line}`);
   if (r.exitCode !== 0) throw new Error(`failed to run images/from-source/${script}: ${String(r.all).slice(-3000)}`);
@@ -39,7 +39,7 @@ async function sh(script: string, env: Record<string, string>, log: Log): Promis
 }
 
 /** The build-hash label of a local podman image, or undefined when the image is absent. */
-async function imageHash(name: string): Promise<string | undefined> {
+export async function imageHash(name: string): Promise<string | undefined> {
   const r = await execa('podman', ['image', 'inspect', '--format', '{{index .Labels "io.cni-conformance.build-hash"}}', name], { reject: false });
   return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
 }
@@ -62,7 +62,7 @@ export async function rootfsTar(cache: string, name: string, packages: string[],
 }
 
 /** Builds the Go binaries an image set needs; returns each recipe's bin dir. */
-async function goBinaries(ids: GoRecipeId[], cache: string, log: Log, steps: Step[]): Promise<Record<string, GoBuildResult>> {
+export async function goBinaries(ids: GoRecipeId[], cache: string, log: Log, steps: Step[]): Promise<Record<string, GoBuildResult>> {
   const out: Record<string, GoBuildResult> = {};
   for (const id of ids) {
     const r = await buildGoRecipe(goRecipes[id], cache, log);
@@ -85,20 +85,25 @@ async function buildPause(cache: string): Promise<string> {
   return dir;
 }
 
-async function componentImage(image: ComponentImage, binDirs: Record<string, string>, bases: { iptables: string; ca: string },
+/** Where an image's files come from: each recipe's bin dir, 'pause', and for CNI images 'flannelModule' and 'here'. */
+export async function componentImage(image: ComponentImage, binDirs: Record<string, string>, bases: { iptables: string; ca: string; busybox?: string },
   archives: string, log: Log, steps: Step[]): Promise<string> {
   const done = timer();
   const modules = modulesOf(image.files);
   const files = image.files.map((f) => `${join(binDirs[f.from]!, f.binary)}:${f.dest}:0755`);
-  const contents = files.map((f) => createHash('sha256').update(readFileSync(f.split(':')[0]!)).digest('hex'));
+  const busybox = image.base === 'busybox' ? bases.busybox : undefined;
+  if (image.base === 'busybox' && !busybox) throw new Error(`image ${image.name}: no busybox given for its base`);
+  const contents = [...files.map((f) => f.split(':')[0]!), ...(busybox ? [busybox] : [])]
+    .map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
   const hash = hashOf(image, contents, modules);
   const archive = join(archives, `${image.name.replace(/[/:]/g, '_')}.tar`);
   if ((await imageHash(image.name)) === hash && existsSync(archive)) { steps.push({ what: image.name, how: 'reused', seconds: done() }); return hash; }
   log(`image ${image.name}`);
   await sh('component-image.sh', {
     IMAGE: image.name, FILES: files.join('\n'), ENTRYPOINT: JSON.stringify(image.entrypoint), USER_ID: image.user ?? '',
-    BASE_TAR: image.base === 'iptables' ? bases.iptables : '', CA_FROM: bases.ca, ARCHIVE: archive,
-    LABELS: [...sourceLabels(modules), `io.cni-conformance.build-hash=${hash}`].join('\n'),
+    BASE_TAR: image.base === 'iptables' ? bases.iptables : '', CA_FROM: bases.ca, ARCHIVE: archive, BUSYBOX: busybox ?? '',
+    CMD: image.cmd ? JSON.stringify(image.cmd) : '', LINKS: Object.entries(image.links ?? {}).map(([p, t]) => `${p}:${t}`).join('\n'),
+    LABELS: [...sourceLabels(modules, image.differs), `io.cni-conformance.build-hash=${hash}`].join('\n'),
   }, log);
   steps.push({ what: image.name, how: 'built', seconds: done() });
   return hash;

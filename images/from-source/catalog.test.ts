@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { versions } from '../../versions.ts';
-import { controlPlaneImages, modulesOf, nodeImageName, sourceLabels } from './catalog.ts';
+import { readUpstream, upstreamPath } from '../../clusters/kind/validate/upstream.ts';
+import { cniImages, controlPlaneImages, modulesOf, nodeImageName, sourceLabels } from './catalog.ts';
+import { cniConfVersion, manifestImages } from './cni-build.ts';
 import { goRecipes, parseLocalReplaces, wrapperGoMod } from './recipes.ts';
 
 const v = versions.fromSource;
@@ -57,6 +59,48 @@ describe('the images built from source', () => {
   });
 });
 
+describe('flannel\'s images built from source', () => {
+  const names = () => cniImages.flannel!.map((i) => i.name).sort();
+
+  it('are named from versions.ts and built from the pinned modules', () => {
+    expect(names()).toEqual([`ghcr.io/flannel-io/flannel-cni-plugin:${versions.flannel.cniPlugin}`, `ghcr.io/flannel-io/flannel:${versions.flannel.release}`]);
+    expect(goRecipes.flannel.version).toBe(versions.flannel.release);
+    expect(goRecipes.flannel.versionReplaces).toEqual({ 'github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc': v.flannel.tencentVpc });
+    expect(goRecipes.flannelCniPlugin).toMatchObject({ module: 'github.com/containernetworking/plugins', version: v.flannel.cniPluginFrom });
+    expect(goRecipes.flannel.ldflags('x')).toContain(`-X github.com/flannel-io/flannel/pkg/version.Version=${versions.flannel.release}`);
+  });
+
+  it.skipIf(!upstreamPath('flannel/kube-flannel.yml'))('are every image kube-flannel.yml runs, and its cni-conf.json asks for CNI 0.3.1', () => {
+    const manifest = readUpstream('flannel/kube-flannel.yml');
+    expect(manifestImages(manifest)).toEqual(names());
+    // The stand-in plugin (containernetworking/cni v0.8.1 version.All) supports 0.1.0 to 0.4.0; images build checks it for real.
+    expect(cniConfVersion(manifest)).toBe('0.3.1');
+  });
+
+  it('carry what the manifest runs where it runs it: /opt/bin/flanneld, /opt/bin/install-conf, /flannel, a cp', () => {
+    const [flannel, plugin] = cniImages.flannel!;
+    expect(flannel!.entrypoint).toEqual(['/opt/bin/flanneld']);
+    expect(flannel!.files.map((f) => f.dest)).toEqual(expect.arrayContaining(['/opt/bin/flanneld', '/opt/bin/install-conf', '/opt/bin/mk-docker-opts.sh']));
+    expect(plugin!.files.map((f) => f.dest)).toEqual(['/flannel']);
+    expect(plugin!.base).toBe('busybox');
+  });
+
+  it('label how each differs from upstream and the modules, the replaced SDK version included', () => {
+    const [flannel] = cniImages.flannel!;
+    const labels = sourceLabels(modulesOf(flannel!.files), flannel!.differs);
+    expect(labels[1]).toBe(`io.cni-conformance.source-modules=github.com/flannel-io/flannel@${versions.flannel.release},`
+      + `github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc@${v.flannel.tencentVpc}`);
+    expect(labels[2]).toMatch(/^io\.cni-conformance\.differs-from-upstream=".*tencent.*"$/);
+  });
+});
+
+describe('manifestImages', () => {
+  it('lists containers and init containers once each', () => {
+    const manifest = 'kind: DaemonSet\nspec:\n  template:\n    spec:\n      initContainers:\n      - image: a:1\n      containers:\n      - image: b:2\n---\nkind: Pod\nspec:\n  containers:\n  - image: a:1\n';
+    expect(manifestImages(manifest)).toEqual(['a:1', 'b:2']);
+  });
+});
+
 describe('parseLocalReplaces', () => {
   it('finds the modules k8s.io/kubernetes replaces with staging directories', () => {
     // Excerpt of go.mod at https://github.com/kubernetes/kubernetes/blob/v1.36.1/go.mod (replace block).
@@ -79,5 +123,10 @@ describe('wrapperGoMod', () => {
   it('requires the module and its siblings at the pin and replaces local modules by version', () => {
     expect(wrapperGoMod(goRecipes.etcd, [])).toContain(`\tgo.etcd.io/etcd/etcdctl/v3 ${v.etcd.module}\n`);
     expect(wrapperGoMod(goRecipes.kubernetes, ['k8s.io/api'])).toContain(`\tk8s.io/api => k8s.io/api ${v.kubernetes.staging}\n`);
+  });
+
+  it('replaces a module the proxy does not serve by the version given', () => {
+    const vpc = 'github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc';
+    expect(wrapperGoMod(goRecipes.flannel, [])).toContain(`replace (\n\t${vpc} => ${vpc} ${v.flannel.tencentVpc}\n)\n`);
   });
 });

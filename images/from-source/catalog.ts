@@ -1,11 +1,14 @@
 import { versions } from '../../versions.ts';
-import { type GoRecipeId, goRecipes } from './recipes.ts';
+import { type GoRecipe, type GoRecipeId, goRecipes } from './recipes.ts';
 
 const v = versions.fromSource;
 
-/** A file an image carries: a binary of a Go recipe (or the pause build) and where it goes. */
+/**
+ * A file an image carries and where it goes: a binary of a Go recipe, the pause build, a file of the flannel module
+ * (`binary` relative to its root) or a file of this folder.
+ */
 export interface ImageFile {
-  from: GoRecipeId | 'pause';
+  from: GoRecipeId | 'pause' | 'flannelModule' | 'here';
   binary: string;
   dest: string;
 }
@@ -15,9 +18,17 @@ export interface ComponentImage {
   name: string;
   files: ImageFile[];
   entrypoint: string[];
-  /** 'static': a distroless-like tree (users, CA bundle, /tmp); 'iptables': Debian minbase with iptables and conntrack. */
-  base: 'static' | 'iptables';
+  /**
+   * 'static': a distroless-like tree (users, CA bundle, /tmp); 'iptables': Debian minbase with iptables and conntrack;
+   * 'busybox': the static tree plus Debian's static busybox and its applets in /bin (what Alpine's shell tools are).
+   */
+  base: 'static' | 'iptables' | 'busybox';
   user?: string;
+  cmd?: string[];
+  /** Symbolic links to make, path -> target. */
+  links?: Record<string, string>;
+  /** How the image differs from the upstream image of the same name (a label and the README). */
+  differs?: string;
 }
 
 const registry = 'registry.k8s.io';
@@ -56,19 +67,47 @@ export const controlPlaneImages: ComponentImage[] = [
 ];
 
 /**
- * Images a CNI's manifest names (flannel Documentation/kube-flannel.yml@v0.28.9:136,147,160) that cannot be built here, with
- * the reason. Both come down to Go modules the proxy the project's machines reach does not serve (HTTP 403 "This module
- * version is not available", December 2026).
+ * flannel's images, under the names kube-flannel.yml@v0.28.9 (Documentation/kube-flannel.yml:136,147,160) gives them.
+ * flannel images/Dockerfile@v0.28.9:43-56: Alpine with iproute2, ca-certificates, nftables, iptables(-legacy), strongswan
+ * and wireguard-tools; /opt/bin/flanneld (the ENTRYPOINT), /opt/bin/install-conf, /opt/bin/mk-docker-opts.sh;
+ * iptables-wrapper installed over the iptables commands.
  */
-export const unbuildable: Record<string, Record<string, string>> = {
-  flannel: {
-    [`ghcr.io/flannel-io/flannel-cni-plugin:${versions.flannel.cniPlugin}`]:
-      'module github.com/flannel-io/cni-plugin: 403 for every version',
-    [`ghcr.io/flannel-io/flannel:${versions.flannel.release}`]:
-      'flanneld imports pkg/backend/tencentvpc (main.go@v0.28.9:56, no build tag leaves it out), which needs '
-      + 'github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc@v1.3.149: 403, no version served',
-  },
+const flannelImage: ComponentImage = {
+  name: `ghcr.io/flannel-io/flannel:${versions.flannel.release}`,
+  files: [
+    { from: 'flannel', binary: 'flanneld', dest: '/opt/bin/flanneld' },
+    { from: 'flannel', binary: 'install-conf', dest: '/opt/bin/install-conf' },
+    { from: 'flannelModule', binary: 'dist/mk-docker-opts.sh', dest: '/opt/bin/mk-docker-opts.sh' },
+    { from: 'here', binary: 'iptables-wrapper.sh', dest: '/usr/sbin/iptables-wrapper' },
+  ],
+  entrypoint: ['/opt/bin/flanneld'],
+  base: 'iptables',
+  // kubernetes-sigs/iptables-wrappers internal/iptables/alternatives.go@bfef9e5 LinkAll: the six commands it links.
+  links: Object.fromEntries(['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']
+    .map((c) => [`/usr/sbin/${c}`, 'iptables-wrapper'])),
+  differs: `Debian ${v.debianSuite} instead of Alpine, without strongswan and wireguard-tools (ipsec and wireguard backends); `
+    + `tencentcloud vpc SDK ${v.flannel.tencentVpc} instead of v1.3.149 (only the tencent-vpc backend uses it); `
+    + 'iptables-wrapper is a shell script doing what kubernetes-sigs/iptables-wrappers@bfef9e5 does',
 };
+
+/**
+ * flannel-io/cni-plugin Dockerfile.image@v1.9.1-flannel1: Alpine with /flannel; kube-flannel.yml's init container runs
+ * `cp -f /flannel /opt/cni/bin/flannel` with the image's cp (Alpine's is busybox). The snapshot read has no
+ * v1.9.1-flannel3 tag; -flannel1 to main change only go.mod, go.sum and the builder image.
+ */
+const flannelCniPluginImage: ComponentImage = {
+  name: `ghcr.io/flannel-io/flannel-cni-plugin:${versions.flannel.cniPlugin}`,
+  files: [{ from: 'flannelCniPlugin', binary: 'flannel', dest: '/flannel' }],
+  entrypoint: [],
+  cmd: ['/bin/sh'],
+  base: 'busybox',
+  differs: `the flannel plugin of github.com/containernetworking/plugins@${v.flannel.cniPluginFrom} (plugins/meta/flannel), `
+    + `not flannel-io/cni-plugin ${versions.flannel.cniPlugin}: CNI spec 0.1.0 to 0.4.0 (not 1.x), one FLANNEL_NETWORK per `
+    + 'family (no comma list); Debian busybox-static instead of Alpine',
+};
+
+/** The images each CNI needs built where its registry does not answer. */
+export const cniImages: Record<string, ComponentImage[]> = { flannel: [flannelImage, flannelCniPluginImage] };
 
 /** The kind node image we build; kind's own default is pinned by digest in versions.kind.nodeImage. */
 export const nodeImageName = `docker.io/kindest/node:${v.kubernetes.module}`;
@@ -76,22 +115,29 @@ export const nodeImageName = `docker.io/kindest/node:${v.kubernetes.module}`;
 /** What each image set needs built; a kind profile needs the node image (which embeds the control-plane images). */
 export const imageSets = {
   node: { recipes: ['kubernetes', 'containerd', 'runc', 'crictl', 'cniPlugins', 'etcd', 'coredns'] as GoRecipeId[] },
+  flannel: { recipes: ['flannel', 'flannelCniPlugin'] as GoRecipeId[] },
 } as const;
 
 /** Labels on every image built here, so nobody takes it for an upstream build. */
-export function sourceLabels(modules: Record<string, string>): string[] {
+export function sourceLabels(modules: Record<string, string>, differs?: string): string[] {
   return [
     'io.cni-conformance.built-from-source=true',
     `io.cni-conformance.source-modules=${Object.entries(modules).map(([m, ver]) => `${m}@${ver}`).join(',')}`,
+    ...(differs ? [`io.cni-conformance.differs-from-upstream=${JSON.stringify(differs)}`] : []),
   ];
 }
 
-/** The modules (path@version) an image's files come from; pause comes from the kubernetes module's build/pause. */
+/**
+ * The modules (path@version) an image's files come from; pause comes from the kubernetes module's build/pause, a
+ * module file from the flannel module; a recipe's version replaces are listed too.
+ */
 export function modulesOf(files: ImageFile[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of files) {
-    const recipe = goRecipes[f.from === 'pause' ? 'kubernetes' : f.from];
+    if (f.from === 'here') continue;
+    const recipe: GoRecipe = goRecipes[f.from === 'pause' ? 'kubernetes' : f.from === 'flannelModule' ? 'flannel' : f.from];
     out[recipe.module] = recipe.version;
+    Object.assign(out, recipe.versionReplaces);
   }
   return out;
 }

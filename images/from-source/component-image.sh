@@ -3,7 +3,8 @@
 # as a docker-archive for containerd. Inputs (env): IMAGE, BASE_TAR (optional rootfs tarball; default: a static,
 # distroless-like tree with passwd/group, CA certificates and /tmp), FILES (newline-separated src:dest:mode), ENTRYPOINT
 # (JSON array; optional), CMD (JSON array; optional), USER_ID (optional), LABELS (newline-separated k=v), ARCHIVE (output .tar), CA_FROM (a rootfs with
-# /etc/ssl/certs/ca-certificates.crt).
+# /etc/ssl/certs/ca-certificates.crt), BUSYBOX (optional: a static busybox installed as /bin/busybox with a link per
+# applet, as Alpine has), LINKS (optional, newline-separated path:target symbolic links).
 set -euo pipefail
 : "${IMAGE:?}" "${LABELS:?}" "${ARCHIVE:?}" "${CA_FROM:?}"
 WORK=$(mktemp -d /var/tmp/cni-conformance-image.XXXXXX)
@@ -21,10 +22,19 @@ else
   echo 'hosts: files dns' > "$R/etc/nsswitch.conf"
   install -m 0644 "$CA_FROM/etc/ssl/certs/ca-certificates.crt" "$R/etc/ssl/certs/"
 fi
+if [ -n "${BUSYBOX:-}" ]; then
+  install -D -m 0755 "$BUSYBOX" "$R/bin/busybox"
+  for applet in $("$BUSYBOX" --list); do [ -e "$R/bin/$applet" ] || ln -s busybox "$R/bin/$applet"; done
+fi
 while IFS=: read -r src dest mode; do
   [ -z "$src" ] && continue
   install -D -m "${mode:-0755}" "$src" "$R$dest"
 done <<< "${FILES:-}"
+while IFS=: read -r path target; do
+  [ -z "$path" ] && continue
+  rm -f "$R$path"
+  ln -s "$target" "$R$path"
+done <<< "${LINKS:-}"
 changes=()
 [ -n "${ENTRYPOINT:-}" ] && changes+=(--change "ENTRYPOINT $ENTRYPOINT")
 [ -n "${CMD:-}" ] && changes+=(--change "CMD $CMD")

@@ -23,6 +23,8 @@ export interface GoRecipe {
   alsoRequire?: string[];
   /** Replace every module the upstream go.mod replaces with a local path by that module at this version. */
   localReplacesAt?: string;
+  /** Modules the build takes at another version than the upstream go.mod asks for (one the proxy does not serve). */
+  versionReplaces?: Record<string, string>;
   binaries: GoBinary[];
   cgo: boolean;
   tags?: string[];
@@ -115,25 +117,43 @@ export const goRecipes = {
     cgo: false, ldflags: (commit) => [x('github.com/coredns/coredns/coremain.GitCommit', commit.slice(0, 7))],
   },
   /**
-   * flannel Makefile@v0.28.9:35-39,64-66 (CGO on amd64, pkg/version.Version) and images/Dockerfile@v0.28.9:30-32
-   * (install-conf from ./cmd/install_conf with CGO_ENABLED=0). Does not build on the project's machines: see catalog.ts unbuildable.
+   * flannel Makefile@v0.28.9:33-40,64-66 (CGO on amd64, pkg/version.Version=$(TAG), -extldflags "-static") and
+   * images/Dockerfile@v0.28.9:30-32 (install-conf from ./cmd/install_conf with CGO_ENABLED=0). The tencentcloud vpc SDK
+   * comes at versions.fromSource.flannel.tencentVpc: the version go.mod@v0.28.9:36 asks for is not served.
    */
   flannel: {
     id: 'flannel', module: 'github.com/flannel-io/flannel', version: versions.flannel.release,
+    versionReplaces: { 'github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc': v.flannel.tencentVpc },
     binaries: [
       { out: 'flanneld', pkg: 'github.com/flannel-io/flannel' },
       { out: 'install-conf', pkg: 'github.com/flannel-io/flannel/cmd/install_conf', cgo: false },
     ],
-    cgo: true, ldflags: () => [x('github.com/flannel-io/flannel/pkg/version.Version', versions.flannel.release)],
+    cgo: true,
+    ldflags: () => [x('github.com/flannel-io/flannel/pkg/version.Version', versions.flannel.release), '-extldflags=-static'],
+  },
+  /**
+   * Stand-in for github.com/flannel-io/cni-plugin (not served): plugins/meta/flannel of containernetworking/plugins at
+   * versions.fromSource.flannel.cniPluginFrom, the code flannel-io/cni-plugin was split from. flannel-io/cni-plugin
+   * scripts/build_flannel.sh@v1.9.1-flannel1 builds with tags netgo,osusergo and -extldflags "-static"; pure Go
+   * (CGO_ENABLED=0) gives the same static binary. plugins v0.9.1 prints its version from pkg/utils/buildversion.
+   */
+  flannelCniPlugin: {
+    id: 'flannel-cni-plugin', module: 'github.com/containernetworking/plugins', version: v.flannel.cniPluginFrom,
+    binaries: [{ out: 'flannel', pkg: 'github.com/containernetworking/plugins/plugins/meta/flannel' }],
+    cgo: false, tags: ['netgo', 'osusergo'],
+    ldflags: () => [x('github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion', v.flannel.cniPluginFrom)],
   },
 } as const satisfies Record<string, GoRecipe>;
 
 export type GoRecipeId = keyof typeof goRecipes;
 
-/** The wrapper module's go.mod: require the module (and siblings) at the pin, plus version replaces for local ones. */
+/** The wrapper module's go.mod: require the module (and siblings) at the pin, plus version replaces for local ones and unserved ones. */
 export function wrapperGoMod(recipe: GoRecipe, localReplaces: string[]): string {
   const requires = [recipe.module, ...(recipe.alsoRequire ?? [])].map((m) => `\t${m} ${recipe.version}`);
-  const replaces = localReplaces.map((m) => `\t${m} => ${m} ${recipe.localReplacesAt}`);
+  const replaces = [
+    ...localReplaces.map((m) => `\t${m} => ${m} ${recipe.localReplacesAt}`),
+    ...Object.entries(recipe.versionReplaces ?? {}).map(([m, version]) => `\t${m} => ${m} ${version}`),
+  ];
   return [
     `module cni-conformance.local/from-source/${recipe.id}`, '', 'go 1.26.0', '',
     'require (', ...requires, ')', '',

@@ -22,18 +22,26 @@ export const cniPluginsArchive = (arch: string) =>
  * kubectl apply -k loads an https resource as a file: kustomize api/internal/target/kusttarget.go@api/v0.21.1 accumulateResources
  * tries each resource as a file first, and api/internal/loader/fileloader.go fetches http(s) paths (redirects followed).
  */
-export function flannelFiles(cluster: string, install: FlannelInstall): Record<string, string> {
+export function flannelFiles(cluster: string, install: FlannelInstall, localManifest?: string): Record<string, string> {
   const dir = flannelKustomizeDir(cluster);
   return {
     [`${dir}/kustomization.yaml`]: stringify({
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
-      resources: [kubeFlannelUrl],
+      resources: [localManifest === undefined ? kubeFlannelUrl : localKubeFlannel],
       patches: [{ path: 'net-conf.yaml' }],
     }),
     [`${dir}/net-conf.yaml`]: stringify(flannelNetConfPatch(install)),
+    ...(localManifest === undefined ? {} : { [`${dir}/${localKubeFlannel}`]: localManifest }),
   };
 }
+
+/**
+ * The kustomization's resource when `localManifest` (flannelFiles' third argument) is given: kube-flannel.yml as
+ * `npm run images` rendered it from the flannel module (localSources([kubeFlannelUrl]) finds it), beside the
+ * kustomization, for machines that reach no release download. Without it the release URL, as on a user's laptop.
+ */
+export const localKubeFlannel = 'kube-flannel.yml';
 
 /** The kube-flannel-cfg ConfigMap as a strategic-merge patch: net-conf.json replaced, the other keys kept. */
 export function flannelNetConfPatch(install: FlannelInstall): Record<string, unknown> {

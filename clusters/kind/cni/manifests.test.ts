@@ -9,7 +9,8 @@ import { buildPlan, renderCommand } from '../plan.ts';
 import { loadKindProfile } from '../profiles.ts';
 import { readUpstream, upstreamPath } from '../validate/upstream.ts';
 import { calicoVppConfigMap, calicoVppKindUrl, calicoVppNamespace } from './calico.ts';
-import { flannelConfigMap, flannelNamespace, kubeFlannelUrl } from './flannel.ts';
+import type { FlannelInstall } from '../types.ts';
+import { flannelConfigMap, flannelFiles, flannelNamespace, kubeFlannelUrl, localKubeFlannel } from './flannel.ts';
 
 const kindGateway = '172.23.0.1';
 const plan = (name: string) => buildPlan(loadKindProfile(name), { runId: 'unit', dir: '/abs/plan', kindGateway });
@@ -40,6 +41,15 @@ describe('flannel: net-conf is rendered into the manifest before anything is app
     const merged = mergeData(upstream, patch);
     expect(JSON.parse(merged['net-conf.json']!)).toEqual({ Network: '10.244.0.0/16', EnableNFTables: false, Backend: { Type: 'host-gw' } });
     expect(merged['cni-conf.json']).toBe(upstream.data!['cni-conf.json']);
+  });
+
+  test('with a local kube-flannel.yml (built by npm run images) the kustomization takes that file, not the URL', () => {
+    const install = loadKindProfile('flannel-vxlan').clusters[0]!.install as FlannelInstall;
+    const files = flannelFiles('c1', install, 'kind: Namespace\n');
+    const kustomization = parse(files['flannel/c1/kustomization.yaml']!) as { resources: string[] };
+    expect(kustomization.resources).toEqual([localKubeFlannel]);
+    expect(files[`flannel/c1/${localKubeFlannel}`]).toBe('kind: Namespace\n');
+    expect((parse(flannelFiles('c1', install)['flannel/c1/kustomization.yaml']!) as { resources: string[] }).resources).toEqual([kubeFlannelUrl]);
   });
 });
 
