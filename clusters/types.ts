@@ -64,6 +64,11 @@ export interface ClusterHandle extends AsyncDisposable {
    * created (clusters/lab/neighbour-queues.ts says why). Called after every negative control or fault is applied.
    */
   settle?(): Promise<void>;
+  /**
+   * Runs argv in a pod's network namespace with its node's privileges (writable /proc/sys), where the pod's own exec has
+   * fewer (kind: clusters/kind/pod-netns.ts). Absent on the lab, whose pod exec already is that.
+   */
+  podNetnsExec?(pod: PodHandle, argv: string[]): Promise<ExecResult>;
   node(name: string): NodeHandle;
   pod(name: string): PodHandle;
   destroy(): Promise<void>;

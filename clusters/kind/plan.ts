@@ -3,7 +3,7 @@ import { versions } from '../../versions.ts';
 import { brNetfilterCommands } from './br-netfilter.ts';
 import { ciliumInstallCommands, ciliumValues, ciliumValuesFile, clustermeshConnectCommands, copyCiliumCa } from './cni/cilium.ts';
 import { calicoFiles, calicoInstallCommands, calicoObject, calicoVppFiles, installationResource } from './cni/calico.ts';
-import { cniPluginsArchive, flannelFiles, flannelInstallCommands } from './cni/flannel.ts';
+import { cniPluginsArchive, flannelFiles, flannelInstallCommands, kubeFlannelUrl } from './cni/flannel.ts';
 import { loadImageCommands, pullImageCommands, type ImageSource } from './images.ts';
 import { kindConfig } from './kind-config.ts';
 import { clusterName, contextName, kubeconfigPath, nodeNames, workloadNamespace } from './naming.ts';
@@ -24,6 +24,8 @@ export interface PlanOptions {
   images?: ImageSource;
   /** The node image (engine-choice.ts nodeImageIn); the pinned upstream reference when omitted. */
   nodeImage?: string;
+  /** Manifests built here from source (local-copies.ts), by the URL they stand in for: rendered into the plan instead. */
+  localManifests?: Record<string, string>;
 }
 
 export function yamlDocs(docs: readonly unknown[]): string {
@@ -129,7 +131,7 @@ function installCommands(profile: KindProfile, index: number, names: string[], s
     if (install.vpp) Object.assign(files, calicoVppFiles(name, options.kindGateway));
     return calicoInstallCommands(name, install);
   }
-  Object.assign(files, flannelFiles(name, install));
+  Object.assign(files, flannelFiles(name, install, options.localManifests?.[kubeFlannelUrl]));
   return flannelInstallCommands(name, install);
 }
 

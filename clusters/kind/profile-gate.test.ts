@@ -17,6 +17,7 @@ function machine(held: string[], online: boolean, tools: string[]): GateDeps {
     serves: async (image) => (online ? undefined : `HEAD https://registry/${image}: ENOTFOUND`),
     reaches: async () => (online ? undefined : 'ENOTFOUND'),
     tools: async (wanted) => wanted.map((tool) => (tools.includes(tool) ? { tool, ok: true } : { tool, ok: false, problem: `${tool} not on PATH` })),
+    hasLocalCopy: () => false,
   };
 }
 
@@ -43,6 +44,11 @@ describe('what one kind profile needs here', () => {
     expect(why).toContain('build it with npm run images -- kind/flannel-vxlan');
     expect(why).not.toContain(versions.testImages.netshoot);
     expect(await kindProfileUnavailable(cilium, machine([], true, ['kind', 'kubectl']))).toBe('cilium-vxlan cannot run here: tools its plan runs are missing: cilium not on PATH; helm not on PATH (install them at the pinned versions from versions.ts)');
+  });
+
+  it('offline with everything built here (npm run images): runs', async () => {
+    const built = { ...machine(flannelImages, false, ['kind', 'kubectl']), hasLocalCopy: () => true };
+    expect(await kindProfileUnavailable(flannel, built)).toBeUndefined();
   });
 
   it('the kind project skips only the profiles that cannot run, each with its own reason', async () => {

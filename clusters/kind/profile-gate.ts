@@ -1,3 +1,4 @@
+import { localCopy } from '../../images/from-source/offline.ts';
 import { engineCli, kindEngineName, type EngineCli } from '../engine.ts';
 import { pullProblem, type Serves } from './detect.ts';
 import { cniImages, preloadImages } from './images.ts';
@@ -49,9 +50,11 @@ export interface GateDeps {
   serves: Serves;
   reaches: Reaches;
   tools: (tools: readonly CliTool[]) => Promise<ToolStatus[]>;
+  /** Whether `npm run images` left a local build of this address (local-copies.ts): the plan takes it instead. */
+  hasLocalCopy: (url: string) => boolean;
 }
 
-export const defaultGateDeps = (): GateDeps => ({ cli: engineCli(kindEngineName()), serves: pullProblem, reaches: reachesUrl, tools: hostTools });
+export const defaultGateDeps = (): GateDeps => ({ cli: engineCli(kindEngineName()), serves: pullProblem, reaches: reachesUrl, tools: hostTools, hasLocalCopy: (url) => localCopy(url) !== undefined });
 
 /**
  * Why this profile cannot run here although kind can (detect.ts), or undefined: a tool its plan runs is not on the host
@@ -62,7 +65,7 @@ export async function kindProfileUnavailable(profile: KindProfile, deps: GateDep
   const problems: string[] = [];
   const missing = (await deps.tools(planTools(plan))).filter((t) => !t.ok);
   if (missing.length > 0) problems.push(`tools its plan runs are missing: ${missing.map((t) => t.problem ?? t.tool).join('; ')} (install them at the pinned versions from versions.ts)`);
-  for (const url of remoteInputs(plan)) {
+  for (const url of remoteInputs(plan).filter((u) => !deps.hasLocalCopy(u))) {
     const why = await deps.reaches(url);
     if (why) problems.push(`its plan fetches ${url}, which does not answer here (${why})`);
   }

@@ -1,4 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { localCopy } from '../../images/from-source/offline.ts';
+import { kubeFlannelUrl } from './cni/flannel.ts';
+import { podNetnsExec } from './pod-netns.ts';
 import { resolve } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { deleteKindClusterSync, runKindClustersSync } from './cleanup.ts';
@@ -8,7 +11,7 @@ import { brNetfilterRefusal, type HostBridgeFacts } from './br-netfilter.ts';
 import { detectCapabilities } from './capabilities.ts';
 import { systemDiagnostics } from './diagnostics.ts';
 import { kindUnavailable } from './detect.ts';
-import { engineCli, kindEngineName } from '../engine.ts';
+import { engineCli, kindEngineName, type EngineName } from '../engine.ts';
 import { nodeImageIn } from './engine-choice.ts';
 import type { ImageSource } from './images.ts';
 import { kindProfileUnavailable, planTools, profileImages } from './profile-gate.ts';
@@ -57,6 +60,32 @@ async function imageSource(profile: KindProfile): Promise<ImageSource> {
   return { engine, present };
 }
 
+/**
+ * kind creates its `kind` network when missing and never removes it (pkg/cluster/internal/providers/podman/network.go@v0.32.0
+ * ensureNetwork; `kind delete cluster` only deletes nodes). With docker that network is what every kind user has; with
+ * podman it is one more bridge and firewall chain on the host, so the run that made it removes it, unless another
+ * cluster still uses it (`network rm` without --force refuses then).
+ */
+async function kindNetworkExists(engine: EngineName): Promise<boolean> {
+  return (await engineCli(engine)(['network', 'inspect', 'kind'], { timeout: 20_000 })).exitCode === 0;
+}
+
+async function removeKindNetworkIfUnused(engine: EngineName, log: Log): Promise<void> {
+  if (engine !== 'podman') return;
+  const r = await engineCli(engine)(['network', 'rm', 'kind'], { timeout: 30_000 });
+  log(r.exitCode === 0 ? '🧹 removed the podman network kind (this run created it)' : `🧹 kept the podman network kind: ${r.stderr.trim().split('\n')[0]}`);
+}
+
+/** Manifests `npm run images` rendered from source where no release download answers, by the URL they replace. */
+async function localManifests(): Promise<Record<string, string>> {
+  const copies: Record<string, string> = {};
+  for (const url of [kubeFlannelUrl]) {
+    const copy = localCopy(url);
+    if (copy) copies[url] = await readFile(copy.file, 'utf8');
+  }
+  return copies;
+}
+
 /** The kind provider: one cluster (or two, for clustermesh) per profile per run. */
 export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, profile: string): string } = {
   planDirFor: (runId, profile) => resolve(process.env['CNC_PLAN_ROOT'] ?? 'reports/out/plans', runId, profile),
@@ -81,11 +110,12 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     const nodeImage = await nodeImageIn(engineCli(source.engine));
     if (nodeImage?.builtFromSource) log(`🏗️  ${source.engine}: node image ${nodeImage.image} built here from source (npm run images), no registry serves the pinned one`);
     const plan = buildPlan(profile, {
-      runId: options.runId, dir: planDir, arch: process.arch === 'arm64' ? 'arm64' : 'amd64', images: source,
+      runId: options.runId, dir: planDir, arch: process.arch === 'arm64' ? 'arm64' : 'amd64', images: source, localManifests: await localManifests(),
       ...(kindGateway ? { kindGateway } : {}), ...(nodeImage ? { nodeImage: nodeImage.image } : {}),
     });
     await writePlan(plan, planDir);
     const { runner, toolbox } = await chooseRunner(plan, planDir, options.runId, log);
+    const networkWasThere = await kindNetworkExists(source.engine);
 
     let destroyed = false;
     const destroy = async () => {
@@ -97,6 +127,7 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
         log(`🔒 KEEP: clusters kept; delete with:\n${plan.teardown.map((c) => `  ${renderCommand(c)}`).join('\n')}`);
       } else {
         await teardown(plan, runner, log);
+        if (!networkWasThere) await removeKindNetworkIfUnused(source.engine, log);
       }
       await toolbox?.stop();
     };
@@ -124,6 +155,7 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
         refresh,
         kube: actions,
         diagnostics: () => systemDiagnostics(actions, capabilities),
+        podNetnsExec: (pod, argv) => podNetnsExec(handle.node(pod.node), pod, argv),
         node(name) { const n = nodes.find((x) => x.name === name); if (!n) throw new Error(`node "${name}": not in ${plan.clusters.join(', ')}; nodes: ${nodes.map((x) => x.name).join(', ')}`); return n; },
         pod(name) { const p = pods.find((x) => x.name === name); if (!p) throw new Error(`pod "${name}": not in namespace ${workloadNamespace}; pods: ${pods.map((x) => x.name).join(', ')}`); return p; },
         destroy,

@@ -1,4 +1,4 @@
-import type { Capabilities, ClusterHandle, Executor } from '../../clusters/types.ts';
+import type { Capabilities, ClusterHandle, Executor, PodHandle } from '../../clusters/types.ts';
 import { pollUntilDone } from './poll.ts';
 import { POD_TCP_PORT, POD_UDP_PORT } from './traffic.ts';
 import type { PodPair } from './workload.ts';
@@ -117,7 +117,21 @@ export async function applyTrafficFault(cluster: ClusterHandle, pair: PodPair, f
 
 /** Forgets learnt path MTUs (`ip route flush cache` also bumps the nexthop-exception generation) on every node and pod. */
 export async function flushRouteCaches(cluster: ClusterHandle): Promise<void> {
-  await Promise.all([...cluster.nodes, ...cluster.pods].map((on) => must(on, `route cache of ${on.name}`, ['ip', 'route', 'flush', 'cache'])));
+  const flush = ['ip', 'route', 'flush', 'cache'];
+  const inPod = (pod: PodHandle): Executor => ({ exec: (argv) => (cluster.podNetnsExec ? cluster.podNetnsExec(pod, argv) : pod.exec(argv)) });
+  await Promise.all([
+    ...cluster.nodes.map((node) => flushed(node, `route cache of ${node.name}`, flush)),
+    ...cluster.pods.map((pod) => flushed(inPod(pod), `route cache of pod ${pod.name}`, flush)),
+  ]);
+}
+
+/**
+ * `ip route flush cache` that fails when it did not flush: where /proc/sys is read-only it prints `Cannot open
+ * "/proc/sys/net/ipv4/route/flush": ...` and exits 0 (iproute2 ip/iproute.c iproute_flush_cache, return value ignored).
+ */
+async function flushed(on: Executor, where: string, argv: string[]): Promise<void> {
+  const r = await on.exec(argv);
+  if (r.exitCode !== 0 || /Cannot open/.test(r.stderr)) throw new Error(`${where}: "${argv.join(' ')}" did not flush: ${(r.stderr || r.stdout).trim().slice(0, 300) || `exit ${r.exitCode}`}`);
 }
 
 /** The interface carrying a node's first address (its underlay), and that interface's MTU. */

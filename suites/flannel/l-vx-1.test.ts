@@ -66,3 +66,20 @@ describe('L-VX-1 expectation', () => {
     expect(problems.some((p) => /VXLAN on eth0 with VNI 2 port 8472, expected VNI 1 port 8472/.test(p))).toBe(true);
   });
 });
+
+describe('L-VX-1 unencapsulated-route control on kind (no tcpdump in kind nodes)', () => {
+  // Recorded from the first real kind/flannel-vxlan run here (December 2026): the capture was a skipped step, and the
+  // check failed on the kernel's lookup and the loss. The control's mark is the lookup naming the uplink, not the tunnel.
+  const seenOnKind = [
+    'node cnc-g7xrk26c-fl-vxlan-control-plane: kernel lookup for probe-b-qxjxc (10.244.0.3) -> probe-56xnj (10.244.2.3) on cnc-g7xrk26c-fl-vxlan-worker goes via 10.89.0.14 dev eth0, expected via 10.244.2.0 dev flannel.1 onlink',
+    'probe-b-qxjxc (10.244.0.3) -> probe-56xnj (10.244.2.3): 0/3 ICMP echo replies',
+  ].join('\n');
+
+  it('matches the lookup through the uplink, and not the stale-VTEP control\'s lookup through the tunnel', () => {
+    expect(seenOnKind).toMatch(control(/sends pod traffic unencapsulated/));
+    const staleVtep = 'node n: kernel lookup for a (10.244.0.3) -> b (10.244.2.3) on w goes via 10.244.9.0 dev flannel.1, expected via 10.244.2.0 dev flannel.1 onlink';
+    expect(staleVtep).not.toMatch(control(/sends pod traffic unencapsulated/));
+    // Loss alone is not this fault's mark.
+    expect('a (10.244.0.3) -> b (10.244.2.3): 0/3 ICMP echo replies').not.toMatch(control(/sends pod traffic unencapsulated/));
+  });
+});
