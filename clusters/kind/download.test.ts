@@ -34,7 +34,7 @@ describe('download: a local build of the archive where npm run images made one',
     vi.stubGlobal('fetch', fetched);
     const plan = mkdtempSync(join(tmpdir(), 'cnc-plan-'));
     const lines: string[] = [];
-    await download(item, plan, (l) => lines.push(l), localCopy(url, cache));
+    await download(item, plan, (l) => lines.push(l), cache);
     expect(readFileSync(join(plan, item.extractTo, 'bridge'), 'utf8')).toBe('#!/bin/sh\n');
     expect(fetched).not.toHaveBeenCalled();
     expect(lines.join('\n')).toMatch(/local build from .*cni-plugins-linux-amd64-.*\.tgz \(made from source by npm run images, not downloaded/);
@@ -44,7 +44,7 @@ describe('download: a local build of the archive where npm run images made one',
   test('refuses a local copy whose sha256 does not match the line beside it', async () => {
     const { cache } = cacheWithArchive('0'.repeat(64));
     const plan = mkdtempSync(join(tmpdir(), 'cnc-plan-'));
-    await expect(download(item, plan, () => {}, localCopy(url, cache))).rejects.toThrow(/failed to verify .*\.tgz: sha256 [0-9a-f]{64}, .*\.sha256 says 0{64}/);
+    await expect(download(item, plan, () => {}, cache)).rejects.toThrow(/failed to verify .*\.tgz: sha256 [0-9a-f]{64}, .*\.sha256 says 0{64}/);
   });
 
   test('fetches the URL and its published sha256 when there is no local copy', async () => {
@@ -56,7 +56,7 @@ describe('download: a local build of the archive where npm run images made one',
     vi.stubGlobal('fetch', fetched);
     const plan = mkdtempSync(join(tmpdir(), 'cnc-plan-'));
     const lines: string[] = [];
-    await download(item, plan, (l) => lines.push(l), undefined);
+    await download(item, plan, (l) => lines.push(l), empty);
     expect(fetched.mock.calls.map((c) => c[0])).toEqual([url, `${url}.sha256`]);
     expect(lines.join('\n')).toMatch(/downloaded cni-plugins-linux-amd64-.*\.tgz/);
   });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { localCopy, type LocalCopy } from '../../images/from-source/offline.ts';
+import { defaultCache, localCopy } from '../../images/from-source/offline.ts';
 import type { ProvisionPhase } from '../types.ts';
 import { renderCommand } from './plan.ts';
 import type { CommandRunner } from './runner.ts';
@@ -38,10 +38,11 @@ export async function runStep(runner: CommandRunner, command: Command, log: Log,
 /**
  * Fetches an archive, checks it against its published sha256 and extracts it. Where `npm run images` built the same
  * archive from source (localCopy: machines that reach no release download), that copy is checked against the sha256
- * written beside it and used instead, and the log says so; otherwise the URL.
+ * written beside it and used instead, and the log says so; otherwise the URL. `cache`: where `npm run images` keeps them.
  */
-export async function download(item: Download, planDir: string, log: Log, local: LocalCopy | undefined = localCopy(item.url)): Promise<void> {
+export async function download(item: Download, planDir: string, log: Log, cache = defaultCache): Promise<void> {
   const started = performance.now();
+  const local = localCopy(item.url, cache);
   const name = item.url.split('/').pop()!;
   let bytes: Buffer;
   let expected: string | undefined;

@@ -120,6 +120,7 @@ export async function buildKindNode(cache: string, log: Log): Promise<NodeBuild>
   const built = await goBinaries([...imageSets.node.recipes], cache, log, steps);
   const binDirs: Record<string, string> = Object.fromEntries(Object.entries(built).map(([id, r]) => [id, r.binDir]));
   binDirs.pause = await buildPause(cache);
+  binDirs.here = here;
   const kind = await downloadModule('sigs.k8s.io/kind', versions.kind.kind);
 
   const caDir = join(cache, 'rootfs', 'ca');

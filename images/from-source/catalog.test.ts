@@ -94,6 +94,17 @@ describe('flannel\'s images built from source', () => {
   });
 });
 
+describe('iptables in kube-proxy and flanneld', () => {
+  it('goes through iptables-wrapper, which follows the node\'s mode', () => {
+    const proxy = controlPlaneImages.find((i) => i.name.includes('/kube-proxy:'))!;
+    for (const image of [proxy, cniImages.flannel![0]!]) {
+      expect(image.files).toContainEqual({ from: 'here', binary: 'iptables-wrapper.sh', dest: '/usr/sbin/iptables-wrapper' });
+      expect(Object.keys(image.links ?? {}).sort()).toEqual(['ip6tables', 'ip6tables-restore', 'ip6tables-save', 'iptables', 'iptables-restore', 'iptables-save'].map((c) => `/usr/sbin/${c}`));
+      expect(image.base).toBe('iptables');
+    }
+  });
+});
+
 describe('manifestImages', () => {
   it('lists containers and init containers once each', () => {
     const manifest = 'kind: DaemonSet\nspec:\n  template:\n    spec:\n      initContainers:\n      - image: a:1\n      containers:\n      - image: b:2\n---\nkind: Pod\nspec:\n  containers:\n  - image: a:1\n';

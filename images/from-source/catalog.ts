@@ -32,14 +32,36 @@ export interface ComponentImage {
 }
 
 const registry = 'registry.k8s.io';
+
+/**
+ * iptables-wrapper.sh over the six iptables commands (kubernetes-sigs/iptables-wrappers internal/iptables/alternatives.go@bfef9e5
+ * LinkAll), so iptables follows the node's mode (the mode kubelet's KUBE-IPTABLES-HINT chain is in) instead of Debian's nft default.
+ */
+const iptablesWrapper: Pick<ComponentImage, 'links'> & { file: ImageFile } = {
+  file: { from: 'here', binary: 'iptables-wrapper.sh', dest: '/usr/sbin/iptables-wrapper' },
+  links: Object.fromEntries(['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']
+    .map((c) => [`/usr/sbin/${c}`, 'iptables-wrapper'])),
+};
+
 const kube = (binary: string): ComponentImage => ({
   // kubeadm's static pod manifests run the bare command name (kubernetes cmd/kubeadm/app/phases/controlplane/manifests.go@v1.36.1),
   // found on PATH at /usr/local/bin as in upstream's images (kubernetes build/server-image/Dockerfile@v1.36.1).
   name: `${registry}/${binary}:${v.kubernetes.module}`,
   files: [{ from: 'kubernetes', binary, dest: `/usr/local/bin/${binary}` }],
   entrypoint: [`/usr/local/bin/${binary}`],
-  base: binary === 'kube-proxy' ? 'iptables' : 'static',
+  base: 'static',
 });
+
+/**
+ * kube-proxy's upstream base is distroless-iptables (kubernetes build/common.sh@v1.36.1:80,88), which runs
+ * iptables-wrapper-installer.sh (kubernetes/release images/build/distroless-iptables/distroless-trixie/Dockerfile@2e9f00f).
+ */
+const kubeProxy: ComponentImage = {
+  ...kube('kube-proxy'),
+  files: [...kube('kube-proxy').files, iptablesWrapper.file],
+  base: 'iptables',
+  links: iptablesWrapper.links,
+};
 
 /**
  * The control-plane images a kind node image carries: `kubeadm config images list --kubernetes-version v1.36.1`
@@ -47,7 +69,7 @@ const kube = (binary: string): ComponentImage => ({
  * sandbox_image (kind pkg/build/nodeimage/buildcontext.go@v0.32.0:207-231).
  */
 export const controlPlaneImages: ComponentImage[] = [
-  kube('kube-apiserver'), kube('kube-controller-manager'), kube('kube-scheduler'), kube('kube-proxy'),
+  kube('kube-apiserver'), kube('kube-controller-manager'), kube('kube-scheduler'), kubeProxy,
   {
     // CoreDNS's Deployment passes only `-conf`, relying on the image's ENTRYPOINT (coredns Dockerfile@v1.14.2: /coredns).
     name: `${registry}/coredns/coredns:${v.coredns}`,
@@ -78,13 +100,11 @@ const flannelImage: ComponentImage = {
     { from: 'flannel', binary: 'flanneld', dest: '/opt/bin/flanneld' },
     { from: 'flannel', binary: 'install-conf', dest: '/opt/bin/install-conf' },
     { from: 'flannelModule', binary: 'dist/mk-docker-opts.sh', dest: '/opt/bin/mk-docker-opts.sh' },
-    { from: 'here', binary: 'iptables-wrapper.sh', dest: '/usr/sbin/iptables-wrapper' },
+    iptablesWrapper.file,
   ],
   entrypoint: ['/opt/bin/flanneld'],
   base: 'iptables',
-  // kubernetes-sigs/iptables-wrappers internal/iptables/alternatives.go@bfef9e5 LinkAll: the six commands it links.
-  links: Object.fromEntries(['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']
-    .map((c) => [`/usr/sbin/${c}`, 'iptables-wrapper'])),
+  links: iptablesWrapper.links,
   differs: `Debian ${v.debianSuite} instead of Alpine, without strongswan and wireguard-tools (ipsec and wireguard backends); `
     + `tencentcloud vpc SDK ${v.flannel.tencentVpc} instead of v1.3.149 (only the tencent-vpc backend uses it); `
     + 'iptables-wrapper is a shell script doing what kubernetes-sigs/iptables-wrappers@bfef9e5 does',

@@ -89,8 +89,9 @@ export async function buildKubeFlannelYml(cache: string, log: Log, steps: Step[]
   const ours = (cniImages.flannel ?? []).map((i) => i.name).sort();
   if (JSON.stringify(images) !== JSON.stringify(ours)) throw new Error(`kube-flannel.yml names ${images.join(', ')}; the images built here are ${ours.join(', ')}`);
   const file = localCopyPath(kubeFlannelUrl, cache);
-  writeWithSha256(file, Buffer.from(String(r.stdout)));
-  steps.push({ what: `${file} (kubectl kustomize of the flannel module)`, how: 'built', seconds: done() });
+  const same = existsSync(file) && existsSync(`${file}.sha256`) && readFileSync(file, 'utf8') === String(r.stdout);
+  if (!same) writeWithSha256(file, Buffer.from(String(r.stdout)));
+  steps.push({ what: `${file} (kubectl kustomize of the flannel module)`, how: same ? 'reused' : 'built', seconds: done() });
   return file;
 }
 

@@ -8,7 +8,7 @@
 # `update-alternatives --set iptables|ip6tables /usr/sbin/<cmd>-<mode>`, falling back to running xtables-<mode>-multi
 # directly when that fails (an unprivileged pod), then re-running the command it was called as.
 set -u
-sbin=/usr/sbin
+sbin=${IPTABLES_WRAPPER_SBIN:-/usr/sbin}  # a test sets another folder
 hint='^:(KUBE-IPTABLES-HINT|KUBE-KUBELET-CANARY)'
 has_hint() { "$@" 2>/dev/null | grep -Eq "$hint"; }
 if has_hint "$sbin/xtables-nft-multi" iptables-save -t mangle || has_hint "$sbin/xtables-nft-multi" ip6tables-save -t mangle; then

@@ -1,4 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { localCopyPath } from '../../../images/from-source/offline.ts';
 import { describe, expect, test } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { versions } from '../../../versions.ts';
@@ -10,7 +14,7 @@ import { loadKindProfile } from '../profiles.ts';
 import { readUpstream, upstreamPath } from '../validate/upstream.ts';
 import { calicoVppConfigMap, calicoVppKindUrl, calicoVppNamespace } from './calico.ts';
 import type { FlannelInstall } from '../types.ts';
-import { flannelConfigMap, flannelFiles, flannelNamespace, kubeFlannelUrl, localKubeFlannel } from './flannel.ts';
+import { flannelConfigMap, flannelFiles, flannelNamespace, kubeFlannelUrl, localKubeFlannel, localKubeFlannelManifest } from './flannel.ts';
 
 const kindGateway = '172.23.0.1';
 const plan = (name: string) => buildPlan(loadKindProfile(name), { runId: 'unit', dir: '/abs/plan', kindGateway });
@@ -50,6 +54,18 @@ describe('flannel: net-conf is rendered into the manifest before anything is app
     expect(kustomization.resources).toEqual([localKubeFlannel]);
     expect(files[`flannel/c1/${localKubeFlannel}`]).toBe('kind: Namespace\n');
     expect((parse(flannelFiles('c1', install)['flannel/c1/kustomization.yaml']!) as { resources: string[] }).resources).toEqual([kubeFlannelUrl]);
+  });
+
+  test('localKubeFlannelManifest: the cached render when its sha256 matches, nothing without a cache, an error when it does not match', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'cnc-flannel-'));
+    expect(localKubeFlannelManifest(cache)).toBeUndefined();
+    const file = localCopyPath(kubeFlannelUrl, cache);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, 'kind: Namespace\n');
+    writeFileSync(`${file}.sha256`, `${createHash('sha256').update('kind: Namespace\n').digest('hex')}  kube-flannel.yml\n`);
+    expect(localKubeFlannelManifest(cache)).toBe('kind: Namespace\n');
+    writeFileSync(file, 'kind: Namespace\nx: 1\n');
+    expect(() => localKubeFlannelManifest(cache)).toThrow(/failed to verify .*kube-flannel\.yml: sha256/);
   });
 });
 
