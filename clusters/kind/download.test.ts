@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { localCopy } from '../../images/from-source/offline.ts';
+import { localCopy } from './local-copies.ts';
 import { cniPluginsArchive } from './cni/flannel.ts';
 import { download } from './provision.ts';
 

@@ -1,4 +1,4 @@
-import { localCopy } from '../../images/from-source/offline.ts';
+import { localCopy } from './local-copies.ts';
 import { engineCli, kindEngineName, type EngineCli } from '../engine.ts';
 import { pullProblem, type Serves } from './detect.ts';
 import { cniImages, preloadImages } from './images.ts';

@@ -1,7 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { localCopy } from '../../images/from-source/offline.ts';
-import { kubeFlannelUrl } from './cni/flannel.ts';
+import { mkdir } from 'node:fs/promises';
+import { kubeFlannelUrl, localKubeFlannelManifest } from './cni/flannel.ts';
 import { podNetnsExec } from './pod-netns.ts';
+import { allowIntraBridge, ensurePodmanKindNetwork } from './podman-network.ts';
 import { resolve } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { deleteKindClusterSync, runKindClustersSync } from './cleanup.ts';
@@ -61,15 +61,11 @@ async function imageSource(profile: KindProfile): Promise<ImageSource> {
 }
 
 /**
- * kind creates its `kind` network when missing and never removes it (pkg/cluster/internal/providers/podman/network.go@v0.32.0
- * ensureNetwork; `kind delete cluster` only deletes nodes). With docker that network is what every kind user has; with
- * podman it is one more bridge and firewall chain on the host, so the run that made it removes it, unless another
- * cluster still uses it (`network rm` without --force refuses then).
+ * kind never removes its `kind` network (`kind delete cluster` only deletes nodes; podman/network.go@v0.32.0 ensureNetwork
+ * creates it when missing). With docker that network is what every kind user has; with podman it is one more bridge and
+ * firewall chain on the host, so the run that made it removes it, unless another cluster still uses it (`network rm`
+ * without --force refuses then).
  */
-async function kindNetworkExists(engine: EngineName): Promise<boolean> {
-  return (await engineCli(engine)(['network', 'inspect', 'kind'], { timeout: 20_000 })).exitCode === 0;
-}
-
 async function removeKindNetworkIfUnused(engine: EngineName, log: Log): Promise<void> {
   if (engine !== 'podman') return;
   const r = await engineCli(engine)(['network', 'rm', 'kind'], { timeout: 30_000 });
@@ -77,13 +73,9 @@ async function removeKindNetworkIfUnused(engine: EngineName, log: Log): Promise<
 }
 
 /** Manifests `npm run images` rendered from source where no release download answers, by the URL they replace. */
-async function localManifests(): Promise<Record<string, string>> {
-  const copies: Record<string, string> = {};
-  for (const url of [kubeFlannelUrl]) {
-    const copy = localCopy(url);
-    if (copy) copies[url] = await readFile(copy.file, 'utf8');
-  }
-  return copies;
+function localManifests(): Record<string, string> {
+  const flannel = localKubeFlannelManifest();
+  return flannel === undefined ? {} : { [kubeFlannelUrl]: flannel };
 }
 
 /** The kind provider: one cluster (or two, for clustermesh) per profile per run. */
@@ -110,12 +102,15 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     const nodeImage = await nodeImageIn(engineCli(source.engine));
     if (nodeImage?.builtFromSource) log(`🏗️  ${source.engine}: node image ${nodeImage.image} built here from source (npm run images), no registry serves the pinned one`);
     const plan = buildPlan(profile, {
-      runId: options.runId, dir: planDir, arch: process.arch === 'arm64' ? 'arm64' : 'amd64', images: source, localManifests: await localManifests(),
+      runId: options.runId, dir: planDir, arch: process.arch === 'arm64' ? 'arm64' : 'amd64', images: source, localManifests: localManifests(),
       ...(kindGateway ? { kindGateway } : {}), ...(nodeImage ? { nodeImage: nodeImage.image } : {}),
     });
     await writePlan(plan, planDir);
     const { runner, toolbox } = await chooseRunner(plan, planDir, options.runId, log);
-    const networkWasThere = await kindNetworkExists(source.engine);
+    // podman: the kind network made first (as kind would), so that the host's FORWARD chain lets nodes route pod traffic.
+    const podmanNetwork = source.engine === 'podman' ? await ensurePodmanKindNetwork() : undefined;
+    const closeForward = podmanNetwork ? await allowIntraBridge(podmanNetwork.bridge, options.runId) : undefined;
+    if (podmanNetwork) log(`🌐 podman network kind (bridge ${podmanNetwork.bridge}${podmanNetwork.created ? ', created as kind would' : ''}): host FORWARD accepts pod traffic between its nodes for this run`);
 
     let destroyed = false;
     const destroy = async () => {
@@ -127,7 +122,8 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
         log(`🔒 KEEP: clusters kept; delete with:\n${plan.teardown.map((c) => `  ${renderCommand(c)}`).join('\n')}`);
       } else {
         await teardown(plan, runner, log);
-        if (!networkWasThere) await removeKindNetworkIfUnused(source.engine, log);
+        await closeForward?.();
+        if (podmanNetwork?.created) await removeKindNetworkIfUnused(source.engine, log);
       }
       await toolbox?.stop();
     };

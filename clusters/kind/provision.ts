@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { defaultCache, localCopy } from '../../images/from-source/offline.ts';
+import { defaultCache, localCopy } from './local-copies.ts';
 import type { ProvisionPhase } from '../types.ts';
 import { renderCommand } from './plan.ts';
 import type { CommandRunner } from './runner.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { defaultCache, localCopy } from '../../../images/from-source/offline.ts';
+import { defaultCache, localCopy } from '../local-copies.ts';
 import { versions } from '../../../versions.ts';
 import { contextName, kubeconfigPath } from '../naming.ts';
 import type { Command, FlannelInstall } from '../types.ts';

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineCli } from '../engine.ts';
+import { allowIntraBridge, ensurePodmanKindNetwork, intraBridgeRule, kindUlaSubnet, type HostIptables } from './podman-network.ts';
+
+describe('kind\'s podman network, made as kind makes it', () => {
+  it('has the IPv6 subnet kind derives from its name (the network kind v0.32.0 itself created here: fc00:f853:ccd:e793::/64)', () => {
+    expect(kindUlaSubnet()).toBe('fc00:f853:ccd:e793::/64');
+    expect(kindUlaSubnet('kind', 1)).not.toBe(kindUlaSubnet());
+  });
+
+  it('is created only when missing, and its bridge is read back', async () => {
+    const calls: string[] = [];
+    const cli = (exists: boolean): EngineCli => async (args) => {
+      calls.push(args.join(' '));
+      if (args[1] === 'exists') return { stdout: '', stderr: '', exitCode: exists ? 0 : 1 };
+      if (args[1] === 'inspect') return { stdout: 'podman1\n', stderr: '', exitCode: 0 };
+      return { stdout: 'kind\n', stderr: '', exitCode: 0 };
+    };
+    expect(await ensurePodmanKindNetwork(cli(true))).toEqual({ created: false, bridge: 'podman1' });
+    expect(calls.some((c) => c.includes('create'))).toBe(false);
+    expect(await ensurePodmanKindNetwork(cli(false))).toEqual({ created: true, bridge: 'podman1' });
+    expect(calls).toContain(`network create -d=bridge --ipv6 --subnet ${kindUlaSubnet()} kind`);
+  });
+});
+
+describe('the host FORWARD rule for pod traffic between kind nodes', () => {
+  function host(): { iptables: HostIptables; rules: string[][] } {
+    const rules: string[][] = [];
+    const same = (a: string[], b: string[]) => a.join(' ') === b.join(' ');
+    const iptables: HostIptables = async (args) => {
+      const [op, chain, ...rest] = args;
+      const spec = op === '-I' ? rest.slice(1) : rest;
+      const i = rules.findIndex((r) => same(r, [chain!, ...spec]));
+      if (op === '-C') return { exitCode: i >= 0 ? 0 : 1, stderr: '' };
+      if (op === '-I') { rules.unshift([chain!, ...spec]); return { exitCode: 0, stderr: '' }; }
+      if (op === '-D' && i >= 0) { rules.splice(i, 1); return { exitCode: 0, stderr: '' }; }
+      return { exitCode: 1, stderr: 'iptables: Bad rule' };
+    };
+    return { iptables, rules };
+  }
+
+  it('is inserted first in FORWARD, tagged with the run, once; the undo removes exactly it', async () => {
+    const h = host();
+    const undo = await allowIntraBridge('podman1', 'run1', h.iptables);
+    await allowIntraBridge('podman1', 'run1', h.iptables);
+    expect(h.rules).toEqual([intraBridgeRule('podman1', 'run1')]);
+    expect(intraBridgeRule('podman1', 'run1').join(' ')).toBe('FORWARD -i podman1 -o podman1 -m comment --comment cni-conformance run run1: kind nodes route pod traffic -j ACCEPT');
+    const other = await allowIntraBridge('podman1', 'run2', h.iptables);
+    await undo();
+    expect(h.rules).toEqual([intraBridgeRule('podman1', 'run2')]);
+    await other();
+    expect(h.rules).toEqual([]);
+  });
+});
