@@ -21,7 +21,7 @@ describe.skipIf(!browser)(`a run's site opened from disk as the run printed it (
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'cnc-site-disk-'));
     merged = await mergeReport({ sources, out, log: () => {} });
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => { if (out) await rm(out, { recursive: true, force: true }); });
 
   it('prints file:// URLs; the report shows its tests, and a PASS mark of the matrix opens its test with steps and an attachment', async () => {
@@ -42,7 +42,7 @@ describe.skipIf(!browser)(`a run's site opened from disk as the run printed it (
     expect(result.attachmentsShown).toBe(statuses.size);
     expect(result.topologyLinksResolved).toBe(2);
     expect((await stat(shots.test)).size).toBeGreaterThan(10_000);
-  }, 120_000);
+  }, 400_000);
 });
 
 describe.skipIf(!browser)(`a site whose report is a folder (too large for one file; the nightly on Pages)${skipped}`, () => {
@@ -52,7 +52,7 @@ describe.skipIf(!browser)(`a site whose report is a folder (too large for one fi
     out = await mkdtemp(join(tmpdir(), 'cnc-site-'));
     // A limit of 1 byte: the measured single file is over it, so the report falls back to a folder.
     merged = await mergeReport({ sources, out, singleFileLimit: 1, log: () => {} });
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => { if (out) await rm(out, { recursive: true, force: true }); });
 
   it('is a folder, and the run prints the command that serves it instead of a file:// URL', () => {
@@ -75,7 +75,7 @@ describe.skipIf(!browser)(`a site whose report is a folder (too large for one fi
     expect(result.topologyLinks).toBe(2);
     expect(result.topologyLinksResolved).toBe(2);
     expect((await stat(join(out, 'matrix.png'))).size).toBeGreaterThan(10_000);
-  }, 120_000);
+  }, 400_000);
 
   it('from disk: the check sees what a user saw (no test list), and the matrix page says how to serve it', async () => {
     const result = await checkSite(out, { chromium: browser!, fromDisk: true, timeoutMs: 5_000 });
@@ -91,7 +91,7 @@ describe.skipIf(!browser)(`a site whose report is a folder (too large for one fi
     } finally {
       await b.close();
     }
-  }, 60_000);
+  }, 300_000);
 
   it("shows each cell's heal time from run.json (the lab run's negative controls)", async () => {
     const { server, base } = await serve(out);
@@ -109,7 +109,7 @@ describe.skipIf(!browser)(`a site whose report is a folder (too large for one fi
       await b.close();
       server.close();
     }
-  }, 60_000);
+  }, 300_000);
 
   it('filters by CNI (columns) and by status (rows with that status, other cells dimmed)', async () => {
     const { server, base } = await serve(out);
@@ -142,7 +142,7 @@ describe.skipIf(!browser)(`a site whose report is a folder (too large for one fi
       await b.close();
       server.close();
     }
-  }, 60_000);
+  }, 300_000);
 
   it('reports a link that leads nowhere (the check can fail)', async () => {
     const page = join(out, 'index.html');
@@ -151,5 +151,5 @@ describe.skipIf(!browser)(`a site whose report is a folder (too large for one fi
     const result = await checkSite(out, { chromium: browser!, links: 'one-per-status' });
     expect(result.problems).toEqual([`allure-report/index.html#${'0'.repeat(32)}: no such test in the report`, expect.stringMatching(/^topology\/missing-.*: not an SVG picture \(404\)$/)]);
     await writeFile(page, html);
-  }, 120_000);
+  }, 400_000);
 });
