@@ -1,4 +1,4 @@
-import { buildKindNode, buildProbeImage, defaultCache, type Step } from '../images/from-source/build.ts';
+import { buildKindNode, buildProbeImage, defaultCache, installTools, type Step } from '../images/from-source/build.ts';
 import { cniImages } from '../images/from-source/catalog.ts';
 import { buildCniImages, buildCniPluginsArchive, buildKubeFlannelYml, proveFlannelImages } from '../images/from-source/cni-build.ts';
 import { selectProfiles } from '../reports/select-profiles.ts';
@@ -21,9 +21,12 @@ async function main(): Promise<void> {
   const cache = args.values.cache ?? defaultCache;
   const node = await buildKindNode(cache, log);
   const probe = await buildProbeImage(cache, log);
-  for (const s of [...node.steps, ...probe.steps]) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
+  const toolSteps: Step[] = [];
+  const tools = await installTools(cache, log, toolSteps);
+  for (const s of [...node.steps, ...probe.steps, ...toolSteps]) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
   for (const [k, v] of Object.entries(node.probes)) console.log(`images: probe ${k}=${v}`);
   console.log(`images: node image ${node.image} ready; probe image ${probe.image}: kind load image-archive ${probe.archive}`);
+  console.log(`images: kind and kubectl at their pins in ${tools}: export PATH=${tools}:$PATH`);
   for (const cni of new Set(profiles.map((p) => p.cni))) {
     if (!cniImages[cni]) { console.log(`images: ${cni} images are not built by this command yet`); continue; }
     const steps: Step[] = [];

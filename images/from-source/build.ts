@@ -187,3 +187,17 @@ export async function buildProbeImage(cache: string, log: Log): Promise<{ image:
   }
   return { image: probeImageName, archive, steps };
 }
+
+/**
+ * kind and kubectl at their pins (versions.kind), built from their modules and linked into `<cache>/tools`, the folder
+ * to put first on PATH: the kind provider takes host tools only at their pinned versions (clusters/kind/tools.ts).
+ */
+export async function installTools(cache: string, log: Log, steps: Step[]): Promise<string> {
+  const built = await goBinaries(['kind', 'kubernetes'], cache, log, steps);
+  const tools = join(cache, 'tools');
+  mkdirSync(tools, { recursive: true });
+  for (const [id, binary] of [['kind', 'kind'], ['kubernetes', 'kubectl']] as const) {
+    await execa('ln', ['-sfn', join(built[id]!.binDir, binary), join(tools, binary)]);
+  }
+  return tools;
+}
