@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LABEL, reapOrphansSync, removeKindClustersOfRunsSync } from '../clusters/run.ts';
+import { engineSync } from '../clusters/engine.ts';
+import { removeForwardRulesSync } from '../clusters/kind/podman-network.ts';
+import { dockerSync, LABEL, reapOrphansSync, removeKindClustersOfRunsSync } from '../clusters/run.ts';
 
 /**
  * `npm run cleanup`: what a run that was killed left behind, the nightly workflow's `if: always()` step. Removes
@@ -14,9 +16,19 @@ let runs: string[] = [];
 try { runs = readdirSync(planRoot); } catch { runs = []; }
 console.log(`cleanup: removing lab containers of dead runs, and kind clusters of runs ${runs.join(', ') || '(none under ' + planRoot + ')'}`);
 const reaped = reapOrphansSync();
-const kind = removeKindClustersOfRunsSync(runs);
-for (const { run, owner } of kind.live) console.log(`cleanup: run ${run} is live (${owner}): its kind clusters stay`);
-console.log(`cleanup: removed ${reaped} lab containers and ${kind.removed} kind node containers`);
+// kind clusters live in docker or podman (clusters/engine.ts): every engine that answers is asked.
+let kindRemoved = 0;
+const live = new Map<string, string>();
+for (const engine of ['docker', 'podman'] as const) {
+  try { execFileSync(engine, ['-v'], { stdio: 'ignore' }); } catch { continue; }
+  const kind = removeKindClustersOfRunsSync(runs, dockerSync, undefined, { name: engine, run: engineSync(engine) });
+  kindRemoved += kind.removed;
+  for (const { run, owner } of kind.live) live.set(run, owner);
+}
+for (const [run, owner] of live) console.log(`cleanup: run ${run} is live (${owner}): its kind clusters stay`);
+// The host FORWARD rules podman runs opened (clusters/kind/podman-network.ts), of runs that are not live.
+const rules = removeForwardRulesSync(runs.filter((run) => !live.has(run)));
+console.log(`cleanup: removed ${reaped} lab containers, ${kindRemoved} kind node containers and ${rules} host FORWARD rules`);
 // What KEEP=1 / --keep runs left on purpose stays; say how to remove it.
 const kept = execFileSync('docker', ['ps', '-a', '--filter', `label=${LABEL.keep}=1`, '--format', `{{.Label "${LABEL.run}"}}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
 for (const run of new Set(kept)) {

@@ -148,13 +148,13 @@ export function liveRunOwner(runId: string, docker: DockerSync = dockerSync, ali
  * `npm run cleanup`'s kind part: deletes the kind clusters (cnc-<run>-...) of the given runs, except those of a live
  * run, which another process on this machine is still using. Returns what went and which runs were left.
  */
-export function removeKindClustersOfRunsSync(runs: string[], docker: DockerSync = dockerSync, alive: (pid: number) => boolean = processAlive): { removed: number; live: Array<{ run: string; owner: string }> } {
+export function removeKindClustersOfRunsSync(runs: string[], docker: DockerSync = dockerSync, alive: (pid: number) => boolean = processAlive, kind: KindEngineSync = kindSide(docker)): { removed: number; live: Array<{ run: string; owner: string }> } {
   const live: Array<{ run: string; owner: string }> = [];
   let removed = 0;
   for (const run of runs) {
     const owner = liveRunOwner(run, docker, alive);
     if (owner) live.push({ run, owner });
-    else removed += deleteRunKindClustersSync(run, kindSide(docker));
+    else removed += deleteRunKindClustersSync(run, kind);
   }
   return { removed, live };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineCli } from '../engine.ts';
-import { allowIntraBridge, ensurePodmanKindNetwork, intraBridgeRule, kindUlaSubnet, type HostIptables } from './podman-network.ts';
+import { allowIntraBridge, ensurePodmanKindNetwork, intraBridgeRule, kindUlaSubnet, removeForwardRulesSync, type HostIptables } from './podman-network.ts';
 
 describe('kind\'s podman network, made as kind makes it', () => {
   it('has the IPv6 subnet kind derives from its name (the network kind v0.32.0 itself created here: fc00:f853:ccd:e793::/64)', () => {
@@ -50,5 +50,22 @@ describe('the host FORWARD rule for pod traffic between kind nodes', () => {
     expect(h.rules).toEqual([intraBridgeRule('podman1', 'run2')]);
     await other();
     expect(h.rules).toEqual([]);
+  });
+});
+
+describe('npm run cleanup after a podman run that died', () => {
+  it('removes the FORWARD rules of the runs it is given, found as iptables -S lists them, and no other rule', () => {
+    // `iptables -S FORWARD` on this machine during a run (iptables v1.8.9 nf_tables), plus a rule of another run and docker's.
+    const listed = [
+      '-P FORWARD DROP',
+      '-A FORWARD -i podman1 -o podman1 -m comment --comment "cni-conformance run gsaerd2ec: kind nodes route pod traffic" -j ACCEPT',
+      '-A FORWARD -i podman1 -o podman1 -m comment --comment "cni-conformance run other1: kind nodes route pod traffic" -j ACCEPT',
+      '-A FORWARD -i docker0 -o docker0 -j ACCEPT',
+    ].join('\n');
+    const deleted: string[] = [];
+    const iptables = (args: string[]) => { if (args[0] === '-S') return listed; deleted.push(args.join(' ')); return ''; };
+    expect(removeForwardRulesSync(['gsaerd2ec'], iptables)).toBe(1);
+    expect(deleted).toEqual([`-D ${intraBridgeRule('podman1', 'gsaerd2ec').join(' ')}`]);
+    expect(removeForwardRulesSync(['gsaerd2ec'], () => { throw new Error('iptables: not found'); })).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
 import { engineCli, type EngineCli } from '../engine.ts';
 
@@ -65,4 +66,24 @@ export async function allowIntraBridge(bridge: string, runId: string, iptables: 
   return async () => {
     for (let i = 0; i < 5 && (await iptables(['-C', chain!, ...spec])).exitCode === 0; i++) await iptables(['-D', chain!, ...spec]);
   };
+}
+
+/**
+ * Removes the FORWARD rules of the given runs (found by their comment in `iptables -S FORWARD`), for `npm run cleanup`
+ * after a run that died before its teardown. Returns how many went; a host without iptables has none.
+ */
+export function removeForwardRulesSync(runs: readonly string[], iptables: (args: string[]) => string = (args) => execFileSync('iptables', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })): number {
+  let listed: string;
+  try { listed = iptables(['-S', 'FORWARD']); } catch { return 0; }
+  let removed = 0;
+  for (const run of runs) {
+    const mark = `cni-conformance run ${run}: kind nodes route pod traffic`;
+    for (const line of listed.split('\n').filter((l) => l.includes(mark))) {
+      const bridge = /-i (\S+) -o \1 /.exec(line)?.[1];
+      if (!bridge) continue;
+      const [chain, ...spec] = intraBridgeRule(bridge, run);
+      try { iptables(['-D', chain!, ...spec]); removed++; } catch { /* gone meanwhile */ }
+    }
+  }
+  return removed;
 }
