@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { engineSync } from './engine.ts';
+import { LABEL } from './labels.ts';
 import { deleteRunKindClustersSync, kindEngine, type DockerSync, type KindEngineSync } from './kind/cleanup.ts';
 
 /** The lab's engine (and the run markers'): docker. */
@@ -14,15 +15,7 @@ function kindSide(docker: DockerSync): KindEngineSync {
   return docker === dockerSync ? kindEngine() : { name: 'docker', run: docker };
 }
 
-/** Labels on everything a run creates; cleanup finds containers by them, never by name guesses. */
-export const LABEL = {
-  run: 'cni-conformance.run',
-  owner: 'cni-conformance.owner-pid',
-  host: 'cni-conformance.host',
-  cluster: 'cni-conformance.cluster',
-  /** "1" on what a KEEP=1 / --keep run left on purpose: the next run's reaper leaves it alone. */
-  keep: 'cni-conformance.keep',
-} as const;
+export { LABEL } from './labels.ts';
 
 /** A short unique id; names and labels carry it so that two runs never collide. */
 export function newRunId(): string {

@@ -1,5 +1,6 @@
 import { kindEngineName, kindEngineSync, labelField, type EngineName, type EngineSync } from '../engine.ts';
 import { clusterPrefix, runSlugOf } from './naming.ts';
+import { removeForwardRulesSync, removeRunNetworkSync } from './podman-network.ts';
 
 /**
  * kind's docker provider labels every node container with its cluster name (`--label io.x-k8s.kind.cluster=<name>`,
@@ -58,5 +59,11 @@ export function deleteKindClusterSync(name: string, engine: KindEngineSync = kin
 
 /** Deletes every kind cluster of a run; returns how many containers went. */
 export function deleteRunKindClustersSync(runId: string, engine: KindEngineSync = kindEngine()): number {
-  return runKindClustersSync(runId, engine).reduce((n, name) => n + deleteKindClusterSync(name, engine), 0);
+  const removed = runKindClustersSync(runId, engine).reduce((n, name) => n + deleteKindClusterSync(name, engine), 0);
+  // podman: what the run opened on the host for its nodes (podman-network.ts), after the nodes are gone.
+  if (engine.name === 'podman') {
+    removeRunNetworkSync(runId, engine.run);
+    removeForwardRulesSync([runId]);
+  }
+  return removed;
 }

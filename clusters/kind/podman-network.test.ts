@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineCli } from '../engine.ts';
-import { allowIntraBridge, ensurePodmanKindNetwork, intraBridgeRule, kindUlaSubnet, removeForwardRulesSync, type HostIptables } from './podman-network.ts';
+import { allowIntraBridge, ensurePodmanKindNetwork, intraBridgeRule, kindUlaSubnet, removeForwardRulesSync, removeRunNetworkSync, type HostIptables } from './podman-network.ts';
 
 describe('kind\'s podman network, made as kind makes it', () => {
   it('has the IPv6 subnet kind derives from its name (the network kind v0.32.0 itself created here: fc00:f853:ccd:e793::/64)', () => {
@@ -16,10 +16,10 @@ describe('kind\'s podman network, made as kind makes it', () => {
       if (args[1] === 'inspect') return { stdout: 'podman1\n', stderr: '', exitCode: 0 };
       return { stdout: 'kind\n', stderr: '', exitCode: 0 };
     };
-    expect(await ensurePodmanKindNetwork(cli(true))).toEqual({ created: false, bridge: 'podman1' });
+    expect(await ensurePodmanKindNetwork('run1', cli(true))).toEqual({ created: false, bridge: 'podman1' });
     expect(calls.some((c) => c.includes('create'))).toBe(false);
-    expect(await ensurePodmanKindNetwork(cli(false))).toEqual({ created: true, bridge: 'podman1' });
-    expect(calls).toContain(`network create -d=bridge --ipv6 --subnet ${kindUlaSubnet()} kind`);
+    expect(await ensurePodmanKindNetwork('run1', cli(false))).toEqual({ created: true, bridge: 'podman1' });
+    expect(calls).toContain(`network create -d=bridge --label cni-conformance.run=run1 --ipv6 --subnet ${kindUlaSubnet()} kind`);
   });
 });
 
@@ -67,5 +67,20 @@ describe('npm run cleanup after a podman run that died', () => {
     expect(removeForwardRulesSync(['gsaerd2ec'], iptables)).toBe(1);
     expect(deleted).toEqual([`-D ${intraBridgeRule('podman1', 'gsaerd2ec').join(' ')}`]);
     expect(removeForwardRulesSync(['gsaerd2ec'], () => { throw new Error('iptables: not found'); })).toBe(0);
+  });
+});
+
+describe('the kind network a podman run made', () => {
+  it('goes with the run (found by its label), unless a container still uses it', () => {
+    const calls: string[] = [];
+    const podman = (inUse: boolean) => (args: string[]) => {
+      calls.push(args.join(' '));
+      if (args[1] === 'ls') return 'kind\n';
+      if (inUse) throw new Error('network is being used');
+      return '';
+    };
+    expect(removeRunNetworkSync('run1', podman(false))).toBe(1);
+    expect(calls).toEqual(['network ls --filter label=cni-conformance.run=run1 --format {{.Name}}', 'network rm kind']);
+    expect(removeRunNetworkSync('run1', podman(true))).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
-import { engineCli, type EngineCli } from '../engine.ts';
+import { engineCli, type EngineCli, type EngineSync } from '../engine.ts';
+import { LABEL } from '../labels.ts';
 
 /**
  * kind's podman network, made before `kind create` so that the run can open the host's FORWARD chain for it first.
@@ -24,11 +25,13 @@ export function kindUlaSubnet(name = 'kind', attempt = 0): string {
 export interface PodmanKindNetwork { created: boolean; bridge: string }
 
 /** The `kind` network's bridge, creating the network as kind would when it is missing. */
-export async function ensurePodmanKindNetwork(cli: EngineCli = engineCli('podman')): Promise<PodmanKindNetwork> {
+export async function ensurePodmanKindNetwork(runId: string, cli: EngineCli = engineCli('podman')): Promise<PodmanKindNetwork> {
   let created = false;
   if ((await cli(['network', 'exists', 'kind'])).exitCode !== 0) {
-    const v6 = await cli(['network', 'create', '-d=bridge', '--ipv6', '--subnet', kindUlaSubnet(), 'kind']);
-    const plain = v6.exitCode === 0 ? v6 : await cli(['network', 'create', '-d=bridge', 'kind']);
+    // Labelled with the run, so that whatever ends the run (teardown, exit hook, the next run's reaper) finds it.
+    const label = ['--label', `${LABEL.run}=${runId}`];
+    const v6 = await cli(['network', 'create', '-d=bridge', ...label, '--ipv6', '--subnet', kindUlaSubnet(), 'kind']);
+    const plain = v6.exitCode === 0 ? v6 : await cli(['network', 'create', '-d=bridge', ...label, 'kind']);
     if (plain.exitCode !== 0) throw new Error(`failed to create the podman network kind as kind does: ${(v6.stderr || plain.stderr).trim()}`);
     created = true;
   }
@@ -85,5 +88,18 @@ export function removeForwardRulesSync(runs: readonly string[], iptables: (args:
       try { iptables(['-D', chain!, ...spec]); removed++; } catch { /* gone meanwhile */ }
     }
   }
+  return removed;
+}
+
+/**
+ * Removes the `kind` network when a run made it (its label) and no container uses it any more (`network rm` refuses
+ * then). kind never removes it (`kind delete cluster` deletes nodes only): with docker that network is what every kind
+ * user has; with podman it is one more bridge and firewall chain on the host, made by this run.
+ */
+export function removeRunNetworkSync(runId: string, podman: EngineSync): number {
+  let names: string[];
+  try { names = podman(['network', 'ls', '--filter', `label=${LABEL.run}=${runId}`, '--format', '{{.Name}}']).split('\n').filter(Boolean); } catch { return 0; }
+  let removed = 0;
+  for (const name of names) { try { podman(['network', 'rm', name]); removed++; } catch { /* in use */ } }
   return removed;
 }

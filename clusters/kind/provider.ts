@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { kubeFlannelUrl, localKubeFlannelManifest } from './cni/flannel.ts';
 import { podNetnsExec } from './pod-netns.ts';
-import { allowIntraBridge, ensurePodmanKindNetwork } from './podman-network.ts';
+import { allowIntraBridge, ensurePodmanKindNetwork, removeForwardRulesSync, removeRunNetworkSync } from './podman-network.ts';
 import { resolve } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { deleteKindClusterSync, runKindClustersSync } from './cleanup.ts';
@@ -11,7 +11,7 @@ import { brNetfilterRefusal, type HostBridgeFacts } from './br-netfilter.ts';
 import { detectCapabilities } from './capabilities.ts';
 import { systemDiagnostics } from './diagnostics.ts';
 import { kindUnavailable } from './detect.ts';
-import { engineCli, kindEngineName, type EngineName } from '../engine.ts';
+import { engineCli, engineSync, kindEngineName, type EngineName } from '../engine.ts';
 import { nodeImageIn } from './engine-choice.ts';
 import type { ImageSource } from './images.ts';
 import { kindProfileUnavailable, planTools, profileImages } from './profile-gate.ts';
@@ -60,18 +60,6 @@ async function imageSource(profile: KindProfile): Promise<ImageSource> {
   return { engine, present };
 }
 
-/**
- * kind never removes its `kind` network (`kind delete cluster` only deletes nodes; podman/network.go@v0.32.0 ensureNetwork
- * creates it when missing). With docker that network is what every kind user has; with podman it is one more bridge and
- * firewall chain on the host, so the run that made it removes it, unless another cluster still uses it (`network rm`
- * without --force refuses then).
- */
-async function removeKindNetworkIfUnused(engine: EngineName, log: Log): Promise<void> {
-  if (engine !== 'podman') return;
-  const r = await engineCli(engine)(['network', 'rm', 'kind'], { timeout: 30_000 });
-  log(r.exitCode === 0 ? '🧹 removed the podman network kind (this run created it)' : `🧹 kept the podman network kind: ${r.stderr.trim().split('\n')[0]}`);
-}
-
 /** Manifests `npm run images` rendered from source where no release download answers, by the URL they replace. */
 function localManifests(): Record<string, string> {
   const flannel = localKubeFlannelManifest();
@@ -108,7 +96,7 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     await writePlan(plan, planDir);
     const { runner, toolbox } = await chooseRunner(plan, planDir, options.runId, log);
     // podman: the kind network made first (as kind would), so that the host's FORWARD chain lets nodes route pod traffic.
-    const podmanNetwork = source.engine === 'podman' ? await ensurePodmanKindNetwork() : undefined;
+    const podmanNetwork = source.engine === 'podman' ? await ensurePodmanKindNetwork(options.runId) : undefined;
     const closeForward = podmanNetwork ? await allowIntraBridge(podmanNetwork.bridge, options.runId) : undefined;
     if (podmanNetwork) log(`🌐 podman network kind (bridge ${podmanNetwork.bridge}${podmanNetwork.created ? ', created as kind would' : ''}): host FORWARD accepts pod traffic between its nodes for this run`);
 
@@ -123,7 +111,7 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
       } else {
         await teardown(plan, runner, log);
         await closeForward?.();
-        if (podmanNetwork?.created) await removeKindNetworkIfUnused(source.engine, log);
+        if (podmanNetwork?.created) log(removeRunNetworkSync(options.runId, engineSync('podman')) > 0 ? '🧹 removed the podman network kind (this run created it)' : '🧹 kept the podman network kind: another cluster uses it');
       }
       await toolbox?.stop();
     };
@@ -133,7 +121,14 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     // A worker that exits before or during destroy (uncaught error, process.exit, a teardown that failed) still
     // deletes its clusters, found by name; after a complete teardown this finds nothing.
     if (!(options.keep || process.env['KEEP'] === '1')) {
-      process.once('exit', () => { for (const name of plan.clusters) deleteKindClusterSync(name); });
+      process.once('exit', () => {
+        for (const name of plan.clusters) deleteKindClusterSync(name);
+        // podman: the run's FORWARD rule, and the kind network when this run made it and nothing else uses it.
+        if (podmanNetwork) {
+          removeForwardRulesSync([options.runId]);
+          removeRunNetworkSync(options.runId, engineSync('podman'));
+        }
+      });
     }
 
     try {
