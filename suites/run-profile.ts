@@ -14,7 +14,7 @@ import { attachNotice, checkSkipReason, controlListing, controlSkipReason } from
 import { laneCount, laneProfile, Lanes } from './lanes.ts';
 import { createCluster } from './providers.ts';
 import type { Behaviour, NegativeControl } from './types.ts';
-import { Inconclusive, isUnobserved, VERDICT_LABEL, verdictOf } from './verdict.ts';
+import { Inconclusive, inconclusiveOf, isUnobserved, VERDICT_LABEL, verdictOf } from './verdict.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -108,7 +108,7 @@ export function runProfile(name: string): void {
             if (verdictOf(result.problems) === 'inconclusive') throw new Inconclusive(`${id} could not be observed on ${live.name}`, result.problems);
             throw new BehaviourFailed(id, result.problems, result.observation.raw);
           }
-        }).catch((error: unknown) => skipIfInconclusive(error, ctx));
+        }).catch((error: unknown) => skipIfInconclusive(error, `${id} could not be observed`, ctx));
       }, b.timeoutMs);
       for (const control of b.negativeControls) {
         test(`${id} negative control: ${control.name}`, async (ctx) => {
@@ -133,7 +133,7 @@ export function runProfile(name: string): void {
               if (error instanceof UndoFailed) retire(`cluster "${live.name}" was left broken by ${id} negative control "${control.name}": ${error.message}`);
               throw error;
             }
-          }).catch((error: unknown) => skipIfInconclusive(error, ctx));
+          }).catch((error: unknown) => skipIfInconclusive(error, `${id} negative control "${control.name}" could not be observed`, ctx));
         }, b.timeoutMs);
       }
     }
@@ -198,9 +198,13 @@ async function runNegativeControl(
   expect(left, `${b.id} did not recover within ${Math.round(deadlineMs / 1000)} s after undoing "${breakage.what}"`).toEqual([]);
 }
 
-/** An INCONCLUSIVE test: labelled for the report (Allure "unknown", its own matrix state), skipped with its causes. */
-async function skipIfInconclusive(error: unknown, ctx: { skip(note?: string): never }): Promise<void> {
-  if (!(error instanceof Inconclusive)) throw error;
+/**
+ * An INCONCLUSIVE test (an Inconclusive, or a command nothing answered: suites/verdict.ts inconclusiveOf): labelled for
+ * the report (Allure "unknown", its own matrix state), skipped with its causes. Any other error stays an ERROR.
+ */
+async function skipIfInconclusive(thrown: unknown, what: string, ctx: { skip(note?: string): never }): Promise<void> {
+  const error = inconclusiveOf(thrown, what);
+  if (!error) throw thrown;
   await allure.label(VERDICT_LABEL, 'inconclusive');
   await allure.description(error.message);
   await allure.attachment('INCONCLUSIVE.txt', error.message, 'text/plain');

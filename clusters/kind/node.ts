@@ -1,16 +1,22 @@
 import { execa } from 'execa';
-import { docker } from '../docker.ts';
+import { docker, engineDidNotAnswer } from '../docker.ts';
+import { commandText, Unanswered } from '../unanswered.ts';
 import type { ExecResult, NodeHandle } from '../types.ts';
 import { DEFAULT_EXEC_DEADLINE_MS } from './pods.ts';
 
 /**
  * `docker exec <container> argv` with the exec deadline: a command that hangs in a node is cut (the docker client
- * is killed), so a negative control always reaches its undo. Never rejects; a cut command says so in stderr.
+ * is killed), so a negative control always reaches its undo. Resolves with the command's exit, whatever it is; rejects
+ * with Unanswered when the command never ran or never ended: the engine's own refusal (clusters/docker.ts
+ * engineDidNotAnswer: container stopped, gone, paused, no engine) or the deadline.
  */
 export async function dockerExec(container: string, argv: string[], deadlineMs = DEFAULT_EXEC_DEADLINE_MS, exec: typeof execa = execa): Promise<ExecResult> {
   const r = await exec('docker', ['exec', container, ...argv], { reject: false, timeout: deadlineMs });
-  const cut = r.timedOut ? `\ndocker exec ${container} "${argv.join(' ')}": cut after ${deadlineMs / 1000}s` : '';
-  return { stdout: String(r.stdout ?? ''), stderr: `${String(r.stderr ?? '')}${cut}`, exitCode: r.exitCode ?? 1 };
+  const result = { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1 };
+  if (r.timedOut) throw new Unanswered(commandText(argv), `container ${container}`, `docker exec cut after ${deadlineMs / 1000} s without an exit`);
+  const said = engineDidNotAnswer(result);
+  if (said) throw new Unanswered(commandText(argv), `container ${container}`, said);
+  return result;
 }
 
 /** A kind node container; every command goes through `docker exec`, as kind's own node handle does. */
