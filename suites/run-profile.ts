@@ -23,6 +23,9 @@ declare module 'vitest' {
   }
 }
 
+/** Failing pairs a negative control traces (suites/types.ts ProbeOptions.maxTraces). */
+export const CONTROL_TRACES = 1;
+
 /** How long a recovery check polls when the behaviour names no convergence deadline. */
 const defaultConvergenceMs = 60_000;
 
@@ -169,7 +172,8 @@ async function runNegativeControl(
     where: `cluster "${cluster.name}"`,
     apply: () => control.apply(cluster),
     checkWhileBroken: async (broken) => allure.step(`${b.id} must fail while ${broken.what}`, async () => {
-      const r = await checkBehaviour(check, cluster, { locate: true });
+      // One trace: a control breaks one thing, and one traced pair names where (mutate's confirming pass keeps its 3).
+      const r = await checkBehaviour(check, cluster, { locate: true, maxTraces: CONTROL_TRACES });
       await attachRaw(r.observation.raw);
       await allure.attachment('problems.txt', r.problems.join('\n') || '(none)', 'text/plain');
       return r.problems;
