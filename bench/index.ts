@@ -19,7 +19,8 @@ import { burnCpus } from './burn.ts';
 import { benchCheckOverhead } from './check-overhead.ts';
 import { runConformance, runLabSuite } from './lab-suite.ts';
 import { benchReady, rawFloor } from './ready.ts';
-import { median, readAllureTimings, seconds, slowestSteps, timeByProfile, timeByStepKind } from './timing.ts';
+import { median } from '../helpers/stats.ts';
+import { readAllureTimings, seconds, slowestSteps, timeByProfile, timeByStepKind } from './timing.ts';
 
 const parts = ['ready', 'overhead', 'suite', 'conformance'] as const;
 const args = parseArgs(process.argv.slice(2), { values: ['only', 'runs', 'rounds', 'results', 'repeat', 'burn'], flags: [] });

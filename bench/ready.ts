@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { labProvider } from '../clusters/lab/provider.ts';
 import { calicoLab } from '../clusters/profiles/lab/calico-lab.ts';
 import { runLabels } from '../clusters/run.ts';
-import { median } from './timing.ts';
+import { median } from '../helpers/stats.ts';
 
 async function timeLab(runId: string): Promise<number> {
   const started = performance.now();

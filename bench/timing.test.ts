@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { median, readAllureTimings, slowestSteps, stepKind, timeByProfile, timeByStepKind, unionMs } from './timing.ts';
+import { readAllureTimings, slowestSteps, stepKind, timeByProfile, timeByStepKind, unionMs } from './timing.ts';
 
 describe('unionMs', () => {
   it('counts overlapping commands once and gaps not at all', () => {
@@ -41,13 +41,5 @@ describe('readAllureTimings', () => {
     expect(timeByProfile(tests)).toEqual([{ profile: 'calico-lab', ms: 10_000, tests: 2 }]);
     expect(slowestSteps(tests, 1)).toEqual([{ test: 'K-GW-1 negative control: proxy_arp off', profile: 'calico-lab', step: 'K-GW-1 must fail while proxy_arp=0', ms: 3000 }]);
     expect(timeByStepKind(tests)[0]).toEqual({ kind: 'check while broken', ms: 3000, count: 1 });
-  });
-});
-
-describe('median', () => {
-  it('takes the middle value, or the mean of the two middle ones', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 2, 3])).toBe(2.5);
-    expect(() => median([])).toThrow(/no values/);
   });
 });

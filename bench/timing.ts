@@ -99,9 +99,3 @@ export function unionMs(intervals: Array<[number, number]>): number {
 
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
-export function median(xs: number[]): number {
-  if (xs.length === 0) throw new Error('median of no values');
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}

@@ -4,7 +4,10 @@ export type { ExecResult };
 
 /** Something commands can run in: a node's root netns, or a pod's netns. */
 export interface Executor {
-  /** Runs argv; resolves with the exit code, never rejects on a non-zero exit. */
+  /**
+   * Runs argv; resolves with the exit code, never rejects on a non-zero exit. Rejects with Unanswered
+   * (clusters/unanswered.ts) when the command never ran or its end was never seen (engine, container or API server).
+   */
   exec(argv: string[]): Promise<ExecResult>;
 }
 

@@ -3,7 +3,7 @@ import type { LabProfile } from '../clusters/lab/types.ts';
 import type { ClusterHandle } from '../clusters/types.ts';
 import { pollUntilDone } from '../helpers/probes/poll.ts';
 import { behaviour } from '../suites/catalogue.ts';
-import { checkBehaviour, unmetRequirements } from '../suites/check.ts';
+import { checkBehaviour, probeFailure, unmetRequirements } from '../suites/check.ts';
 import type { Behaviour } from '../suites/types.ts';
 import { isUnobserved } from '../suites/verdict.ts';
 import type { Observation } from '../suites/types.ts';
@@ -36,7 +36,10 @@ async function problemsOf(behaviours: Behaviour<unknown>[], cluster: ClusterHand
       const problems = all.filter((p) => !isUnobserved(p));
       if (problems.length > 0) result[b.id] = problems;
     } catch (error) {
-      result[b.id] = [`probe failed: ${(error as Error).message.split('\n')[0]}`];
+      // A command nothing answered is not observed either: logged, never a catch (suites/check.ts probeFailure).
+      const [problem = ''] = probeFailure(error);
+      if (isUnobserved(problem)) log?.(`[${cluster.name}] ${b.id}: ${problem}`);
+      else result[b.id] = [problem.split('\n')[0]!];
     }
   }
   return result;

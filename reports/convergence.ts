@@ -2,6 +2,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describeTimings, seconds, type ControlTimings, type ConvergenceRecord } from '../suites/convergence.ts';
 import type { RunMeta } from './run-meta.ts';
+import { median } from '../helpers/stats.ts';
 
 /** One run's control timings, as run.json holds them and the convergence history keeps them. */
 export type RunConvergence = Pick<RunMeta, 'startedAt' | 'host'> & { convergence: ConvergenceRecord[] };
@@ -29,18 +30,11 @@ export interface ControlConvergence extends ControlTimings {
  */
 export const TREND = { runs: 10, minRuns: 3, factor: 2, marginMs: 2_000 } as const;
 
-export function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** The flag of a heal time against the earlier ones, or undefined when it did not grow beyond the margin. */
 export function slowerThanUsual(latest: ControlTimings, earlier: ReadonlyArray<number | null>): { medianMs?: number; slower?: string } {
   const healed = earlier.filter((e): e is number => e !== null);
   if (healed.length < TREND.minRuns) return {};
-  const medianMs = median(healed)!;
+  const medianMs = median(healed);
   const now = latest.healedAfterMs ?? latest.deadlineMs;
   const grown = now > TREND.factor * medianMs && now - medianMs >= TREND.marginMs;
   if (!grown) return { medianMs };

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterHandle, PodHandle } from '../clusters/types.ts';
 import { checkBehaviour, defineBehaviour, recovered, recoveryIntervalMs } from './check.ts';
 import type { Behaviour } from './types.ts';
+import { verdictOf } from './verdict.ts';
+import { Unanswered } from '../clusters/unanswered.ts';
 
 it('checkBehaviour re-reads the live pods before every probe (a control may have replaced one)', async () => {
   const pod = (name: string) => ({ name, namespace: 'cni-conformance', node: 'w1', addresses: [], labels: {}, exec: async () => ({ stdout: '', stderr: '', exitCode: 0 }) }) as PodHandle;
@@ -51,6 +53,12 @@ describe('recovered: the recovery check after a negative control polls within th
   it('reports a probe that keeps throwing as a problem, not as an exception', async () => {
     const { b } = converging([new Error('no calico-vpp-node pod')]);
     expect(await recovered(b, cluster, 50, 10)).toEqual(['probe failed: no calico-vpp-node pod']);
+  });
+  it('a probe whose command nothing answered is a problem it could not observe (INCONCLUSIVE), not a failure', async () => {
+    const { b } = converging([new Unanswered('ip -4 route show', 'container cc-1-node-a', 'Error response from daemon: Container 3f9c is not running')]);
+    const left = await recovered(b, cluster, 50, 10);
+    expect(left).toEqual(['could not observe: probe: ip -4 route show in container cc-1-node-a (Error response from daemon: Container 3f9c is not running)']);
+    expect(verdictOf(left)).toBe('inconclusive');
   });
   it('probes once, without waiting, when the behaviour already holds', async () => {
     const { b, probes } = converging([null]);

@@ -1,6 +1,8 @@
 import type { ClusterHandle } from '../clusters/types.ts';
+import { unansweredIn } from '../clusters/unanswered.ts';
 import { unparsedProblems } from '../helpers/probes/unparsed.ts';
 import type { Behaviour, Observation, ProbeOptions } from './types.ts';
+import { unobserved } from './verdict.ts';
 
 /** Declares a behaviour; the generic keeps probe and expectation in step. */
 export function defineBehaviour<T>(behaviour: Behaviour<T>): Behaviour<T> {
@@ -46,6 +48,13 @@ export async function checkBehaviour<T>(behaviour: Behaviour<T>, cluster: Cluste
  */
 export const recoveryIntervalMs = (cluster: ClusterHandle): number => (cluster.capabilities?.provider === 'lab' ? 200 : 2_000);
 
+/** A probe that threw, as a problem: one the check could not observe when nothing answered a command (clusters/unanswered.ts). */
+export function probeFailure(error: unknown): string[] {
+  const unanswered = unansweredIn(error);
+  if (unanswered) return [unobserved(`probe: ${unanswered.command} in ${unanswered.where}`, unanswered.said)];
+  return [`probe failed: ${error instanceof Error ? error.message : String(error)}`];
+}
+
 /**
  * Re-probes until the behaviour holds or `deadlineMs` passes (never waiting before the first probe); returns the last
  * problems, empty once it holds. A probe that throws counts as a problem (agents restarting, pods not back yet).
@@ -53,7 +62,7 @@ export const recoveryIntervalMs = (cluster: ClusterHandle): number => (cluster.c
 export async function recovered<T>(behaviour: Behaviour<T>, cluster: ClusterHandle, deadlineMs: number, intervalMs = recoveryIntervalMs(cluster)): Promise<string[]> {
   const until = Date.now() + deadlineMs;
   for (;;) {
-    const problems = await checkBehaviour(behaviour, cluster).then((r) => r.problems, (e: unknown) => [`probe failed: ${e instanceof Error ? e.message : String(e)}`]);
+    const problems = await checkBehaviour(behaviour, cluster).then((r) => r.problems, probeFailure);
     if (problems.length === 0 || Date.now() >= until) return problems;
     await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, until - Date.now()))));
   }

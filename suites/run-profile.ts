@@ -14,7 +14,7 @@ import { attachNotice, checkSkipReason, controlListing, controlSkipReason } from
 import { laneCount, laneProfile, Lanes } from './lanes.ts';
 import { createCluster } from './providers.ts';
 import type { Behaviour, NegativeControl } from './types.ts';
-import { Inconclusive, isUnobserved, VERDICT_LABEL, verdictOf } from './verdict.ts';
+import { Inconclusive, inconclusiveOf, isUnobserved, VERDICT_LABEL, verdictOf } from './verdict.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,6 +24,9 @@ declare module 'vitest' {
     profilesUnavailable: Record<string, string>;
   }
 }
+
+/** Failing pairs a negative control traces (suites/types.ts ProbeOptions.maxTraces). */
+export const CONTROL_TRACES = 1;
 
 /** How long a recovery check polls when the behaviour names no convergence deadline. */
 const defaultConvergenceMs = 60_000;
@@ -110,7 +113,7 @@ export function runProfile(name: string): void {
             if (verdictOf(result.problems) === 'inconclusive') throw new Inconclusive(`${id} could not be observed on ${live.name}`, result.problems);
             throw new BehaviourFailed(id, result.problems, result.observation.raw);
           }
-        }).catch((error: unknown) => skipIfInconclusive(error, ctx));
+        }).catch((error: unknown) => skipIfInconclusive(error, `${id} could not be observed`, ctx));
       }, b.timeoutMs);
       for (const control of b.negativeControls) {
         test(`${id} negative control: ${control.name}`, async (ctx) => {
@@ -135,7 +138,7 @@ export function runProfile(name: string): void {
               if (error instanceof UndoFailed) retire(`cluster "${live.name}" was left broken by ${id} negative control "${control.name}": ${error.message}`);
               throw error;
             }
-          }).catch((error: unknown) => skipIfInconclusive(error, ctx));
+          }).catch((error: unknown) => skipIfInconclusive(error, `${id} negative control "${control.name}" could not be observed`, ctx));
         }, b.timeoutMs);
       }
     }
@@ -171,7 +174,8 @@ async function runNegativeControl(
     where: `cluster "${cluster.name}"`,
     apply: () => control.apply(cluster),
     checkWhileBroken: async (broken) => allure.step(`${b.id} must fail while ${broken.what}`, async () => {
-      const r = await checkBehaviour(check, cluster, { locate: true });
+      // One trace: a control breaks one thing, and one traced pair names where (mutate's confirming pass keeps its 3).
+      const r = await checkBehaviour(check, cluster, { locate: true, maxTraces: CONTROL_TRACES });
       await attachRaw(r.observation.raw);
       await allure.attachment('problems.txt', r.problems.join('\n') || '(none)', 'text/plain');
       return r.problems;
@@ -200,9 +204,13 @@ async function runNegativeControl(
   expect(left, `${b.id} did not recover within ${Math.round(deadlineMs / 1000)} s after undoing "${breakage.what}"`).toEqual([]);
 }
 
-/** An INCONCLUSIVE test: labelled for the report (Allure "unknown", its own matrix state), skipped with its causes. */
-async function skipIfInconclusive(error: unknown, ctx: { skip(note?: string): never }): Promise<void> {
-  if (!(error instanceof Inconclusive)) throw error;
+/**
+ * An INCONCLUSIVE test (an Inconclusive, or a command nothing answered: suites/verdict.ts inconclusiveOf): labelled for
+ * the report (Allure "unknown", its own matrix state), skipped with its causes. Any other error stays an ERROR.
+ */
+async function skipIfInconclusive(thrown: unknown, what: string, ctx: { skip(note?: string): never }): Promise<void> {
+  const error = inconclusiveOf(thrown, what);
+  if (!error) throw thrown;
   await allure.label(VERDICT_LABEL, 'inconclusive');
   await allure.description(error.message);
   await allure.attachment('INCONCLUSIVE.txt', error.message, 'text/plain');

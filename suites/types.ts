@@ -96,6 +96,8 @@ export type WorkloadNeed =
 export interface ProbeOptions {
   /** Trace where a failing probe's packets died (seconds per failing pair, helpers/hop-trace); unset in polls. */
   locate?: boolean;
+  /** How many failing pairs to trace at most (default: the check's own bound, X-POD-1's MAX_TRACES). */
+  maxTraces?: number;
 }
 
 /** A behaviour from BEHAVIOURS.md as data: id, title, docs link, requirements, probe, expectation. */

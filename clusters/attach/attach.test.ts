@@ -11,6 +11,7 @@ import { attachAccess, attachNodes, attachOptionsFromEnv, attachRun, loadKubecon
 import { nodeCommand, parseTemplate, shellQuote } from './node-exec.ts';
 import type { PodHandle } from '../types.ts';
 import { dockerExec } from '../kind/node.ts';
+import { Unanswered } from '../unanswered.ts';
 import { kernelFactsScript, moduleVerdict, readOnlyProbe } from '../kind/kernel-probe.ts';
 
 describe('--node-exec templates', () => {
@@ -87,9 +88,9 @@ describe('attached nodes', () => {
       return execa(cmd, args, { ...options, reject: false, timeout: 200 });
     }) as never;
     const [node] = attachNodes([worker], [process.execPath, '-e', 'setTimeout(() => {}, 30000)', '{node}'], hung);
-    const r = await node!.exec(['true']);
-    expect(r.exitCode).not.toBe(0);
-    expect(r.stderr).toMatch(/on node w1: "true" cut after 180s/);
+    const cut = await node!.exec(['true']).catch((e: unknown) => e);
+    expect(cut).toBeInstanceOf(Unanswered);
+    expect((cut as Error).message).toMatch(/^true in node w1 \(.*\): no answer: cut after 180 s without an exit$/);
   });
 });
 
@@ -224,8 +225,9 @@ describe('docker exec into a node', () => {
   it('is cut at the deadline and says so', async () => {
     const hung = (async (_cmd: string, _args: string[], options: { timeout: number }) =>
       execa(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { reject: false, timeout: options.timeout })) as never;
-    const r = await dockerExec('cnc-x-c1-worker', ['tcpdump', '-c', '1'], 200, hung);
-    expect(r.exitCode).not.toBe(0);
-    expect(r.stderr).toMatch(/docker exec cnc-x-c1-worker "tcpdump -c 1": cut after 0.2s/);
+    // Cut: the command's end was never seen, so it is Unanswered (an INCONCLUSIVE check), naming the command and node.
+    const cut = await dockerExec('cnc-x-c1-worker', ['tcpdump', '-c', '1'], 200, hung).catch((e: unknown) => e);
+    expect(cut).toBeInstanceOf(Unanswered);
+    expect((cut as Error).message).toBe('tcpdump -c 1 in container cnc-x-c1-worker: no answer: docker exec cut after 0.2 s without an exit');
   });
 });

@@ -9,6 +9,7 @@ import { systemDiagnostics } from '../kind/diagnostics.ts';
 import type { ClusterHandle, NodeHandle, PodHandle, Profile } from '../types.ts';
 import { readOnlyProbe } from '../kind/kernel-probe.ts';
 import { nodeCommand, parseTemplate } from './node-exec.ts';
+import { commandText, Unanswered } from '../unanswered.ts';
 
 export { nodeCommand };
 
@@ -98,8 +99,8 @@ export function attachNodes(items: readonly V1Node[], nodeExec: AttachOptions['n
           const [cmd = '', ...args] = nodeCommand(nodeExec, name, argv);
           // A deadline, as for pod exec: a hung ssh must not keep a control from its undo.
           const r = await exec(cmd, args, { reject: false, timeout: DEFAULT_EXEC_DEADLINE_MS });
-          const timedOut = r.timedOut ? `\n${cmd} on node ${name}: "${argv.join(' ')}" cut after ${DEFAULT_EXEC_DEADLINE_MS / 1000}s` : '';
-          return { stdout: String(r.stdout ?? ''), stderr: `${String(r.stderr ?? '')}${timedOut}`, exitCode: r.exitCode ?? 1 };
+          if (r.timedOut) throw new Unanswered(commandText(argv), `node ${name} (${cmd})`, `cut after ${DEFAULT_EXEC_DEADLINE_MS / 1000} s without an exit`);
+          return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1 };
         };
     return { name, role: nodeRole(item.metadata?.labels), addresses, exec: run };
   }).sort((a, b) => a.name.localeCompare(b.name));

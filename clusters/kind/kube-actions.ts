@@ -1,5 +1,6 @@
 import { kindEngineName } from '../engine.ts';
 import type { ExecResult, KubeActions } from '../types.ts';
+import { commandText, Unanswered } from '../unanswered.ts';
 import { contextName, kubeconfigPath } from './naming.ts';
 import type { KubeAccess } from './pods.ts';
 import type { CommandRunner } from './runner.ts';
@@ -36,8 +37,35 @@ export function unknownTool(argv: string[]): ExecResult {
   return { stdout: '', stderr: `tool "${argv[0]}": not one of ${tools.join(', ')}`, exitCode: 127 };
 }
 
-/** KubeActions over one context: API calls through `api`, CLIs through `run` (already pointed at the context). */
-export function kubeActions(context: string, api: KubeApi, run: RunCli, workdir: string): KubeActions {
+/**
+ * What kubectl said when it never reached the API server (refused, timed out, TLS handshake timed out, connection
+ * reset), else undefined: its last words for a transport error are StandardErrorMessage's for a *url.Error, "The
+ * connection to the server %s was refused - did you specify the right host or port?" or "Unable to connect to the
+ * server: %v" (pkg/cmd/util/helpers.go@kubernetes/kubectl v0.36.1, the pinned kubectl v1.36.1; recorded in
+ * clusters/fixtures/unanswered). "Unable to connect" with a certificate or config error stays a failure of the run.
+ */
+export function apiServerDidNotAnswer(result: ExecResult): string | undefined {
+  if (result.exitCode === 0) return undefined;
+  const last = result.stderr.trim().split('\n').at(-1)?.trim() ?? '';
+  return KUBECTL_NO_ANSWER.some((p) => p.test(last)) ? last : undefined;
+}
+
+const KUBECTL_NO_ANSWER = [
+  /^The connection to the server \S+ was refused - did you specify the right host or port\?$/,
+  /^Unable to connect to the server: .*(timeout|deadline exceeded|EOF|connection reset by peer|no route to host)/,
+];
+
+/**
+ * KubeActions over one context: API calls through `api`, CLIs through `run` (already pointed at the context). A kubectl
+ * call that never reached the API server rejects with Unanswered (clusters/unanswered.ts); any other exit is a result.
+ */
+export function kubeActions(context: string, api: KubeApi, runCli: RunCli, workdir: string): KubeActions {
+  const run: RunCli = async (argv, options) => {
+    const r = await runCli(argv, options);
+    const said = argv[0] === 'kubectl' ? apiServerDidNotAnswer(r) : undefined;
+    if (said) throw new Unanswered(commandText(argv), `context ${context}`, said);
+    return r;
+  };
   return {
     context,
     workdir,

@@ -1,18 +1,24 @@
 import { execa } from 'execa';
+import { engineDidNotAnswer } from '../docker.ts';
 import { kindEngineCli, kindEngineName, labelField } from '../engine.ts';
+import { commandText, Unanswered } from '../unanswered.ts';
 import type { ExecResult, NodeHandle } from '../types.ts';
 import { DEFAULT_EXEC_DEADLINE_MS } from './pods.ts';
 
 /**
  * `<engine> exec <container> argv` with the exec deadline (the engine kind runs on, engine.ts): a command that hangs in
- * a node is cut (the client is killed), so a negative control always reaches its undo. Never rejects; a cut command
- * says so in stderr.
+ * a node is cut (the client is killed), so a negative control always reaches its undo. Resolves with the command's
+ * exit, whatever it is; rejects with Unanswered when the command never ran or never ended: the engine's own refusal
+ * (clusters/docker.ts engineDidNotAnswer: container stopped, gone, paused, no engine) or the deadline.
  */
 export async function dockerExec(container: string, argv: string[], deadlineMs = DEFAULT_EXEC_DEADLINE_MS, exec: typeof execa = execa): Promise<ExecResult> {
   const engine = kindEngineName();
   const r = await exec(engine, ['exec', container, ...argv], { reject: false, timeout: deadlineMs });
-  const cut = r.timedOut ? `\n${engine} exec ${container} "${argv.join(' ')}": cut after ${deadlineMs / 1000}s` : '';
-  return { stdout: String(r.stdout ?? ''), stderr: `${String(r.stderr ?? '')}${cut}`, exitCode: r.exitCode ?? 1 };
+  const result = { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1 };
+  if (r.timedOut) throw new Unanswered(commandText(argv), `container ${container}`, `${engine} exec cut after ${deadlineMs / 1000} s without an exit`);
+  const said = engineDidNotAnswer(result);
+  if (said) throw new Unanswered(commandText(argv), `container ${container}`, said);
+  return result;
 }
 
 /** A kind node container; every command goes through `<engine> exec`, as kind's own node handle does. */

@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Unanswered } from '../unanswered.ts';
 import { KubeAccess } from './pods.ts';
 
 type Binary = (stream: number, buff: Buffer) => boolean;
@@ -25,6 +28,20 @@ function access(wsInterface: unknown, execDeadlineMs = 5_000): KubeAccess {
     currentContext: 'kind-c',
   });
   return new KubeAccess(config, 'kind-c', { execSocket: wsInterface as never, execDeadlineMs });
+}
+
+function accessTo(server: string): KubeAccess {
+  const config = new KubeConfig();
+  config.loadFromOptions({ clusters: [{ name: 'c', server, skipTLSVerify: true }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+  return new KubeAccess(config, 'x', { execDeadlineMs: 5_000 });
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -56,15 +73,36 @@ describe('pod exec', () => {
     await tick();
     frame(1, 'KVStore: Ok\n');
     socket.emit('close', 1006, Buffer.from(''));
-    await expect(pending).rejects.toThrow(/exec in pod kube-system\/cilium-x \(cilium-agent\) "cilium-dbg status": the connection closed \(code 1006\) before an exit status came.*KVStore: Ok/);
+    // The exec's end was never seen: Unanswered (INCONCLUSIVE), naming the command, the pod and what happened.
+    await expect(pending).rejects.toThrow(Unanswered);
+    await expect(pending).rejects.toThrow(/^cilium-dbg status in pod kube-system\/cilium-x \(cilium-agent\): no answer: the connection closed \(code 1006\) before an exit status came.*KVStore: Ok/);
   });
 
   it('cuts and rejects an exec that never ends, at its deadline', async () => {
     const { wsInterface, socket } = fakeSocket();
     const started = Date.now();
-    await expect(access(wsInterface, 200).exec('ns', 'p', 'c', ['sleep', 'infinity'])).rejects.toThrow(/no exit status within 0.2s; the exec was cut/);
+    await expect(access(wsInterface, 200).exec('ns', 'p', 'c', ['sleep', 'infinity'])).rejects.toThrow(/^sleep infinity in pod ns\/p \(c\): no answer: no exit status within 0.2 s; the exec was cut$/);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(socket.closed).toBe(true);
+  });
+
+  it('an API server that refuses the connection is Unanswered; one that refuses the exec itself is an error', async () => {
+    // Real sockets on loopback: a port just closed (ECONNREFUSED from Node, through ws and client-node), then a server
+    // answering the exec's upgrade with 400 as the API server does for a container the pod does not have.
+    const refused = await closedPort();
+    const error = await accessTo(`https://127.0.0.1:${refused}`).exec('ns', 'p', 'c', ['ip', 'route']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Unanswered);
+    expect((error as Error).message).toBe(`ip route in pod ns/p (c): no answer: connect ECONNREFUSED 127.0.0.1:${refused}`);
+    const server = createServer((_req, res) => { res.writeHead(400); res.end('container "c" is not valid for pod "p"'); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const bad = await accessTo(`http://127.0.0.1:${port}`).exec('ns', 'p', 'c', ['ip', 'route']).catch((e: unknown) => e);
+      expect(bad).not.toBeInstanceOf(Unanswered);
+      expect((bad as Error).message).toMatch(/Unexpected server response: 400/);
+    } finally {
+      server.close();
+    }
   });
 
   it('names a context that is not in the kubeconfig', () => {

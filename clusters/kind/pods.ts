@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { AppsV1Api, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Node, type V1Pod, type V1Status } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import type { ExecResult, PodHandle } from '../types.ts';
+import { commandText, Unanswered } from '../unanswered.ts';
 import { workloadNamespace } from './naming.ts';
 import { probeServerSelector } from './workloads.ts';
 
@@ -124,6 +125,7 @@ interface ExecSocket { on(event: 'close', listener: (code: number, reason: Buffe
  */
 export function podExec(exec: Pick<Exec, 'exec'>, target: { namespace: string; pod: string; container: string }, argv: string[], deadlineMs = DEFAULT_EXEC_DEADLINE_MS): Promise<ExecResult> {
   const where = `exec in pod ${target.namespace}/${target.pod} (${target.container}) "${argv.join(' ')}"`;
+  const pod = `pod ${target.namespace}/${target.pod} (${target.container})`;
   let out = '';
   let err = '';
   // Writables that append at once: the status frame comes after the last output frame on the same socket.
@@ -141,18 +143,37 @@ export function podExec(exec: Pick<Exec, 'exec'>, target: { namespace: string; p
     };
     const timer = setTimeout(() => finish(() => {
       socket?.close();
-      reject(new Error(`${where}: no exit status within ${deadlineMs / 1000}s; the exec was cut`));
+      reject(new Unanswered(commandText(argv), pod, `no exit status within ${deadlineMs / 1000} s; the exec was cut`));
     }), deadlineMs);
     exec.exec(target.namespace, target.pod, target.container, argv, stdout, stderr, null, false, (status: V1Status) => {
       finish(() => resolve({ stdout: out, stderr: err, exitCode: exitCodeOf(status) }));
     }).then((ws) => {
       socket = ws as unknown as ExecSocket;
-      socket.on('close', (code) => finish(() => reject(new Error(
-        `${where}: the connection closed (code ${code}) before an exit status came; the container may have restarted`
+      socket.on('close', (code) => finish(() => reject(new Unanswered(commandText(argv), pod,
+        `the connection closed (code ${code}) before an exit status came; the container may have restarted`
         + `${out || err ? `; output so far: ${(out + err).trim().slice(-300)}` : ''}`))));
-    }, (error: unknown) => finish(() => reject(error instanceof Error ? error : new Error(`${where}: ${String(error)}`))));
+    }, (error: unknown) => finish(() => {
+      const said = connectionFailed(error);
+      const message = error && typeof error === 'object' && 'message' in error ? String((error as { message: unknown }).message) : String(error);
+      reject(said ? new Unanswered(commandText(argv), pod, said) : error instanceof Error ? error : new Error(`${where}: ${message}`));
+    }));
   });
 }
+
+/**
+ * What the connection said when the API server never took the exec (refused, reset, timed out, unreachable), else
+ * undefined. client-node rejects with what its socket's onerror got (WebSocketHandler.connect,
+ * dist/web-socket-handler.js@2.0.1), which is ws's ErrorEvent carrying Node's system error as `error` and its text as
+ * `message` (lib/event-target.js@ws 8.23.0). An HTTP refusal of the exec itself (a bad container name: "Unexpected
+ * server response: 400") is the harness's bad argument, not this.
+ */
+export function connectionFailed(error: unknown): string | undefined {
+  const inner = error && typeof error === 'object' && 'error' in error ? (error as { error: unknown }).error : error;
+  const code = inner && typeof inner === 'object' && 'code' in inner ? (inner as { code: unknown }).code : undefined;
+  if (typeof code !== 'string' || !CONNECTION_CODES.includes(code)) return undefined;
+  return inner instanceof Error ? inner.message : code;
+}
+const CONNECTION_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE'];
 
 /**
  * The pods that serve probes, which are `cluster.pods`: those of the workload namespace labelled as probe servers by the

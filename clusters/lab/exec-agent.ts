@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { ExecResult } from '../types.ts';
+import { commandText, Unanswered } from '../unanswered.ts';
 
 /**
  * One long-lived `docker exec -i` per lab node runs this Perl agent; every command of the node then costs a fork and
@@ -96,20 +97,26 @@ export interface ExecChannel {
 
 /**
  * Starts the agent in a running container and resolves once it answered "ready" (within `readyMs`). Commands sent
- * after the agent ended (the container removed) reject naming the container and what docker said.
+ * after the agent ended, or in flight when it did (its `docker exec -i` ended: the container stopped or was removed,
+ * the engine went away), reject with Unanswered naming the command, the container and what docker said (recorded:
+ * "exec agent in container 05ff7a2b3bf5 ended (docker exec exited 137)" after `docker stop`, clusters/unanswered.test.ts).
+ * Output that is no reply (a harness bug) rejects with a plain Error.
  */
 export function openExecChannel(containerId: string, readyMs = 20_000): Promise<ExecChannel> {
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn('docker', ['exec', '-i', containerId, 'perl', '-e', EXEC_AGENT], { stdio: ['pipe', 'pipe', 'pipe'] });
   const reader = new ReplyReader();
-  const pending = new Map<number, { resolve: (r: ExecResult) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { argv: string[]; resolve: (r: ExecResult) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let stderr = '';
-  let ended: Error | undefined;
+  /** Why the agent ended; `unanswered`: the container or engine went away, not a harness bug. */
+  let ended: { error: Error; unanswered: boolean } | undefined;
   let onReady: { resolve: () => void; reject: (e: Error) => void } | undefined;
-  const end = (error: Error) => {
+  const where = `container ${containerId.slice(0, 12)}`;
+  const failure = (argv: string[]) => (ended!.unanswered ? new Unanswered(commandText(argv), where, ended!.error.message) : ended!.error);
+  const end = (error: Error, unanswered: boolean) => {
     if (ended) return;
-    ended = error;
-    for (const p of pending.values()) p.reject(error);
+    ended = { error, unanswered };
+    for (const p of pending.values()) p.reject(failure(p.argv));
     pending.clear();
     onReady?.reject(error);
   };
@@ -119,7 +126,7 @@ export function openExecChannel(containerId: string, readyMs = 20_000): Promise<
     try {
       replies = reader.push(chunk);
     } catch (error) {
-      end(error as Error);
+      end(error as Error, false);
       child.kill();
       return;
     }
@@ -130,8 +137,8 @@ export function openExecChannel(containerId: string, readyMs = 20_000): Promise<
     }
     if (reader.ready && pending.size === 0) hold(false);
   });
-  child.on('error', (error) => end(new Error(`exec agent in container ${containerId.slice(0, 12)}: ${error.message}`)));
-  child.on('close', (code) => end(new Error(`exec agent in container ${containerId.slice(0, 12)} ended (docker exec exited ${code})${stderr.trim() ? `: ${stderr.trim()}` : ''}`)));
+  child.on('error', (error) => end(new Error(`exec agent in container ${containerId.slice(0, 12)}: ${error.message}`), true));
+  child.on('close', (code) => end(new Error(`exec agent in container ${containerId.slice(0, 12)} ended (docker exec exited ${code})${stderr.trim() ? `: ${stderr.trim()}` : ''}`), true));
   child.stdin.on('error', () => {}); // a write after the agent died: 'close' rejects the command
   // Keeps the harness alive only while a command is in flight (as a docker exec would); idle, it never holds the exit.
   const streams = [child.stdin, child.stdout, child.stderr] as unknown as Array<{ ref?: () => void; unref?: () => void }>;
@@ -141,11 +148,11 @@ export function openExecChannel(containerId: string, readyMs = 20_000): Promise<
 
   const channel: ExecChannel = {
     exec(argv) {
-      if (ended) return Promise.reject(ended);
+      if (ended) return Promise.reject(failure(argv));
       if (argv.length === 0) return Promise.reject(new Error('exec agent: empty argv'));
       const id = nextId++;
       return new Promise<ExecResult>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
+        pending.set(id, { argv, resolve, reject });
         hold(true);
         child.stdin.write(requestLine(id, argv));
       });

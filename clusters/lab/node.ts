@@ -1,5 +1,6 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { ExecResult } from '../types.ts';
+import { commandText, Unanswered } from '../unanswered.ts';
 import type { ExecChannel } from './exec-agent.ts';
 import type { LabNode, LabNodeSpec } from './types.ts';
 
@@ -55,7 +56,11 @@ export async function startNodeContainer(options: StartNodeOptions): Promise<Sta
 export function labNode(spec: LabNodeSpec, container: StartedTestContainer, addresses: string[], channel?: ExecChannel): LabNode {
   const exec = async (argv: string[]): Promise<ExecResult> => {
     if (channel) return channel.exec(argv);
-    const result = await container.exec(argv);
+    // Through the Docker API (dockerode): a rejection is the engine's answer that the command never ran, e.g.
+    // "(HTTP code 409) container stopped/paused - Container ... is not running" (clusters/unanswered.ts).
+    const result = await container.exec(argv).catch((error: unknown) => {
+      throw new Unanswered(commandText(argv), `container ${spec.name}`, error instanceof Error ? error.message : String(error));
+    });
     return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
   };
   const node: LabNode = {

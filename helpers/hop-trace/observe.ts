@@ -95,10 +95,25 @@ export function dropDeltas(before: string, after: string): Drop[] {
 
 const BUILT_IN = new Set(['INPUT', 'FORWARD', 'OUTPUT']);
 
+/**
+ * A node's drop deltas, parsed once per reading: a path crosses several filter hops of one node (FORWARD, INPUT), and
+ * the pairs traced at once share the node's reading (trace.ts tracePairs).
+ */
+const parsedDrops = new WeakMap<TraceReadings['iptables'][string], Drop[]>();
+function dropsOfReading(ipt: TraceReadings['iptables'][string]): Drop[] {
+  let drops = parsedDrops.get(ipt);
+  if (!drops) parsedDrops.set(ipt, (drops = dropDeltas(ipt.before, ipt.after)));
+  return drops;
+}
+
 /** What the trace saw at each hop, from what it read (pure). `packetBytes`: the IP size of the traced ICMP packets. */
 export function observeHops(hops: Hop[], readings: TraceReadings, o: { probe: TracedProbe; src: string; dst: string; icmpPayload: number }): ObservedHop[] {
   const packets = new Map<string, string[]>();
   const routeOf = new Map<string, ReturnType<typeof parseIpRoute>[number]>();
+  const nodeDrops = (node: string): Drop[] => {
+    const ipt = readings.iptables[node];
+    return ipt ? dropsOfReading(ipt) : [];
+  };
   return hops.map((hop): ObservedHop => {
     if (hop.capture) {
       const key = captureKey(hop);
@@ -117,8 +132,7 @@ export function observeHops(hops: Hop[], readings: TraceReadings, o: { probe: Tr
       return { ...hop, outcome: routeOutcome(hop, text, route) };
     }
     if (hop.encap) return { ...hop, outcome: encapOutcome(hop, readings, routeOf.get(`${hop.leg} ${hop.node}`)) };
-    const ipt = readings.iptables[hop.node];
-    const drops = ipt ? dropDeltas(ipt.before, ipt.after).filter((d) => d.chain === hop.chain || !BUILT_IN.has(d.chain)) : [];
+    const drops = nodeDrops(hop.node).filter((d) => d.chain === hop.chain || !BUILT_IN.has(d.chain));
     return { ...hop, outcome: { kind: 'drops', drops } };
   });
 }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { HopPlan } from '../../clusters/lab/hop-plan.ts';
 import type { ClusterHandle, NodeHandle, PodHandle } from '../../clusters/types.ts';
+import { parseIpAddr } from '../parsers/ip-addr.ts';
 import { parseIpLink } from '../parsers/ip-link.ts';
+import { ALIVE, tcpdumpCommand } from '../probes/capture.ts';
 import { icmpRun, pingArgv, POD_UDP_PORT, tcpArgv } from '../probes/traffic.ts';
 import { udpClientArgv } from '../probes/udp-client.ts';
 import { locateLoss } from './locate.ts';
@@ -36,15 +38,12 @@ export interface RecordedTrace {
  */
 const CAPTURE_BOUND_S = 30;
 
-/** The pcap filter of a capture: the pair's packets, and on the underlay the tunnel's packets as well. */
-function filterOf(hop: Hop, plan: HopPlan, a: string, b: string): string {
+/** The terms of a capture's pcap filter (joined by "or"): the pair's packets, and on the underlay the tunnel's packets first. */
+function filterOf(hop: Hop, plan: HopPlan, a: string, b: string): string[] {
   const pair = `(host ${a} and host ${b})`;
-  if (hop.kind !== 'underlay' || !plan.tunnel) return pair;
-  return plan.tunnel.encap === 'vxlan' ? `udp port ${plan.tunnel.port} or ${pair}` : `ip proto 4 or ${pair}`;
+  if (hop.kind !== 'underlay' || !plan.tunnel) return [pair];
+  return [plan.tunnel.encap === 'vxlan' ? `udp port ${plan.tunnel.port}` : 'ip proto 4', pair];
 }
-
-// The node's PID 1 never reaps, so an ended capture lingers as a zombie: alive = exists and not Z (as capture.ts).
-const ALIVE = `alive() { s=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' /proc/$1/status 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }`;
 
 const word = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -60,17 +59,41 @@ async function endOf(cluster: ClusterHandle, pod: PodHandle): Promise<PathEnd> {
   const peer = /^if(\d+)$/.exec(parseIpLink(eth0)[0]?.peer ?? '')?.[1];
   const hostVeth = parseIpLink(links).find((l) => String(l.index) === peer)?.name;
   const nodeAddress = node.addresses[0]?.split('/')[0] ?? '';
-  const underlay = addrs.split('\n').map((l) => /^\d+:\s+(\S+)\s+inet\s+([\d.]+)\//.exec(l)).find((m) => m && m[2] === nodeAddress)?.[1];
+  const underlay = parseIpAddr(addrs).find((a) => a.family === 'inet' && a.address === nodeAddress)?.iface;
   if (!hostVeth || !underlay) {
     throw new Error(`failed to trace ${pod.name}: ${!hostVeth ? `no link on ${node.name} is the peer of its eth0 (${eth0.trim() || r.stderr.trim()})` : `no interface on ${node.name} holds ${nodeAddress}`}`);
   }
   return { pod: pod.name, node: node.name, address: pod.addresses[0] ?? '', hostVeth, underlay, nodeAddress };
 }
 
+/** One capture of a trace: a device (captureKey) and its command. */
+export interface HopCapture { key: string; command: string }
+
 interface NodeCaptures {
   node: NodeHandle;
-  captures: Array<{ key: string; command: string }>;
+  captures: HopCapture[];
   dir?: string;
+}
+
+/**
+ * The captures of pairs traced at once, per node: one per device (captureKey), whose filter takes the packets of every
+ * pair through it (the tunnel's own packets once, then each pair's); one pair's are its own filters, as filterOf says.
+ */
+export function capturePlan(plan: HopPlan, paths: ReadonlyArray<{ a: PathEnd; b: PathEnd; hops: Hop[] }>): Map<string, HopCapture[]> {
+  const byNode = new Map<string, Array<{ key: string; hop: Hop; terms: string[] }>>();
+  for (const { a, b, hops } of paths) {
+    for (const hop of hops.filter((h) => h.capture)) {
+      const list = byNode.get(hop.node) ?? byNode.set(hop.node, []).get(hop.node)!;
+      const key = captureKey(hop);
+      const capture = list.find((c) => c.key === key) ?? list[list.push({ key, hop, terms: [] }) - 1]!;
+      for (const term of filterOf(hop, plan, a.address, b.address)) if (!capture.terms.includes(term)) capture.terms.push(term);
+    }
+  }
+  return new Map([...byNode].map(([node, list]) => [node, list.map(({ key, hop, terms }): HopCapture => {
+    const decodeAs = hop.kind === 'underlay' && plan.tunnel?.encap === 'vxlan' && plan.tunnel.port !== 4789 ? 'vxlan' : undefined;
+    const ns = hop.capture!.netns ? `ip netns exec ${word(hop.capture!.netns)} ` : '';
+    return { key, command: `${ns}${tcpdumpCommand({ iface: hop.capture!.device, filter: terms.join(' or '), count: 1000, seconds: CAPTURE_BOUND_S, ...(decodeAs ? { decodeAs } : {}) })}` };
+  })]));
 }
 
 /** Starts every capture of one node at once (pods' through `ip netns exec`) after reading its filter counters; returns once each listens. */
@@ -114,68 +137,103 @@ async function stopNode(n: NodeCaptures, reads: Array<[string, string]>): Promis
   return out;
 }
 
+/** A failing pair and probe to trace. */
+export interface TraceRequest {
+  from: PodHandle;
+  to: PodHandle;
+  probe: TracedProbe;
+  /** ICMP payload bytes of the traced pings (the probe's size). */
+  icmpPayload: number;
+}
+
+/** The trace of one requested pair, its evidence, and what it read (for fixtures); or why it could not run. */
+export type TraceResult = { trace: HopTrace; raw: Record<string, string>; recorded?: RecordedTrace } | { error: Error };
+
 /**
- * Traces one failing pair and probe on the lab: captures at every hop of the pair (both legs) run at once, one exec per
- * node, while the source pod sends a few packets of the failing protocol; then each hop is judged from what it saw and
- * what its node decided, and the first hop where the packets are not seen is named (locate.ts). `raw` is the evidence.
+ * Traces failing pairs and probes on the lab, all at once: one capture per hop device, whose filter takes every traced
+ * pair's packets (one exec per node starts them all, and one stops them), the filter counters read once per node before
+ * and after, and every pair's client at the same time; then each pair is judged on its own packets (packetPattern
+ * matches its addresses and direction) and the first hop where they are not seen is named (locate.ts). A drop counter
+ * is the node's: with several pairs traced at once it counts all of theirs, and the located line says so. `raw` is each
+ * pair's evidence; the captures and counters, shared, go to the first pair whose path has them.
  */
-export async function traceHops(cluster: ClusterHandle, plan: HopPlan, from: PodHandle, to: PodHandle, probe: TracedProbe, o: { icmpPayload: number }): Promise<{ trace: HopTrace; raw: Record<string, string>; recorded?: RecordedTrace }> {
-  const [a, b] = await Promise.all([endOf(cluster, from), endOf(cluster, to)]);
-  const hops = pairHops(plan, a, b);
-  const nodes = [...new Set([a.node, b.node])].map((name): NodeCaptures => ({ node: cluster.node(name), captures: [] }));
-  for (const hop of hops.filter((h) => h.capture)) {
-    const n = nodes.find((x) => x.node.name === hop.node)!;
-    const key = captureKey(hop);
-    if (n.captures.some((c) => c.key === key)) continue;
-    const decode = hop.kind === 'underlay' && plan.tunnel?.encap === 'vxlan' && plan.tunnel.port !== 4789 ? '-T vxlan ' : '';
-    const ns = hop.capture!.netns ? `ip netns exec ${word(hop.capture!.netns)} ` : '';
-    n.captures.push({ key, command: `${ns}timeout ${CAPTURE_BOUND_S} tcpdump -lnn --immediate-mode ${decode}-i ${hop.capture!.device} -c 1000 ${word(filterOf(hop, plan, a.address, b.address))}` });
-  }
-  const label = `hop trace ${from.name} -> ${to.name} ${PROBE_NAMES[probe]}`;
+export async function tracePairs(cluster: ClusterHandle, plan: HopPlan, requests: TraceRequest[]): Promise<TraceResult[]> {
+  const results: TraceResult[] = requests.map(() => ({ error: new Error('not traced') }));
+  // Each pod's end once, even when several pairs share it.
+  const pods = [...new Map(requests.flatMap((r) => [r.from, r.to]).map((p) => [p.name, p])).values()];
+  const endsByPod = new Map(await Promise.all(pods.map(async (p) => [p.name, await endOf(cluster, p).catch((e: unknown) => e as Error)] as const)));
+  const traced: Array<{ i: number; request: TraceRequest; a: PathEnd; b: PathEnd; hops: Hop[]; label: string; argv: string[] }> = [];
+  requests.forEach((request, i) => {
+    const [a, b] = [endsByPod.get(request.from.name), endsByPod.get(request.to.name)];
+    if (a instanceof Error || b instanceof Error || !a || !b) { results[i] = { error: (a instanceof Error ? a : b) as Error }; return; }
+    const label = `hop trace ${request.from.name} -> ${request.to.name} ${PROBE_NAMES[request.probe]}`;
+    traced.push({ i, request, a, b, hops: pairHops(plan, a, b), label, argv: clientArgv(request.probe, b.address, request.icmpPayload) });
+  });
+  if (traced.length === 0) return results;
+  const nodes = [...capturePlan(plan, traced)].map(([name, captures]): NodeCaptures => ({ node: cluster.node(name), captures }));
   // A full-size trace starts from no learnt path MTU: the failed probe's "frag needed" left one in the source's route
   // cache, and ping would refuse locally what the trace must see die on the path.
-  if (probe === 'fullSize') await from.exec(['ip', 'route', 'flush', 'cache']);
+  await Promise.all(traced.filter((t) => t.request.probe === 'fullSize').map((t) => t.request.from.exec(['ip', 'route', 'flush', 'cache'])));
   const started = await Promise.allSettled(nodes.map(startNode));
-  const argv = clientArgv(probe, b.address, o.icmpPayload);
-  const client = started.every((s) => s.status === 'fulfilled') ? await from.exec(argv) : undefined;
+  const allStarted = started.every((s) => s.status === 'fulfilled');
+  const clients = allStarted ? await Promise.allSettled(traced.map((t) => t.request.from.exec(t.argv))) : [];
   const readings: TraceReadings = { captures: {}, iptables: {}, routes: {}, neighbours: {}, links: {}, fdb: {} };
-  const raw: Record<string, string> = {};
+  const shared: Array<{ node: string; key: string; text: string }> = [];
   await Promise.all(nodes.filter((n) => n.dir).map(async (n) => {
-    const mine = hops.filter((h) => h.node === n.node.name);
-    const pods = [...new Set(mine.flatMap((h) => (h.capture?.netns ? [h.capture.netns] : [])))];
-    const reads: Array<[string, string]> = [
+    const mine = traced.flatMap((t) => t.hops).filter((h) => h.node === n.node.name);
+    const netns = [...new Set(mine.flatMap((h) => (h.capture?.netns ? [h.capture.netns] : [])))];
+    const reads = new Map<string, string>([
       ...mine.filter((h) => h.route).map((h): [string, string] => [routeKey(h), routeArgv(h).join(' ')]),
       [`neigh ${n.node.name}`, 'ip -4 neigh show'], [`links ${n.node.name}`, 'ip link show'],
-      ...pods.flatMap((p): Array<[string, string]> => [[`neigh ${p}`, `ip netns exec ${word(p)} ip -4 neigh show`], [`links ${p}`, `ip netns exec ${word(p)} ip link show`]]),
+      ...netns.flatMap((p): Array<[string, string]> => [[`neigh ${p}`, `ip netns exec ${word(p)} ip -4 neigh show`], [`links ${p}`, `ip netns exec ${word(p)} ip link show`]]),
       ...(plan.tunnel?.encap === 'vxlan' ? [[`fdb ${n.node.name}`, `bridge -j fdb show dev ${plan.tunnel.device}`] as [string, string]] : []),
-    ];
-    const out = await stopNode(n, reads);
-    for (const c of n.captures) { readings.captures[c.key] = out.get(c.key) ?? ''; raw[`${label}: ${n.node.name}: ${c.command}`] = out.get(c.key) ?? '(no output)'; }
+    ]);
+    const out = await stopNode(n, [...reads]);
+    const node = n.node.name;
+    for (const c of n.captures) { readings.captures[c.key] = out.get(c.key) ?? ''; shared.push({ node, key: `${node}: ${c.command}`, text: out.get(c.key) ?? '(no output)' }); }
     const cutoff = out.get('cutoff')?.trim();
     if (cutoff && (!readings.cutoff || cutoff < readings.cutoff)) readings.cutoff = cutoff;
     readings.iptables[n.node.name] = { before: out.get('iptables-before') ?? '', after: out.get('iptables-after') ?? '' };
-    for (const [key] of reads) {
+    for (const key of reads.keys()) {
       const text = out.get(key) ?? '';
       if (key.startsWith('neigh ')) readings.neighbours[key.slice(6)] = text;
       else if (key.startsWith('links ')) readings.links[key.slice(6)] = text;
       else if (key.startsWith('fdb ')) readings.fdb[key.slice(4)] = text;
       else readings.routes[key] = text;
-      raw[`${label}: ${key}`] = text;
+      shared.push({ node, key, text });
     }
-    raw[`${label}: ${n.node.name}: iptables-save -c -t filter before and after`] = `${out.get('iptables-before') ?? ''}\n--- after ---\n${out.get('iptables-after') ?? ''}`;
+    shared.push({ node, key: `${node}: iptables-save -c -t filter before and after`, text: `${out.get('iptables-before') ?? ''}\n--- after ---\n${out.get('iptables-after') ?? ''}` });
   }));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed || !client) {
-    return { trace: { from: from.name, to: to.name, probe, hops: [], notLocated: `the trace could not run: ${(failed?.reason as Error | undefined)?.message ?? 'no client'}` }, raw };
+  const attached = new Set<string>();
+  for (const [k, t] of traced.entries()) {
+    const { request: { from, to, probe, icmpPayload }, a, b, hops, label } = t;
+    // Evidence of the nodes and devices on this pair's path, said once (under the first pair that has it).
+    const raw: Record<string, string> = {};
+    for (const { node, key, text } of shared) {
+      if (attached.has(key) || (node !== a.node && node !== b.node)) continue;
+      attached.add(key);
+      raw[`${label}: ${key}`] = text;
+    }
+    const client = clients[k];
+    if (failed || client?.status !== 'fulfilled') {
+      const why = failed ? (failed.reason as Error).message : client?.status === 'rejected' ? (client.reason as Error).message : 'no client';
+      results[t.i] = { trace: { from: from.name, to: to.name, probe, hops: [], notLocated: `the trace could not run: ${why}` }, raw };
+      continue;
+    }
+    raw[`${label}: ${from.name}: ${t.argv.join(' ')}`] = `${client.value.stdout}${client.value.stderr}\n(exit ${client.value.exitCode})`;
+    const sent = probe === 'burst' || probe === 'fullSize' ? icmpRun(`${client.value.stdout}\n${client.value.stderr}`).counted.sent : 1;
+    const observed = observeHops(hops, readings, { probe, src: a.address, dst: b.address, icmpPayload });
+    const found = locateLoss(observed, sent);
+    const location = found && found.at.chain && traced.length > 1 ? { ...found, text: `${found.text} [${nodeCounters(traced.length)}]` } : found;
+    raw[label] = hopTable(observed, location?.text);
+    const trace: HopTrace = { from: from.name, to: to.name, probe, hops: observed, ...(location ? { location } : { notLocated: 'every hop saw the traced packets: the trace did not reproduce the loss' }) };
+    results[t.i] = { trace, raw, recorded: { ends: [a, b], sent, readings } };
   }
-  raw[`${label}: ${from.name}: ${argv.join(' ')}`] = `${client.stdout}${client.stderr}\n(exit ${client.exitCode})`;
-  const sent = probe === 'burst' || probe === 'fullSize' ? icmpRun(`${client.stdout}\n${client.stderr}`).counted.sent : 1;
-  const observed = observeHops(hops, readings, { probe, src: a.address, dst: b.address, icmpPayload: o.icmpPayload });
-  const location = locateLoss(observed, sent);
-  raw[label] = hopTable(observed, location?.text);
-  const trace: HopTrace = { from: from.name, to: to.name, probe, hops: observed, ...(location ? { location } : { notLocated: 'every hop saw the traced packets: the trace did not reproduce the loss' }) };
-  return { trace, raw, recorded: { ends: [a, b], sent, readings } };
+  return results;
 }
+
+const nodeCounters = (pairs: number) => `the node's counters, over the ${pairs} pairs traced at once`;
 
 export const PROBE_NAMES: Record<TracedProbe, string> = { burst: 'ICMP', fullSize: 'full-size ICMP with DF', tcp: 'TCP', udp: 'UDP' };
 

@@ -27,7 +27,7 @@ export interface CaptureSpec {
 }
 
 // The node's PID 1 (sleep) never reaps, so a finished capture stays a zombie: alive = exists and not Z.
-const ALIVE = `alive() { s=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' /proc/$1/status 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }`;
+export const ALIVE = `alive() { s=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' /proc/$1/status 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }`;
 
 /**
  * Between two looks at a starting or ending tcpdump, in the node's shell: it prints "listening on" 2-150 ms after it
@@ -46,17 +46,24 @@ interface Running {
 }
 
 /**
+ * The bounded tcpdump command of a capture, as a shell line. The filter is one shell word: filters with parentheses
+ * would otherwise be shell syntax. --immediate-mode hands each packet to tcpdump as it arrives: without it TPACKET_V3
+ * holds packets until a ring block times out (measured here: a ping's line reached the file 92 ms after the ping, 1 ms
+ * with it), so a capture stopped after the traffic could miss the last ones.
+ */
+export function tcpdumpCommand(spec: Pick<CaptureSpec, 'iface' | 'filter' | 'count' | 'seconds' | 'link' | 'direction' | 'decodeAs'>): string {
+  if (spec.filter.includes("'")) throw new Error(`failed to capture on ${spec.iface}: the filter "${spec.filter}" contains a single quote`);
+  return `timeout ${spec.seconds} tcpdump -lnn --immediate-mode ${spec.link ? '-e ' : ''}${spec.direction ? `-Q ${spec.direction} ` : ''}${spec.decodeAs ? `-T ${spec.decodeAs} ` : ''}-i ${spec.iface} -c ${spec.count} '${spec.filter}'`;
+}
+
+/**
  * Starts a bounded tcpdump in the background and returns once it is listening: tcpdump prints
  * "listening on" to stderr after pcap_activate and pcap_setfilter (tcpdump.c @ tcpdump-4.99.3,
  * Debian bookworm's), so a packet sent after this returns is seen. Polls every POLL_MS, 5 s at most.
  */
 async function start(on: Executor, spec: CaptureSpec): Promise<Running> {
   const file = `/tmp/cc-cap-${randomBytes(4).toString('hex')}`;
-  if (spec.filter.includes("'")) throw new Error(`failed to capture on ${spec.iface}: the filter "${spec.filter}" contains a single quote`);
-  // One shell word: filters with parentheses would otherwise be shell syntax. --immediate-mode hands each packet to
-  // tcpdump as it arrives: without it TPACKET_V3 holds packets until a ring block times out (measured here: a ping's
-  // line reached the file 92 ms after the ping, 1 ms with it), so a capture stopped after the traffic could miss the last ones.
-  const command = `timeout ${spec.seconds} tcpdump -lnn --immediate-mode ${spec.link ? '-e ' : ''}${spec.direction ? `-Q ${spec.direction} ` : ''}${spec.decodeAs ? `-T ${spec.decodeAs} ` : ''}-i ${spec.iface} -c ${spec.count} '${spec.filter}'`;
+  const command = tcpdumpCommand(spec);
   // One exec starts it and waits: the first line out is its pid; exit 3 = tcpdump died, 4 = not listening in 5 s.
   const started = await on.exec(['sh', '-c', [
     ...(spec.prepare ?? []).map((l) => `${l} >&2 || { echo "prepare failed: ${l.replace(/["$`\\]/g, '')}" >&2; exit 5; }`),

@@ -1,7 +1,9 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { Executor } from '../../clusters/types.ts';
+import { Unanswered } from '../../clusters/unanswered.ts';
 import { batchScript, parseBatchOutput, runBatch } from './traffic-batch.ts';
+import { probed } from './traffic.ts';
 
 /** Runs argv on this machine: the batch script is plain POSIX sh, as in a lab node or netshoot. */
 const local: Executor = {
@@ -40,6 +42,18 @@ describe('traffic batch', () => {
   it('says so when a command never reported, instead of inventing an empty success', () => {
     const runs = parseBatchOutput('T', [['x', ['ping']]], 'garbage', 'sh exited 127: mktemp: not found');
     expect(runs.get('x')).toEqual({ command: 'ping', stdout: '', stderr: 'batch did not report this command: sh exited 127: mktemp: not found', exitCode: -1 });
+  });
+
+  it('a batch nothing answered (the pod\'s container stopped) leaves each client not run, with the cause; a harness bug still throws', async () => {
+    const stopped: Executor = { exec: async (argv) => { throw new Unanswered(argv.join(' '), 'container cc-1-node-a', 'Error response from daemon: Container 3f9c is not running'); } };
+    const runs = await runBatch(stopped, [['0', ['ping', '-c', '1', '10.0.0.2']], ['1', ['curl', 'http://10.0.0.2:8080/']]]);
+    for (const key of ['0', '1']) {
+      expect(runs.get(key)).toMatchObject({ stderr: 'batch did not report this command: container cc-1-node-a: Error response from daemon: Container 3f9c is not running', exitCode: -1 });
+    }
+    const client = { argv: ['ping', '-c', '1', '10.0.0.2'], parse: () => null };
+    expect(probed(client, runs.get('0')!).unobserved).toBe('the client did not run: batch did not report this command: container cc-1-node-a: Error response from daemon: Container 3f9c is not running');
+    const buggy: Executor = { exec: async () => { throw new TypeError('argv is not iterable'); } };
+    await expect(runBatch(buggy, [['0', ['true']]])).rejects.toThrow(TypeError);
   });
 });
 

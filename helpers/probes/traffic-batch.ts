@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Executor } from '../../clusters/types.ts';
+import { unansweredIn } from '../../clusters/unanswered.ts';
 
 /** One command of a batch, with what it printed. */
 export interface BatchRun {
@@ -77,6 +78,15 @@ export interface BatchPhases {
 export async function runBatch(on: Executor, commands: Array<[string, string[]]>, phases: BatchPhases = {}): Promise<Map<string, BatchRun>> {
   if (commands.length === 0) return new Map();
   const token = `==cnc-batch-${randomBytes(6).toString('hex')}==`;
-  const r = await on.exec(['sh', '-c', batchScript(token, commands, phases)]);
+  // A batch the engine, the container or the API server never ran: every command is "not reported", with the cause
+  // (traffic.ts marks such a client unobserved); the other pods' batches still count.
+  let r;
+  try {
+    r = await on.exec(['sh', '-c', batchScript(token, commands, phases)]);
+  } catch (error) {
+    const unanswered = unansweredIn(error);
+    if (!unanswered) throw error;
+    return parseBatchOutput(token, commands, '', `${unanswered.where}: ${unanswered.said}`);
+  }
   return parseBatchOutput(token, commands, r.stdout, r.exitCode !== 0 ? `sh exited ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}` : r.stderr.trim().slice(0, 300));
 }

@@ -1,14 +1,15 @@
 import { hopPlanOf } from '../../clusters/lab/hop-plan.ts';
 import type { ClusterHandle } from '../../clusters/types.ts';
-import { PROBE_NAMES, traceHops } from '../../helpers/hop-trace/trace.ts';
+import { PROBE_NAMES, tracePairs, type TraceRequest, type TraceResult } from '../../helpers/hop-trace/trace.ts';
 import type { TracedProbe } from '../../helpers/hop-trace/types.ts';
 import { ICMP_OVERHEAD } from '../../helpers/probes/traffic.ts';
 import type { Observation } from '../types.ts';
 import type { PairTraffic, PingView } from './x-pod-1.ts';
 
 /**
- * Traces per run at most: each costs a few seconds (captures at every hop, a client waiting out its deadlines), and one
- * fault usually fails several pairs the same way. Pairs across nodes go first; the others are listed as not traced.
+ * Traces per run at most: one fault usually fails several pairs the same way, and the traces of a run share their
+ * captures (helpers/hop-trace/trace.ts tracePairs: all at once). Pairs across nodes go first; the others are listed as
+ * not traced. A negative control asks for fewer (ProbeOptions.maxTraces): it breaks one thing, and one trace names it.
  */
 export const MAX_TRACES = 3;
 
@@ -24,31 +25,33 @@ export function failedProbe(p: PairTraffic): TracedProbe | undefined {
 }
 
 /**
- * Where X-POD-1's failing pairs lost their packets, on datapaths that declare their hops (the lab): each traced pair gets
- * `located` (its probe and the hop named, or why none was), its evidence goes to `raw`. Elsewhere nothing is traced.
+ * Where X-POD-1's failing pairs lost their packets, on datapaths that declare their hops (the lab): the first
+ * `maxTraces` failing pairs are traced at once, each gets `located` (its probe and the hop named, or why none was), and
+ * their evidence goes to `raw`. Elsewhere nothing is traced.
  */
-export async function locateFailures(cluster: ClusterHandle, pairs: PairTraffic[], raw: Record<string, string>): Promise<NonNullable<Observation<unknown>['located']>> {
+export async function locateFailures(cluster: ClusterHandle, pairs: PairTraffic[], raw: Record<string, string>, maxTraces = MAX_TRACES): Promise<NonNullable<Observation<unknown>['located']>> {
   const plan = hopPlanOf(cluster);
   if (!plan) return [];
   const failing = pairs.flatMap((p) => { const probe = failedProbe(p); return probe ? [{ p, probe }] : []; })
     .sort((x, y) => Number(x.p.sameNode) - Number(y.p.sameNode));
-  const located: NonNullable<Observation<unknown>['located']> = [];
-  for (const [i, { p, probe }] of failing.entries()) {
+  for (const { p, probe } of failing.slice(maxTraces)) p.located = { probe, text: `not traced (at most ${maxTraces} trace${maxTraces === 1 ? '' : 's'} a run)` };
+  const chosen = failing.slice(0, maxTraces);
+  // The trace is evidence, not the check: a trace that breaks is said, and the check's own verdict stands.
+  const results = chosen.length === 0 ? [] : await (async () => tracePairs(cluster, plan, chosen.map(({ p, probe }): TraceRequest => ({
+    from: cluster.pod(p.from), to: cluster.pod(p.to), probe, icmpPayload: probe === 'fullSize' && p.mtu ? p.mtu - ICMP_OVERHEAD : 56,
+  }))))().catch((error: unknown) => chosen.map((): TraceResult => ({ error: error as Error })));
+  return chosen.map(({ p, probe }, i) => {
     const what = `${p.from} -> ${p.to} ${PROBE_NAMES[probe]}`;
-    if (i >= MAX_TRACES) { p.located = { probe, text: `not traced (at most ${MAX_TRACES} traces a run)` }; continue; }
-    try {
-      const icmpPayload = probe === 'fullSize' && p.mtu ? p.mtu - ICMP_OVERHEAD : 56;
-      const { trace, raw: evidence } = await traceHops(cluster, plan, cluster.pod(p.from), cluster.pod(p.to), probe, { icmpPayload });
-      Object.assign(raw, evidence);
-      const text = trace.location?.text ?? `not located: ${trace.notLocated}`;
+    const result = results[i]!;
+    if ('error' in result) {
+      const text = `not located: the trace failed: ${result.error.message.split('\n')[0]}`;
       p.located = { probe, text };
-      located.push({ what, ...(trace.location ? { at: trace.location.at } : {}), text });
-    } catch (error) {
-      // The trace is evidence, not the check: a trace that breaks is said, and the check's own verdict stands.
-      const text = `not located: the trace failed: ${(error as Error).message.split('\n')[0]}`;
-      p.located = { probe, text };
-      located.push({ what, text });
+      return { what, text };
     }
-  }
-  return located;
+    Object.assign(raw, result.raw);
+    const { trace } = result;
+    const text = trace.location?.text ?? `not located: ${trace.notLocated}`;
+    p.located = { probe, text };
+    return { what, ...(trace.location ? { at: trace.location.at } : {}), text };
+  });
 }

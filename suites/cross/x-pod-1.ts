@@ -111,7 +111,7 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
     raw.push(...await judgeUnobservable(cluster, value, t));
     // Confirmed failures only: judgeUnobservable has marked what could not be observed, which is not traced.
     const traces: Record<string, string> = {};
-    const located = options?.locate ? await locateFailures(cluster, value, traces) : [];
+    const located = options?.locate ? await locateFailures(cluster, value, traces, options.maxTraces) : [];
     const table = pairMatrix(value.map((p) => ({ from: p.from, to: p.to, cell: pairCell(p) })));
     return { raw: { 'pair matrix (markdown)': table, ...rawOf(raw), ...traces }, value, ...(located.length ? { located } : {}) };
   },
