@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { versions } from '../../versions.ts';
+import { rootfsTar, type Step } from './build.ts';
+import { type CalicoImage, calicoModulesOf, calicoNodePackages, calicoSourceImages } from './calico-catalog.ts';
+import { calicoRecipes, calicoWrapperGoMod, parseVersionReplaces } from './calico-recipes.ts';
+import { sourceLabels } from './catalog.ts';
+import { downloadModule, type GoBuildResult } from './go-build.ts';
+import type { GoRecipe } from './recipes.ts';
+
+const here = new URL('.', import.meta.url).pathname;
+type Log = (line: string) => void;
+const hashOf = (...parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 12);
+const timer = () => { const t = performance.now(); return () => Math.round((performance.now() - t) / 100) / 10; };
+
+/**
+ * Builds a Calico recipe's binaries like go-build.ts buildGoRecipe, in a wrapper module that repeats the calico go.mod's
+ * version replaces and swaps its local nested modules for published ones (calicoWrapperGoMod).
+ */
+export async function buildCalicoRecipe(recipe: GoRecipe, cache: string, log: Log): Promise<GoBuildResult> {
+  const seconds = timer();
+  const main = await downloadModule(recipe.module, recipe.version);
+  const goMod = calicoWrapperGoMod(recipe, parseVersionReplaces(readFileSync(main.GoMod, 'utf8')));
+  const binDir = join(cache, 'bin', `${recipe.id}-${recipe.version}`);
+  const stamp = join(binDir, '.recipe');
+  const hash = hashOf(recipe, recipe.ldflags(main.commit), goMod);
+  if (recipe.binaries.every((b) => existsSync(join(binDir, b.out))) && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) {
+    return { id: recipe.id, binDir, reused: true, seconds: seconds(), commit: main.commit };
+  }
+  const workDir = join(cache, 'modules', recipe.id);
+  mkdirSync(workDir, { recursive: true });
+  mkdirSync(binDir, { recursive: true });
+  writeFileSync(join(workDir, 'go.mod'), goMod);
+  for (const binary of recipe.binaries) {
+    const args = ['-n', '19', 'go', 'build', '-trimpath', '-ldflags', ['-s', '-w', ...recipe.ldflags(main.commit)].join(' '),
+      '-o', join(binDir, binary.out), binary.pkg];
+    log(`go build ${recipe.module}@${recipe.version} ${binary.pkg} -> ${binary.out}`);
+    const r = await execa('nice', args, {
+      cwd: workDir, reject: false, all: true, env: { CGO_ENABLED: (binary.cgo ?? recipe.cgo) ? '1' : '0', GOFLAGS: '-mod=mod -buildvcs=false' },
+    });
+    if (r.exitCode !== 0) throw new Error(`failed to build ${binary.pkg}@${recipe.version}: ${String(r.all).slice(-3000)}`);
+  }
+  writeFileSync(stamp, hash);
+  return { id: recipe.id, binDir, reused: false, seconds: seconds(), commit: main.commit };
+}
+
+async function imageHash(name: string): Promise<string | undefined> {
+  const r = await execa('podman', ['image', 'inspect', '--format', '{{index .Labels "io.cni-conformance.build-hash"}}', name], { reject: false });
+  return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
+}
+
+const lines = (entries: string[]) => entries.join('\n');
+
+/** The calico-image.sh environment for one image. */
+function imageEnv(image: CalicoImage, binDirs: Record<string, string>, moduleDir: string): Record<string, string> {
+  return {
+    FILES: lines([
+      ...image.files.map((f) => `${join(binDirs[f.from]!, f.binary)}:${f.dest}:0755`),
+      ...(image.moduleFiles ?? []).map((f) => `${join(moduleDir, f.from)}:${f.dest}:0644`),
+    ]),
+    TREES: lines((image.trees ?? []).map((t) => `${join(moduleDir, t.from)}:${t.dest}:${t.mode}`)),
+    DIRS: lines((image.dirs ?? []).map((d) => `${d.path}:${d.owner}:${d.mode}`)),
+    LINKS: lines(Object.entries(image.links ?? {}).map(([path, target]) => `${path}:${target}`)),
+    ENVS: lines(Object.entries(image.env ?? {}).map(([k, v]) => `${k}=${v}`)),
+    ENTRYPOINT: image.entrypoint ? JSON.stringify(image.entrypoint) : '',
+    CMD: image.cmd ? JSON.stringify(image.cmd) : '',
+    USER_ID: image.user ?? '',
+  };
+}
+
+export interface CalicoBuild { images: string[]; archives: string[]; steps: Step[] }
+
+/** Builds the Calico images of `versions.calico.fromSource` into podman, with a docker-archive each for `kind load`. */
+export async function buildCalicoImages(cache: string, log: Log): Promise<CalicoBuild> {
+  const steps: Step[] = [];
+  const binDirs: Record<string, string> = {};
+  for (const [id, recipe] of Object.entries(calicoRecipes)) {
+    const r = await buildCalicoRecipe(recipe, cache, log);
+    steps.push({ what: `go ${recipe.module}@${recipe.version} (${recipe.id})`, how: r.reused ? 'reused' : 'built', seconds: r.seconds });
+    binDirs[id] = r.binDir;
+  }
+  const moduleDir = (await downloadModule(calicoRecipes.node.module, calicoRecipes.node.version)).Dir;
+  const nodeRootfs = await rootfsTar(cache, 'calico-node', calicoNodePackages, log, steps);
+  const caDir = join(cache, 'rootfs', 'calico-ca');
+  await execa('sh', ['-c', 'mkdir -p "$1" && tar -C "$1" -xf "$2" ./etc/ssl/certs/ca-certificates.crt', 'sh', caDir, nodeRootfs]);
+  const archiveDir = join(cache, 'calico-archives');
+  const images: string[] = [];
+  const archives: string[] = [];
+  for (const image of calicoSourceImages) {
+    const done = timer();
+    const env = { ...imageEnv(image, binDirs, moduleDir), BASE_TAR: image.base === 'node' ? nodeRootfs : '', CA_FROM: caDir };
+    const contents = image.files.map((f) => createHash('sha256').update(readFileSync(join(binDirs[f.from]!, f.binary))).digest('hex'));
+    const hash = hashOf(image, env, contents, readFileSync(join(here, 'calico-image.sh'), 'utf8'));
+    const archive = join(archiveDir, `${image.name.replace(/[/:]/g, '_')}.tar`);
+    images.push(image.name);
+    archives.push(archive);
+    if ((await imageHash(image.name)) === hash && existsSync(archive)) { steps.push({ what: image.name, how: 'reused', seconds: done() }); continue; }
+    log(`image ${image.name}`);
+    const labels = [...sourceLabels(calicoModulesOf(image)), `io.cni-conformance.differs-from-upstream=${JSON.stringify(image.differs)}`,
+      `io.cni-conformance.build-hash=${hash}`];
+    const r = await execa('bash', [join(here, 'calico-image.sh')], { env: { ...env, IMAGE: image.name, ARCHIVE: archive, LABELS: lines(labels) }, reject: false, all: true });
+    if (r.exitCode !== 0) throw new Error(`failed to build ${image.name}: ${String(r.all).slice(-3000)}`);
+    steps.push({ what: image.name, how: 'built', seconds: done() });
+  }
+  log(`calico ${versions.calico.fromSource.release} images: ${images.join(', ')}`);
+  return { images, archives, steps };
+}
