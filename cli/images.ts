@@ -1,5 +1,7 @@
 import { buildKindNode, buildProbeImage, defaultCache } from '../images/from-source/build.ts';
 import { unbuildable } from '../images/from-source/catalog.ts';
+import { buildCalicoImages } from '../images/from-source/calico-build.ts';
+import { reportCalicoSources } from '../images/from-source/calico-sources.ts';
 import { selectProfiles } from '../reports/select-profiles.ts';
 import { parseArgs } from './args.ts';
 
@@ -22,6 +24,13 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(node.probes)) console.log(`images: probe ${k}=${v}`);
   console.log(`images: node image ${node.image} ready; probe image ${probe.image}: kind load image-archive ${probe.archive}`);
   for (const cni of new Set(profiles.map((p) => p.cni))) {
+    if (cni === 'calico') {
+      if (!(await reportCalicoSources(log))) continue;
+      const calico = await buildCalicoImages(cache, log);
+      for (const s of calico.steps) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
+      console.log(`images: calico images ready: kind load image-archive ${calico.archives.join(' ')}`);
+      continue;
+    }
     const missing = Object.entries(unbuildable[cni] ?? {});
     for (const [image, why] of missing) console.log(`images: cannot build ${image} (${cni}): ${why}`);
     if (!missing.length) console.log(`images: ${cni} images are not built by this command yet`);
