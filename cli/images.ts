@@ -1,6 +1,6 @@
 import { buildKindNode, buildProbeImage, defaultCache } from '../images/from-source/build.ts';
 import { unbuildable } from '../images/from-source/catalog.ts';
-import { buildCalicoImages } from '../images/from-source/calico-build.ts';
+import { buildCalicoImages, proveCalicoImages } from '../images/from-source/calico-build.ts';
 import { reportCalicoSources } from '../images/from-source/calico-sources.ts';
 import { selectProfiles } from '../reports/select-profiles.ts';
 import { parseArgs } from './args.ts';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       if (!(await reportCalicoSources(log))) continue;
       const calico = await buildCalicoImages(cache, log);
       for (const s of calico.steps) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
+      for (const p of await proveCalicoImages(calico.images)) console.log(`images: proof ${p.what}:\n${p.output.replace(/^/gm, '    ')}`);
       console.log(`images: calico images ready: kind load image-archive ${calico.archives.join(' ')}`);
       continue;
     }

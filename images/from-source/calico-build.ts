@@ -107,3 +107,32 @@ export async function buildCalicoImages(cache: string, log: Log): Promise<Calico
   log(`calico ${versions.calico.fromSource.release} images: ${images.join(', ')}`);
   return { images, archives, steps };
 }
+
+/**
+ * Version commands run in each built image (podman, no network): calico-node -v (node/cmd/calico-node/main.go@v3.31.0:49),
+ * the CNI plugin's -v (cni-plugin/pkg/plugin/plugin.go@v3.31.0:729), kube-controllers -version (main.go:66), calico-typha
+ * --version (typha/pkg/daemon/daemon.go@v3.31.0:63), and BIRD's --version.
+ */
+export const calicoProofs: { image: string; entrypoint: string; args: string[] }[] = [
+  { image: 'node', entrypoint: '/bin/calico-node', args: ['-v'] },
+  { image: 'node', entrypoint: 'bird', args: ['--version'] },
+  { image: 'node', entrypoint: 'sh', args: ['-c', 'command -v runsvdir start_runit && readlink /bin/birdcl && ls /etc/calico/confd/templates | wc -l'] },
+  { image: 'cni', entrypoint: '/opt/cni/bin/calico', args: ['-v'] },
+  { image: 'cni', entrypoint: '/opt/cni/bin/calico-ipam', args: ['-v'] },
+  { image: 'kube-controllers', entrypoint: '/usr/bin/kube-controllers', args: ['-version'] },
+  { image: 'typha', entrypoint: '/usr/bin/calico-typha', args: ['--version'] },
+];
+
+/** Runs calicoProofs; a failing command fails the build with its output. */
+export async function proveCalicoImages(images: string[]): Promise<{ what: string; output: string }[]> {
+  const out: { what: string; output: string }[] = [];
+  for (const proof of calicoProofs) {
+    const image = images.find((i) => i.includes(`/${proof.image}:`));
+    if (!image) throw new Error(`failed to prove the calico images: no ${proof.image} image among ${images.join(', ')}`);
+    const r = await execa('podman', ['run', '--rm', '--network', 'none', '--entrypoint', proof.entrypoint, image, ...proof.args], { reject: false, all: true });
+    const what = `${image} ${proof.entrypoint} ${proof.args.join(' ')}`;
+    if (r.exitCode !== 0) throw new Error(`failed to run ${what}: exit ${r.exitCode}: ${String(r.all).slice(-2000)}`);
+    out.push({ what, output: String(r.all).trim() });
+  }
+  return out;
+}

@@ -22,6 +22,10 @@ else
   echo 'hosts: files dns' > "$R/etc/nsswitch.conf"
   install -m 0644 "$CA_FROM/etc/ssl/certs/ca-certificates.crt" "$R/etc/ssl/certs/"
 fi
+# Files are installed through the rootfs's own links (Debian's merged /bin -> usr/bin): an absolute one would write to the host.
+for l in "$R"/*; do
+  if [ -L "$l" ] && [[ "$(readlink "$l")" == /* ]]; then echo "calico-image: $l is an absolute link; refusing to write through it" >&2; exit 1; fi
+done
 while IFS=: read -r src dest mode; do
   [ -z "$src" ] && continue
   # Module cache files are read-only and lose their mode in the module zip: set it here.
