@@ -64,6 +64,7 @@ function imageEnv(image: CalicoImage, binDirs: Record<string, string>, moduleDir
     DIRS: lines((image.dirs ?? []).map((d) => `${d.path}:${d.owner}:${d.mode}`)),
     LINKS: lines(Object.entries(image.links ?? {}).map(([path, target]) => `${path}:${target}`)),
     ENVS: lines(Object.entries(image.env ?? {}).map(([k, v]) => `${k}=${v}`)),
+    REMOVE: lines(image.remove ?? []),
     ENTRYPOINT: image.entrypoint ? JSON.stringify(image.entrypoint) : '',
     CMD: image.cmd ? JSON.stringify(image.cmd) : '',
     USER_ID: image.user ?? '',
@@ -116,7 +117,13 @@ export async function buildCalicoImages(cache: string, log: Log): Promise<Calico
 export const calicoProofs: { image: string; entrypoint: string; args: string[] }[] = [
   { image: 'node', entrypoint: '/bin/calico-node', args: ['-v'] },
   { image: 'node', entrypoint: 'bird', args: ['--version'] },
-  { image: 'node', entrypoint: 'sh', args: ['-c', 'command -v runsvdir start_runit && readlink /bin/birdcl && ls /etc/calico/confd/templates | wc -l'] },
+  { image: 'node', entrypoint: 'sh', args: ['-c', 'echo "$PATH" && command -v runsvdir && command -v start_runit && readlink /bin/birdcl && ls /etc/calico/confd/templates'] },
+  // The difference calico.md names: Debian's BIRD refuses krt_tunnel, which confd writes for IPIP pools
+  // (confd/pkg/backends/calico/bgp_processor.go@v3.32.1:1049-1051); this proof fails once a BIRD that knows it is used.
+  {
+    image: 'node', entrypoint: 'sh', args: ['-c', 'printf \'router id 10.0.0.1;\\nprotocol device { }\\nprotocol kernel { export filter '
+      + '{ krt_tunnel = "tunl0"; accept; }; }\\n\' > /tmp/k.cfg; ! bird -p -c /tmp/k.cfg 2>/tmp/err; cat /tmp/err; grep -q "You may set only variables" /tmp/err'],
+  },
   { image: 'cni', entrypoint: '/opt/cni/bin/calico', args: ['-v'] },
   { image: 'cni', entrypoint: '/opt/cni/bin/calico-ipam', args: ['-v'] },
   { image: 'kube-controllers', entrypoint: '/usr/bin/kube-controllers', args: ['-version'] },

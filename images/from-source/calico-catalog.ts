@@ -63,6 +63,8 @@ export interface CalicoImage {
   /** Empty directories ("path/") or files made in the image, owner and mode. */
   dirs?: { path: string; owner: string; mode: string }[];
   links?: Record<string, string>;
+  /** Paths of the base removed before anything is installed. */
+  remove?: string[];
   entrypoint?: string[];
   cmd?: string[];
   env?: Record<string, string>;
@@ -82,6 +84,12 @@ export const calicoNodePackages = [
 ];
 
 /**
+ * The PATH BuildKit gives an image built FROM scratch (every upstream Calico image's last stage), which `podman import`
+ * does not set (moby/buildkit frontend/dockerfile/dockerfile2llb/convert.go@v0.32.2:799-800, util/system DefaultPathEnvUnix).
+ */
+const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
  * The images manifests/calico.yaml@v3.31.0 runs (quay.io/calico/{cni,node,kube-controllers}:v3.31.0, lines 7057-7378) plus
  * typha (calico-typha.yaml@v3.31.0), laid out as their Dockerfiles lay them out.
  */
@@ -95,7 +103,7 @@ export const calicoSourceImages: CalicoImage[] = [
       { from: 'cni', binary: 'calico', dest: '/opt/cni/bin/calico' },
     ],
     links: { '/opt/cni/bin/calico-ipam': './calico' },
-    env: { PATH: '/opt/cni/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    env: { PATH: `/opt/cni/bin:${defaultPath}` },
     cmd: ['/opt/cni/bin/install'],
     differs: 'no LICENSE files; a static tree instead of calico/base (UBI)',
   },
@@ -115,7 +123,9 @@ export const calicoSourceImages: CalicoImage[] = [
     // node/pkg/health/health.go@v3.31.0:92,111 runs /bin/birdcl; Debian's bird ships birdc, the readline client, which
     // takes the same -s socket and command and prints the same "BIRD ..." reply.
     links: { '/bin/birdcl': '/usr/sbin/birdc', '/bin/birdcl6': '/usr/sbin/birdc6' },
-    env: { SVDIR: '/etc/service/enabled' },
+    // Debian's runit links /etc/service to runit/runsvdir/current; calico's services live in a real /etc/service.
+    remove: ['/etc/service'],
+    env: { PATH: defaultPath, SVDIR: '/etc/service/enabled' },
     cmd: ['start_runit'],
     differs: `Debian ${versions.fromSource.debianSuite} instead of UBI 8; BIRD is Debian's bird 1.6.8, not Calico's fork `
       + '(no krt_tunnel: IPIP routes through BIRD fail), birdcl is birdc; no bpftool and no BPF programs, and calico-node '
@@ -134,7 +144,7 @@ export const calicoSourceImages: CalicoImage[] = [
       { path: '/profiles/mem.pprof', owner: '999', mode: '0644' },
       { path: '/profiles/cpu.pprof', owner: '999', mode: '0644' },
     ],
-    entrypoint: ['/usr/bin/wrapper', '/usr/bin/kube-controllers'], user: '999',
+    entrypoint: ['/usr/bin/wrapper', '/usr/bin/kube-controllers'], user: '999', env: { PATH: defaultPath },
     differs: 'no LICENSE files; a static tree instead of calico/base (UBI)',
   },
   {
@@ -142,7 +152,7 @@ export const calicoSourceImages: CalicoImage[] = [
     name: quay('typha', src.release), base: 'static',
     files: [{ from: 'typha', binary: 'calico-typha', dest: '/usr/bin/calico-typha' }],
     moduleFiles: [{ from: 'typha/docker-image/typha.cfg', dest: '/etc/calico/typha.cfg' }],
-    cmd: ['/usr/bin/calico-typha'], user: '999',
+    cmd: ['/usr/bin/calico-typha'], user: '999', env: { PATH: defaultPath },
     differs: 'no LICENSE files; a static tree instead of calico/base (UBI)',
   },
 ];

@@ -5,6 +5,7 @@
 #   DIRS   newline-separated path:owner:mode        (empty directories or files, "path/" for a directory)
 #   LINKS  newline-separated path:target            (symbolic links)
 #   ENVS   newline-separated NAME=value
+#   REMOVE newline-separated paths of the base removed first
 set -euo pipefail
 : "${IMAGE:?}" "${LABELS:?}" "${ARCHIVE:?}" "${CA_FROM:?}"
 WORK=$(mktemp -d /var/tmp/cni-conformance-calico.XXXXXX)
@@ -22,6 +23,7 @@ else
   echo 'hosts: files dns' > "$R/etc/nsswitch.conf"
   install -m 0644 "$CA_FROM/etc/ssl/certs/ca-certificates.crt" "$R/etc/ssl/certs/"
 fi
+while IFS= read -r p; do [ -n "$p" ] && rm -rf "${R:?}$p"; done <<< "${REMOVE:-}"
 # Files are installed through the rootfs's own links (Debian's merged /bin -> usr/bin): an absolute one would write to the host.
 for l in "$R"/*; do
   if [ -L "$l" ] && [[ "$(readlink "$l")" == /* ]]; then echo "calico-image: $l is an absolute link; refusing to write through it" >&2; exit 1; fi
