@@ -3,6 +3,7 @@ import { unbuildable } from '../images/from-source/catalog.ts';
 import { buildCalicoImages, proveCalicoImages } from '../images/from-source/calico-build.ts';
 import { reportCalicoSources } from '../images/from-source/calico-sources.ts';
 import { selectProfiles } from '../reports/select-profiles.ts';
+import { versions } from '../versions.ts';
 import { parseArgs } from './args.ts';
 
 const USAGE = `usage: npm run images -- [--cache DIR] PROFILE|GLOB ...
@@ -28,8 +29,9 @@ async function main(): Promise<void> {
       if (!(await reportCalicoSources(log))) continue;
       const calico = await buildCalicoImages(cache, log);
       for (const s of calico.steps) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
-      for (const p of await proveCalicoImages(calico.images)) console.log(`images: proof ${p.what}:\n${p.output.replace(/^/gm, '    ')}`);
+      for (const p of await proveCalicoImages(calico)) console.log(`images: proof ${p.what}:\n${p.output.replace(/^/gm, '    ')}`);
       console.log(`images: calico images ready: kind load image-archive ${calico.archives.join(' ')}`);
+      console.log(`images: calicoctl ${versions.calico.fromSource.release}: ${calico.calicoctl}`);
       continue;
     }
     const missing = Object.entries(unbuildable[cni] ?? {});

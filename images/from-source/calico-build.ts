@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { versions } from '../../versions.ts';
 import { rootfsTar, type Step } from './build.ts';
-import { type CalicoImage, calicoModulesOf, calicoNodePackages, calicoSourceImages } from './calico-catalog.ts';
+import { type CalicoImage, calicoModulesOf, calicoNodePackages, calicoSourceImages, withoutKrtTunnel } from './calico-catalog.ts';
 import { calicoRecipes, calicoWrapperGoMod, parseVersionReplaces } from './calico-recipes.ts';
 import { sourceLabels } from './catalog.ts';
 import { downloadModule, type GoBuildResult } from './go-build.ts';
@@ -65,13 +65,14 @@ function imageEnv(image: CalicoImage, binDirs: Record<string, string>, moduleDir
     LINKS: lines(Object.entries(image.links ?? {}).map(([path, target]) => `${path}:${target}`)),
     ENVS: lines(Object.entries(image.env ?? {}).map(([k, v]) => `${k}=${v}`)),
     REMOVE: lines(image.remove ?? []),
+    EDITS: lines((image.edits ?? []).flatMap((e) => e.sed.map((expr) => `${e.file}\t${expr}`))),
     ENTRYPOINT: image.entrypoint ? JSON.stringify(image.entrypoint) : '',
     CMD: image.cmd ? JSON.stringify(image.cmd) : '',
     USER_ID: image.user ?? '',
   };
 }
 
-export interface CalicoBuild { images: string[]; archives: string[]; steps: Step[] }
+export interface CalicoBuild { images: string[]; archives: string[]; steps: Step[]; calicoctl: string }
 
 /** Builds the Calico images of `versions.calico.fromSource` into podman, with a docker-archive each for `kind load`. */
 export async function buildCalicoImages(cache: string, log: Log): Promise<CalicoBuild> {
@@ -106,40 +107,59 @@ export async function buildCalicoImages(cache: string, log: Log): Promise<Calico
     steps.push({ what: image.name, how: 'built', seconds: done() });
   }
   log(`calico ${versions.calico.fromSource.release} images: ${images.join(', ')}`);
-  return { images, archives, steps };
+  return { images, archives, steps, calicoctl: join(binDirs.calicoctl!, 'calicoctl') };
 }
 
 /**
- * Version commands run in each built image (podman, no network): calico-node -v (node/cmd/calico-node/main.go@v3.31.0:49),
- * the CNI plugin's -v (cni-plugin/pkg/plugin/plugin.go@v3.31.0:729), kube-controllers -version (main.go:66), calico-typha
- * --version (typha/pkg/daemon/daemon.go@v3.31.0:63), and BIRD's --version.
+ * confd's own expected renders (confd/tests/compiled_templates/mesh@v3.31.0: IPIP off, always, cross-subnet, BGP export
+ * filters) parsed by the image's BIRD: refused as rendered (krt_tunnel), accepted once withoutKrtTunnel is applied, as it
+ * is to the image's template, which must hold no krt_tunnel any more.
  */
-export const calicoProofs: { image: string; entrypoint: string; args: string[] }[] = [
+const birdParsesConfd = [
+  'set -e',
+  'for c in ipip-off ipip-always ipip-cross-subnet bgp-export; do',
+  '  mkdir -p /tmp/$c && cp /t/$c/bird*.cfg /tmp/$c/ && cd /tmp/$c',
+  '  if bird -p -c bird.cfg 2>/dev/null; then echo "$c: parsed with krt_tunnel"; exit 1; fi',
+  `  sed -i ${withoutKrtTunnel.map((e) => `-e '${e}'`).join(' ')} bird_ipam.cfg`,
+  '  bird -p -c bird.cfg && echo "$c: parses without krt_tunnel"',
+  'done',
+  '! grep -n krt_tunnel /etc/calico/confd/templates/bird_ipam.cfg.template',
+].join('\n');
+
+/**
+ * Commands run in each built image (podman, no network): calico-node -v (node/cmd/calico-node/main.go@v3.31.0:49), BIRD's
+ * --version and birdParsesConfd, the CNI plugin's -v (cni-plugin/pkg/plugin/plugin.go@v3.31.0:729), kube-controllers
+ * -version (main.go:66), calico-typha --version (typha/pkg/daemon/daemon.go@v3.31.0:63).
+ */
+export const calicoProofs: { image: string; entrypoint: string; args: string[]; mount?: { module: string; at: string } }[] = [
   { image: 'node', entrypoint: '/bin/calico-node', args: ['-v'] },
   { image: 'node', entrypoint: 'bird', args: ['--version'] },
-  { image: 'node', entrypoint: 'sh', args: ['-c', 'echo "$PATH" && command -v runsvdir && command -v start_runit && readlink /bin/birdcl && ls /etc/calico/confd/templates'] },
-  // The difference calico.md names: Debian's BIRD refuses krt_tunnel, which confd writes for IPIP pools
-  // (confd/pkg/backends/calico/bgp_processor.go@v3.32.1:1049-1051); this proof fails once a BIRD that knows it is used.
-  {
-    image: 'node', entrypoint: 'sh', args: ['-c', 'printf \'router id 10.0.0.1;\\nprotocol device { }\\nprotocol kernel { export filter '
-      + '{ krt_tunnel = "tunl0"; accept; }; }\\n\' > /tmp/k.cfg; ! bird -p -c /tmp/k.cfg 2>/tmp/err; cat /tmp/err; grep -q "You may set only variables" /tmp/err'],
-  },
+  { image: 'node', entrypoint: 'sh', args: ['-c', 'echo "$PATH" && command -v runsvdir && command -v start_runit && readlink /bin/birdcl'] },
+  { image: 'node', entrypoint: 'sh', args: ['-c', birdParsesConfd], mount: { module: 'confd/tests/compiled_templates/mesh', at: '/t' } },
   { image: 'cni', entrypoint: '/opt/cni/bin/calico', args: ['-v'] },
   { image: 'cni', entrypoint: '/opt/cni/bin/calico-ipam', args: ['-v'] },
   { image: 'kube-controllers', entrypoint: '/usr/bin/kube-controllers', args: ['-version'] },
   { image: 'typha', entrypoint: '/usr/bin/calico-typha', args: ['--version'] },
 ];
 
-/** Runs calicoProofs; a failing command fails the build with its output. */
-export async function proveCalicoImages(images: string[]): Promise<{ what: string; output: string }[]> {
+/**
+ * Runs calicoProofs, then the host's calicoctl `version --client` (calicoctl/calicoctl/commands/version.go@v3.31.0:56,85-89:
+ * the client's version only, no cluster); a failing command fails the build with its output.
+ */
+export async function proveCalicoImages({ images, calicoctl }: Pick<CalicoBuild, 'images' | 'calicoctl'>): Promise<{ what: string; output: string }[]> {
+  const moduleDir = (await downloadModule(calicoRecipes.node.module, calicoRecipes.node.version)).Dir;
   const out: { what: string; output: string }[] = [];
   for (const proof of calicoProofs) {
     const image = images.find((i) => i.includes(`/${proof.image}:`));
     if (!image) throw new Error(`failed to prove the calico images: no ${proof.image} image among ${images.join(', ')}`);
-    const r = await execa('podman', ['run', '--rm', '--network', 'none', '--entrypoint', proof.entrypoint, image, ...proof.args], { reject: false, all: true });
-    const what = `${image} ${proof.entrypoint} ${proof.args.join(' ')}`;
+    const mount = proof.mount ? ['-v', `${join(moduleDir, proof.mount.module)}:${proof.mount.at}:ro`] : [];
+    const r = await execa('podman', ['run', '--rm', '--network', 'none', ...mount, '--entrypoint', proof.entrypoint, image, ...proof.args], { reject: false, all: true });
+    const what = `${image} ${proof.entrypoint} ${proof.args.join(' ').split('\n')[0]}`;
     if (r.exitCode !== 0) throw new Error(`failed to run ${what}: exit ${r.exitCode}: ${String(r.all).slice(-2000)}`);
     out.push({ what, output: String(r.all).trim() });
   }
+  const ctl = await execa(calicoctl, ['version', '--client'], { reject: false, all: true });
+  if (ctl.exitCode !== 0) throw new Error(`failed to run ${calicoctl} version --client: ${String(ctl.all)}`);
+  out.push({ what: `${calicoctl} version --client`, output: String(ctl.all).trim() });
   return out;
 }

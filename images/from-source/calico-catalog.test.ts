@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { versions } from '../../versions.ts';
-import { calicoBlockers, calicoModulesOf, calicoSourceImages, operatorImages } from './calico-catalog.ts';
+import { calicoProofs } from './calico-build.ts';
+import { calicoBlockers, calicoModulesOf, calicoSourceImages, operatorImages, withoutKrtTunnel } from './calico-catalog.ts';
 import { calicoRecipes, calicoWrapperGoMod, parseVersionReplaces, releaseModuleVersion, untaggedPseudoVersion } from './calico-recipes.ts';
 
 const c = versions.calico;
@@ -44,6 +45,17 @@ describe('the Calico images built from source', () => {
       'github.com/projectcalico/api': src.api,
       'github.com/projectcalico/calico/lib/std': src.module,
     });
+  });
+
+  it('are each proved by a command run in them', () => {
+    const proved = new Set(calicoProofs.map((p) => p.image));
+    expect(calicoSourceImages.map((i) => i.name.replace(/^quay\.io\/calico\/|:.*$/g, '')).filter((i) => !proved.has(i))).toEqual([]);
+  });
+
+  it("strip krt_tunnel from the node image's bird_ipam template, which the proofs check", () => {
+    const node = calicoSourceImages.find((i) => i.name.includes('/node:'))!;
+    expect(node.edits).toEqual([{ file: '/etc/calico/confd/templates/bird_ipam.cfg.template', sed: withoutKrtTunnel }]);
+    expect(calicoProofs.some((p) => p.mount?.module === 'confd/tests/compiled_templates/mesh')).toBe(true);
   });
 
   it('say how each differs from upstream', () => {

@@ -65,6 +65,8 @@ export interface CalicoImage {
   links?: Record<string, string>;
   /** Paths of the base removed before anything is installed. */
   remove?: string[];
+  /** sed expressions applied to a file of the image once everything is installed. */
+  edits?: { file: string; sed: string[] }[];
   entrypoint?: string[];
   cmd?: string[];
   env?: Record<string, string>;
@@ -82,6 +84,14 @@ export const calicoNodePackages = [
   'iptables', 'ipset', 'nftables', 'conntrack', 'iproute2', 'kmod', 'procps', 'iputils-ping', 'net-tools', 'debianutils',
   'findutils', 'runit', 'bird', 'ca-certificates',
 ];
+
+/**
+ * Debian's BIRD refuses `krt_tunnel` ("You may set only variables"), an attribute only Calico's fork has, and
+ * confd/etc/calico/confd/templates/bird_ipam.cfg.template@v3.31.0:96-106 writes it for every pool that is not VXLAN, empty
+ * when IPIP is off: every BGP node's config would fail. These delete the statements and the cross-subnet if/else around
+ * them, which leaves the template's other decisions alone (accept, or reject for VXLAN) and only IPIP routes lose tunl0.
+ */
+export const withoutKrtTunnel = ['/krt_tunnel = /d', '/if defined(bgp_next_hop) && ( bgp_next_hop ~ .* ) then/d', '/^ *else *$/d'];
 
 /**
  * The PATH BuildKit gives an image built FROM scratch (every upstream Calico image's last stage), which `podman import`
@@ -125,11 +135,13 @@ export const calicoSourceImages: CalicoImage[] = [
     links: { '/bin/birdcl': '/usr/sbin/birdc', '/bin/birdcl6': '/usr/sbin/birdc6' },
     // Debian's runit links /etc/service to runit/runsvdir/current; calico's services live in a real /etc/service.
     remove: ['/etc/service'],
+    edits: [{ file: '/etc/calico/confd/templates/bird_ipam.cfg.template', sed: withoutKrtTunnel }],
     env: { PATH: defaultPath, SVDIR: '/etc/service/enabled' },
     cmd: ['start_runit'],
-    differs: `Debian ${versions.fromSource.debianSuite} instead of UBI 8; BIRD is Debian's bird 1.6.8, not Calico's fork `
-      + '(no krt_tunnel: IPIP routes through BIRD fail), birdcl is birdc; no bpftool and no BPF programs, and calico-node '
-      + 'without CGO or libbpf (no eBPF dataplane); runit and iptables from Debian, not Calico\'s patched builds',
+    differs: `Debian ${versions.fromSource.debianSuite} instead of UBI 8; BIRD is Debian's bird 1.6.8, not Calico's fork, `
+      + "with confd's bird_ipam template stripped of krt_tunnel, which it refuses (IPIP routes are not put on tunl0); birdcl "
+      + 'is birdc; no bpftool and no BPF programs, and calico-node without CGO or libbpf (no eBPF dataplane); runit and '
+      + "iptables from Debian, not Calico's patched builds",
   },
   {
     // kube-controllers/Dockerfile@v3.31.0:19-23,35-37,53-55.

@@ -6,6 +6,7 @@
 #   LINKS  newline-separated path:target            (symbolic links)
 #   ENVS   newline-separated NAME=value
 #   REMOVE newline-separated paths of the base removed first
+#   EDITS  newline-separated path<TAB>sed expression, applied last
 set -euo pipefail
 : "${IMAGE:?}" "${LABELS:?}" "${ARCHIVE:?}" "${CA_FROM:?}"
 WORK=$(mktemp -d /var/tmp/cni-conformance-calico.XXXXXX)
@@ -46,6 +47,10 @@ while IFS=: read -r path target; do
   [ -z "$path" ] && continue
   mkdir -p "$(dirname "$R$path")" && ln -sfn "$target" "$R$path"
 done <<< "${LINKS:-}"
+while IFS=$'\t' read -r path expr; do
+  [ -z "$path" ] && continue
+  sed -i -e "$expr" "$R$path"
+done <<< "${EDITS:-}"
 changes=()
 [ -n "${ENTRYPOINT:-}" ] && changes+=(--change "ENTRYPOINT $ENTRYPOINT")
 [ -n "${CMD:-}" ] && changes+=(--change "CMD $CMD")

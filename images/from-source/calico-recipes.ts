@@ -101,6 +101,11 @@ export const calicoRecipes = {
   ]),
   /** typha Makefile@v3.31.0: cmd/calico-typha. */
   typha: calico('calico-typha', [{ out: 'calico-typha', pkg: pkg('typha/cmd/calico-typha') }]),
+  /**
+   * calicoctl Makefile@v3.31.0:64 (./calicoctl/calicoctl.go): the host tool the harness applies pools with, in no image;
+   * `calicoctl version` prints buildinfo.Version (calicoctl/calicoctl/commands/version.go@v3.31.0:85).
+   */
+  calicoctl: calico('calicoctl', [{ out: 'calicoctl', pkg: pkg('calicoctl/calicoctl') }]),
 } as const satisfies Record<string, GoRecipe>;
 
 export type CalicoRecipeId = keyof typeof calicoRecipes;
