@@ -135,6 +135,13 @@ export const calicoProofs: { image: string; entrypoint: string; args: string[]; 
   { image: 'node', entrypoint: '/bin/calico-node', args: ['-v'] },
   { image: 'node', entrypoint: 'bird', args: ['--version'] },
   { image: 'node', entrypoint: 'sh', args: ['-c', 'echo "$PATH" && command -v runsvdir && command -v start_runit && readlink /bin/birdcl'] },
+  // felix/environment/feature_detect_linux.go@v3.31.0:393-404 looks for ip[6]tables-<legacy|nft>-<save|restore>, then
+  // ip[6]tables-<save|restore>; felix/ipsets/ipsets.go@v3.31.0:690,775 runs ipset; start_runit runs runsvdir via which.
+  {
+    image: 'node', entrypoint: 'sh', args: ['-c', 'for b in iptables-legacy-save iptables-legacy-restore iptables-nft-save '
+      + 'iptables-nft-restore ip6tables-legacy-save ip6tables-legacy-restore ip6tables-nft-save ip6tables-nft-restore ipset '
+      + 'conntrack nft ip sv svlogd runsv which; do command -v $b || { echo "missing $b"; exit 1; }; done'],
+  },
   { image: 'node', entrypoint: 'sh', args: ['-c', birdParsesConfd], mount: { module: 'confd/tests/compiled_templates/mesh', at: '/t' } },
   { image: 'cni', entrypoint: '/opt/cni/bin/calico', args: ['-v'] },
   { image: 'cni', entrypoint: '/opt/cni/bin/calico-ipam', args: ['-v'] },
