@@ -226,7 +226,7 @@ describe('docker exec into a node', () => {
     const hung = (async (_cmd: string, _args: string[], options: { timeout: number }) =>
       execa(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { reject: false, timeout: options.timeout })) as never;
     // Cut: the command's end was never seen, so it is Unanswered (an INCONCLUSIVE check), naming the command and node.
-    const cut = await dockerExec('cnc-x-c1-worker', ['tcpdump', '-c', '1'], 200, hung).catch((e: unknown) => e);
+    const cut = await dockerExec('cnc-x-c1-worker', ['tcpdump', '-c', '1'], 200, hung, 'docker').catch((e: unknown) => e);
     expect(cut).toBeInstanceOf(Unanswered);
     expect((cut as Error).message).toBe('tcpdump -c 1 in container cnc-x-c1-worker: no answer: docker exec cut after 0.2 s without an exit');
   });

@@ -11,8 +11,7 @@ import { DEFAULT_EXEC_DEADLINE_MS } from './pods.ts';
  * exit, whatever it is; rejects with Unanswered when the command never ran or never ended: the engine's own refusal
  * (clusters/docker.ts engineDidNotAnswer: container stopped, gone, paused, no engine) or the deadline.
  */
-export async function dockerExec(container: string, argv: string[], deadlineMs = DEFAULT_EXEC_DEADLINE_MS, exec: typeof execa = execa): Promise<ExecResult> {
-  const engine = kindEngineName();
+export async function dockerExec(container: string, argv: string[], deadlineMs = DEFAULT_EXEC_DEADLINE_MS, exec: typeof execa = execa, engine = kindEngineName()): Promise<ExecResult> {
   const r = await exec(engine, ['exec', container, ...argv], { reject: false, timeout: deadlineMs });
   const result = { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1 };
   if (r.timedOut) throw new Unanswered(commandText(argv), `container ${container}`, `${engine} exec cut after ${deadlineMs / 1000} s without an exit`);

@@ -13,6 +13,7 @@ const flannelImages = [versions.testImages.netshoot, `ghcr.io/flannel-io/flannel
 function machine(held: string[], online: boolean, tools: string[]): GateDeps {
   const cli: EngineCli = async (args) => (held.includes(args.at(-1)!) ? { stdout: 'sha256:x', stderr: '', exitCode: 0 } : { stdout: '', stderr: 'image not known', exitCode: 125 });
   return {
+    engine: 'docker',
     cli,
     serves: async (image) => (online ? undefined : `HEAD https://registry/${image}: ENOTFOUND`),
     reaches: async () => (online ? undefined : 'ENOTFOUND'),

@@ -1,5 +1,5 @@
 import { localCopy } from './local-copies.ts';
-import { engineCli, kindEngineName, type EngineCli } from '../engine.ts';
+import { engineCli, kindEngineName, type EngineCli, type EngineName } from '../engine.ts';
 import { pullProblem, type Serves } from './detect.ts';
 import { cniImages, preloadImages } from './images.ts';
 import { buildPlan } from './plan.ts';
@@ -46,6 +46,8 @@ export function gatePlan(profile: KindProfile): Plan {
 }
 
 export interface GateDeps {
+  /** The engine kind runs on (engine-choice.ts), and its CLI. */
+  engine: EngineName;
   cli: EngineCli;
   serves: Serves;
   reaches: Reaches;
@@ -54,7 +56,7 @@ export interface GateDeps {
   hasLocalCopy: (url: string) => boolean;
 }
 
-export const defaultGateDeps = (): GateDeps => ({ cli: engineCli(kindEngineName()), serves: pullProblem, reaches: reachesUrl, tools: hostTools, hasLocalCopy: (url) => localCopy(url) !== undefined });
+export const defaultGateDeps = (): GateDeps => ({ engine: kindEngineName(), cli: engineCli(kindEngineName()), serves: pullProblem, reaches: reachesUrl, tools: hostTools, hasLocalCopy: (url) => localCopy(url) !== undefined });
 
 /**
  * Why this profile cannot run here although kind can (detect.ts), or undefined: a tool its plan runs is not on the host
@@ -72,7 +74,7 @@ export async function kindProfileUnavailable(profile: KindProfile, deps: GateDep
   for (const image of profileImages(profile)) {
     if ((await deps.cli(['image', 'inspect', '--format', '{{.Id}}', image], { timeout: 20_000 })).exitCode === 0) continue;
     const why = await deps.serves(image);
-    if (why) problems.push(`image ${image} is not in ${kindEngineName()} and its registry does not serve it (${why}); build it with npm run images -- kind/${profile.name}`);
+    if (why) problems.push(`image ${image} is not in ${deps.engine} and its registry does not serve it (${why}); build it with npm run images -- kind/${profile.name}`);
   }
   return problems.length > 0 ? `${profile.name} cannot run here: ${problems.join('; ')}` : undefined;
 }
