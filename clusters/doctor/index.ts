@@ -1,6 +1,8 @@
 import { readFileSync, statfsSync } from 'node:fs';
 import { versions } from '../../versions.ts';
 import { docker } from '../docker.ts';
+import { engineCli, type EngineCli } from '../engine.ts';
+import { chooseKindEngine, nodeImageIn } from '../kind/engine-choice.ts';
 import { bridgesPods } from '../kind/br-netfilter.ts';
 import { kindConfig, kindConfigAllowsCgroupV1 } from '../kind/kind-config.ts';
 import { inspectKindNetwork } from '../kind/kind-network.ts';
@@ -28,10 +30,10 @@ export interface DoctorOptions {
 
 const readNumber = (path: string) => { try { return Number(readFileSync(path, 'utf8').trim()); } catch { return undefined; } };
 
-/** Local size, or the registry's answer for this machine's platform. */
-async function imageFacts(image: string, role: string, options: DoctorOptions, optional = false): Promise<ImageFacts> {
+/** Local size (in the engine kind runs on), or the registry's answer for this machine's platform. */
+async function imageFacts(image: string, role: string, options: DoctorOptions, optional = false, engine: EngineCli = docker): Promise<ImageFacts> {
   const base: ImageFacts = { image, role, ...(optional ? { optional } : {}) };
-  const local = await docker(['image', 'inspect', '--format', '{{.Size}}', image]);
+  const local = await engine(['image', 'inspect', '--format', '{{.Size}}', image]);
   if (local.exitCode === 0) return { ...base, localBytes: Number(local.stdout.trim()) };
   if (!options.registry) return base;
   // By digest alone when pinned by one: docker/cli asks a tagged reference by its tag, and a re-pushed tag then fails
@@ -87,6 +89,13 @@ function profileCidrs(): Array<{ profile: string; cidr: string }> {
 
 /** Every check, as kind users hit them: Docker, the host kernel and limits, disk, images, tools, the kind network. */
 export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
+  // The engine kind runs on, chosen as a run chooses it (engine-choice.ts); its images are the ones that count.
+  const chosen = await chooseKindEngine().catch((error: Error) => error.message);
+  const kindCli = typeof chosen === 'string' ? docker : engineCli(chosen.engine);
+  const engineChoice: Finding = typeof chosen === 'string'
+    ? { check: 'kind engine', status: 'fail', detail: chosen, fix: 'install docker or podman' }
+    : { check: 'kind engine', status: 'ok', detail: `${chosen.engine}: ${chosen.why}` };
+  const builtNode = await nodeImageIn(kindCli);
   const version = await docker(['version', '--format', '{{json .}}'], { timeout: 20_000 });
   const engine = dockerEngineFindings(version);
   if (engine.some((f) => f.check === 'docker engine' && f.status === 'fail')) return engine;
@@ -100,14 +109,17 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
   const toolboxPresent = (await docker(['image', 'inspect', tag])).exitCode === 0;
   const needToolbox = tools.some((t) => !t.ok) && !toolboxPresent;
   const images = await Promise.all([
-    imageFacts(versions.kind.nodeImage, 'kind node image', options),
-    imageFacts(versions.testImages.netshoot, 'test workloads (kind load)', options),
-    ...versions.calicoVpp.images.map((image) => imageFacts(image, 'calico-vpp (kind load)', options)),
+    builtNode?.builtFromSource
+      ? imageFacts(builtNode.image, 'kind node image, built here from source (npm run images)', options, false, kindCli)
+      : imageFacts(versions.kind.nodeImage, 'kind node image', options, false, kindCli),
+    imageFacts(versions.testImages.netshoot, 'test workloads (kind load)', options, false, kindCli),
+    ...versions.calicoVpp.images.map((image) => imageFacts(image, 'calico-vpp (kind load)', options, false, kindCli)),
     imageFacts(versions.toolbox.baseImage, 'toolbox base image', options, !needToolbox),
   ]);
   const base = images.at(-1)!;
   const buildable = base.localBytes !== undefined || (base.registry ? base.registry.pullable : undefined);
   return [
+    engineChoice,
     ...engine,
     ...cgroupFindings(facts.CgroupVersion, kubernetesMinor, kubeletAllowsCgroupV1()),
     ...inotifyFindings(Object.fromEntries(Object.keys(inotifyMinimum).flatMap((k) => { const v = readNumber(`/proc/sys/fs/inotify/${k}`); return v === undefined ? [] : [[k, v]]; }))),
