@@ -19,6 +19,7 @@ function machine(held: string[], online: boolean, tools: string[]): GateDeps {
     reaches: async () => (online ? undefined : 'ENOTFOUND'),
     tools: async (wanted) => wanted.map((tool) => (tools.includes(tool) ? { tool, ok: true } : { tool, ok: false, problem: `${tool} not on PATH` })),
     hasLocalCopy: () => false,
+    toolbox: async () => 'the toolbox drives docker, and kind runs on podman here',
   };
 }
 
@@ -44,7 +45,9 @@ describe('what one kind profile needs here', () => {
     expect(why).toContain(`image ghcr.io/flannel-io/flannel:${versions.flannel.release} is not in docker and its registry does not serve it`);
     expect(why).toContain('build it with npm run images -- kind/flannel-vxlan');
     expect(why).not.toContain(versions.testImages.netshoot);
-    expect(await kindProfileUnavailable(cilium, machine([], true, ['kind', 'kubectl']))).toBe('cilium-vxlan cannot run here: tools its plan runs are missing: cilium not on PATH; helm not on PATH (install them at the pinned versions from versions.ts)');
+    expect(await kindProfileUnavailable(cilium, machine([], true, ['kind', 'kubectl']))).toBe('cilium-vxlan cannot run here: tools its plan runs are missing: cilium not on PATH; helm not on PATH, and the toolbox drives docker, and kind runs on podman here (install them at the pinned versions from versions.ts)');
+    // Where the toolbox can stand in (docker, its image or base image at hand), missing tools stop nothing.
+    expect(await kindProfileUnavailable(cilium, { ...machine([], true, ['kind', 'kubectl']), toolbox: async () => undefined })).toBeUndefined();
   });
 
   it('offline with everything built here (npm run images): runs', async () => {

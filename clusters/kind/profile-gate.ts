@@ -1,5 +1,7 @@
 import { localCopy } from './local-copies.ts';
+import { versions } from '../../versions.ts';
 import { engineCli, kindEngineName, type EngineCli, type EngineName } from '../engine.ts';
+import { toolboxTag } from './toolbox.ts';
 import { pullProblem, type Serves } from './detect.ts';
 import { cniImages, preloadImages } from './images.ts';
 import { buildPlan } from './plan.ts';
@@ -54,9 +56,26 @@ export interface GateDeps {
   tools: (tools: readonly CliTool[]) => Promise<ToolStatus[]>;
   /** Whether `npm run images` left a local build of this address (local-copies.ts): the plan takes it instead. */
   hasLocalCopy: (url: string) => boolean;
+  /**
+   * Why the toolbox container cannot stand in for missing tools, or undefined when it can (provider.ts chooseRunner
+   * takes it then): it drives the host's Docker, so only on docker, with its image present or its base image present or
+   * served (detect.ts asks the same).
+   */
+  toolbox: () => Promise<string | undefined>;
 }
 
-export const defaultGateDeps = (): GateDeps => ({ engine: kindEngineName(), cli: engineCli(kindEngineName()), serves: pullProblem, reaches: reachesUrl, tools: hostTools, hasLocalCopy: (url) => localCopy(url) !== undefined });
+export const defaultGateDeps = (): GateDeps => ({
+  engine: kindEngineName(), cli: engineCli(kindEngineName()), serves: pullProblem, reaches: reachesUrl, tools: hostTools,
+  hasLocalCopy: (url) => localCopy(url) !== undefined,
+  toolbox: async () => {
+    if (kindEngineName() !== 'docker') return `the toolbox drives docker, and kind runs on ${kindEngineName()} here`;
+    const docker = engineCli('docker');
+    const present = async (image: string) => (await docker(['image', 'inspect', '--format', '{{.Id}}', image], { timeout: 20_000 })).exitCode === 0;
+    if ((await present(toolboxTag())) || (await present(versions.toolbox.baseImage))) return undefined;
+    const why = await pullProblem(versions.toolbox.baseImage);
+    return why ? `the toolbox cannot be built (base image ${versions.toolbox.baseImage}: ${why})` : undefined;
+  },
+});
 
 /**
  * Why this profile cannot run here although kind can (detect.ts), or undefined: a tool its plan runs is not on the host
@@ -66,7 +85,8 @@ export const defaultGateDeps = (): GateDeps => ({ engine: kindEngineName(), cli:
 export async function kindProfileUnavailable(profile: KindProfile, deps: GateDeps = defaultGateDeps(), plan: Plan = gatePlan(profile)): Promise<string | undefined> {
   const problems: string[] = [];
   const missing = (await deps.tools(planTools(plan))).filter((t) => !t.ok);
-  if (missing.length > 0) problems.push(`tools its plan runs are missing: ${missing.map((t) => t.problem ?? t.tool).join('; ')} (install them at the pinned versions from versions.ts)`);
+  const noToolbox = missing.length > 0 ? await deps.toolbox() : undefined;
+  if (noToolbox) problems.push(`tools its plan runs are missing: ${missing.map((t) => t.problem ?? t.tool).join('; ')}, and ${noToolbox} (install them at the pinned versions from versions.ts)`);
   for (const url of remoteInputs(plan).filter((u) => !deps.hasLocalCopy(u))) {
     const why = await deps.reaches(url);
     if (why) problems.push(`its plan fetches ${url}, which does not answer here (${why})`);
