@@ -44,7 +44,12 @@ export interface PodGatewayView {
   };
 }
 
-/** K-GW-1: every pod's gateway 169.254.1.1 is answered by proxy ARP on its cali veth with ee:ee:ee:ee:ee:ee, and forwards. */
+/**
+ * K-GW-1: every pod's gateway 169.254.1.1 is answered by proxy ARP on its cali veth with ee:ee:ee:ee:ee:ee, and forwards.
+ * cni-plugin/pkg/dataplane/linux/dataplane_linux.go@v3.32.1: DoWorkloadNetnsSetUp sets the host veth MAC to hostSideMAC
+ * ee:ee:ee:ee:ee:ee, gives the pod its address as /32, a scope-link route to 169.254.1.1 and its routes via it (0.0.0.0/0 by
+ * default: cni-plugin/internal/pkg/utils/network.go@v3.32.1 DefaultRoutes); configureSysctls sets proxy_arp=1 on the host veth.
+ */
 export const kGw1 = defineBehaviour<PodGatewayView[]>({
   id: 'K-GW-1',
   title: 'pod gateway 169.254.1.1 answered by proxy ARP with ee:ee:ee:ee:ee:ee',
@@ -159,8 +164,8 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
       name: 'proxy_arp off on the first pod\'s host veth',
       owner: {
         owner: 'felix (calico-node)', reverts: 'on-event', breakage: 'changes',
-        why: 'felix sets proxy_arp when it configures a workload interface (interface added or up), not on a timer',
-        unverified: 'felix/dataplane/linux/endpoint_mgr.go configureInterface was not read at v3.32.1',
+        why: 'felix sets proxy_arp when it configures a workload interface (it comes up, its endpoint is updated, the local BGP peer IP '
+          + 'changes), not on a timer (felix/dataplane/linux/endpoint_mgr.go@v3.32.1 configureInterface, wlIfaceNamesToReconfigure)',
       },
       expectFailure: /proxy_arp = 0, expected 1/,
       apply: (cluster) => onFirstHostVeth(cluster, (iface) => ({
@@ -173,8 +178,8 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
       name: 'host veth MAC changed from ee:ee:ee:ee:ee:ee',
       owner: {
         owner: 'Calico CNI plugin', reverts: 'on-event', breakage: 'changes',
-        why: 'the CNI plugin sets the host veth MAC when it creates the pod\'s veth (ADD), never afterwards',
-        unverified: 'cni-plugin/pkg/dataplane/linux/dataplane_linux.go was not read at v3.32.1',
+        why: 'the CNI plugin sets the host veth MAC when it creates the pod\'s veth (ADD), never afterwards '
+          + '(cni-plugin/pkg/dataplane/linux/dataplane_linux.go@v3.32.1 DoWorkloadNetnsSetUp; felix sets no link MAC at v3.32.1)',
       },
       expectFailure: /MAC 02:00:00:00:00:01, expected ee:ee:ee:ee:ee:ee/,
       apply: (cluster) => onFirstHostVeth(cluster, (iface) => ({
@@ -186,13 +191,15 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
     {
       // raw PREROUTING sees IP only: ARP for 169.254.1.1 is still answered, everything the pod sends is dropped.
       // Appended, not inserted: on kind, Felix keeps its cali-PREROUTING jump first; that chain marks workload
-      // traffic, RPF-checks it and ACCEPTs only packets an untracked host-endpoint policy marked (felix/rules/
-      // static.go StaticRawPreroutingChain, read at a recent generictables-era commit; v3.32.1 not fetched here),
-      // so a workload's packet returns from it and reaches this rule. Unconfirmed by a kind run.
+      // traffic, RPF-checks it and ACCEPTs only packets an untracked host-endpoint policy marked
+      // (felix/rules/static.go@v3.32.1 StaticRawPreroutingChain; its cali-rpf-skip ACCEPTs only workloads allowed to
+      // spoof sources, felix/dataplane/linux/endpoint_mgr.go@v3.32.1 updateRPFSkipChain), so a workload's packet
+      // returns from it and reaches this rule. Unconfirmed by a kind run.
       name: 'gateway answers ARP but drops everything the first pod sends (raw PREROUTING drop on its host veth)',
       owner: {
         owner: 'nobody (a rule appended after felix\'s jump)', reverts: 'never', breakage: 'adds',
-        why: 'felix keeps only its own jump first in raw PREROUTING (ChainInsertMode insert) and leaves other rules there',
+        why: 'felix keeps only its own jump first in raw PREROUTING (ChainInsertMode insert by default, felix/config/config_params.go@v3.32.1) '
+          + 'and leaves other rules there: out of sync, it deletes only its own hashed rules and re-inserts them at the top (felix/iptables/table.go@v3.32.1)',
       },
       expectFailure: /pod \S+ on \S+: traffic through 169\.254\.1\.1 to \S+ \([\d.]+\) on \S+ not forwarded: ICMP 0\/\d+ received, TCP 8080: no answer/,
       async apply(cluster) {
@@ -207,8 +214,9 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
       name: 'the node\'s route to a pod pointing at another pod\'s veth on the same node',
       owner: {
         owner: 'felix (calico-node) route table', reverts: 'periodically', everySeconds: 90, breakage: 'changes',
-        why: 'felix re-checks its routes every RouteRefreshInterval (felix/config/config_params.go@0039c9c (as stored; RouteRefreshInterval and IptablesRefreshInterval 90 s, NftablesRefreshInterval 180 s)) and puts the /32 to the pod\'s own veth back',
-        unverified: 'the refresh interval was read in a stored felix config, not at v3.32.1',
+        why: 'felix re-checks its routes every RouteRefreshInterval, 90 s by default (felix/config/config_params.go@v3.32.1; '
+          + 'felix/dataplane/linux/int_dataplane.go@v3.32.1 routeRefreshC queues a full resync) and puts the /32 to the pod\'s own veth back '
+          + '(felix/routetable/route_table.go@v3.32.1 doFullResync, applyUpdates RouteReplace)',
         raceAccepted: 'not fixed here: a 90 s refresh can land inside the check (a window of seconds) and then the check passes; shadowing it needs a probe that reads the kernel lookup rather than the main table (follow-up)',
       },
       expectFailure: /the route to pod \S+ \([\d.]+\) goes to \S+ \(ifindex \d+\), but \S+'s eth0 is the peer of ifindex \d+/,

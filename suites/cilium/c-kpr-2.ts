@@ -8,7 +8,7 @@ import type { Breakage } from '../types.ts';
 import { feature } from '../requirements.ts';
 import { DOCS } from './agents.ts';
 
-/** The service every cluster has; its KUBE-SVC chains prove kube-proxy programs iptables. */
+/** The service every cluster has; its KUBE-SVC chains prove kube-proxy programs iptables (pkg/proxy/iptables/proxier.go@v1.36.1 servicePortPolicyClusterChainNamePrefix). */
 export const PROBE_SERVICE = 'kube-system/kube-dns';
 
 export interface KubeProxyRulesObservation {
@@ -34,6 +34,7 @@ export const cKpr2 = defineBehaviour<KubeProxyRulesObservation>({
   id: 'C-KPR-2',
   title: 'negative control: default kind with kube-proxy has KUBE-SVC rules',
   docs: DOCS.kpr,
+  // kind defaults kubeProxyMode to iptables: pkg/internal/apis/config/default.go@v0.32.0.
   requires: [feature('kube-proxy', 'DaemonSet kube-system/kube-proxy: kind kubeProxyMode iptables')],
   // Node-level probes (and the CNI's own pods): no test workload needed.
   needs: [],
@@ -53,10 +54,12 @@ export const cKpr2 = defineBehaviour<KubeProxyRulesObservation>({
       name: 'KUBE-SERVICES flushed on one node, kube-proxy kept off it',
       owner: {
         owner: 'kube-proxy (kept off the node first: its DaemonSet excludes the node)', reverts: 'never', breakage: 'removes',
-        why: 'kube-proxy rewrites nat KUBE-SERVICES on its syncs (kind sets iptables.minSyncPeriod 1s, pkg/cluster/internal/kubeadm/config.go@v0.32.0; '
-          + 'syncPeriod 30s by default), so the flush alone raced it; with its pod gone from the node nothing writes the chain, and a kube-proxy that '
-          + 'exits leaves its rules as they are',
-        unverified: 'pkg/proxy/iptables/proxier.go (which chains a periodic partial sync rewrites, and that SIGTERM does not flush) was not read at v1.36.1',
+        why: 'kube-proxy rewrites all of nat KUBE-SERVICES on every sync, partial or full (pkg/proxy/iptables/proxier.go@v1.36.1 syncProxyRules): '
+          + 'on any Service or EndpointSlice change, at most once per minSyncPeriod (kind sets iptables.minSyncPeriod 1s, '
+          + 'pkg/cluster/internal/kubeadm/config.go@v0.32.0), at least hourly (pkg/proxy/util/utils.go@v1.36.1 FullSyncPeriod), and when its canary '
+          + 'chain goes (checked every syncPeriod, 30s by default: pkg/proxy/apis/config/v1alpha1/defaults.go@v1.36.1), so the flush alone raced it; '
+          + 'with its pod gone from the node nothing writes the chain, and a kube-proxy that exits leaves its rules as they are (it removes '
+          + 'iptables rules only at start for another mode, or with --cleanup: cmd/kube-proxy/app/options.go@v1.36.1 Run)',
       },
       async apply(cluster) {
         const node = cluster.nodes[0];
@@ -74,10 +77,10 @@ export const cKpr2 = defineBehaviour<KubeProxyRulesObservation>({
   ],
 });
 
-/** kube-proxy as kubeadm deploys it: DaemonSet kube-system/kube-proxy, pods k8s-app=kube-proxy, no affinity (cmd/kubeadm/app/phases/addons/proxy/manifests.go, read at an older stored version). */
+/** kube-proxy as kubeadm deploys it: DaemonSet kube-system/kube-proxy, pods k8s-app=kube-proxy, no affinity (cmd/kubeadm/app/phases/addons/proxy/manifests.go@v1.36.1). */
 export const KUBE_PROXY = { namespace: 'kube-system', daemonSet: 'kube-proxy', selector: 'k8s-app=kube-proxy' } as const;
 
-/** Strategic-merge patch that keeps the DaemonSet's pods off one node (the DaemonSet controller deletes the pod there). */
+/** Strategic-merge patch that keeps the DaemonSet's pods off one node (the DaemonSet controller deletes the pod there: pkg/controller/daemon/daemon_controller.go@v1.36.1 NodeShouldRunDaemonPod, !shouldContinueRunning). */
 export function keepOffNodePatch(node: string): string {
   return JSON.stringify({ spec: { template: { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {
     nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: [node] }] }],
@@ -120,8 +123,8 @@ async function kubeDnsChains(node: NodeHandle): Promise<string[]> {
 
 /**
  * Flushes nat KUBE-SERVICES on `node`; undo writes back the copy saved before. The undo restores the state itself rather
- * than waiting for kube-proxy: when kube-proxy rewrites KUBE-SERVICES depends on its sync period and partial-sync rules
- * (pkg/proxy/iptables/proxier.go), which this harness has not confirmed at the pinned Kubernetes. A chain line in
+ * than waiting for kube-proxy: it rewrites KUBE-SERVICES only when a Service or EndpointSlice changes, its canary chain goes, or
+ * at least hourly (pkg/proxy/iptables/proxier.go@v1.36.1 syncProxyRules, pkg/proxy/util/utils.go@v1.36.1 FullSyncPeriod). A chain line in
  * `iptables-restore --noflush` input flushes that chain before its rules are added (checked with the machine's
  * iptables in c-kpr-2.test.ts). Should the copy be stale (kube-proxy changed a service in between), the undo waits
  * for kube-proxy's own resync instead. Apply and undo each poll until the node's rules show the state they name.

@@ -13,11 +13,11 @@ import { FLANNEL_DOCS, probeSubnetEnv, SUBNET_ENV, SUBNET_ENV_READ } from './sub
 export interface HostGwNodeView {
   node: string;
   address?: string;
-  /** The interface holding the node's address: host-gw routes leave through it. */
+  /** The interface holding the node's address: host-gw routes leave through it (pkg/backend/hostgw/hostgw.go@v0.28.9 RegisterNetwork: LinkIndex of the external interface, whose address New requires to be the public IP). */
   uplink?: string;
   subnets: string[];
   routes: Array<{ dst: string; via?: string; dev?: string }>;
-  /** Encapsulation devices up (host-gw runs none). */
+  /** Encapsulation devices up (host-gw creates none: pkg/backend/hostgw/hostgw.go@v0.28.9 RegisterNetwork only sets up routes). */
   tunnels: string[];
 }
 
@@ -95,7 +95,11 @@ async function firstPair(cluster: ClusterHandle) {
   return { a, b, from, to, subnet, node: cluster.node(a.node) };
 }
 
-/** L-HG-1: each remote node's /24 routed `via <nodeIP> dev <uplink>`, no encapsulation device, and the kernel forwards pod traffic that way. */
+/**
+ * L-HG-1: each remote node's subnet routed `via <nodeIP> dev <uplink>`, no encapsulation device, and the kernel forwards pod
+ * traffic that way. Route shape: pkg/backend/hostgw/hostgw.go@v0.28.9 GetRoute (Dst the lease's subnet, i.e. the node's podCIDR,
+ * pkg/subnet/kube/kube.go@v0.28.9; Gw the lease's PublicIP; LinkIndex the external interface).
+ */
 export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservation>({
   id: 'L-HG-1',
   title: 'flannel host-gw backend',
@@ -107,11 +111,14 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
   expect: expectHostGw,
   negativeControls: [
     {
-      // Not a deleted route: on kind flanneld puts a missing one back within 10 s, racing the check (blackholeRoute).
+      // Not a deleted route: flanneld puts a missing one back within 10 s, racing the check (blackholeRoute;
+      // pkg/backend/route_network.go@v0.28.9 routeCheck, every routeCheckRetries = 10 s).
       name: 'route to the second node\'s subnet replaced by a blackhole on the first node',
       owner: {
         owner: 'flanneld (host-gw routeCheck)', reverts: 'periodically', everySeconds: 10, breakage: 'shadows',
-        why: 'flanneld re-adds a missing route every 10 s (pkg/backend/route_network.go@v0.28.9 checkSubnetExistInRoutes), and its RouteAdd meets the blackhole of the same destination: EEXIST',
+        why: 'flanneld re-adds a missing route every 10 s (pkg/backend/route_network.go@v0.28.9 routeCheck, checkSubnetExistInRoutes); the blackhole '
+          + 'has no Gw so it is not routeEqual, and that RouteAdd meets it, same destination: EEXIST. Only routeAdd, on a lease event (a node\'s '
+          + 'flannel annotations change: pkg/subnet/kube/kube.go@v0.28.9 handleUpdateLeaseEvent), deletes a same-destination route it did not make',
       },
       expectFailure: /node \S+: no route to \S+'s subnet [\d./]+, expected [\d./]+ via [\d.]+ dev \S+/,
       async apply(cluster): Promise<Breakage> {
@@ -125,7 +132,9 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
       name: 'forwarding off on the first node',
       owner: {
         owner: 'nobody while the node runs (net.ipv4.ip_forward)', reverts: 'never', breakage: 'changes',
-        why: 'kind\'s node setup and kube-proxy set ip_forward at start; nothing writes it back on a timer',
+        why: 'nothing writes it back on a timer. Neither kind (images/base/files@v0.32.0) nor kube-proxy in iptables mode sets it (only ipvs '
+          + 'mode does: pkg/proxy/ipvs/proxier.go@v1.36.1); the bridge plugin flannel delegates to writes 1 on every pod ADD '
+          + '(plugins/main/bridge/bridge.go@v1.9.1 cmdAdd enableIPForward, isGateway defaulted to true by flannel_linux.go@v1.9.1-flannel1)',
       },
       expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ fails: "RTNETLINK answers: No route to host"/,
       async apply(cluster): Promise<Breakage> {
@@ -140,7 +149,8 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
       name: 'a more-specific on-link route to half of the second node\'s subnet',
       owner: {
         owner: 'nobody (a route the control adds)', reverts: 'never', breakage: 'adds',
-        why: 'flanneld\'s routeCheck re-adds only its own missing routes (pkg/backend/route_network.go@v0.28.9) and deletes none it did not make',
+        why: 'flanneld\'s routeCheck re-adds only its own missing routes and deletes none (pkg/backend/route_network.go@v0.28.9 checkSubnetExistInRoutes); '
+          + 'routeAdd, on a lease event, replaces only a route of exactly the lease\'s destination (RT_FILTER_DST), not a more specific one',
       },
       expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ goes via \(none\) dev \S+, expected via [\d.]+ dev \S+/,
       async apply(cluster): Promise<Breakage> {
@@ -157,7 +167,7 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
       name: 'an ip rule that prohibits traffic to the second node\'s subnet',
       owner: {
         owner: 'nobody (an ip rule the control adds)', reverts: 'never', breakage: 'adds',
-        why: 'flanneld manages routes, not ip rules',
+        why: 'flanneld manages routes, not ip rules (pkg/backend/route_network.go@v0.28.9; no RuleAdd/RuleDel in flannel\'s own code at v0.28.9)',
       },
       expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ fails: "RTNETLINK answers: Permission denied"/,
       async apply(cluster): Promise<Breakage> {
