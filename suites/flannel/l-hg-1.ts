@@ -131,10 +131,11 @@ export const lHg1: Behaviour<HostGwObservation> = defineBehaviour<HostGwObservat
     {
       name: 'forwarding off on the first node',
       owner: {
-        owner: 'nobody while the node runs (net.ipv4.ip_forward)', reverts: 'never', breakage: 'changes',
-        why: 'nothing writes it back on a timer. Neither kind (images/base/files@v0.32.0) nor kube-proxy in iptables mode sets it (only ipvs '
-          + 'mode does: pkg/proxy/ipvs/proxier.go@v1.36.1); the bridge plugin flannel delegates to writes 1 on every pod ADD '
-          + '(plugins/main/bridge/bridge.go@v1.9.1 cmdAdd enableIPForward, isGateway defaulted to true by flannel_linux.go@v1.9.1-flannel1)',
+        owner: 'the bridge plugin flannel delegates to (net.ipv4.ip_forward, on pod creation)', reverts: 'on-event', breakage: 'changes',
+        why: 'the bridge plugin writes 1 on every pod ADD on the node (plugins/main/bridge/bridge.go@v1.9.1 cmdAdd enableIPForward, '
+          + 'isGateway defaulted to true by flannel_linux.go@v1.9.1-flannel1); no pod is created on the node during the check, and nothing '
+          + 'writes it back on a timer: neither kind (images/base/files@v0.32.0) nor kube-proxy in iptables mode sets it (only ipvs '
+          + 'mode does: pkg/proxy/ipvs/proxier.go@v1.36.1)',
       },
       expectFailure: /kernel lookup for \S+ \([\d.]+\) -> \S+ \([\d.]+\) on \S+ fails: "RTNETLINK answers: No route to host"/,
       async apply(cluster): Promise<Breakage> {
