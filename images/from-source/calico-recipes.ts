@@ -1,5 +1,5 @@
 import { versions } from '../../versions.ts';
-import type { GoRecipe } from './recipes.ts';
+import { replaceLines, type GoRecipe } from './recipes.ts';
 
 const c = versions.calico;
 const src = c.fromSource;
@@ -32,16 +32,7 @@ export const calicoNestedReplaces: Record<string, string> = {
  * it cannot read throws rather than being dropped.
  */
 export function parseVersionReplaces(goMod: string): Record<string, string> {
-  const lines: string[] = [];
-  let inBlock = false;
-  for (const raw of goMod.split('\n')) {
-    const line = raw.replace(/\/\/.*$/, '').trim();
-    if (inBlock) {
-      if (line === ')') inBlock = false;
-      else if (line) lines.push(line);
-    } else if (/^replace\s*\($/.test(line)) inBlock = true;
-    else if (line.startsWith('replace ')) lines.push(line.slice('replace '.length).trim());
-  }
+  const lines = replaceLines(goMod);
   const out: Record<string, string> = {};
   for (const line of lines) {
     const m = /^(\S+)(?:\s+\S+)?\s+=>\s+(\S+)(?:\s+(\S+))?$/.exec(line);

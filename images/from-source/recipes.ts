@@ -161,11 +161,8 @@ export function wrapperGoMod(recipe: GoRecipe, localReplaces: string[]): string 
   ].join('\n');
 }
 
-/**
- * Module paths an upstream go.mod replaces with a local directory (`X => ./path`), in one-line or block form.
- * Throws on a replace line it does not understand rather than dropping it.
- */
-export function parseLocalReplaces(goMod: string): string[] {
+/** Every replace directive of a go.mod, one-line or block form, comments stripped: `X [v] => Y [v]`. */
+export function replaceLines(goMod: string): string[] {
   const lines: string[] = [];
   let inBlock = false;
   for (const raw of goMod.split('\n')) {
@@ -176,6 +173,15 @@ export function parseLocalReplaces(goMod: string): string[] {
     } else if (/^replace\s*\($/.test(line)) inBlock = true;
     else if (line.startsWith('replace ')) lines.push(line.slice('replace '.length).trim());
   }
+  return lines;
+}
+
+/**
+ * Module paths an upstream go.mod replaces with a local directory (`X => ./path`), in one-line or block form.
+ * Throws on a replace line it does not understand rather than dropping it.
+ */
+export function parseLocalReplaces(goMod: string): string[] {
+  const lines = replaceLines(goMod);
   return lines.flatMap((line) => {
     const m = /^(\S+)(?:\s+\S+)?\s+=>\s+(\S+)(?:\s+(\S+))?$/.exec(line);
     if (!m) throw new Error(`failed to parse go.mod replace line "${line}"`);
