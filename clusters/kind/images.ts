@@ -1,5 +1,6 @@
 import { versions } from '../../versions.ts';
 import type { EngineName } from '../engine.ts';
+import { flannelImages } from './cni/flannel.ts';
 import { clusterName } from './naming.ts';
 import type { Command, KindClusterSpec } from './types.ts';
 
@@ -10,7 +11,7 @@ import type { Command, KindClusterSpec } from './types.ts';
  */
 export function cniImages(spec: KindClusterSpec): string[] {
   if (spec.install.cni === 'flannel') {
-    return [`ghcr.io/flannel-io/flannel-cni-plugin:${versions.flannel.cniPlugin}`, `ghcr.io/flannel-io/flannel:${versions.flannel.release}`];
+    return [flannelImages.cniPlugin, flannelImages.flannel];
   }
   return [];
 }

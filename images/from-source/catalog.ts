@@ -1,3 +1,4 @@
+import { flannelImages } from '../../clusters/kind/cni/flannel.ts';
 import { versions } from '../../versions.ts';
 import { type GoRecipe, type GoRecipeId, goRecipes } from './recipes.ts';
 
@@ -89,13 +90,13 @@ export const controlPlaneImages: ComponentImage[] = [
 ];
 
 /**
- * flannel's images, under the names kube-flannel.yml@v0.28.9 (Documentation/kube-flannel.yml:136,147,160) gives them.
+ * flannel's images, under the names kube-flannel.yml gives them (flannelImages).
  * flannel images/Dockerfile@v0.28.9:43-56: Alpine with iproute2, ca-certificates, nftables, iptables(-legacy), strongswan
  * and wireguard-tools; /opt/bin/flanneld (the ENTRYPOINT), /opt/bin/install-conf, /opt/bin/mk-docker-opts.sh;
  * iptables-wrapper installed over the iptables commands.
  */
 const flannelImage: ComponentImage = {
-  name: `ghcr.io/flannel-io/flannel:${versions.flannel.release}`,
+  name: flannelImages.flannel,
   files: [
     { from: 'flannel', binary: 'flanneld', dest: '/opt/bin/flanneld' },
     { from: 'flannel', binary: 'install-conf', dest: '/opt/bin/install-conf' },
@@ -116,7 +117,7 @@ const flannelImage: ComponentImage = {
  * v1.9.1-flannel3 tag; -flannel1 to main change only go.mod, go.sum and the builder image.
  */
 const flannelCniPluginImage: ComponentImage = {
-  name: `ghcr.io/flannel-io/flannel-cni-plugin:${versions.flannel.cniPlugin}`,
+  name: flannelImages.cniPlugin,
   files: [{ from: 'flannelCniPlugin', binary: 'flannel', dest: '/flannel' }],
   entrypoint: [],
   cmd: ['/bin/sh'],

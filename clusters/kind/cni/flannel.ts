@@ -8,6 +8,11 @@ import type { Command, FlannelInstall } from '../types.ts';
 
 export const kubeFlannelUrl =
   `https://github.com/flannel-io/flannel/releases/download/${versions.flannel.release}/kube-flannel.yml`;
+/** flannel's two images as kube-flannel.yml names them (Documentation/kube-flannel.yml@v0.28.9:136,147,160). */
+export const flannelImages = {
+  cniPlugin: `ghcr.io/flannel-io/flannel-cni-plugin:${versions.flannel.cniPlugin}`,
+  flannel: `ghcr.io/flannel-io/flannel:${versions.flannel.release}`,
+} as const;
 /** Names inside kube-flannel.yml that our net-conf override targets (checked against the upstream copy in tests). */
 export const flannelNamespace = 'kube-flannel';
 export const flannelConfigMap = 'kube-flannel-cfg';
