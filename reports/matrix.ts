@@ -186,8 +186,9 @@ export function buildMatrix(input: MatrixInput): Matrix {
     if (!id || !name || !provider || !cni) continue;
     const profile = `${provider}/${name}`;
     if (!columns.has(profile)) columns.set(profile, { profile, provider, cni, ...(topologies[profile] ? { topology: topologies[profile] } : {}) });
-    if (check === 'behaviour') behaviourResults.set(`${id} ${profile}`, r);
-    else if (check === 'negative-control') controls.set(`${id} ${profile}`, [...(controls.get(`${id} ${profile}`) ?? []), r]);
+    const key = cellKey(id, profile);
+    if (check === 'behaviour') behaviourResults.set(key, r);
+    else if (check === 'negative-control') controls.set(key, [...(controls.get(key) ?? []), r]);
   }
   const requestedBy = new Map((input.requested ?? []).flatMap((run) => run.profiles.map((p) => [p, run] as const)));
   for (const profile of [...requestedBy.keys(), ...(input.expected ?? [])].filter((p) => !columns.has(p))) {
@@ -211,10 +212,11 @@ export function buildMatrix(input: MatrixInput): Matrix {
   const cells: Matrix['cells'] = {};
   for (const row of allGroups.flatMap((g) => g.rows)) {
     for (const col of ordered) {
-      const r = behaviourResults.get(`${row.id} ${col.profile}`);
+      const key = cellKey(row.id, col.profile);
+      const r = behaviourResults.get(key);
       const claimed = known.get(col.profile)?.behaviours.includes(row.id);
-      const cell: Cell = r ? cellOf(r, controls.get(`${row.id} ${col.profile}`) ?? [], skipNotes) : claimed ? absentCell(col, requestedBy.get(col.profile)) : { state: 'na' };
-      const convergence = timings.get(cellKey(row.id, col.profile))?.filter((c) => current.has(c.at));
+      const cell: Cell = r ? cellOf(r, controls.get(key) ?? [], skipNotes) : claimed ? absentCell(col, requestedBy.get(col.profile)) : { state: 'na' };
+      const convergence = timings.get(key)?.filter((c) => current.has(c.at));
       if (r && convergence?.length) cell.convergence = convergence;
       (cells[row.id] ??= {})[col.profile] = cell;
     }
