@@ -122,9 +122,11 @@ describe('the convergence history keeps the runs between builds', () => {
     const dir = await mkdtemp(join(tmpdir(), 'cnc-conv-'));
     dirs.push(dir);
     const file = join(dir, 'h', 'convergence-history.jsonl');
-    expect(await readConvergenceHistory(file)).toEqual([]);
-    for (const day of [1, 2, 3]) await appendConvergenceHistory(file, [meta(day, [record('proxy_arp off', day * 100)]), meta(day, [], { host: 'kind-runner' })], `build ${day}`, 2);
+    expect(await readConvergenceHistory(file)).toEqual({ file, lines: [], runs: [] });
+    for (const day of [1, 2, 3]) {
+      await appendConvergenceHistory(await readConvergenceHistory(file), [meta(day, [record('proxy_arp off', day * 100)]), meta(day, [], { host: 'kind-runner' })], `build ${day}`, 2);
+    }
     expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(2);
-    expect((await readConvergenceHistory(file)).map((r) => [r.startedAt.slice(8, 10), r.host, r.convergence[0]!.healedAfterMs])).toEqual([['02', 'runner', 200], ['03', 'runner', 300]]);
+    expect((await readConvergenceHistory(file)).runs.map((r) => [r.startedAt.slice(8, 10), r.host, r.convergence[0]!.healedAfterMs])).toEqual([['02', 'runner', 200], ['03', 'runner', 300]]);
   });
 });

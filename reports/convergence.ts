@@ -101,24 +101,32 @@ export function convergenceTitle(controls: readonly ControlConvergence[]): strin
 /** Beside Allure's history file (`.allure-history/history.jsonl` in the nightly, restored from the Actions cache). */
 export const convergenceHistoryPath = (allureHistory: string) => join(dirname(allureHistory), 'convergence-history.jsonl');
 
+/** A convergence history file read once: its lines (what an append keeps) and the runs they hold. */
+export interface ConvergenceHistory {
+  file: string;
+  lines: string[];
+  runs: RunConvergence[];
+}
+
 /** The runs a convergence history holds (one JSON line per build, each with the runs it merged); none when absent. */
-export async function readConvergenceHistory(file: string): Promise<RunConvergence[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).flatMap((line, i) => {
+export async function readConvergenceHistory(file: string): Promise<ConvergenceHistory> {
+  const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  const runs = lines.flatMap((line, i) => {
     try {
       return (JSON.parse(line) as { runs: RunConvergence[] }).runs;
     } catch (e) {
       throw new Error(`${file}:${i + 1}: not JSON (${(e as Error).message})`);
     }
   });
+  return { file, lines, runs };
 }
 
-/** Appends one line for this build (its runs that measured something), keeping the last `limit` builds. */
-export async function appendConvergenceHistory(file: string, runs: readonly RunMeta[], builtAt: string, limit: number): Promise<void> {
+/** Appends one line for this build (its runs that measured something) to the history as read, keeping the last `limit` builds. */
+export async function appendConvergenceHistory(history: ConvergenceHistory, runs: readonly RunMeta[], builtAt: string, limit: number): Promise<void> {
   const measured = runs.filter((r) => r.convergence?.length).map((r): RunConvergence => ({ startedAt: r.startedAt, host: r.host, convergence: r.convergence! }));
   if (measured.length === 0) return;
+  const { file, lines } = history;
   await mkdir(dirname(file), { recursive: true });
-  const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
   const line = JSON.stringify({ builtAt, runs: measured });
   if (lines.length + 1 > limit) await writeFile(file, `${[...lines.slice(lines.length + 1 - limit), line].join('\n')}\n`);
   else await appendFile(file, `${line}\n`);

@@ -152,9 +152,11 @@ export async function mergeReport(options: MergeOptions): Promise<MergeResult> {
   const topologies = await copyTopologies(results, join(out, 'topology'));
   const runs = sources.flatMap((s) => (s.meta ? [s.meta] : []));
   const requested = sources.flatMap((s) => (s.requested ? [s.requested] : []));
-  const convergenceHistory = options.history ? await readConvergenceHistory(convergenceHistoryPath(resolve(options.history))) : [];
-  const matrix = buildMatrix({ results, runs, requested, ...(options.expected ? { expected: options.expected } : {}), topologies, versions: pinnedVersions(), convergenceHistory });
-  if (options.history) await appendConvergenceHistory(convergenceHistoryPath(resolve(options.history)), runs, matrix.generatedAt, HISTORY_LIMIT);
+  const convergenceHistory = options.history ? await readConvergenceHistory(convergenceHistoryPath(resolve(options.history))) : undefined;
+  const matrix = buildMatrix({
+    results, runs, requested, ...(options.expected ? { expected: options.expected } : {}), topologies, versions: pinnedVersions(), convergenceHistory: convergenceHistory?.runs ?? [],
+  });
+  if (convergenceHistory) await appendConvergenceHistory(convergenceHistory, runs, matrix.generatedAt, HISTORY_LIMIT);
   const html = matrixHtml(matrix, { reportIsFolder: generated?.form === 'directory' });
   const markdown = matrixMarkdown(matrix);
   await writeFile(join(out, 'index.html'), html);
