@@ -7,6 +7,10 @@ import { median } from '../helpers/stats.ts';
 /** One run's control timings, as run.json holds them and the convergence history keeps them. */
 export type RunConvergence = Pick<RunMeta, 'startedAt' | 'host'> & { convergence: ConvergenceRecord[] };
 
+/** A run's control timings as the history keeps them: when and where it ran, and what it measured (none when absent). */
+export const runConvergence = (r: Pick<RunMeta, 'startedAt' | 'host' | 'convergence'>): RunConvergence =>
+  ({ startedAt: r.startedAt, host: r.host, convergence: r.convergence ?? [] });
+
 /** One control of a matrix cell: its latest timings, the heal times of the runs before, and a flag when it grew. */
 export interface ControlConvergence extends ControlTimings {
   control: string;
@@ -123,7 +127,7 @@ export async function readConvergenceHistory(file: string): Promise<ConvergenceH
 
 /** Appends one line for this build (its runs that measured something) to the history as read, keeping the last `limit` builds. */
 export async function appendConvergenceHistory(history: ConvergenceHistory, runs: readonly RunMeta[], builtAt: string, limit: number): Promise<void> {
-  const measured = runs.filter((r) => r.convergence?.length).map((r): RunConvergence => ({ startedAt: r.startedAt, host: r.host, convergence: r.convergence! }));
+  const measured = runs.map(runConvergence).filter((r) => r.convergence.length);
   if (measured.length === 0) return;
   const { file, lines } = history;
   await mkdir(dirname(file), { recursive: true });

@@ -7,7 +7,7 @@ import { crossBehaviours } from '../suites/cross/index.ts';
 import { flannelBehaviours } from '../suites/flannel/index.ts';
 import { fundamentalsBehaviours } from '../suites/fundamentals/index.ts';
 import type { ProvisioningRecord } from '../suites/convergence.ts';
-import { cellKey, convergenceByCell, type ControlConvergence, type RunConvergence } from './convergence.ts';
+import { cellKey, convergenceByCell, type ControlConvergence, type RunConvergence, runConvergence } from './convergence.ts';
 import type { RunMeta } from './run-meta.ts';
 
 /** The parts of an Allure result file the matrix reads. */
@@ -203,7 +203,7 @@ export function buildMatrix(input: MatrixInput): Matrix {
   const allGroups = strays.length ? [...groups, { name: 'not in the catalogue', rows: strays.sort().map((id) => ({ id, title: '' })) }] : groups;
   // Control timings: the latest of each control, from this build's runs only (the history gives the trend, not the value).
   const current = new Set(runs.map((r) => r.startedAt));
-  const timings = convergenceByCell([...(input.convergenceHistory ?? []), ...runs.map((r) => ({ startedAt: r.startedAt, host: r.host, convergence: r.convergence ?? [] }))]);
+  const timings = convergenceByCell([...(input.convergenceHistory ?? []), ...runs.map(runConvergence)]);
   const newestFirst = [...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   for (const col of ordered) {
     const recorded = newestFirst.map((r) => (r.provisioning ?? []).filter((p) => p.profile === col.profile)).find((p) => p.length > 0);
