@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { defaultCache, localCopy } from './local-copies.ts';
+import { timeStep } from '../phases.ts';
 import type { ProvisionPhase } from '../types.ts';
 import { renderCommand } from './plan.ts';
 import type { CommandRunner } from './runner.ts';
@@ -74,13 +75,7 @@ export async function download(item: Download, planDir: string, log: Log, cache 
 export async function provision(plan: Plan, planDir: string, runner: CommandRunner, log: Log, signal?: AbortSignal, clock: () => number = () => performance.now()): Promise<ProvisionPhase[]> {
   const started = performance.now();
   const phases: ProvisionPhase[] = [];
-  const timed = async (phase: string, work: () => Promise<unknown>) => {
-    const from = clock();
-    await work();
-    const ms = clock() - from;
-    const last = phases.at(-1);
-    if (last?.phase === phase) { last.ms += ms; last.steps++; } else phases.push({ phase, ms, steps: 1 });
-  };
+  const timed = (phase: string, work: () => Promise<unknown>) => timeStep(phases, phase, 1, work, clock);
   log(`🚀 ${plan.profile}: ${plan.commands.length} steps via ${runner.where} in ${planDir}`);
   for (const item of plan.downloads) await timed('downloads', () => download(item, planDir, log));
   for (const command of plan.commands) await timed(command.phase ?? 'other steps', () => runStep(runner, command, log, signal));
