@@ -24,6 +24,15 @@ export function engineSync(name: EngineName): EngineSync {
   return (args) => execFileSync(name, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
+/**
+ * Whether the engine runs on this machine: DOCKER_HOST unset or a unix socket. A tcp:// or ssh:// engine's kernel and
+ * disk are another machine's, so this machine's kernel facts and free space say nothing about it.
+ */
+export function engineIsLocal(env: Record<string, string | undefined> = process.env): boolean {
+  const host = env['DOCKER_HOST'];
+  return !host || host.startsWith('unix://');
+}
+
 /** kind's own switch (pkg/internal/runtime/runtime.go@v0.32.0 GetDefault): only these two of its values are engines we drive. */
 export const KIND_PROVIDER_ENV = 'KIND_EXPERIMENTAL_PROVIDER';
 

@@ -1,7 +1,7 @@
 import { readFileSync, statfsSync } from 'node:fs';
 import { versions } from '../../versions.ts';
 import { docker } from '../docker.ts';
-import { engineCli, type EngineCli } from '../engine.ts';
+import { engineCli, engineIsLocal, type EngineCli } from '../engine.ts';
 import { chooseKindEngine, nodeImageIn } from '../kind/engine-choice.ts';
 import { bridgesPods } from '../kind/br-netfilter.ts';
 import { kindConfig, kindConfigAllowsCgroupV1 } from '../kind/kind-config.ts';
@@ -103,7 +103,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
   const facts = (() => { try { return JSON.parse(info.stdout) as { CgroupVersion?: string; DockerRootDir?: string }; } catch { return {}; } })();
   const kubernetesMinor = Number(/^v1\.(\d+)/.exec(versions.kind.kubectl)?.[1] ?? 0);
   const root = facts.DockerRootDir ?? '/var/lib/docker';
-  const free = (() => { if (process.env['DOCKER_HOST'] && !process.env['DOCKER_HOST'].startsWith('unix://')) return undefined; try { const s = statfsSync(root); return s.bavail * s.bsize; } catch { return undefined; } })();
+  const free = (() => { if (!engineIsLocal()) return undefined; try { const s = statfsSync(root); return s.bavail * s.bsize; } catch { return undefined; } })();
   const tools = await hostTools(['kind', 'kubectl', 'helm', 'cilium', 'calicoctl']);
   const tag = toolboxTag();
   const toolboxPresent = (await docker(['image', 'inspect', tag])).exitCode === 0;

@@ -11,7 +11,7 @@ import { brNetfilterRefusal, type HostBridgeFacts } from './br-netfilter.ts';
 import { detectCapabilities } from './capabilities.ts';
 import { systemDiagnostics } from './diagnostics.ts';
 import { kindUnavailable } from './detect.ts';
-import { engineCli, engineSync, kindEngineName, type EngineName } from '../engine.ts';
+import { engineCli, engineIsLocal, engineSync, kindEngineName, type EngineName } from '../engine.ts';
 import { nodeImageIn } from './engine-choice.ts';
 import type { ImageSource } from './images.ts';
 import { kindProfileUnavailable, planTools, profileImages } from './profile-gate.ts';
@@ -34,8 +34,7 @@ import type { KindProfile, Plan } from './types.ts';
  * kernel is not the nodes' and nothing is refused here: the plan's in-node step still checks.
  */
 function hostBridgeFacts(): HostBridgeFacts {
-  const host = process.env['DOCKER_HOST'];
-  if (host && !host.startsWith('unix://')) return { sysctlPresent: true, loadable: true };
+  if (!engineIsLocal()) return { sysctlPresent: true, loadable: true };
   const facts = readKernelFacts();
   return { sysctlPresent: facts.bridgeNetfilterSysctls, loadable: (facts.loadable ?? []).includes('br_netfilter') || (facts.builtin ?? []).includes('br_netfilter') };
 }
