@@ -8,6 +8,7 @@ import { applyTrafficFault, flushRouteCaches } from '../../helpers/probes/traffi
 import { parseLinkEnds, type LinkEnds } from '../../helpers/probes/traffic-veth.ts';
 import { crossNodePairs, firstCrossNodePair } from '../../helpers/probes/workload.ts';
 import { defineBehaviour } from '../check.ts';
+import { targetPodRules } from '../owners.ts';
 
 /** Bytes each encapsulation adds to an inner IPv4 packet (outer IP + UDP + VXLAN/Geneve header; outer IP for IPIP). */
 export const ENCAP_OVERHEAD: Record<string, number> = { vxlan: 50, geneve: 50, ipip: 20 };
@@ -201,10 +202,7 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
     },
     {
       name: 'a path that silently drops frames 100 bytes below the pod MTU',
-      owner: {
-        owner: 'nobody (netfilter rules inside the target pod)', reverts: 'never', breakage: 'adds',
-        why: 'on kind the rule sits in the target pod\'s own network namespace, where no CNI agent programs netfilter',
-      },
+      owner: targetPodRules,
       expectFailure: /\S+ -> \S+ \([\d.]+\): DF packet of the pod MTU \(\d+ bytes, ping -M do -s \d+\): 0\/\d+ received/,
       async apply(cluster) {
         const pair = firstCrossNodePair(cluster, 'X-MTU-1');

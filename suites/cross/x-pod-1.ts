@@ -7,6 +7,7 @@ import { applyPairDeny } from '../../helpers/probes/traffic-pair-deny.ts';
 import { firstCrossNodePair, podPairs } from '../../helpers/probes/workload.ts';
 import type { PodReply } from '../../helpers/parsers/pod-reply.ts';
 import { defineBehaviour } from '../check.ts';
+import { targetPodRules } from '../owners.ts';
 import { pairMatrix } from '../../helpers/probes/traffic-matrix.ts';
 import { unobserved } from '../verdict.ts';
 import { PROBE_NAMES } from '../../helpers/hop-trace/trace.ts';
@@ -134,38 +135,26 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
     },
     {
       name: 'TCP to a pod on another node dropped while ICMP passes',
-      owner: {
-        owner: 'nobody (netfilter rules inside the target pod)', reverts: 'never', breakage: 'adds',
-        why: 'on kind the rule sits in the target pod\'s own network namespace, where no CNI agent programs netfilter (they program the node\'s)',
-      },
+      owner: targetPodRules,
       expectFailure: /\S+ -> \S+ \([\d.]+\) across nodes: TCP 8080: no answer \(/,
       apply: (cluster) => applyTrafficFault(cluster, firstCrossNodePair(cluster, 'X-POD-1'), { kind: 'drop-tcp' }),
     },
     {
       name: 'UDP to a pod on another node dropped while ICMP and TCP pass',
-      owner: {
-        owner: 'nobody (netfilter rules inside the target pod)', reverts: 'never', breakage: 'adds',
-        why: 'on kind the rule sits in the target pod\'s own network namespace, where no CNI agent programs netfilter (they program the node\'s)',
-      },
+      owner: targetPodRules,
       expectFailure: /\S+ -> \S+ \([\d.]+\) across nodes: UDP 8081: no answer \(/,
       apply: (cluster) => applyTrafficFault(cluster, firstCrossNodePair(cluster, 'X-POD-1'), { kind: 'drop-udp' }),
     },
     {
       // sch_netem is not built into this machine's kernel (CONFIG_NET_SCH_NETEM unset); netfilter's statistic match is.
       name: '50% random loss to a pod on another node',
-      owner: {
-        owner: 'nobody (netfilter rules inside the target pod)', reverts: 'never', breakage: 'adds',
-        why: 'on kind the rule sits in the target pod\'s own network namespace, where no CNI agent programs netfilter (they program the node\'s)',
-      },
+      owner: targetPodRules,
       expectFailure: /\S+ -> \S+ \([\d.]+\) across nodes: ICMP burst of \d+ \d+-byte packets: \d+\/\d+ received \(\d+% loss\)/,
       apply: (cluster) => applyTrafficFault(cluster, firstCrossNodePair(cluster, 'X-POD-1'), { kind: 'loss', probability: 0.5 }),
     },
     {
       name: 'path MTU below the pod MTU (underlay 100 bytes smaller on the lab; frames above it dropped elsewhere)',
-      owner: {
-        owner: 'nobody (netfilter rules inside the target pod)', reverts: 'never', breakage: 'adds',
-        why: 'on kind the rule sits in the target pod\'s own network namespace, where no CNI agent programs netfilter (they program the node\'s)',
-      },
+      owner: targetPodRules,
       expectFailure: /\S+ -> \S+ \([\d.]+\) across nodes: full-size \d+-byte packet with DF \(ping -M do -s \d+\): 0\/\d+ received/,
       apply: (cluster) => pathMtuBelowPods(cluster),
     },
@@ -173,10 +162,7 @@ export const xPod1 = defineBehaviour<PairTraffic[]>({
       // The old pairing (each pod with the first pod on its node and the first on another) never pinged the
       // second pod of a node from another node: all traffic to it could be dropped with X-POD-1 passing.
       name: 'all traffic to a pod that was never a cross-node target dropped',
-      owner: {
-        owner: 'nobody (netfilter rules inside the target pod)', reverts: 'never', breakage: 'adds',
-        why: 'on kind the rule sits in the target pod\'s own network namespace, where no CNI agent programs netfilter (they program the node\'s)',
-      },
+      owner: targetPodRules,
       expectFailure: /\S+ -> \S+ \([\d.]+\) across nodes: ICMP burst of \d+ \d+-byte packets: 0\/\d+ received/,
       apply: (cluster) => {
         const pair = firstCrossNodePair(cluster, 'X-POD-1');
