@@ -8,6 +8,7 @@ import { matrixMarkdown } from './matrix-md.ts';
 import { attachmentsOf, buildMatrix, type AllureResult, type Matrix, type RequestedRun } from './matrix.ts';
 import { dropRunFromHistory, tagHistoryRun } from './history-run.ts';
 import { openLines } from './open-lines.ts';
+import { parseJsonFile, readJsonFile } from './json-file.ts';
 import { readRunMeta, type RunMeta } from './run-meta.ts';
 import { TOPOLOGY_ATTACHMENT } from './topology/attach.ts';
 
@@ -22,15 +23,7 @@ export interface ResultSource {
 
 export const REQUESTED = 'requested.json';
 
-async function readRequested(dir: string): Promise<RequestedRun | undefined> {
-  const text = await readFile(join(dir, REQUESTED), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as RequestedRun;
-  } catch (e) {
-    throw new Error(`${join(dir, REQUESTED)}: not JSON (${(e as Error).message})`);
-  }
-}
+const readRequested = (dir: string) => readJsonFile<RequestedRun>(join(dir, REQUESTED));
 
 const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
 
@@ -82,12 +75,8 @@ async function readResults(source: ResultSource): Promise<Array<AllureResult & {
   if (!dir) return [];
   const files = (await readdir(dir)).filter((f) => f.endsWith('-result.json'));
   return Promise.all(files.map(async (f) => {
-    const text = await readFile(join(dir, f), 'utf8');
-    try {
-      return { ...(JSON.parse(text) as AllureResult), dir };
-    } catch (e) {
-      throw new Error(`${join(dir, f)}: not JSON (${(e as Error).message})`);
-    }
+    const file = join(dir, f);
+    return { ...parseJsonFile<AllureResult>(await readFile(file, 'utf8'), file), dir };
   }));
 }
 

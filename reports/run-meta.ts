@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
+import { readJsonFile } from './json-file.ts';
 import type { ConvergenceRecord, ProvisioningRecord } from '../suites/convergence.ts';
 
 /** `run.json` beside a run's allure-results: what the matrix header and skip reasons need from that run. */
@@ -28,12 +28,6 @@ export function currentRunMeta(startedAt: Date): RunMeta {
 }
 
 /** The run.json of a result folder, or undefined when the folder has none (results from elsewhere). */
-export async function readRunMeta(dir: string): Promise<RunMeta | undefined> {
-  const text = await readFile(join(dir, RUN_META), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as RunMeta;
-  } catch (e) {
-    throw new Error(`${join(dir, RUN_META)}: not JSON (${(e as Error).message})`);
-  }
+export function readRunMeta(dir: string): Promise<RunMeta | undefined> {
+  return readJsonFile<RunMeta>(join(dir, RUN_META));
 }
