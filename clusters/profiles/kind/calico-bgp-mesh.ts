@@ -14,7 +14,7 @@ export const calicoBgpMesh: KindProfile = {
     nodes: threeNodes(),
     install: {
       cni: 'calico',
-      calicoNetwork: { bgp: 'Enabled' },
+      backend: 'bird',
       resources: [
         calicoPool({ ipipMode: 'Never', vxlanMode: 'Never' }),
         { kind: 'BGPConfiguration', name: 'default', spec: { nodeToNodeMeshEnabled: true, asNumber: calicoAsNumber, logSeverityScreen: 'Info' } },
