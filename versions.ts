@@ -61,27 +61,27 @@ export const versions = {
   helm: 'v3.21.4',
   /** cilium-cli v0.19.7 is stable.txt in cilium/cilium-cli and supports Cilium 1.17 and newer. */
   cilium: { chart: '1.20.0', cli: 'v0.19.7' },
+  /**
+   * Calico for the kind/calico-* profiles but calico-vpp, installed from its manifests (clusters/kind/cni/calico.ts). v3.31.0
+   * is the newest release whose source the Go module proxy serves (December 2026; images/from-source/calico.md), so the
+   * images can be built where no registry answers; its operator (v1.40.0) cannot be. The module path has no /v3, so the tag
+   * is reached by pseudo-version: tag v3.31.0 is commit b1f3c43f8437, and its API module (api/, a nested module) is
+   * published from projectcalico/api; vpp-dataplane go.mod@v3.31.0:18-19 names both versions.
+   */
   calico: {
-    release: 'v3.32.1', calicoctl: 'v3.32.1',
-    /** manifests/tigera-operator.yaml@v3.32.1:750 runs quay.io/tigera/operator:v1.42.3; its config/calico_versions.yml deploys v3.32.1. */
-    operator: 'v1.42.3',
-    /** Tag v3.32.1's commit and its commit time (UTC): images/from-source/calico-sources.ts asks the Go module proxy for it. */
-    commit: '0ca9d1b93644778cafdf1812f3dda02ac0c361e8',
-    commitTime: '2026-06-24T18:32:35Z',
-    /**
-     * The newest Calico release whose source the Go module proxy serves (December 2026; not `release`, see
-     * images/from-source/calico.md), built into images where no registry answers. The module path has no /v3, so tags are
-     * reached by pseudo-version: tag v3.31.0 is commit b1f3c43f8437, and its API module (api/, a nested module) is published
-     * from projectcalico/api; vpp-dataplane go.mod@v3.31.0:18-19 names both versions.
-     */
-    fromSource: {
-      release: 'v3.31.0',
-      module: 'v0.0.0-20251021213802-b1f3c43f8437',
-      api: 'v0.0.0-20251022175904-f2ab03771208',
-    },
+    release: 'v3.31.0', calicoctl: 'v3.31.0',
+    module: 'v0.0.0-20251021213802-b1f3c43f8437',
+    api: 'v0.0.0-20251022175904-f2ab03771208',
   },
   calicoVpp: {
     release: 'v3.32.0',
+    /**
+     * The Calico that calico-vpp v3.32.0 goes with, through the Tigera operator (calico-vpp-kind.yaml needs its
+     * Installation): manifests/tigera-operator.yaml@v3.32.1:750 runs quay.io/tigera/operator:v1.42.3, whose
+     * config/calico_versions.yml deploys v3.32.1. Tag v3.32.1's commit and commit time (UTC): images/from-source/calico-sources.ts
+     * asks the Go module proxy for it.
+     */
+    calico: { release: 'v3.32.1', operator: 'v1.42.3', commit: '0ca9d1b93644778cafdf1812f3dda02ac0c361e8', commitTime: '2026-06-24T18:32:35Z' },
     /** The images calico-vpp-kind.yaml@v3.32.0 runs (checked against the upstream copy in tests), preloaded with kind load. */
     images: ['docker.io/calicovpp/agent:v3.32.0', 'docker.io/calicovpp/vpp:v3.32.0'],
   },

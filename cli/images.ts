@@ -1,24 +1,29 @@
 import { buildKindNode, buildProbeImage, defaultCache, installTools, type Step } from '../images/from-source/build.ts';
 import { cniImages } from '../images/from-source/catalog.ts';
 import { buildCniImages, buildCniPluginsArchive, buildKubeFlannelYml, proveFlannelImages } from '../images/from-source/cni-build.ts';
-import { buildCalicoImages, proveCalicoImages } from '../images/from-source/calico-build.ts';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { buildCalicoImages, copyCalicoManifests, proveCalicoImages } from '../images/from-source/calico-build.ts';
 import { reportCalicoSources } from '../images/from-source/calico-sources.ts';
 import { selectProfiles } from '../reports/select-profiles.ts';
 import { versions } from '../versions.ts';
+import type { KindProfile } from '../clusters/kind/types.ts';
 import { parseArgs } from './args.ts';
 
 const USAGE = `usage: npm run images -- [--cache DIR] PROFILE|GLOB ...
 Builds, from Go modules at the versions in versions.ts plus Debian packages, the images a kind profile needs where no
 registry serves them (podman, root, debootstrap, go and gcc required); images already built from the same inputs are
 reused. Every image carries the label io.cni-conformance.built-from-source=true and the module versions it came from.
-For flannel profiles it also builds flannel's two images, the CNI plugins release archive and kube-flannel.yml, which the
-kind path then takes from the cache instead of downloading them.`;
+For flannel profiles it also builds flannel's two images, the CNI plugins release archive and kube-flannel.yml; for Calico
+profiles, calico.yaml's images, calicoctl, and calico.yaml and calico-vxlan.yaml from the calico module. The kind path then
+takes these from the cache instead of downloading them.`;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), { values: ['cache'], flags: ['help'] });
   if (args.flags.has('help') || args.positional.length === 0) { console.log(USAGE); return; }
   const profiles = selectProfiles(args.positional);
   const notKind = profiles.filter((p) => p.provider !== 'kind');
+  const kindProfiles = profiles.filter((p): p is KindProfile => p.provider === 'kind');
   if (notKind.length) throw new Error(`images are built for kind profiles only; not kind: ${notKind.map((p) => p.name).join(', ')}`);
   const log = (line: string) => console.log(`images: ${line}`);
   const cache = args.values.cache ?? defaultCache;
@@ -32,15 +37,17 @@ async function main(): Promise<void> {
   console.log(`images: kind and kubectl at their pins in ${tools}: export PATH=${tools}:$PATH`);
   for (const cni of new Set(profiles.map((p) => p.cni))) {
     if (cni === 'calico') {
-      // Not yet what the kind Calico profiles install (v3.32.1 through the operator, neither served by the module
-      // proxy: images/from-source/calico.md): the newest release the proxy serves, for a manifest install to come.
-      log(`calico: the kind profiles install ${versions.calico.release} through the Tigera operator, which cannot be built here; building ${versions.calico.fromSource.release} (calico.yaml's images) for a manifest install, not used by a profile yet`);
-      if (!(await reportCalicoSources(log))) continue;
+      // calico.yaml's images at versions.calico (the manifest-installed profiles); calico-vpp's operator-installed Calico
+      // cannot be built here (images/from-source/calico.md), which the proxy's answers show when it is asked for.
+      const vpp = kindProfiles.some((p) => p.clusters.some((c) => c.install.cni === 'calico' && c.install.vpp));
+      if (!(await reportCalicoSources(log, vpp))) continue;
       const calico = await buildCalicoImages(cache, log);
+      const manifests = await copyCalicoManifests(cache, calico.steps);
+      await execa('ln', ['-sfn', calico.calicoctl, join(tools, 'calicoctl')]);
       for (const s of calico.steps) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
       for (const p of await proveCalicoImages(calico)) console.log(`images: proof ${p.what}:\n${p.output.replace(/^/gm, '    ')}`);
-      console.log(`images: calico images ready: kind load image-archive ${calico.archives.join(' ')}`);
-      console.log(`images: calicoctl ${versions.calico.fromSource.release}: ${calico.calicoctl}`);
+      console.log(`images: calico ${versions.calico.release} images ready: ${calico.images.join(', ')}; local ${manifests.join(' and ')}`);
+      console.log(`images: calicoctl ${versions.calico.calicoctl} in ${tools}`);
       continue;
     }
     if (!cniImages[cni]) { console.log(`images: ${cni} images are not built by this command yet`); continue; }

@@ -3,12 +3,11 @@ import { describe, expect, test } from 'vitest';
 import type { ExecResult } from '../types.ts';
 import { calicoBackend, calicoFeatures, detectCapabilities, type Run } from './capabilities.ts';
 
-/** calico-config and calico-node of manifests/calico-vxlan.yaml@v3.32.1 (fixtures/calico-manifest/SOURCES.md). */
+/** calico-config and calico-node of manifests/calico-vxlan.yaml and calico.yaml@v3.31.0 (fixtures/calico-manifest/SOURCES.md). */
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/calico-manifest/${name}`, import.meta.url), 'utf8');
 const vxlanConfig = fixture('calico-config-vxlan.json');
 const vxlanNode = fixture('calico-node-daemonset-vxlan.json');
-/** manifests/calico.yaml@v3.32.1 differs from calico-vxlan.yaml in this key only: calico_backend "bird". */
-const birdConfig = vxlanConfig.replace('"calico_backend": "vxlan"', '"calico_backend": "bird"');
+const birdConfig = fixture('calico-config-bird.json');
 
 describe('calico backend without an operator Installation', () => {
   test('calico-vxlan.yaml: CALICO_NETWORKING_BACKEND from calico-config is vxlan, so no BIRD and no BGP mesh', () => {

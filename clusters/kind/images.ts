@@ -6,12 +6,16 @@ import type { Command, KindClusterSpec } from './types.ts';
 
 /**
  * Images a CNI's manifest makes the nodes pull themselves: flannel Documentation/kube-flannel.yml@v0.28.9:136,147,160
- * (no imagePullPolicy, tagged: IfNotPresent, so an image loaded into the node is used). Where the engine holds them
- * (pulled before, or built by `npm run images` where no registry serves them) the plan loads them as well.
+ * (no imagePullPolicy, tagged: IfNotPresent, so an image loaded into the node is used); calico manifests/calico.yaml and
+ * calico-vxlan.yaml@v3.31.0 (imagePullPolicy IfNotPresent; checked against the upstream copy in tests). Where the engine
+ * holds them (pulled before, or built by `npm run images` where no registry serves them) the plan loads them as well.
  */
 export function cniImages(spec: KindClusterSpec): string[] {
   if (spec.install.cni === 'flannel') {
     return [flannelImages.cniPlugin, flannelImages.flannel];
+  }
+  if (spec.install.cni === 'calico' && !spec.install.vpp) {
+    return ['cni', 'node', 'kube-controllers'].map((image) => `quay.io/calico/${image}:${versions.calico.release}`);
   }
   return [];
 }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -30,4 +31,18 @@ export function localCopy(url: string, cache = defaultCache): LocalCopy | undefi
   const file = localCopyPath(url, cache);
   const sha256File = `${file}.sha256`;
   return existsSync(file) && existsSync(sha256File) ? { file, sha256File } : undefined;
+}
+
+/**
+ * The text of the local build of `url`, checked against the sha256 written beside it; undefined where `npm run images`
+ * never made one (a user's laptop: the plan fetches the URL there).
+ */
+export function readLocalCopy(url: string, cache = defaultCache): string | undefined {
+  const copy = localCopy(url, cache);
+  if (!copy) return undefined;
+  const bytes = readFileSync(copy.file);
+  const expected = readFileSync(copy.sha256File, 'utf8').trim().split(/\s+/)[0];
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== expected) throw new Error(`failed to verify ${copy.file}: sha256 ${actual}, ${copy.sha256File} says ${expected}; run npm run images again`);
+  return bytes.toString('utf8');
 }

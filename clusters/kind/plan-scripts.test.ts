@@ -115,8 +115,8 @@ describe('commands.sh runs by hand', () => {
     expect(script.indexOf('sha256sum -c')).toBeLessThan(script.indexOf('kind create cluster'));
   });
 
-  test('calico-bgp-mesh: waits for tigerastatus/calico to be created, then retries the Available wait', () => {
-    const r = runByHand('calico-bgp-mesh');
+  test('calico-vpp (operator install): waits for tigerastatus/calico to be created, then retries the Available wait', () => {
+    const r = runByHand('calico-vpp');
     expect(r.stderr).toMatch(/NotFound/);
     expect(r.status).toBe(0);
     const created = r.log.findIndex((l) => /wait --for=create .*tigerastatus\/calico/.test(l));

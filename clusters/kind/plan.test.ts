@@ -65,8 +65,12 @@ describe('plan shape', () => {
     const annotate = p.commands.find((c) => c.args.includes('annotate'))!;
     expect(annotate.retrySeconds).toBe(NODE_REGISTRATION_SECONDS);
     expect(annotate.retrySeconds).toBeGreaterThanOrEqual(60);
-    const installation = parse(p.files['calico/cnc-unit-cal-rr-installation.yaml']!) as { spec: { calicoNetwork: { ipPools: unknown[] } } };
-    expect(installation.spec.calicoNetwork.ipPools).toEqual([]);
+    // No operator: calicoctl applies the mesh switch and the peers; calico-node makes no default pool (NO_DEFAULT_POOLS).
+    expect(p.files['calico/cnc-unit-cal-rr-installation.yaml']).toBeUndefined();
+    const resources = parseAllDocuments(p.files['calico/cnc-unit-cal-rr-resources.yaml']!).map((d) => d.toJS() as { kind: string; spec: Record<string, unknown> });
+    expect(resources.find((r) => r.kind === 'BGPConfiguration')?.spec).toMatchObject({ nodeToNodeMeshEnabled: false });
+    expect(resources.filter((r) => r.kind === 'BGPPeer')).toHaveLength(2);
+    expect(p.files['calico/cnc-unit-cal-rr/no-default-pools.yaml']).toContain('NO_DEFAULT_POOLS');
   });
 
   test('flannel mounts the pinned reference bridge plugin and renders net-conf into the manifest before applying it', () => {

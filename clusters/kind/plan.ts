@@ -2,7 +2,9 @@ import { stringify } from 'yaml';
 import { versions } from '../../versions.ts';
 import { brNetfilterCommands } from './br-netfilter.ts';
 import { ciliumInstallCommands, ciliumValues, ciliumValuesFile, clustermeshConnectCommands, copyCiliumCa } from './cni/cilium.ts';
-import { calicoFiles, calicoInstallCommands, calicoObject, calicoVppFiles, installationResource } from './cni/calico.ts';
+import {
+  calicoFiles, calicoInstallCommands, calicoManifestFiles, calicoManifestUrl, calicoObject, calicoVppFiles, installationResource,
+} from './cni/calico.ts';
 import { cniPluginsArchive, flannelFiles, flannelInstallCommands, kubeFlannelUrl } from './cni/flannel.ts';
 import { loadImageCommands, pullImageCommands, type ImageSource } from './images.ts';
 import { kindConfig } from './kind-config.ts';
@@ -126,9 +128,13 @@ function installCommands(profile: KindProfile, index: number, names: string[], s
   }
   if (install.cni === 'calico') {
     const calico = calicoFiles(name);
-    files[calico.installation] = yamlDocs([installationResource(install)]);
     files[calico.resources] = yamlDocs(install.resources.map(calicoObject));
-    if (install.vpp) Object.assign(files, calicoVppFiles(name, options.kindGateway));
+    if (install.vpp) {
+      files[calico.installation] = yamlDocs([installationResource(install)]);
+      Object.assign(files, calicoVppFiles(name, options.kindGateway));
+    } else {
+      Object.assign(files, calicoManifestFiles(name, install, options.localManifests?.[calicoManifestUrl(install.backend)]));
+    }
     return calicoInstallCommands(name, install);
   }
   Object.assign(files, flannelFiles(name, install, options.localManifests?.[kubeFlannelUrl]));

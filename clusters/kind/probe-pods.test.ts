@@ -15,10 +15,13 @@ interface Workload {
   spec: { replicas?: number; template: { metadata: { labels: Record<string, string> }; spec: { containers: Container[] } } };
 }
 
-/** Every Deployment and DaemonSet a kind profile's plan applies (all of its files), as rendered. */
+/**
+ * Every Deployment and DaemonSet a kind profile's plan applies (all of its files), as rendered; not the patches a CNI's
+ * kustomization lays over its upstream manifest (`<cni>/<cluster>/`), which only touch the CNI's own objects.
+ */
 function workloadsOf(profile: string): Workload[] {
   const plan = buildPlan(loadKindProfile(profile), { runId: 'unit', dir: '/abs/plan', kindGateway: '172.23.0.1' });
-  return Object.entries(plan.files).filter(([file]) => file.endsWith('.yaml'))
+  return Object.entries(plan.files).filter(([file]) => file.endsWith('.yaml') && !/^(calico|flannel)\/[^/]+\//.test(file))
     .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS() as Workload))
     .filter((w) => w && (w.kind === 'Deployment' || w.kind === 'DaemonSet'));
 }

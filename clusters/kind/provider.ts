@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
-import { kubeFlannelUrl, localKubeFlannelManifest } from './cni/flannel.ts';
+import { calicoManifestUrls } from './cni/calico.ts';
+import { kubeFlannelUrl } from './cni/flannel.ts';
+import { readLocalCopy } from './local-copies.ts';
 import { podNetnsExec } from './pod-netns.ts';
 import { allowIntraBridge, ensurePodmanKindNetwork, removeForwardRulesSync, removeRunNetworkSync } from './podman-network.ts';
 import { resolve } from 'node:path';
@@ -61,8 +63,12 @@ async function imageSource(profile: KindProfile): Promise<ImageSource> {
 
 /** Manifests `npm run images` rendered from source where no release download answers, by the URL they replace. */
 function localManifests(): Record<string, string> {
-  const flannel = localKubeFlannelManifest();
-  return flannel === undefined ? {} : { [kubeFlannelUrl]: flannel };
+  const found: Record<string, string> = {};
+  for (const url of [kubeFlannelUrl, ...calicoManifestUrls]) {
+    const text = readLocalCopy(url);
+    if (text !== undefined) found[url] = text;
+  }
+  return found;
 }
 
 /** The kind provider: one cluster (or two, for clustermesh) per profile per run. */

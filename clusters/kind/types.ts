@@ -37,15 +37,28 @@ export interface CalicoResource {
   spec: Record<string, unknown>;
 }
 
-/** A Calico install through the tigera-operator at versions.calico.release. */
-export interface CalicoInstall {
+/**
+ * A Calico install from its manifests at versions.calico.release (clusters/kind/cni/calico.ts): `bird` takes
+ * manifests/calico.yaml (BIRD runs BGP), `vxlan` manifests/calico-vxlan.yaml (BIRD does not run).
+ */
+export interface CalicoManifestInstall {
   cni: 'calico';
+  backend: 'bird' | 'vxlan';
+  /** Pools and BGP resources; calico-node creates no default pool (NO_DEFAULT_POOLS). */
+  resources: CalicoResource[];
+  vpp?: undefined;
+}
+
+/** calico-vpp: Calico at versions.calicoVpp.calico through the tigera-operator, then the upstream calico-vpp-kind.yaml. */
+export interface CalicoVppInstall {
+  cni: 'calico';
+  vpp: true;
   /** Installation.spec.calicoNetwork fields; ipPools is always [] (pools come from `resources`). */
   calicoNetwork: Record<string, unknown>;
   resources: CalicoResource[];
-  /** calico-vpp: apply the upstream calico-vpp-kind.yaml at versions.calicoVpp.release. */
-  vpp?: boolean;
 }
+
+export type CalicoInstall = CalicoManifestInstall | CalicoVppInstall;
 
 /** flannel's net-conf.json (kube-flannel-cfg ConfigMap). */
 export interface FlannelNetConf {

@@ -7,7 +7,10 @@ import { rootfsTar, type Step } from './build.ts';
 import { type CalicoImage, calicoModulesOf, calicoNodePackages, calicoSourceImages, withoutKrtTunnel } from './calico-catalog.ts';
 import { calicoRecipes, calicoWrapperGoMod, parseVersionReplaces } from './calico-recipes.ts';
 import { sourceLabels } from './catalog.ts';
+import { manifestImages, writeWithSha256 } from './cni-build.ts';
 import { downloadModule, type GoBuildResult } from './go-build.ts';
+import { localCopyPath } from './offline.ts';
+import { calicoManifestUrls } from '../../clusters/kind/cni/calico.ts';
 import type { GoRecipe } from './recipes.ts';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -74,7 +77,7 @@ function imageEnv(image: CalicoImage, binDirs: Record<string, string>, moduleDir
 
 export interface CalicoBuild { images: string[]; archives: string[]; steps: Step[]; calicoctl: string }
 
-/** Builds the Calico images of `versions.calico.fromSource` into podman, with a docker-archive each for `kind load`. */
+/** Builds the Calico images of `versions.calico` into podman, with a docker-archive each for `kind load`. */
 export async function buildCalicoImages(cache: string, log: Log): Promise<CalicoBuild> {
   const steps: Step[] = [];
   const binDirs: Record<string, string> = {};
@@ -106,8 +109,31 @@ export async function buildCalicoImages(cache: string, log: Log): Promise<Calico
     if (r.exitCode !== 0) throw new Error(`failed to build ${image.name}: ${String(r.all).slice(-3000)}`);
     steps.push({ what: image.name, how: 'built', seconds: done() });
   }
-  log(`calico ${versions.calico.fromSource.release} images: ${images.join(', ')}`);
+  log(`calico ${versions.calico.release} images: ${images.join(', ')}`);
   return { images, archives, steps, calicoctl: join(binDirs.calicoctl!, 'calicoctl') };
+}
+
+/**
+ * calico.yaml and calico-vxlan.yaml as the release publishes them under manifests/ (the module zip holds that folder at
+ * the tag), kept where the kind plan finds them for their raw.githubusercontent.com URLs (local-copies.ts), after checking
+ * that they run exactly the images built here. Returns the files written or reused.
+ */
+export async function copyCalicoManifests(cache: string, steps: Step[]): Promise<string[]> {
+  const moduleDir = (await downloadModule(calicoRecipes.node.module, calicoRecipes.node.version)).Dir;
+  const built = new Set(calicoSourceImages.map((i) => i.name));
+  const files: string[] = [];
+  for (const url of calicoManifestUrls) {
+    const done = timer();
+    const text = readFileSync(join(moduleDir, 'manifests', url.slice(url.lastIndexOf('/') + 1)), 'utf8');
+    const missing = manifestImages(text).filter((image) => !built.has(image));
+    if (missing.length) throw new Error(`failed to take ${url} from the calico module: it runs ${missing.join(', ')}, which are not built here`);
+    const file = localCopyPath(url, cache);
+    const same = existsSync(file) && existsSync(`${file}.sha256`) && readFileSync(file, 'utf8') === text;
+    if (!same) writeWithSha256(file, Buffer.from(text));
+    steps.push({ what: `${file} (manifests/ of the calico module)`, how: same ? 'reused' : 'built', seconds: done() });
+    files.push(file);
+  }
+  return files;
 }
 
 /**

@@ -4,30 +4,30 @@ import { calicoProofs } from './calico-build.ts';
 import { calicoBlockers, calicoModulesOf, calicoSourceImages, operatorImages, withoutKrtTunnel } from './calico-catalog.ts';
 import { calicoRecipes, calicoWrapperGoMod, parseVersionReplaces, releaseModuleVersion, untaggedPseudoVersion } from './calico-recipes.ts';
 
-const c = versions.calico;
-const src = c.fromSource;
+const op = versions.calicoVpp.calico;
+const src = versions.calico;
 
 describe("the Calico release's images", () => {
   it('are the ones tigera-operator runs for a plain Installation, tagged with versions.ts', () => {
     // Names as GetReference builds them (operator pkg/components/references.go@v1.42.3) from pkg/components/calico.go@v1.42.3
     // (Image, Version v3.32.1) and images.go (quay.io/, calico/); the operator's own tag from tigera-operator.yaml@v3.32.1:750.
     expect(Object.keys(operatorImages).sort()).toEqual([
-      `quay.io/calico/cni:${c.release}`, `quay.io/calico/csi:${c.release}`, `quay.io/calico/kube-controllers:${c.release}`,
-      `quay.io/calico/node-driver-registrar:${c.release}`, `quay.io/calico/node:${c.release}`,
-      `quay.io/calico/pod2daemon-flexvol:${c.release}`, `quay.io/calico/typha:${c.release}`, `quay.io/tigera/operator:${c.operator}`,
+      `quay.io/calico/cni:${op.release}`, `quay.io/calico/csi:${op.release}`, `quay.io/calico/kube-controllers:${op.release}`,
+      `quay.io/calico/node-driver-registrar:${op.release}`, `quay.io/calico/node:${op.release}`,
+      `quay.io/calico/pod2daemon-flexvol:${op.release}`, `quay.io/calico/typha:${op.release}`, `quay.io/tigera/operator:${op.operator}`,
     ]);
   });
 
   it('each name the module version that blocks it', () => {
     expect(Object.keys(calicoBlockers).sort()).toEqual(Object.keys(operatorImages).sort());
-    expect(calicoBlockers[`quay.io/calico/typha:${c.release}`]).toContain(`github.com/projectcalico/calico@${releaseModuleVersion}`);
-    expect(calicoBlockers[`quay.io/tigera/operator:${c.operator}`]).toContain('github.com/tigera/operator/api');
-    expect(calicoBlockers[`quay.io/calico/node-driver-registrar:${c.release}`]).toMatch(/^built from kubernetes-csi\/node-driver-registrar/);
+    expect(calicoBlockers[`quay.io/calico/typha:${op.release}`]).toContain(`github.com/projectcalico/calico@${releaseModuleVersion}`);
+    expect(calicoBlockers[`quay.io/tigera/operator:${op.operator}`]).toContain('github.com/tigera/operator/api');
+    expect(calicoBlockers[`quay.io/calico/node-driver-registrar:${op.release}`]).toMatch(/^built from kubernetes-csi\/node-driver-registrar/);
   });
 });
 
 describe('the Calico images built from source', () => {
-  it('are the images calico.yaml and calico-typha.yaml of versions.calico.fromSource run', () => {
+  it('are the images calico.yaml and calico-typha.yaml of versions.calico run', () => {
     // manifests/calico.yaml@v3.31.0:7057,7085 (cni), 7129,7155 (node), 7378 (kube-controllers); calico-typha.yaml@v3.31.0:7513.
     const manifestImages = ['quay.io/calico/cni:v3.31.0', 'quay.io/calico/node:v3.31.0', 'quay.io/calico/kube-controllers:v3.31.0',
       'quay.io/calico/typha:v3.31.0'];
@@ -69,7 +69,7 @@ describe('pseudo-versions', () => {
     // vpp-dataplane go.mod@v3.31.0:19 requires github.com/projectcalico/calico v0.0.0-20251021213802-b1f3c43f8437 (v3.31.0):
     // tag v3.31.0 is commit b1f3c43f84370504e218eb5be8a34c81348f866a, committed 2025-10-21T14:38:02-07:00.
     expect(untaggedPseudoVersion(new Date('2025-10-21T14:38:02-07:00'), 'b1f3c43f84370504e218eb5be8a34c81348f866a')).toBe(src.module);
-    expect(releaseModuleVersion).toBe(`v0.0.0-${c.commitTime.replace(/[-:TZ]/g, '')}-${c.commit.slice(0, 12)}`);
+    expect(releaseModuleVersion).toBe(`v0.0.0-${op.commitTime.replace(/[-:TZ]/g, '')}-${op.commit.slice(0, 12)}`);
   });
 
   it('refuse a short commit hash', () => {

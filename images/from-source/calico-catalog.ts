@@ -1,8 +1,8 @@
 import { versions } from '../../versions.ts';
 import { type CalicoRecipeId, calicoModule, calicoNestedReplaces, calicoRecipes, releaseModuleVersion } from './calico-recipes.ts';
 
-const c = versions.calico;
-const src = c.fromSource;
+const op = versions.calicoVpp.calico;
+const src = versions.calico;
 
 /**
  * operator pkg/components/images.go@v1.42.3:18,30: Calico components default to registry "quay.io/" and path "calico/";
@@ -18,16 +18,16 @@ const quay = (image: string, tag: string) => `quay.io/calico/${image}:${tag}`;
  * goldmane, whisker (their controllers stop without their resource), key-cert-provisioner (certificateManagement only).
  */
 export const operatorImages: Record<string, string> = {
-  [`quay.io/tigera/operator:${c.operator}`]: 'calico manifests/tigera-operator.yaml@v3.32.1:750',
-  [quay('node', c.release)]: 'pkg/render/node.go@v1.42.3:198',
-  [quay('cni', c.release)]: 'pkg/render/node.go@v1.42.3:197',
+  [`quay.io/tigera/operator:${op.operator}`]: 'calico manifests/tigera-operator.yaml@v3.32.1:750',
+  [quay('node', op.release)]: 'pkg/render/node.go@v1.42.3:198',
+  [quay('cni', op.release)]: 'pkg/render/node.go@v1.42.3:197',
   // flexvol-driver init container while FlexVolumePath is not "None" (node.go:976), defaulted in core_controller.go:716-729.
-  [quay('pod2daemon-flexvol', c.release)]: 'pkg/render/node.go@v1.42.3:192',
-  [quay('typha', c.release)]: 'pkg/render/typha.go@v1.42.3:114',
-  [quay('kube-controllers', c.release)]: 'pkg/render/kubecontrollers/kube-controllers.go@v1.42.3:245',
+  [quay('pod2daemon-flexvol', op.release)]: 'pkg/render/node.go@v1.42.3:192',
+  [quay('typha', op.release)]: 'pkg/render/typha.go@v1.42.3:114',
+  [quay('kube-controllers', op.release)]: 'pkg/render/kubecontrollers/kube-controllers.go@v1.42.3:245',
   // csi-node-driver DaemonSet while KubeletVolumePluginPath is not "None" (csi.go:419), defaulted in core_controller.go:732-733.
-  [quay('csi', c.release)]: 'pkg/render/csi.go@v1.42.3:396',
-  [quay('node-driver-registrar', c.release)]: 'pkg/render/csi.go@v1.42.3:401',
+  [quay('csi', op.release)]: 'pkg/render/csi.go@v1.42.3:396',
+  [quay('node-driver-registrar', op.release)]: 'pkg/render/csi.go@v1.42.3:401',
 };
 
 /**
@@ -35,10 +35,10 @@ export const operatorImages: Record<string, string> = {
  * HTTP 403 "This module version is not available"); `npm run images` asks again (calico-sources.ts).
  */
 export const calicoBlockers: Record<string, string> = Object.fromEntries(Object.keys(operatorImages).map((image) => {
-  const calico = `${calicoModule}@${releaseModuleVersion} (tag ${c.release}): 403 for .info, .mod and .zip, as for every `
+  const calico = `${calicoModule}@${releaseModuleVersion} (tag ${op.release}): 403 for .info, .mod and .zip, as for every `
     + `release tag after v3.31.0; ${src.release} (${src.module}) is served and built instead (calico-build.ts)`;
   const why = image.startsWith('quay.io/tigera/operator:')
-    ? `github.com/tigera/operator@${c.operator} is served, but it imports github.com/tigera/operator/api, a nested module its `
+    ? `github.com/tigera/operator@${op.operator} is served, but it imports github.com/tigera/operator/api, a nested module its `
       + 'go.mod replaces with ./api (not in the module zip): 403 for that tree (v0.0.0-20260626190659-40f3e3d35845); with the '
       + 'version its go.mod requires (v0.0.0-20260120220012-4a3f8a7d8399, served) the build fails: APIServerSpec has no '
       + 'CalicoWebhooksDeployment, GoldmaneSpec no MetricsPort, CalicoNetworkSpec no ClusterRoutingMode; pkg/render/istio '
@@ -51,7 +51,7 @@ export const calicoBlockers: Record<string, string> = Object.fromEntries(Object.
   return [image, why];
 }));
 
-/** One image built here from the calico module at `versions.calico.fromSource`. */
+/** One image built here from the calico module at `versions.calico`. */
 export interface CalicoImage {
   name: string;
   base: 'static' | 'node';

@@ -1,8 +1,8 @@
 import { versions } from '../../versions.ts';
 import { replaceLines, type GoRecipe } from './recipes.ts';
 
-const c = versions.calico;
-const src = c.fromSource;
+const op = versions.calicoVpp.calico;
+const src = versions.calico;
 const x = (variable: string, value: string) => `-X ${variable}=${value}`;
 
 /** Go's pseudo-version for a commit with no semver base: `v0.0.0-<UTC yyyymmddhhmmss>-<12 hex>` (cmd/go pseudo.go). */
@@ -12,13 +12,13 @@ export function untaggedPseudoVersion(commitTime: Date, commit: string): string 
 }
 
 /** The calico module version of tag `versions.calico.release` (not served in December 2026: calico-sources.ts asks). */
-export const releaseModuleVersion = untaggedPseudoVersion(new Date(c.commitTime), c.commit);
+export const releaseModuleVersion = untaggedPseudoVersion(new Date(op.commitTime), op.commit);
 
 export const calicoModule = 'github.com/projectcalico/calico';
 
 /**
  * The nested modules calico go.mod@v3.31.0:379-381 replaces with local directories, which a module zip leaves out, by the
- * versions holding the same trees: projectcalico/api at `fromSource.api` (its Go files equal calico's api/ at the tag) and
+ * versions holding the same trees: projectcalico/api at `versions.calico.api` (its Go files equal calico's api/ at the tag) and
  * lib/std at the tag's own commit. lib/httpmachinery is left alone: only whisker-backend imports it.
  */
 export const calicoNestedReplaces: Record<string, string> = {
@@ -69,7 +69,7 @@ const calico = (id: string, binaries: GoRecipe['binaries']): GoRecipe => ({
 const pkg = (path: string) => `${calicoModule}/${path}`;
 
 /**
- * Calico's Go binaries at `versions.calico.fromSource`. CGO stays off throughout: node Makefile@v3.31.0:208-227 builds
+ * Calico's Go binaries at `versions.calico`. CGO stays off throughout: node Makefile@v3.31.0:208-227 builds
  * calico-node with CGO and felix's own libbpf on amd64/arm64 only (for the eBPF dataplane) and without CGO elsewhere
  * (ppc64le, s390x), which is the build used here.
  */

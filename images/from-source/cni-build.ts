@@ -26,7 +26,7 @@ export function releasePlugins(moduleDir: string): string[] {
 /** `sha256sum FILE` run in FILE's folder: what the release's .sha256 holds (release.yaml@v1.9.1:44-46). */
 export const sha256Line = (bytes: Buffer, name: string) => `${createHash('sha256').update(bytes).digest('hex')}  ${name}\n`;
 
-function writeWithSha256(file: string, bytes: Buffer): void {
+export function writeWithSha256(file: string, bytes: Buffer): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, bytes);
   writeFileSync(`${file}.sha256`, sha256Line(bytes, basename(file)));

@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { defaultCache, localCopy } from '../local-copies.ts';
 import { versions } from '../../../versions.ts';
 import { contextName, kubeconfigPath } from '../naming.ts';
 import type { Command, FlannelInstall } from '../types.ts';
@@ -76,18 +73,4 @@ export function flannelInstallCommands(cluster: string, install: FlannelInstall)
       `install flannel ${versions.flannel.release} with the ${install.netConf.Backend.Type} backend on ${cluster}`),
     kubectl(cluster, ['-n', flannelNamespace, 'rollout', 'status', `daemonset/${flannelDaemonSet}`, '--timeout', '300s'], `wait for flannel ready on ${cluster}`),
   ];
-}
-
-/**
- * kube-flannel.yml as `npm run images` rendered it (images/from-source/cni-build.ts buildKubeFlannelYml), checked against
- * the sha256 written beside it, for flannelFiles' third argument; undefined where it never ran (a user's laptop).
- */
-export function localKubeFlannelManifest(cache = defaultCache): string | undefined {
-  const copy = localCopy(kubeFlannelUrl, cache);
-  if (!copy) return undefined;
-  const bytes = readFileSync(copy.file);
-  const expected = readFileSync(copy.sha256File, 'utf8').trim().split(/\s+/)[0];
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== expected) throw new Error(`failed to verify ${copy.file}: sha256 ${actual}, ${copy.sha256File} says ${expected}; run npm run images again`);
-  return bytes.toString('utf8');
 }

@@ -2,19 +2,22 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { localCopyPath } from '../local-copies.ts';
+import { localCopyPath, readLocalCopy } from '../local-copies.ts';
 import { describe, expect, test } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { versions } from '../../../versions.ts';
 import { kindProfiles } from '../../profiles/kind/index.ts';
-import { preloadImages } from '../images.ts';
+import { cniImages as cniImagesOf, preloadImages } from '../images.ts';
 import { ensureKindNetwork, parseKindNetwork, requireIpv4Gateway } from '../kind-network.ts';
 import { buildPlan, renderCommand } from '../plan.ts';
 import { loadKindProfile } from '../profiles.ts';
 import { readUpstream, upstreamPath } from '../validate/upstream.ts';
-import { calicoVppConfigMap, calicoVppKindUrl, calicoVppNamespace } from './calico.ts';
-import type { FlannelInstall } from '../types.ts';
-import { flannelConfigMap, flannelFiles, flannelNamespace, kubeFlannelUrl, localKubeFlannel, localKubeFlannelManifest } from './flannel.ts';
+import {
+  calicoKubeControllers, calicoManifestFiles, calicoManifestUrl, calicoNamespace, calicoNodeDaemonSet, calicoVppConfigMap, calicoVppKindUrl,
+  calicoVppNamespace, localCalicoManifest,
+} from './calico.ts';
+import type { CalicoManifestInstall, FlannelInstall } from '../types.ts';
+import { flannelConfigMap, flannelFiles, flannelNamespace, kubeFlannelUrl, localKubeFlannel } from './flannel.ts';
 
 const kindGateway = '172.23.0.1';
 const plan = (name: string) => buildPlan(loadKindProfile(name), { runId: 'unit', dir: '/abs/plan', kindGateway });
@@ -56,16 +59,90 @@ describe('flannel: net-conf is rendered into the manifest before anything is app
     expect((parse(flannelFiles('c1', install)['flannel/c1/kustomization.yaml']!) as { resources: string[] }).resources).toEqual([kubeFlannelUrl]);
   });
 
-  test('localKubeFlannelManifest: the cached render when its sha256 matches, nothing without a cache, an error when it does not match', () => {
+  test('readLocalCopy: the cached render when its sha256 matches, nothing without a cache, an error when it does not match', () => {
     const cache = mkdtempSync(join(tmpdir(), 'cnc-flannel-'));
-    expect(localKubeFlannelManifest(cache)).toBeUndefined();
+    expect(readLocalCopy(kubeFlannelUrl, cache)).toBeUndefined();
     const file = localCopyPath(kubeFlannelUrl, cache);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, 'kind: Namespace\n');
     writeFileSync(`${file}.sha256`, `${createHash('sha256').update('kind: Namespace\n').digest('hex')}  kube-flannel.yml\n`);
-    expect(localKubeFlannelManifest(cache)).toBe('kind: Namespace\n');
+    expect(readLocalCopy(kubeFlannelUrl, cache)).toBe('kind: Namespace\n');
     writeFileSync(file, 'kind: Namespace\nx: 1\n');
-    expect(() => localKubeFlannelManifest(cache)).toThrow(/failed to verify .*kube-flannel\.yml: sha256/);
+    expect(() => readLocalCopy(kubeFlannelUrl, cache)).toThrow(/failed to verify .*kube-flannel\.yml: sha256/);
+  });
+});
+
+/** calico.yaml / calico-vxlan.yaml@v3.31.0 documents (fixtures/calico-manifest/SOURCES.md). */
+const calicoFixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/calico-manifest/${name}`, import.meta.url), 'utf8')) as {
+  kind: string; metadata: { name: string; namespace: string };
+  spec: { template: { spec: { containers: Array<{ name: string; image: string; imagePullPolicy?: string; env?: Array<{ name: string }>; livenessProbe?: { exec: { command: string[] } } }>; initContainers?: Array<{ image: string; imagePullPolicy?: string }> } } };
+};
+
+describe('calico: the pinned manifest with NO_DEFAULT_POOLS, rendered before anything is applied', () => {
+  test.each([['calico-vxlan', 'vxlan', 'calico-vxlan.yaml'], ['calico-bgp-mesh', 'bird', 'calico.yaml'], ['calico-bgp-rr', 'bird', 'calico.yaml'], ['calico-ipip', 'bird', 'calico.yaml']])(
+    '%s: kubectl create -k over %s\'s manifest (%s), pools through calicoctl, then calico-node and kube-controllers rolled out', (name, backend, manifest) => {
+      const p = plan(name);
+      const cluster = p.clusters[0]!;
+      const rendered = p.commands.map(renderCommand);
+      const kustomization = parse(p.files[`calico/${cluster}/kustomization.yaml`]!) as { resources: string[]; patches: Array<{ path: string }> };
+      expect(kustomization.resources).toEqual([calicoManifestUrl(backend as CalicoManifestInstall['backend'])]);
+      expect(kustomization.resources[0]).toMatch(new RegExp(`/${versions.calico.release}/manifests/${manifest.replace('.', '\\.')}$`));
+      const at = (re: RegExp) => rendered.findIndex((c) => re.test(c));
+      const create = at(new RegExp(`create -k calico/${cluster}$`));
+      const crd = at(/wait --for condition=established .*crd\/ippools\.crd\.projectcalico\.org/);
+      const pools = at(/calicoctl apply -f calico\/.*-resources\.yaml/);
+      const node = at(new RegExp(`-n ${calicoNamespace} rollout status daemonset/${calicoNodeDaemonSet} `));
+      const controllers = at(new RegExp(`-n ${calicoNamespace} rollout status deployment/${calicoKubeControllers} `));
+      expect([create, crd, pools, node, controllers].every((i) => i >= 0)).toBe(true);
+      expect([create, crd, pools, node, controllers]).toEqual([...[create, crd, pools, node, controllers]].sort((a, b) => a - b));
+      expect(rendered.filter((c) => /tigera|Installation|tigerastatus/.test(c))).toEqual([]);
+      expect(Object.keys(p.files).filter((f) => f.includes('installation'))).toEqual([]);
+    });
+
+  test.each(['vxlan', 'bird'])('the patch targets %s\'s calico-node DaemonSet and its container, which sets no pool CIDR', (backend) => {
+    const ds = calicoFixture(`calico-node-daemonset-${backend}.json`);
+    const patch = parse(plan(backend === 'vxlan' ? 'calico-vxlan' : 'calico-bgp-mesh').files[`calico/cnc-unit-${backend === 'vxlan' ? 'cal-vxlan' : 'cal-mesh'}/no-default-pools.yaml`]!) as {
+      kind: string; metadata: { name: string; namespace: string }; spec: { template: { spec: { containers: Array<{ name: string; env: Array<{ name: string; value: string }> }> } } };
+    };
+    expect(patch.kind).toBe(ds.kind);
+    expect(patch.metadata).toEqual({ name: ds.metadata.name, namespace: ds.metadata.namespace });
+    const [container] = patch.spec.template.spec.containers;
+    expect(container).toEqual({ name: 'calico-node', env: [{ name: 'NO_DEFAULT_POOLS', value: 'true' }] });
+    const upstreamEnv = ds.spec.template.spec.containers.find((c) => c.name === container!.name)!.env!.map((e) => e.name);
+    // startup.go@v3.31.0:907-911 terminates calico-node when NO_DEFAULT_POOLS meets CALICO_IPV4POOL_CIDR or CALICO_IPV6POOL_CIDR.
+    expect(upstreamEnv).not.toContain('CALICO_IPV4POOL_CIDR');
+    expect(upstreamEnv).not.toContain('CALICO_IPV6POOL_CIDR');
+    expect(upstreamEnv).not.toContain('NO_DEFAULT_POOLS');
+  });
+
+  test('calico-vxlan.yaml runs no BIRD probe; calico.yaml does', () => {
+    const probe = (backend: string) => calicoFixture(`calico-node-daemonset-${backend}.json`).spec.template.spec.containers[0]!.livenessProbe!.exec.command;
+    expect(probe('vxlan')).not.toContain('-bird-live');
+    expect(probe('bird')).toContain('-bird-live');
+  });
+
+  test('the images the manifests run are the ones the plan preloads, pulled only if not present', () => {
+    const specs = ['calico-node-daemonset-vxlan.json', 'calico-node-daemonset-bird.json', 'kube-controllers-deployment.json'].map(calicoFixture);
+    const used = specs.flatMap((d) => [...d.spec.template.spec.containers, ...(d.spec.template.spec.initContainers ?? [])]);
+    const cluster = loadKindProfile('calico-vxlan').clusters[0]!;
+    const all = cniImagesOf(cluster);
+    expect([...new Set(used.map((c) => c.image))].sort()).toEqual([...all].sort());
+    expect(new Set(used.map((c) => c.imagePullPolicy))).toEqual(new Set(['IfNotPresent']));
+    expect(specs.map((d) => d.metadata)).toEqual([
+      expect.objectContaining({ name: calicoNodeDaemonSet, namespace: calicoNamespace }),
+      expect.objectContaining({ name: calicoNodeDaemonSet, namespace: calicoNamespace }),
+      expect.objectContaining({ name: calicoKubeControllers, namespace: calicoNamespace }),
+    ]);
+  });
+
+  test('with a local manifest (taken from the calico module by npm run images) the kustomization takes that file, not the URL', () => {
+    const install = loadKindProfile('calico-vxlan').clusters[0]!.install as CalicoManifestInstall;
+    const files = calicoManifestFiles('c1', install, 'kind: Namespace\n');
+    expect((parse(files['calico/c1/kustomization.yaml']!) as { resources: string[] }).resources).toEqual([localCalicoManifest]);
+    expect(files[`calico/c1/${localCalicoManifest}`]).toBe('kind: Namespace\n');
+    const p = buildPlan(loadKindProfile('calico-vxlan'), { runId: 'unit', dir: '/abs/plan', localManifests: { [calicoManifestUrl('vxlan')]: 'kind: Namespace\n' } });
+    expect(p.files['calico/cnc-unit-cal-vxlan/calico.yaml']).toBe('kind: Namespace\n');
+    expect(Object.values(p.files).join('\n')).not.toContain('raw.githubusercontent.com');
   });
 });
 

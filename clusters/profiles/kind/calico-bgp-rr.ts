@@ -26,7 +26,7 @@ export const calicoBgpRr: KindProfile = {
     ],
     install: {
       cni: 'calico',
-      calicoNetwork: { bgp: 'Enabled' },
+      backend: 'bird',
       resources: [
         calicoPool({ ipipMode: 'Never', vxlanMode: 'Never' }),
         { kind: 'BGPConfiguration', name: 'default', spec: { nodeToNodeMeshEnabled: false, asNumber: calicoAsNumber } },

@@ -16,7 +16,7 @@ export const calicoIpip: KindProfile = {
     nodes: threeNodes(),
     install: {
       cni: 'calico',
-      calicoNetwork: { bgp: 'Enabled' },
+      backend: 'bird',
       resources: [calicoPool({ ipipMode: 'Always', vxlanMode: 'Never' })],
     },
   }],

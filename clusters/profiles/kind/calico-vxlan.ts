@@ -4,7 +4,7 @@ import { crossBehaviours, kindPodSubnet, threeNodes } from './common.ts';
 
 export const calicoVxlan: KindProfile = {
   name: 'calico-vxlan',
-  description: 'Calico VXLAN (vxlan.calico, VNI 4096) with BGP disabled: BIRD does not run.',
+  description: 'Calico VXLAN (vxlan.calico, VNI 4096) from calico-vxlan.yaml: calico_backend vxlan, so BIRD does not run.',
   provider: 'kind',
   cni: 'calico',
   behaviours: ['K-VX-1', 'K-GW-1', ...crossBehaviours],
@@ -14,7 +14,7 @@ export const calicoVxlan: KindProfile = {
     nodes: threeNodes(),
     install: {
       cni: 'calico',
-      calicoNetwork: { bgp: 'Disabled' },
+      backend: 'vxlan',
       resources: [calicoPool({ ipipMode: 'Never', vxlanMode: 'Always' })],
     },
   }],
