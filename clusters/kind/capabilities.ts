@@ -116,10 +116,10 @@ interface DaemonSetJson { spec?: { template?: { spec?: { containers?: Array<{ na
 const knownBackends = ['bird', 'vxlan', 'none'];
 
 /**
- * calico-node's backend. With the operator, Installation calicoNetwork.bgp (Disabled = no BIRD). Without it (a manifest
- * install), calico-node's CALICO_NETWORKING_BACKEND, which manifests/calico.yaml and calico-vxlan.yaml@v3.32.1 take from
- * the calico-config ConfigMap key calico_backend ("bird" / "vxlan"); a literal env value wins. Nothing found: unknown,
- * never assumed to be BIRD.
+ * calico-node's backend. With the operator (kind/calico-vpp), Installation calicoNetwork.bgp (Disabled = no BIRD). Without it
+ * (a manifest install: the other kind Calico profiles), calico-node's CALICO_NETWORKING_BACKEND, which manifests/calico.yaml and
+ * calico-vxlan.yaml@v3.31.0 take from the calico-config ConfigMap key calico_backend ("bird" / "vxlan"); a literal env value
+ * wins. Nothing found: unknown, never assumed to be BIRD.
  */
 export function calicoBackend(inputs: CalicoInputs): CalicoBackend {
   const unparsed: string[] = [];
@@ -215,7 +215,7 @@ export async function detectCapabilities(provider: Capabilities['provider'], run
     if (bgpPeers) inputs.bgpPeers = bgpPeers;
     if (ipPools) inputs.ipPools = ipPools;
     if (!installation) {
-      // A manifest install: calico-node and calico-config live beside each other (kube-system in manifests/calico.yaml@v3.32.1).
+      // A manifest install: calico-node and calico-config live beside each other (kube-system in manifests/calico.yaml@v3.31.0).
       const namespace = /^(\S+)\/calico-node /m.exec(daemonSets)?.[1] ?? 'kube-system';
       const daemonSet = await firstOutput(run, ['kubectl', '-n', namespace, 'get', 'daemonset', 'calico-node', '-o', 'json']);
       const config = await firstOutput(run, ['kubectl', '-n', namespace, 'get', 'configmap', 'calico-config', '-o', 'json']);

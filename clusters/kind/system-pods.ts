@@ -4,7 +4,10 @@ import type { KubeActions, PodHandle } from '../types.ts';
 export const systemPods = {
   /** Cilium agents: DaemonSet kube-system/cilium. */
   ciliumAgent: { namespace: 'kube-system', selector: 'k8s-app=cilium', container: 'cilium-agent' },
-  /** calico-node: calico-system when installed by the tigera-operator (our kind profiles), kube-system with the manifest install. */
+  /**
+   * calico-node: calico-system when installed by the tigera-operator (kind/calico-vpp), kube-system with the manifest
+   * install (manifests/calico.yaml@v3.31.0: the other kind Calico profiles).
+   */
   calicoNode: { namespaces: ['calico-system', 'kube-system'], selector: 'k8s-app=calico-node', container: 'calico-node' },
   kubeProxy: { namespace: 'kube-system', selector: 'k8s-app=kube-proxy' },
   /** kube-flannel.yml: DaemonSet kube-flannel/kube-flannel-ds, pods labelled app=flannel. */
@@ -18,7 +21,7 @@ export async function ciliumAgentPods(kube: KubeActions): Promise<PodHandle[]> {
   return kube.pods(namespace, selector, container);
 }
 
-/** calico-node pods from the first namespace that has any (operator install first). */
+/** calico-node pods from the first namespace that has any (operator install first; a manifest install has none there). */
 export async function calicoNodePods(kube: KubeActions): Promise<PodHandle[]> {
   const { namespaces, selector, container } = systemPods.calicoNode;
   for (const namespace of namespaces) {

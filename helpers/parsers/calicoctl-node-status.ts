@@ -19,10 +19,11 @@ export interface CalicoNodeStatus {
 }
 
 // Every line calicoctl prints, from calicoctl/calicoctl/commands/node/status.go (projectcalico/calico
-// master@125d0c70, same strings since v3.x): "Calico process is running.", "\nIPv%s BGP status\n",
+// master@125d0c70): "Calico process is running.", "\nIPv%s BGP status\n",
 // "Error querying BIRD: unable to connect to BIRDv%s socket: %v" (no newline after it), "No IPv%s peers found.",
 // "INFO: BIRDv4 process: 'bird' is not running.", "None of the BGP backend processes (BIRD or GoBGP) are running.",
 // the tablewriter table (+---+ borders, | cells |), and the error "Calico process is not running.".
+// status.go@v3.31.0 prints the same lines, but "The BGP backend process (BIRD) is not running." (line 99) for "None of ...".
 const KNOWN = [
   /^Calico process is (not )?running\.?$/,
   /^IPv[46] BGP status$/,

@@ -97,8 +97,8 @@ export { birdclArgv };
 /**
  * An overlapping announcement: the first node's kernel gets `blackhole <upper half of the second node's block>`; BIRD's
  * kernel protocol learns alien routes (`learn;`) and calico_export_to_bgp_peers() exports anything inside the pool that
- * is not inside the node's own blocks (confd bird_ipam.cfg.template, bird_aggr.cfg.template v3.31.7), so every peer
- * learns part of the second node's block via the first. Same commands on the lab and on a kind node.
+ * is not inside the node's own blocks (confd/etc/calico/confd/templates/bird_ipam.cfg.template, bird_aggr.cfg.template@v3.31.0),
+ * so every peer learns part of the second node's block via the first. Same commands on the lab and on a kind node.
  * Apply returns once another node routes the prefix via the first node; undo once `check` passes again.
  */
 export async function announceInsideAnotherBlock(cluster: ClusterHandle, check: () => Promise<string[]>) {

@@ -35,8 +35,10 @@ export const kBgp1 = defineBehaviour<NodeBgp[]>({
       name: 'one Mesh_ BIRD protocol disabled',
       owner: {
         owner: 'confd (calico-node)', reverts: 'on-event', breakage: 'changes',
-        why: 'a protocol disabled with birdcl stays down until BIRD is reconfigured with a changed protocol or restarted; confd re-renders bird.cfg only when the datastore changes',
-        unverified: 'confd\'s watch loop and BIRD\'s reconfigure of a CLI-disabled protocol were not read at v3.32.1',
+        why: 'a protocol disabled with birdcl stays down until BIRD is reconfigured with a changed protocol or restarted; confd re-renders bird.cfg '
+          + 'only when the datastore changes and reloads BIRD only when the file differs (confd/pkg/resource/template/processor.go@v3.31.0 '
+          + 'monitorPrefix, resource.go@v3.31.0 sync: sameConfig, then reload_cmd "sv hup bird")',
+        unverified: 'BIRD\'s reconfigure of a CLI-disabled protocol was not read (projectcalico/bird v0.3.3-211-g9111ec3c, metadata.mk@v3.31.0 BIRD_VERSION)',
       },
       apply: (cluster) => disableFirstPeer(cluster, 'Mesh_'),
       expectFailure: /mesh peer \S+ is (start|stop|down)\/\S*.*expected up\/Established/,

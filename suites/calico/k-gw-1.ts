@@ -46,9 +46,10 @@ export interface PodGatewayView {
 
 /**
  * K-GW-1: every pod's gateway 169.254.1.1 is answered by proxy ARP on its cali veth with ee:ee:ee:ee:ee:ee, and forwards.
- * cni-plugin/pkg/dataplane/linux/dataplane_linux.go@v3.32.1: DoWorkloadNetnsSetUp sets the host veth MAC to hostSideMAC
- * ee:ee:ee:ee:ee:ee, gives the pod its address as /32, a scope-link route to 169.254.1.1 and its routes via it (0.0.0.0/0 by
- * default: cni-plugin/internal/pkg/utils/network.go@v3.32.1 DefaultRoutes); configureSysctls sets proxy_arp=1 on the host veth.
+ * cni-plugin/pkg/dataplane/linux/dataplane_linux.go@v3.31.0: DoWorkloadNetnsSetUp sets the host veth MAC to EE:EE:EE:EE:EE:EE
+ * (one LinkSetHardwareAddr; on failure it logs and keeps the kernel's MAC), gives the pod its address as /32, a scope-link
+ * route to 169.254.1.1 and its routes via it (0.0.0.0/0 by default: cni-plugin/internal/pkg/utils/network.go@v3.31.0
+ * DefaultRoutes); configureSysctls sets proxy_arp=1 on the host veth.
  */
 export const kGw1 = defineBehaviour<PodGatewayView[]>({
   id: 'K-GW-1',
@@ -165,7 +166,7 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
       owner: {
         owner: 'felix (calico-node)', reverts: 'on-event', breakage: 'changes',
         why: 'felix sets proxy_arp when it configures a workload interface (it comes up, its endpoint is updated, the local BGP peer IP '
-          + 'changes), not on a timer (felix/dataplane/linux/endpoint_mgr.go@v3.32.1 configureInterface, wlIfaceNamesToReconfigure)',
+          + 'changes), not on a timer (felix/dataplane/linux/endpoint_mgr.go@v3.31.0 configureInterface, wlIfaceNamesToReconfigure)',
       },
       expectFailure: /proxy_arp = 0, expected 1/,
       apply: (cluster) => onFirstHostVeth(cluster, (iface) => ({
@@ -179,7 +180,7 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
       owner: {
         owner: 'Calico CNI plugin', reverts: 'on-event', breakage: 'changes',
         why: 'the CNI plugin sets the host veth MAC when it creates the pod\'s veth (ADD), never afterwards '
-          + '(cni-plugin/pkg/dataplane/linux/dataplane_linux.go@v3.32.1 DoWorkloadNetnsSetUp; felix sets no link MAC at v3.32.1)',
+          + '(cni-plugin/pkg/dataplane/linux/dataplane_linux.go@v3.31.0 DoWorkloadNetnsSetUp; felix sets no workload veth MAC at v3.31.0)',
       },
       expectFailure: /MAC 02:00:00:00:00:01, expected ee:ee:ee:ee:ee:ee/,
       apply: (cluster) => onFirstHostVeth(cluster, (iface) => ({
@@ -192,14 +193,15 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
       // raw PREROUTING sees IP only: ARP for 169.254.1.1 is still answered, everything the pod sends is dropped.
       // Appended, not inserted: on kind, Felix keeps its cali-PREROUTING jump first; that chain marks workload
       // traffic, RPF-checks it and ACCEPTs only packets an untracked host-endpoint policy marked
-      // (felix/rules/static.go@v3.32.1 StaticRawPreroutingChain; its cali-rpf-skip ACCEPTs only workloads allowed to
-      // spoof sources, felix/dataplane/linux/endpoint_mgr.go@v3.32.1 updateRPFSkipChain), so a workload's packet
+      // (felix/rules/static.go@v3.31.0 StaticRawPreroutingChain; its cali-rpf-skip ACCEPTs only workloads allowed to
+      // spoof sources, felix/dataplane/linux/endpoint_mgr.go@v3.31.0 updateRPFSkipChain), so a workload's packet
       // returns from it and reaches this rule. Unconfirmed by a kind run.
       name: 'gateway answers ARP but drops everything the first pod sends (raw PREROUTING drop on its host veth)',
       owner: {
         owner: 'nobody (a rule appended after felix\'s jump)', reverts: 'never', breakage: 'adds',
-        why: 'felix keeps only its own jump first in raw PREROUTING (ChainInsertMode insert by default, felix/config/config_params.go@v3.32.1) '
-          + 'and leaves other rules there: out of sync, it deletes only its own hashed rules and re-inserts them at the top (felix/iptables/table.go@v3.32.1)',
+        why: 'felix keeps only its own jump first in raw PREROUTING (ChainInsertMode insert by default, felix/config/config_params.go@v3.31.0, '
+          + 'where NFTablesMode defaults to Disabled: iptables) and leaves other rules there: out of sync, it deletes only its own hashed '
+          + 'rules and re-inserts them at the top (felix/iptables/table.go@v3.31.0 applyUpdates)',
       },
       expectFailure: /pod \S+ on \S+: traffic through 169\.254\.1\.1 to \S+ \([\d.]+\) on \S+ not forwarded: ICMP 0\/\d+ received, TCP 8080: no answer/,
       async apply(cluster) {
@@ -213,11 +215,13 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
       // A stale route after an address is reused: the node sends the pod's traffic into another pod's veth.
       name: 'the node\'s route to a pod pointing at another pod\'s veth on the same node',
       owner: {
-        owner: 'felix (calico-node) route table', reverts: 'periodically', everySeconds: 90, breakage: 'changes',
-        why: 'felix re-checks its routes every RouteRefreshInterval, 90 s by default (felix/config/config_params.go@v3.32.1; '
-          + 'felix/dataplane/linux/int_dataplane.go@v3.32.1 routeRefreshC queues a full resync) and puts the /32 to the pod\'s own veth back '
-          + '(felix/routetable/route_table.go@v3.32.1 doFullResync, applyUpdates RouteReplace)',
-        raceAccepted: 'not fixed here: a 90 s refresh can land inside the check (a window of seconds) and then the check passes; shadowing it needs a probe that reads the kernel lookup rather than the main table (follow-up)',
+        // v3.32.1 (and v3.31.7) repair it on the 90 s refresh (projectcalico/calico#12943); v3.31.0, pinned here, does not.
+        owner: 'felix (calico-node) route table', reverts: 'on-event', breakage: 'changes',
+        why: 'felix queues a full route resync every RouteRefreshInterval, 90 s (felix/config/config_params.go@v3.31.0; '
+          + 'felix/dataplane/linux/int_dataplane.go@v3.31.0 routeRefreshC), but at v3.31.0 the resync never repairs a route changed in place '
+          + '(same CIDR, TOS, metric): felix/routetable/route_table.go@v3.31.0 doFullResync and resyncIface set the cached kernel route only '
+          + 'when it already equals the kernel\'s ("!ok || oldRoute.Equals(kernRoute)"), so the cache keeps felix\'s route and applyUpdates '
+          + 'issues no RouteReplace. A calico-node restart (start-of-day resync from an empty cache) puts the /32 back',
       },
       expectFailure: /the route to pod \S+ \([\d.]+\) goes to \S+ \(ifindex \d+\), but \S+'s eth0 is the peer of ifindex \d+/,
       async apply(cluster) {

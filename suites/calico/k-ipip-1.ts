@@ -106,10 +106,10 @@ export const kIpip1: Behaviour<IpipObservation> = defineBehaviour<IpipObservatio
       expectFailure: /node \S+: no route to \S+'s block [\d./]+, expected [\d./]+ via [\d.]+ dev tunl0 proto bird onlink/,
       owner: {
         owner: 'BIRD (calico-node)', reverts: 'periodically', everySeconds: 2, breakage: 'shadows',
-        why: 'confd/etc/calico/confd/templates/bird.cfg.template@01850b9 "protocol kernel { learn; scan time 2; import all }": each scan '
+        why: 'confd/etc/calico/confd/templates/bird.cfg.template@v3.31.0:93-98 "protocol kernel { learn; scan time 2; import all }": each scan '
           + 're-adds a missing proto bird route (projectcalico/bird sysdep/unix/krt.c@v0.3.3-208-g1e2ff99d krt_prune KRF_CREATE "reinstalling") '
           + 'with NL_OP_ADD = NLM_F_CREATE|NLM_F_EXCL (sysdep/linux/netlink.c), which meets the blackhole of the same prefix: EEXIST, KRF_SYNC_ERROR, the blackhole stays',
-        unverified: 'the BIRD read is projectcalico/bird master (v0.3.3-208), not the exact commit calico/node v3.32.1 builds (v0.3.3-211-g9111ec3c); the template was read as stored (commit 01850b9), not at the v3.32.1 tag the issue names for the same lines',
+        unverified: 'the BIRD read is projectcalico/bird master (v0.3.3-208), not the exact commit calico/node v3.31.0 builds (v0.3.3-211-g9111ec3c, metadata.mk@v3.31.0 BIRD_VERSION; the stored bird snapshot lacks that commit)',
       },
       async apply(cluster): Promise<Breakage> {
         const [a, b] = (await probeNodes(cluster)).value;

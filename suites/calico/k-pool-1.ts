@@ -65,7 +65,10 @@ export const kPool1 = defineBehaviour<PoolObservation>({
       name: 'old pool re-enabled and new pool disabled',
       owner: {
         owner: 'nobody (IPPools the plan applies)', reverts: 'never', breakage: 'changes',
-        why: 'the plan creates both pools with calicoctl; the Installation lists no ipPools (ipPools: []), so the operator reconciles none',
+        why: 'the plan creates both pools with calicoctl and nothing rewrites them: with NO_DEFAULT_POOLS=true calico-node\'s startup creates no '
+          + 'pool (node/pkg/lifecycle/startup/startup.go@v3.31.0:902-915 configureIPPools), and without it would only Create a default pool '
+          + 'when none of its IP version exists, never Update one (createIPPool); kube-controllers (node,loadbalancer in '
+          + 'manifests/calico.yaml@v3.31.0) write no IPPool',
       },
       async apply(cluster) {
         const kube = kubeOf(cluster);

@@ -9,8 +9,9 @@ const meshCounts = async (cluster: ClusterHandle) => (await nodeStatuses(cluster
 /**
  * Three kind nodes whose BIRD (birdcl in calico-node) follows nodeToNodeMeshEnabled after `lag` reads, as confd re-renders:
  * w1 is the route reflector. With the mesh on, confd gives the reflector no Mesh_ protocol and the clients no Mesh_ to the
- * reflector (confd/pkg/backends/calico/bgp_processor.go@v3.32.1 processMeshPeers: "skipping mesh" on a node with an
- * rr_cluster_id, "Skipping peer ... as it is a route reflector"); every client keeps its Node_ peer to the reflector.
+ * reflector (confd/etc/calico/confd/templates/bird.cfg.template@v3.31.0 "Node-to-node mesh": no mesh on a node with an
+ * rr_cluster_id, "Skipping <ip> ... as it is a route reflector"); every client keeps its Node_ peer to the reflector.
+ * calico-node runs in kube-system, as manifests/calico.yaml@v3.31.0 installs it.
  */
 function rrCluster(lag: number): { cluster: ClusterHandle; calls: string[] } {
   const calls: string[] = [];
@@ -27,11 +28,11 @@ function rrCluster(lag: number): { cluster: ClusterHandle; calls: string[] } {
       : [];
     return birdShow([...meshRows, ...toRr]);
   };
-  const pod = (node: keyof typeof ips): PodHandle => ({ name: `calico-node-${node}`, namespace: 'calico-system', node, addresses: [], labels: {}, exec: async () => ({ stdout: bird(node), stderr: '', exitCode: 0 }) });
+  const pod = (node: keyof typeof ips): PodHandle => ({ name: `calico-node-${node}`, namespace: 'kube-system', node, addresses: [], labels: {}, exec: async () => ({ stdout: bird(node), stderr: '', exitCode: 0 }) });
   const nodes: NodeHandle[] = (Object.keys(ips) as Array<keyof typeof ips>).map((n) => ({ name: n, role: 'worker', addresses: [ips[n]], exec: async () => ({ stdout: '', stderr: '', exitCode: 0 }) }));
   const kube = {
     context: 'kind-rr', workdir: '/tmp',
-    pods: async (ns: string) => (ns === 'calico-system' ? (Object.keys(ips) as Array<keyof typeof ips>).map(pod) : []),
+    pods: async (ns: string) => (ns === 'kube-system' ? (Object.keys(ips) as Array<keyof typeof ips>).map(pod) : []),
     run: async (argv: string[]) => {
       calls.push(argv.join(' '));
       mesh = (JSON.parse(argv.at(-1)!) as { spec: { nodeToNodeMeshEnabled: boolean } }).spec.nodeToNodeMeshEnabled;

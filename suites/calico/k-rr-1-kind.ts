@@ -11,10 +11,12 @@ async function meshPeers(cluster: ClusterHandle): Promise<Array<{ node: string; 
 
 /**
  * K-RR-1 on kind: `nodeToNodeMeshEnabled: true` on the default BGPConfiguration. confd re-renders bird.cfg with one
- * `Mesh_<peer ip>` protocol per other node (confd/pkg/backends/calico/bgp_processor.go@v3.32.1) and BIRD reloads it;
+ * `Mesh_<peer ip>` protocol per other node (the "Node-to-node mesh" section of
+ * confd/etc/calico/confd/templates/bird.cfg.template@v3.31.0:159-213; v3.31.0 has no bgp_processor.go) and BIRD reloads it;
  * apply returns once every node's BIRD has Mesh_ protocols, undo once none has any.
- * A route reflector never gets any: processMeshPeers returns at once on a node with an rr_cluster_id ("is a route
- * reflector ... skipping mesh"), and the other nodes skip a peer that has one (same file@v3.32.1). So `reflectors`
+ * A route reflector never gets any: on a node with an rr_cluster_id the template renders no mesh ("configured as a route
+ * reflector ... ignore node-to-node mesh setting"), and the other nodes skip a peer that has one ("Skipping <ip> ... as it
+ * is a route reflector", same template@v3.31.0). So `reflectors`
  * (the nodes K-RR-1 found labelled route-reflector=true, the ones the profile gives a RouteReflectorClusterID) are
  * left out of the wait for Mesh_ protocols.
  */

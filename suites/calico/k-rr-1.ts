@@ -75,7 +75,9 @@ export const kRr1 = defineBehaviour<RrObservation>({
       name: 'node-to-node mesh turned back on',
       owner: {
         owner: 'nobody (BGPConfiguration default, applied by the plan)', reverts: 'never', breakage: 'changes',
-        why: 'the plan applies BGPConfiguration once with calicoctl; the tigera operator does not manage it',
+        why: 'the plan applies BGPConfiguration default once with calicoctl and nothing re-applies it: calico-node\'s startup writes '
+          + 'ClusterInformation and FelixConfigurations, no BGPConfiguration (node/pkg/lifecycle/startup/startup.go@v3.31.0 ensureDefaultConfig), '
+          + 'and kube-controllers (node,loadbalancer in manifests/calico.yaml@v3.31.0) write none',
       },
       async apply(cluster) {
         if (cluster.capabilities.provider === 'lab') return clientSessions(cluster, 'Mesh');
@@ -115,8 +117,10 @@ export const kRr1 = defineBehaviour<RrObservation>({
       name: 'every BGP session of the route reflector disabled',
       owner: {
         owner: 'confd (calico-node)', reverts: 'on-event', breakage: 'changes',
-        why: 'protocols disabled with birdcl stay down until BIRD is reconfigured with a changed protocol or restarted; confd re-renders bird.cfg only when the datastore changes',
-        unverified: 'confd\'s watch loop and BIRD\'s reconfigure of a CLI-disabled protocol were not read at v3.32.1',
+        why: 'protocols disabled with birdcl stay down until BIRD is reconfigured with a changed protocol or restarted; confd re-renders bird.cfg '
+          + 'only when the datastore changes and reloads BIRD only when the file differs (confd/pkg/resource/template/processor.go@v3.31.0 '
+          + 'monitorPrefix, resource.go@v3.31.0 sync: sameConfig, then reload_cmd "sv hup bird")',
+        unverified: 'BIRD\'s reconfigure of a CLI-disabled protocol was not read (projectcalico/bird v0.3.3-211-g9111ec3c, metadata.mk@v3.31.0 BIRD_VERSION)',
       },
       async apply(cluster) {
         const [rr] = (await probeRr(cluster)).value.reflectors;

@@ -30,8 +30,9 @@ export const kVx1 = defineBehaviour<VxlanObservation>({
       name: 'fdb entry of the second node\'s VTEP deleted on the first node',
       owner: {
         owner: 'felix (calico-node) VXLAN manager', reverts: 'periodically', everySeconds: 90, breakage: 'removes',
-        why: 'felix resyncs its VXLAN fdb and routes on its route refresh (felix/config/config_params.go@0039c9c (as stored; RouteRefreshInterval and IptablesRefreshInterval 90 s, NftablesRefreshInterval 180 s))',
-        unverified: 'felix\'s VXLAN fdb resync was not read at v3.32.1',
+        why: 'felix resyncs its VXLAN fdb on its route refresh, RouteRefreshInterval 90 s (felix/config/config_params.go@v3.31.0; '
+          + 'felix/dataplane/linux/int_dataplane.go@v3.31.0 routeRefreshC -> vxlanFDBs QueueResync): felix/vxlanfdb/vxlan_fdb.go@v3.31.0 '
+          + 'resync reloads the kernel\'s permanent fdb entries and NeighSet re-adds a missing one',
         raceAccepted: 'not fixed here: a 90 s resync can land inside the check; the VTEP neighbour/fdb has no shadow the kernel would prefer (follow-up: a kind run shows how often)',
       },
       expectFailure: /no fdb entry \S+ dst [\d.]+ permanent on vxlan\.calico/,

@@ -182,8 +182,10 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
       name: 'host end of the first pod\'s veth 100 bytes smaller than the pod end',
       owner: {
         owner: 'the CNI plugin / felix', reverts: 'on-event', breakage: 'changes',
-        why: 'the host end\'s MTU is set when the veth is created (CNI ADD); felix configures a workload interface when it appears, not on a timer',
-        unverified: 'felix\'s interface configuration was not read at v3.32.1',
+        why: 'the host end\'s MTU is set when the veth is created (CNI ADD; Calico: cni-plugin/pkg/dataplane/linux/dataplane_linux.go@v3.31.0 '
+          + 'DoWorkloadNetnsSetUp, the veth LinkAdd with the configured MTU); felix configures a workload interface when it appears, not on a '
+          + 'timer, and writes sysctls only, no MTU (felix/dataplane/linux/endpoint_mgr.go@v3.31.0 configureInterface)',
+        unverified: 'only Calico\'s Linux dataplane (v3.31.0) was read; the other CNIs\' ADD paths and calico-vpp (v3.32.1) were not',
       },
       expectFailure: /pod \S+ on \S+: veth ends differ: eth0 MTU \d+, host end \S+ MTU \d+/,
       async apply(cluster) {
