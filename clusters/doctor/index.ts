@@ -3,9 +3,9 @@ import { versions } from '../../versions.ts';
 import { docker } from '../docker.ts';
 import { engineCli, engineIsLocal, type EngineCli } from '../engine.ts';
 import { chooseKindEngine, nodeImageIn } from '../kind/engine-choice.ts';
-import { bridgesPods } from '../kind/br-netfilter.ts';
 import { kindConfig, kindConfigAllowsCgroupV1 } from '../kind/kind-config.ts';
 import { inspectKindNetwork } from '../kind/kind-network.ts';
+import { moduleProfiles } from '../kind/kernel-needs.ts';
 import { digestReference } from '../kind/registry.ts';
 import { toolboxTag } from '../kind/toolbox.ts';
 import { hostTools } from '../kind/tools.ts';
@@ -56,29 +56,6 @@ async function imageFacts(image: string, role: string, options: DoctorOptions, o
 /** Whether every kind config the harness renders lets the kubelet start on cgroup v1 (the hook of cgroupFindings). */
 function kubeletAllowsCgroupV1(): boolean {
   return kindProfiles.every((p) => p.clusters.every((spec) => kindConfigAllowsCgroupV1(kindConfig({ name: 'doctor', runId: 'doctor', spec, cniPluginsDir: '/doctor' }))));
-}
-
-/** Whether a cluster's datapath is VXLAN; a Cilium config without routingMode/tunnelProtocol is taken as VXLAN (never refuses less). */
-function usesVxlan(spec: KindClusterSpec): boolean {
-  const install = spec.install;
-  if (install.cni === 'flannel') return install.netConf.Backend.Type === 'vxlan';
-  if (install.cni === 'calico') return !!install.vpp || install.resources.some((r) => r.kind === 'IPPool' && (r.spec['vxlanMode'] === 'Always' || r.spec['vxlanMode'] === 'CrossSubnet'));
-  return install.values['routingMode'] !== 'native' && install.values['tunnelProtocol'] !== 'geneve';
-}
-
-/** A Calico pool that encapsulates in IPIP: without the ipip module no cross-node pod packet leaves the node. */
-function usesIpip(spec: KindClusterSpec): boolean {
-  const install = spec.install;
-  return install.cni === 'calico' && install.resources.some((r) => r.kind === 'IPPool' && (r.spec['ipipMode'] === 'Always' || r.spec['ipipMode'] === 'CrossSubnet'));
-}
-
-/** The kind profiles that need each kernel module: a module's refusal stops only them. */
-function moduleProfiles(): Record<'ipip' | 'vxlan' | 'br_netfilter', string[]> {
-  return {
-    ipip: kindProfiles.filter((p) => p.clusters.some(usesIpip)).map((p) => p.name),
-    br_netfilter: kindProfiles.filter((p) => p.clusters.some(bridgesPods)).map((p) => p.name),
-    vxlan: kindProfiles.filter((p) => p.clusters.some(usesVxlan)).map((p) => p.name),
-  };
 }
 
 /** The pod and service CIDRs of every kind profile, which the kind network must not overlap. */

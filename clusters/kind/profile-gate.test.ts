@@ -20,8 +20,12 @@ function machine(held: string[], online: boolean, tools: string[]): GateDeps {
     tools: async (wanted) => wanted.map((tool) => (tools.includes(tool) ? { tool, ok: true } : { tool, ok: false, problem: `${tool} not on PATH` })),
     hasLocalCopy: () => false,
     toolbox: async () => 'the toolbox drives docker, and kind runs on podman here',
+    kernel: () => undefined,
   };
 }
+
+/** This project's machines: no loadable modules at all, vxlan built in, ipip absent (MACHINES.md). */
+const noIpipKernel = { sysModules: ['vxlan', 'bridge'], builtin: ['vxlan', 'bridge', 'br_netfilter'], bridgeNetfilterSysctls: true };
 
 describe('what one kind profile needs here', () => {
   it('reads the tools and addresses from the rendered plan: a flannel plan runs kind and kubectl and fetches its manifest and the CNI plugins', () => {
@@ -48,6 +52,15 @@ describe('what one kind profile needs here', () => {
     expect(await kindProfileUnavailable(cilium, machine([], true, ['kind', 'kubectl']))).toBe('cilium-vxlan cannot run here: tools its plan runs are missing: cilium not on PATH; helm not on PATH, and the toolbox drives docker, and kind runs on podman here (install them at the pinned versions from versions.ts)');
     // Where the toolbox can stand in (docker, its image or base image at hand), missing tools stop nothing.
     expect(await kindProfileUnavailable(cilium, { ...machine([], true, ['kind', 'kubectl']), toolbox: async () => undefined })).toBeUndefined();
+  });
+
+  it('a kernel without ipip stops kind/calico-ipip (its pool encapsulates every cross-node packet in IPIP), not kind/calico-vxlan', async () => {
+    const here = { ...machine([], true, ['kind', 'kubectl', 'calicoctl']), kernel: () => noIpipKernel };
+    expect(await kindProfileUnavailable(loadKindProfile('calico-ipip'), here))
+      .toMatch(/^calico-ipip cannot run here: the host kernel lacks what its datapath needs \(kernel module ipip: not in this kernel \(this kernel has no loadable modules\); needed by Calico IPIP pools/);
+    expect(await kindProfileUnavailable(loadKindProfile('calico-vxlan'), here)).toBeUndefined();
+    expect(await kindProfileUnavailable(loadKindProfile('calico-vxlan'), { ...here, kernel: () => ({ ...noIpipKernel, sysModules: [], builtin: [] }) }))
+      .toMatch(/kernel module vxlan: not in this kernel/);
   });
 
   it('offline with everything built here (npm run images): runs', async () => {

@@ -1,6 +1,8 @@
 import { localCopy } from './local-copies.ts';
 import { versions } from '../../versions.ts';
-import { engineCli, kindEngineName, type EngineCli, type EngineName } from '../engine.ts';
+import { readKernelFacts, type KernelFacts } from '../doctor/kernel-modules.ts';
+import { engineCli, engineIsLocal, kindEngineName, type EngineCli, type EngineName } from '../engine.ts';
+import { kernelStops } from './kernel-needs.ts';
 import { toolboxTag } from './toolbox.ts';
 import { pullProblem, type Serves } from './detect.ts';
 import { cniImages, preloadImages } from './images.ts';
@@ -62,6 +64,8 @@ export interface GateDeps {
    * served (detect.ts asks the same).
    */
   toolbox: () => Promise<string | undefined>;
+  /** The host kernel's modules, where kind's nodes run on this host; undefined for a remote engine (not seen from here). */
+  kernel: () => KernelFacts | undefined;
 }
 
 export const defaultGateDeps = (): GateDeps => ({
@@ -75,15 +79,20 @@ export const defaultGateDeps = (): GateDeps => ({
     const why = await pullProblem(versions.toolbox.baseImage);
     return why ? `the toolbox cannot be built (base image ${versions.toolbox.baseImage}: ${why})` : undefined;
   },
+  kernel: () => (engineIsLocal() ? readKernelFacts() : undefined),
 });
 
 /**
- * Why this profile cannot run here although kind can (detect.ts), or undefined: a tool its plan runs is not on the host
+ * Why this profile cannot run here although kind can (detect.ts), or undefined: the host kernel lacks a module its
+ * datapath needs (kernel-needs.ts), a tool its plan runs is not on the host
  * at its pinned version, an address its plan fetches does not answer, or an image its nodes need is neither in the engine
  * nor served by its registry. Each reason says how to get what is missing.
  */
 export async function kindProfileUnavailable(profile: KindProfile, deps: GateDeps = defaultGateDeps(), plan: Plan = gatePlan(profile)): Promise<string | undefined> {
   const problems: string[] = [];
+  const facts = deps.kernel();
+  const kernel = facts ? kernelStops(profile, facts) : undefined;
+  if (kernel) problems.push(`the host kernel lacks what its datapath needs (${kernel})`);
   const missing = (await deps.tools(planTools(plan))).filter((t) => !t.ok);
   const noToolbox = missing.length > 0 ? await deps.toolbox() : undefined;
   if (noToolbox) problems.push(`tools its plan runs are missing: ${missing.map((t) => t.problem ?? t.tool).join('; ')}, and ${noToolbox} (install them at the pinned versions from versions.ts)`);
