@@ -4,7 +4,7 @@ import type { Behaviour } from './types.ts';
 
 // The suite wiring on an attached cluster, with a fake cluster and a fake behaviour: the check runs (after a
 // pod refresh), the negative control is skipped and never applied.
-const calls = vi.hoisted(() => ({ probe: 0, refresh: 0, apply: 0 }));
+const calls = vi.hoisted(() => ({ probe: 0, refresh: 0, apply: 0, attached: [] as Array<{ name: string; content: unknown }> }));
 const saved = vi.hoisted(() => {
   const env = { attach: process.env.CNI_CONFORMANCE_ATTACH, allow: process.env.CNI_CONFORMANCE_ALLOW_DISRUPTIVE, only: process.env.BEHAVIOURS };
   process.env.CNI_CONFORMANCE_ATTACH = 'prod-ctx';
@@ -18,14 +18,15 @@ const saved = vi.hoisted(() => {
 vi.mock('allure-js-commons', () => ({
   Status: { PASSED: 'passed', FAILED: 'failed', SKIPPED: 'skipped' },
   labels: async () => {}, link: async () => {}, parameter: async () => {}, description: async () => {},
-  attachment: async () => {}, logStep: async () => {},
+  attachment: async (name: string, content: unknown) => { calls.attached.push({ name, content }); }, logStep: async () => {},
   step: async (_name: string, body: () => unknown) => body(),
 }));
 
 vi.mock('./catalogue.ts', () => ({
   behaviour: (): Behaviour<unknown> => ({
     id: 'K-GW-1', title: 'fake', docs: 'https://example.invalid/', requires: [],
-    probe: async () => { calls.probe++; return { raw: {}, value: 'ok' }; },
+    // A trace that named no hop, handed on as a check hands it (a real check traces only what failed; this one passes).
+    probe: async () => { calls.probe++; return { raw: {}, value: 'ok', located: [{ what: 'pod-a -> pod-b TCP', text: 'not located: the trace could not run: fake' }] }; },
     expect: () => [],
     negativeControls: [{ name: 'proxy_arp off on a production node', apply: async () => { calls.apply++; throw new Error('must not run'); }, expectFailure: /x/ }],
   }),
@@ -48,7 +49,13 @@ const { runProfile } = await import('./run-profile.ts');
 runProfile('kind/calico-bgp-rr');
 
 it('ran the check with a refresh, and never applied the control', () => {
-  expect(calls).toEqual({ probe: 1, refresh: 1, apply: 0 });
+  expect(calls).toMatchObject({ probe: 1, refresh: 1, apply: 0 });
+});
+
+it("handed the check's traced failures to the topology picture attached after it", () => {
+  const pictures = calls.attached.filter((a) => a.name.endsWith('.svg'));
+  expect(pictures).toHaveLength(1);
+  expect(String(pictures[0]!.content)).toMatch(/<svg[\s\S]*pod&#45;a &#45;&gt; pod&#45;b TCP: not located: the trace could not run: fake/);
 });
 
 afterAll(() => {

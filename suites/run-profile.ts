@@ -105,6 +105,8 @@ export function runProfile(name: string): void {
             return r;
           });
           await allure.attachment('observation.json', JSON.stringify(result.observation.value, null, 2), 'application/json');
+          // Where traced traffic was lost, for the topology picture attached after the test (attachTopology).
+          if (result.observation.located?.length) ctx.task.meta.located = result.observation.located;
           for (const sub of result.observation.subtests ?? []) {
             await allure.logStep(sub.message ? `${sub.name}: ${sub.message}` : sub.name, sub.status === 'passed' ? Status.PASSED : sub.status === 'failed' ? Status.FAILED : Status.SKIPPED);
           }

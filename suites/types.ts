@@ -1,5 +1,5 @@
 import type { Capabilities, ClusterHandle } from '../clusters/types.ts';
-import type { HopPlace } from '../helpers/hop-trace/types.ts';
+import type { TracedLoss } from '../helpers/hop-trace/types.ts';
 
 /** A requirement on the live cluster; unmet means skip with `reason`, never a pass. */
 export interface Requirement {
@@ -16,7 +16,14 @@ export interface Observation<T> {
   /** Results of a tool's own tests (e.g. cilium connectivity test's JUnit), imported into the report as steps. */
   subtests?: Array<{ name: string; status: 'passed' | 'failed' | 'skipped'; message?: string }>;
   /** Failing traffic traced hop by hop (helpers/hop-trace): what was traced, and the hop named, or why none was. */
-  located?: Array<{ what: string; at?: HopPlace; text: string }>;
+  located?: TracedLoss[];
+}
+
+declare module 'vitest' {
+  /** A check's traced failures, handed from the test to its hooks (reports/topology/attach.ts marks them on the picture). */
+  interface TaskMeta {
+    located?: TracedLoss[];
+  }
 }
 
 /** Pure judgement of an observation: empty list = behaviour holds. */

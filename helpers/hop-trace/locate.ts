@@ -1,5 +1,5 @@
 import { hopLabel } from './path.ts';
-import type { HopPlace, LossLocation, ObservedHop } from './types.ts';
+import type { HopPlace, HopTrace, LossLocation, ObservedHop, TracedLoss } from './types.ts';
 
 const place = (h: HopPlace): HopPlace => ({
   node: h.node, kind: h.kind, ...(h.device ? { device: h.device } : {}), ...(h.pod ? { pod: h.pod } : {}), ...(h.chain ? { chain: h.chain } : {}),
@@ -43,7 +43,7 @@ function blame(missing: ObservedHop, last: ObservedHop | undefined, between: Obs
   const numbers = turn ? `${expected} requests arrived, ${count} replies left`
     : last ? `${expected} seen on ${hopLabel(last)}, ${count} on ${hopLabel(missing)}` : `${expected} sent, ${count} seen on ${hopLabel(missing)}`;
   const sample = last?.outcome.kind === 'seen' && last.outcome.sample ? encapsulation(last.outcome.sample) : '';
-  const base = { ...(last ? { lastSeen: hopLabel(last) } : {}), firstMissing: hopLabel(missing) };
+  const base = { ...(last ? { lastSeen: hopLabel(last), lastSeenAt: place(last) } : {}), firstMissing: hopLabel(missing), firstMissingAt: place(missing) };
   const decision = between.find((h) => h.outcome.kind === 'decision' && h.outcome.problem);
   if (decision?.outcome.kind === 'decision') {
     return { ...base, at: place(decision), text: `lost ${where}: ${numbers}; ${hopLabel(decision)}: ${decision.outcome.problem}` };
@@ -72,4 +72,11 @@ export function encapsulation(sample: string): string {
 export function samePlace(a: HopPlace, b: HopPlace): boolean {
   const agree = (x?: string, y?: string) => x === undefined || y === undefined || x === y;
   return a.node === b.node && a.kind === b.kind && agree(a.device, b.device) && agree(a.pod, b.pod) && agree(a.chain, b.chain);
+}
+
+/** A trace as a check hands it on: `what` ("pod-a1 -> pod-b1 TCP"), the hop named and its stretch, or "not located: " and why. */
+export function tracedLoss(what: string, trace: HopTrace): TracedLoss {
+  const l = trace.location;
+  if (!l) return { what, text: `not located: ${trace.notLocated ?? 'no trace'}` };
+  return { what, at: l.at, ...(l.lastSeenAt ? { lastSeenAt: l.lastSeenAt } : {}), firstMissingAt: l.firstMissingAt, text: l.text };
 }

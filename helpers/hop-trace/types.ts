@@ -55,6 +55,9 @@ export interface LossLocation {
   /** The last capture that saw the packets (undefined: not even the source pod's eth0), and the first that saw fewer. */
   lastSeen?: string;
   firstMissing: string;
+  /** The same two captures as places, for a picture to mark the stretch between them. */
+  lastSeenAt?: HopPlace;
+  firstMissingAt: HopPlace;
   /** One line, e.g. "lost between eth0 on node-b and cali86a12876b92 on node-b: 2 seen, 0 arrived (node-b FORWARD dropped 2: ...)". */
   text: string;
 }
@@ -68,4 +71,17 @@ export interface HopTrace {
   location?: LossLocation;
   notLocated?: string;
   hops: ObservedHop[];
+}
+
+/**
+ * A traced failure as a check hands it on (suites/types.ts Observation.located): the pair and probe, the hop named and
+ * the two captures it lies between, or none of them when not located; `text` is the check message's ("not located: ...").
+ */
+export interface TracedLoss {
+  /** "pod-a1 -> pod-b1 TCP". */
+  what: string;
+  at?: HopPlace;
+  lastSeenAt?: HopPlace;
+  firstMissingAt?: HopPlace;
+  text: string;
 }

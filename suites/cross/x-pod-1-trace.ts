@@ -1,5 +1,6 @@
 import { hopPlanOf } from '../../clusters/lab/hop-plan.ts';
 import type { ClusterHandle } from '../../clusters/types.ts';
+import { tracedLoss } from '../../helpers/hop-trace/locate.ts';
 import { PROBE_NAMES, tracePairs, type TraceRequest, type TraceResult } from '../../helpers/hop-trace/trace.ts';
 import type { TracedProbe } from '../../helpers/hop-trace/types.ts';
 import { ICMP_OVERHEAD } from '../../helpers/probes/traffic.ts';
@@ -49,9 +50,8 @@ export async function locateFailures(cluster: ClusterHandle, pairs: PairTraffic[
       return { what, text };
     }
     Object.assign(raw, result.raw);
-    const { trace } = result;
-    const text = trace.location?.text ?? `not located: ${trace.notLocated}`;
-    p.located = { probe, text };
-    return { what, ...(trace.location ? { at: trace.location.at } : {}), text };
+    const located = tracedLoss(what, result.trace);
+    p.located = { probe, text: located.text };
+    return located;
   });
 }
