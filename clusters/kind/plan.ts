@@ -60,7 +60,7 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
       why: `create kind cluster ${name} (${spec.nodes.length} nodes, ${nodeImage.split('@')[0]})`,
     });
     create.push(...brNetfilterCommands(name, spec, options.images?.engine), ...loadImageCommands(options.runId, spec, options.images), ...annotateCommands(name, spec));
-    install.push(...installCommands(profile, index, names, spec, files, options));
+    install.push(...installCommands(profile, index, names, spec, files, options), corednsReady(name));
     const sets = workloadSets(profile, index);
     const base = sets.filter((s) => s !== 'pool-migration' && s !== 'fixed-ip');
     if (base.length > 0) {
@@ -116,6 +116,16 @@ function annotateCommands(cluster: string, spec: KindClusterSpec): Command[] {
       retrySeconds: NODE_REGISTRATION_SECONDS,
     }];
   });
+}
+
+/**
+ * The CNI's own waits say its agents are ready, not that a pod gets networking: coredns (kubeadm's Deployment
+ * "coredns" in kube-system, cmd/kubeadm/app/constants/constants.go@v1.36.1 CoreDNSDeploymentName) is the first pod that
+ * needs it, retried by the kubelet every ~10 s until the CNI answers (Calico: once its pool exists). Services by name
+ * (X-SVC-1) need it too.
+ */
+function corednsReady(cluster: string): Command {
+  return kubectl(cluster, ['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout', '300s'], `wait for coredns (pod networking from the CNI) on ${cluster}`);
 }
 
 function installCommands(profile: KindProfile, index: number, names: string[], spec: KindClusterSpec, files: Record<string, string>, options: PlanOptions): Command[] {
