@@ -136,11 +136,17 @@ export const calicoSourceImages: CalicoImage[] = [
     // Debian's runit links /etc/service to runit/runsvdir/current; calico's services live in a real /etc/service.
     remove: ['/etc/service'],
     edits: [{ file: '/etc/calico/confd/templates/bird_ipam.cfg.template', sed: withoutKrtTunnel }],
-    env: { PATH: defaultPath, SVDIR: '/etc/service/enabled' },
+    // Without CGO, libbpf is a stub that panics (felix/bpf/libbpf/libbpf_stub.go@v3.31.0:33-53), and felix in iptables mode
+    // still cleans up a BPF connect-time load balancer at start (felix/dataplane/linux/int_dataplane.go@v3.31.0:864
+    // RemoveConnectTimeLoadBalancer, which opens a map object through libbpf): seen on the first real run, felix panicked
+    // on every start. felix/bpf/nat/connecttime.go@v3.31.0:60 skips that clean-up when FELIX_DebugSkipCTLBCleanup=true, as
+    // Calico's own FV tests set it (felix/fv/infrastructure/topology.go@v3.31.0:339); this image never loads BPF programs.
+    env: { PATH: defaultPath, SVDIR: '/etc/service/enabled', FELIX_DebugSkipCTLBCleanup: 'true' },
     cmd: ['start_runit'],
     differs: `Debian ${versions.fromSource.debianSuite} instead of UBI 8; BIRD is Debian's bird 1.6.8, not Calico's fork, `
       + "with confd's bird_ipam template stripped of krt_tunnel, which it refuses (IPIP routes are not put on tunl0); birdcl "
-      + 'is birdc; no bpftool and no BPF programs, and calico-node without CGO or libbpf (no eBPF dataplane); runit and '
+      + 'is birdc; no bpftool and no BPF programs, and calico-node without CGO or libbpf (no eBPF dataplane; '
+      + 'FELIX_DebugSkipCTLBCleanup=true, so felix skips the BPF clean-up that needs libbpf); runit and '
       + "iptables from Debian, not Calico's patched builds",
   },
   {
