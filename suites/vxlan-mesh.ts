@@ -176,18 +176,20 @@ export function vxlanPathControls(spec: VxlanSpec, nodesOf: (c: ClusterHandle) =
     {
       name: `VXLAN UDP port ${spec.dstport} dropped on the second node`,
       owner: {
-        owner: 'nobody (a filter INPUT rule the control inserts first)', reverts: 'never', breakage: 'adds',
-        why: 'flanneld writes no filter INPUT rules; felix keeps only its own jump first in INPUT (ChainInsertMode insert) and leaves other rules',
-        unverified: 'on Calico, felix re-inserting its cali-INPUT jump above this rule (IptablesRefreshInterval) would let cali-INPUT accept VXLAN first: not read at v3.32.1',
+        owner: 'nobody (a raw PREROUTING rule the control inserts first)', reverts: 'never', breakage: 'adds',
+        why: 'in filter INPUT, felix\'s cali-INPUT accepts VXLAN from known hosts (felix/rules/static.go@v3.31.0:276-284), and felix '
+          + 'keeps its jump first in INPUT (ChainInsertMode insert), so a DROP there loses to it: seen on the first real kind/calico-vxlan '
+          + 'run. In raw PREROUTING felix\'s cali-PREROUTING only NOTRACKs VXLAN and accepts nothing without a host endpoint '
+          + '(static.go@v3.31.0:1333-1378), so the packet reaches this rule; flanneld (no "raw" table anywhere in pkg/@v0.28.9) and kube-proxy (pkg/proxy/iptables, pkg/proxy/nftables@v1.36.1) write nothing to the raw table',
       },
       expectFailure: new RegExp(`-> \\S+ \\([\\d.]+\\): 0/3 ICMP echo replies`),
       async apply(cluster: ClusterHandle): Promise<Breakage> {
         const { b } = await firstRemotePod(cluster);
         const node = cluster.node(b.node);
-        const rule = `INPUT -p udp --dport ${spec.dstport} -j DROP`;
+        const rule = `PREROUTING -p udp --dport ${spec.dstport} -j DROP`;
         return nodeChange(node, {
-          what: `iptables ${rule}`, apply: [`iptables -I ${rule}`], undo: [`iptables -D ${rule}`],
-          inEffect: async () => (await node.exec(['sh', '-c', `iptables -C ${rule}`])).exitCode === 0,
+          what: `iptables -t raw ${rule}`, apply: [`iptables -t raw -I ${rule}`], undo: [`iptables -t raw -D ${rule}`],
+          inEffect: async () => (await node.exec(['sh', '-c', `iptables -t raw -C ${rule}`])).exitCode === 0,
         });
       },
     },
