@@ -1,5 +1,6 @@
 import { versions } from '../../versions.ts';
 import type { EngineName } from '../engine.ts';
+import { calicoManifestImages } from './cni/calico.ts';
 import { flannelImages } from './cni/flannel.ts';
 import { clusterName } from './naming.ts';
 import type { Command, KindClusterSpec } from './types.ts';
@@ -15,7 +16,7 @@ export function cniImages(spec: KindClusterSpec): string[] {
     return [flannelImages.cniPlugin, flannelImages.flannel];
   }
   if (spec.install.cni === 'calico' && !spec.install.vpp) {
-    return ['cni', 'node', 'kube-controllers'].map((image) => `quay.io/calico/${image}:${versions.calico.release}`);
+    return [...calicoManifestImages];
   }
   return [];
 }

@@ -1,5 +1,6 @@
 import { versions } from '../../versions.ts';
 import { type CalicoRecipeId, calicoModule, calicoNestedReplaces, calicoRecipes, releaseModuleVersion } from './calico-recipes.ts';
+import { calicoImage } from '../../clusters/kind/cni/calico.ts';
 
 const op = versions.calicoVpp.calico;
 const src = versions.calico;
@@ -7,9 +8,9 @@ const src = versions.calico;
 /**
  * operator pkg/components/images.go@v1.42.3:18,30: Calico components default to registry "quay.io/" and path "calico/";
  * references.go GetReference joins them with the component's image and version (pkg/components/calico.go@v1.42.3).
- * calico manifests/calico.yaml@v3.31.0 names its images the same way.
+ * calico manifests/calico.yaml@v3.31.0 names its images the same way (calicoImage, which the kind plan loads by).
  */
-const quay = (image: string, tag: string) => `quay.io/calico/${image}:${tag}`;
+const quay = calicoImage;
 
 /**
  * The images tigera-operator v1.42.3 runs for the harness's Installation (clusters/kind/cni/calico.ts installationResource:

@@ -14,8 +14,17 @@ export const tigeraOperatorUrl = `${calicoManifests(vppCalico.release)}/tigera-o
  * calico-config calico_backend "vxlan" and without `-bird-live`/`-bird-ready` in calico-node's probes (both files at
  * manifests/@v3.31.0; they differ in those lines and the default pool's env, which NO_DEFAULT_POOLS makes moot).
  */
+export const calicoManifestFile = (backend: CalicoManifestInstall['backend']): string => (backend === 'bird' ? 'calico.yaml' : 'calico-vxlan.yaml');
 export const calicoManifestUrl = (backend: CalicoManifestInstall['backend']): string =>
-  `${calicoManifests(versions.calico.release)}/${backend === 'bird' ? 'calico.yaml' : 'calico-vxlan.yaml'}`;
+  `${calicoManifests(versions.calico.release)}/${calicoManifestFile(backend)}`;
+
+/**
+ * A Calico image as its manifests and the operator name it: registry "quay.io/", path "calico/" (manifests/calico.yaml@v3.31.0;
+ * operator pkg/components/images.go@v1.42.3:18,30).
+ */
+export const calicoImage = (image: string, tag: string = versions.calico.release): string => `quay.io/calico/${image}:${tag}`;
+/** The images calico.yaml and calico-vxlan.yaml@v3.31.0 run (checked against the upstream copies in tests). */
+export const calicoManifestImages = ['cni', 'node', 'kube-controllers'].map((image) => calicoImage(image));
 export const calicoManifestUrls = [calicoManifestUrl('bird'), calicoManifestUrl('vxlan')];
 /** Namespace and names of calico.yaml@v3.31.0's calico-node DaemonSet and kube-controllers Deployment (checked in tests). */
 export const calicoNamespace = 'kube-system';
@@ -137,9 +146,8 @@ function calicoctlApply(cluster: string, install: CalicoInstall): Command {
  * (node/pkg/health/health.go@v3.31.0:180 checkBIRDReady, behind -bird-ready).
  */
 function calicoManifestInstallCommands(cluster: string, install: CalicoManifestInstall): Command[] {
-  const manifest = install.backend === 'bird' ? 'calico.yaml' : 'calico-vxlan.yaml';
   return [
-    kubectl(cluster, ['create', '-k', calicoKustomizeDir(cluster)], `install Calico ${versions.calico.release} (${manifest}) on ${cluster}`),
+    kubectl(cluster, ['create', '-k', calicoKustomizeDir(cluster)], `install Calico ${versions.calico.release} (${calicoManifestFile(install.backend)}) on ${cluster}`),
     kubectl(cluster, ['wait', '--for', 'condition=established', '--timeout', '120s', 'crd/ippools.crd.projectcalico.org'],
       `wait for the IPPool CRD on ${cluster}`),
     calicoctlApply(cluster, install),
