@@ -1,4 +1,5 @@
 import { kernelModuleFindings, type KernelFacts } from '../doctor/kernel-modules.ts';
+import { stopping } from '../doctor/types.ts';
 import { kindProfiles } from '../profiles/kind/index.ts';
 import { bridgesPods } from './br-netfilter.ts';
 import type { KindClusterSpec, KindProfile } from './types.ts';
@@ -28,12 +29,11 @@ export function moduleProfiles(profiles: readonly KindProfile[] = kindProfiles):
 
 /**
  * Why the host kernel stops this profile (kind nodes share it and cannot load modules), or undefined: the doctor's
- * module refusals that name the profile. br_netfilter is left to the provider, which loads it through a node when the
- * kernel can (br-netfilter.ts).
+ * module refusals that stop the profile. br_netfilter stops no profile here (no profile listed for it): the provider
+ * loads it through a node when the kernel can (br-netfilter.ts).
  */
 export function kernelStops(profile: KindProfile, facts: KernelFacts): string | undefined {
   const { ipip, vxlan } = moduleProfiles([profile]);
-  const stops = kernelModuleFindings(facts, { ipip, vxlan })
-    .filter((f) => f.status === 'fail' && f.profiles?.includes(profile.name) && !f.check.endsWith('br_netfilter'));
+  const stops = stopping(kernelModuleFindings(facts, { ipip, vxlan, br_netfilter: [] }), profile.name);
   return stops.length > 0 ? stops.map((f) => `${f.check}: ${f.detail}`).join('; ') : undefined;
 }
