@@ -1,8 +1,6 @@
-import { buildKindNode, buildProbeImage, defaultCache, installTools, type Step } from '../images/from-source/build.ts';
+import { buildKindNode, buildProbeImage, defaultCache, installTools, linkTool, type Step } from '../images/from-source/build.ts';
 import { cniImages } from '../images/from-source/catalog.ts';
 import { buildCniImages, buildCniPluginsArchive, buildKubeFlannelYml, proveFlannelImages } from '../images/from-source/cni-build.ts';
-import { join } from 'node:path';
-import { execa } from 'execa';
 import { buildCalicoImages, copyCalicoManifests, proveCalicoImages } from '../images/from-source/calico-build.ts';
 import { reportCalicoSources } from '../images/from-source/calico-sources.ts';
 import { selectProfiles } from '../reports/select-profiles.ts';
@@ -42,8 +40,8 @@ async function main(): Promise<void> {
       const vpp = kindProfiles.some((p) => p.clusters.some((c) => c.install.cni === 'calico' && c.install.vpp));
       if (!(await reportCalicoSources(log, vpp))) continue;
       const calico = await buildCalicoImages(cache, log);
-      const manifests = await copyCalicoManifests(cache, calico.steps);
-      await execa('ln', ['-sfn', calico.calicoctl, join(tools, 'calicoctl')]);
+      const manifests = copyCalicoManifests(calico, cache);
+      await linkTool(cache, calico.calicoctl);
       for (const s of calico.steps) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
       for (const p of await proveCalicoImages(calico)) console.log(`images: proof ${p.what}:\n${p.output.replace(/^/gm, '    ')}`);
       console.log(`images: calico ${versions.calico.release} images ready: ${calico.images.join(', ')}; local ${manifests.join(' and ')}`);

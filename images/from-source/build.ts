@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { debianMirror } from '../../clusters/lab/image.ts';
 import { versions } from '../../versions.ts';
@@ -194,10 +194,15 @@ export async function buildProbeImage(cache: string, log: Log): Promise<{ image:
  */
 export async function installTools(cache: string, log: Log, steps: Step[]): Promise<string> {
   const built = await goBinaries(['kind', 'kubernetes'], cache, log, steps);
-  const tools = join(cache, 'tools');
-  mkdirSync(tools, { recursive: true });
-  for (const [id, binary] of [['kind', 'kind'], ['kubernetes', 'kubectl']] as const) {
-    await execa('ln', ['-sfn', join(built[id]!.binDir, binary), join(tools, binary)]);
-  }
-  return tools;
+  for (const [id, binary] of [['kind', 'kind'], ['kubernetes', 'kubectl']] as const) await linkTool(cache, join(built[id]!.binDir, binary));
+  return toolsDir(cache);
+}
+
+/** The folder of host tools built at their pins, to put first on PATH. */
+export const toolsDir = (cache: string) => join(cache, 'tools');
+
+/** Links a built binary into the tools folder under its own name. */
+export async function linkTool(cache: string, binary: string): Promise<void> {
+  mkdirSync(toolsDir(cache), { recursive: true });
+  await execa('ln', ['-sfn', binary, join(toolsDir(cache), basename(binary))]);
 }

@@ -7,9 +7,8 @@ import { rootfsTar, type Step } from './build.ts';
 import { type CalicoImage, calicoModulesOf, calicoNodePackages, calicoSourceImages, withoutKrtTunnel } from './calico-catalog.ts';
 import { calicoRecipes, calicoWrapperGoMod, parseVersionReplaces } from './calico-recipes.ts';
 import { sourceLabels } from './catalog.ts';
-import { manifestImages, writeWithSha256 } from './cni-build.ts';
+import { keepLocalCopy, manifestImages } from './cni-build.ts';
 import { downloadModule, type GoBuildResult } from './go-build.ts';
-import { localCopyPath } from './offline.ts';
 import { calicoManifestUrls } from '../../clusters/kind/cni/calico.ts';
 import type { GoRecipe } from './recipes.ts';
 
@@ -75,7 +74,11 @@ function imageEnv(image: CalicoImage, binDirs: Record<string, string>, moduleDir
   };
 }
 
-export interface CalicoBuild { images: string[]; archives: string[]; steps: Step[]; calicoctl: string }
+export interface CalicoBuild {
+  images: string[]; archives: string[]; steps: Step[]; calicoctl: string;
+  /** The calico module's folder the images were built from. */
+  moduleDir: string;
+}
 
 /** Builds the Calico images of `versions.calico` into podman, with a docker-archive each for `kind load`. */
 export async function buildCalicoImages(cache: string, log: Log): Promise<CalicoBuild> {
@@ -110,7 +113,7 @@ export async function buildCalicoImages(cache: string, log: Log): Promise<Calico
     steps.push({ what: image.name, how: 'built', seconds: done() });
   }
   log(`calico ${versions.calico.release} images: ${images.join(', ')}`);
-  return { images, archives, steps, calicoctl: join(binDirs.calicoctl!, 'calicoctl') };
+  return { images, archives, steps, calicoctl: join(binDirs.calicoctl!, 'calicoctl'), moduleDir };
 }
 
 /**
@@ -118,19 +121,16 @@ export async function buildCalicoImages(cache: string, log: Log): Promise<Calico
  * the tag), kept where the kind plan finds them for their raw.githubusercontent.com URLs (local-copies.ts), after checking
  * that they run exactly the images built here. Returns the files written or reused.
  */
-export async function copyCalicoManifests(cache: string, steps: Step[]): Promise<string[]> {
-  const moduleDir = (await downloadModule(calicoRecipes.node.module, calicoRecipes.node.version)).Dir;
-  const built = new Set(calicoSourceImages.map((i) => i.name));
+export function copyCalicoManifests(build: CalicoBuild, cache: string): string[] {
+  const built = new Set(build.images);
   const files: string[] = [];
   for (const url of calicoManifestUrls) {
     const done = timer();
-    const text = readFileSync(join(moduleDir, 'manifests', url.slice(url.lastIndexOf('/') + 1)), 'utf8');
+    const text = readFileSync(join(build.moduleDir, 'manifests', url.slice(url.lastIndexOf('/') + 1)), 'utf8');
     const missing = manifestImages(text).filter((image) => !built.has(image));
     if (missing.length) throw new Error(`failed to take ${url} from the calico module: it runs ${missing.join(', ')}, which are not built here`);
-    const file = localCopyPath(url, cache);
-    const same = existsSync(file) && existsSync(`${file}.sha256`) && readFileSync(file, 'utf8') === text;
-    if (!same) writeWithSha256(file, Buffer.from(text));
-    steps.push({ what: `${file} (manifests/ of the calico module)`, how: same ? 'reused' : 'built', seconds: done() });
+    const { file, reused } = keepLocalCopy(url, cache, text);
+    build.steps.push({ what: `${file} (manifests/ of the calico module)`, how: reused ? 'reused' : 'built', seconds: done() });
     files.push(file);
   }
   return files;

@@ -26,10 +26,18 @@ export function releasePlugins(moduleDir: string): string[] {
 /** `sha256sum FILE` run in FILE's folder: what the release's .sha256 holds (release.yaml@v1.9.1:44-46). */
 export const sha256Line = (bytes: Buffer, name: string) => `${createHash('sha256').update(bytes).digest('hex')}  ${name}\n`;
 
-export function writeWithSha256(file: string, bytes: Buffer): void {
+function writeWithSha256(file: string, bytes: Buffer): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, bytes);
   writeFileSync(`${file}.sha256`, sha256Line(bytes, basename(file)));
+}
+
+/** Keeps `text` as the local copy of `url` (with its .sha256); true when the copy there was already the same. */
+export function keepLocalCopy(url: string, cache: string, text: string): { file: string; reused: boolean } {
+  const file = localCopyPath(url, cache);
+  const reused = existsSync(file) && existsSync(`${file}.sha256`) && readFileSync(file, 'utf8') === text;
+  if (!reused) writeWithSha256(file, Buffer.from(text));
+  return { file, reused };
 }
 
 /**
@@ -88,10 +96,8 @@ export async function buildKubeFlannelYml(cache: string, log: Log, steps: Step[]
   const images = manifestImages(String(r.stdout));
   const ours = (cniImages.flannel ?? []).map((i) => i.name).sort();
   if (JSON.stringify(images) !== JSON.stringify(ours)) throw new Error(`kube-flannel.yml names ${images.join(', ')}; the images built here are ${ours.join(', ')}`);
-  const file = localCopyPath(kubeFlannelUrl, cache);
-  const same = existsSync(file) && existsSync(`${file}.sha256`) && readFileSync(file, 'utf8') === String(r.stdout);
-  if (!same) writeWithSha256(file, Buffer.from(String(r.stdout)));
-  steps.push({ what: `${file} (kubectl kustomize of the flannel module)`, how: same ? 'reused' : 'built', seconds: done() });
+  const { file, reused } = keepLocalCopy(kubeFlannelUrl, cache, String(r.stdout));
+  steps.push({ what: `${file} (kubectl kustomize of the flannel module)`, how: reused ? 'reused' : 'built', seconds: done() });
   return file;
 }
 
