@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
+import { deferAppScriptIn } from './defer-app-script.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 /** Builds Allure's history keeps (a nightly's two months of trend); older entries are dropped. */
@@ -81,6 +82,7 @@ export async function generateAllure(options: GenerateOptions): Promise<Generate
       // generateStaticFiles says this and exits 1 when the page exceeds what a string can hold (its RangeError).
       if (!run.ok && !run.output.includes('too large to be generated in the single file mode')) throw new Error(`failed to generate the Allure report: ${run.output}`);
       if (singleFileBytes !== undefined && (form === 'single-file' || singleFileBytes <= limit)) {
+        await deferAppScriptIn(join(attempt, 'index.html'));
         await rename(attempt, report);
         if (history && attemptHistory) await rename(attemptHistory, history);
         return { form: 'single-file', singleFileBytes };

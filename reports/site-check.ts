@@ -99,7 +99,8 @@ async function checkTestLink(page: Page, matrixUrl: string, i: number, files: Re
   // The test's own title (its name also shows in the breadcrumbs and, for a test in view, the tree).
   const title = page.locator('[data-testid=test-result-info-title]').filter({ hasText: test.name });
   if (!(await shown(title.first().waitFor({ timeout })))) {
-    problems.push(`${href}: the report did not show "${test.name}"`);
+    const seen = (await page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
+    problems.push(`${href}: the report did not show "${test.name}" (the page is at ${page.url()}, showing: ${seen})`);
     return none;
   }
   const steps = stepCount(test.steps) === 0 || (await shown(page.locator('[data-testid=test-result-step]').first().waitFor({ timeout })));
