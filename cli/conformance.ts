@@ -8,6 +8,7 @@ import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
 import { behaviour, catalogue } from '../suites/catalogue.ts';
 import { ALLOW_DISRUPTIVE_ENV, ALLOW_DISRUPTIVE_FLAG, attachNotice, controlListing } from '../suites/disruption.ts';
 import { parseArgs } from './args.ts';
+import { CHILD_OPTIONS, forwardFirstSignal } from './forward-signal.ts';
 import { kindPreflight } from './kind-preflight.ts';
 
 const USAGE = `usage: npm run conformance -- [--profile NAME|PROVIDER/NAME] [--behaviour ID[,ID...]] [--keep] [--no-report]
@@ -69,18 +70,15 @@ async function main(): Promise<number> {
   const notice = attachNotice(controlListing(behaviours.length ? behaviours : profile.behaviours, behaviour), runEnv);
   if (notice) console.error(notice);
 
-  // Ctrl-C reaches vitest too (same process group); it cleans up, and we wait for it to finish.
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', () => {});
   // Loaded while the suite runs (about 0.2 s), used after it.
   const report = args.flags.has('no-report') ? undefined : import('../reports/build-report.ts');
   // vitest's own bin under this node (npx would cost a resolution of its own first).
   const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-  const run = await execa(process.execPath, [vitest, 'run', '--project', profile.provider, file], {
-    stdio: 'inherit',
-    reject: false,
-    env: runEnv,
-  });
+  // vitest cleans up on the first signal this process gets (forwardFirstSignal), and we wait for it to finish.
+  const child = execa(process.execPath, [vitest, 'run', '--project', profile.provider, file], { ...CHILD_OPTIONS, reject: false, env: runEnv });
+  const forwarded = forwardFirstSignal(child);
+  const run = await child;
+  forwarded.dispose();
   if (report) await (await report).buildReport();
   return run.exitCode ?? 1;
 }

@@ -10,6 +10,7 @@ import { mergeReport, REQUESTED } from '../reports/merge.ts';
 import { outDir, runDir } from '../reports/out-dir.ts';
 import { selectProfiles, suiteFile } from '../reports/select-profiles.ts';
 import { parseArgs } from './args.ts';
+import { CHILD_OPTIONS, forwardFirstSignal } from './forward-signal.ts';
 
 const USAGE = `usage: npm run matrix -- [PROFILE|PROVIDER/PROFILE|GLOB ...] [--out DIR]
 Runs several profiles and writes one merged report (the same merge the nightly workflow's report job runs):
@@ -18,7 +19,7 @@ No profile: every profile. Examples: npm run matrix -- 'lab/*'    npm run matrix
 Each provider's results go to <out>/runs/<provider>/ (allure-results, junit.xml, run.json); the site to <out>/index.html.`;
 
 /** One vitest run of a provider's selected suite files into its own result folder. */
-async function runProvider(provider: Profile['provider'], profiles: Profile[], out: string): Promise<{ dir: string; exitCode: number; seconds: number }> {
+async function runProvider(provider: Profile['provider'], profiles: Profile[], out: string): Promise<{ dir: string; exitCode: number; seconds: number; stoppedBy?: NodeJS.Signals }> {
   const dir = runDir(provider, out);
   await rm(dir, { recursive: true, force: true });
   const started = performance.now();
@@ -26,12 +27,22 @@ async function runProvider(provider: Profile['provider'], profiles: Profile[], o
   // The merge gives every asked-for profile a column, also when the run ended before its first result; written before
   // vitest starts, so a job killed mid-run (a timeout) still says what it was asked for and that it did not finish.
   await writeRequested(dir, { provider, profiles: profiles.map(qualifiedName), status: 'did not finish' });
-  const run = await execa('npx', ['vitest', 'run', '--project', provider, ...profiles.map(suiteFile)], {
-    stdio: 'inherit', reject: false, env: { CNI_CONFORMANCE_OUT: dir },
-  });
+  const child = execa('npx', ['vitest', 'run', '--project', provider, ...profiles.map(suiteFile)], { ...CHILD_OPTIONS, reject: false, env: { CNI_CONFORMANCE_OUT: dir } });
+  const forwarded = forwardFirstSignal(child);
+  const run = await child;
+  forwarded.dispose();
   const exitCode = run.exitCode ?? 1;
   await writeRequested(dir, { provider, profiles: profiles.map(qualifiedName), status: 'finished', exitCode });
-  return { dir, exitCode, seconds: (performance.now() - started) / 1000 };
+  return { dir, exitCode, seconds: (performance.now() - started) / 1000, ...(forwarded.signal ? { stoppedBy: forwarded.signal } : {}) };
+}
+
+/** A provider not started (the run was stopped before it): its profiles still get columns, saying they did not finish. */
+async function notStarted(provider: Profile['provider'], profiles: Profile[], out: string, signal: NodeJS.Signals): Promise<{ dir: string; exitCode: number; seconds: number }> {
+  const dir = runDir(provider, out);
+  await rm(dir, { recursive: true, force: true });
+  console.log(`matrix: ${signal}: ${provider} not started (${profiles.map(qualifiedName).join(', ')})`);
+  await writeRequested(dir, { provider, profiles: profiles.map(qualifiedName), status: 'did not finish' });
+  return { dir, exitCode: 1, seconds: 0 };
 }
 
 async function writeRequested(dir: string, requested: RequestedRun): Promise<void> {
@@ -51,13 +62,13 @@ async function main(): Promise<number> {
   const lab = profiles.filter((p) => p.provider === 'lab');
   const kind = profiles.filter((p) => p.provider === 'kind');
   if (lab.length) await assertLabCanRun();
-  // Ctrl-C reaches vitest too (same process group); it cleans up, and we wait for it, then merge what ran.
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', () => {});
+  // Each vitest cleans up on the first signal we get (forwardFirstSignal); then what ran is merged, and nothing more starts.
   const started = performance.now();
   const runs = [];
   if (lab.length) runs.push({ provider: 'lab', ...(await runProvider('lab', lab, out)) });
-  if (kind.length) runs.push({ provider: 'kind', ...(await runProvider('kind', kind, out)) });
+  const stoppedBy = runs.find((r) => r.stoppedBy)?.stoppedBy;
+  if (kind.length && stoppedBy) runs.push({ provider: 'kind', ...(await notStarted('kind', kind, out, stoppedBy)) });
+  else if (kind.length) runs.push({ provider: 'kind', ...(await runProvider('kind', kind, out)) });
   const merged = await mergeReport({ sources: runs.map((r) => r.dir), out, history: join(out, 'history.jsonl') });
   for (const r of runs) console.log(`matrix: ${r.provider} run ${r.exitCode === 0 ? 'passed' : `failed (exit ${r.exitCode})`} in ${r.seconds.toFixed(0)}s`);
   console.log(`matrix: ${profiles.length} profiles in ${((performance.now() - started) / 1000).toFixed(0)}s`);
