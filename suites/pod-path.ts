@@ -5,7 +5,10 @@ import { parsePing, type PingSummary } from '../helpers/parsers/ping.ts';
 import { captureDuring } from '../helpers/probes/capture.ts';
 import { runBatch } from '../helpers/probes/traffic-batch.ts';
 import { pollUntilDone } from '../helpers/probes/poll.ts';
-import type { Breakage } from './types.ts';
+import { failureName } from '../helpers/hop-trace/trace.ts';
+import type { TracedLoss } from '../helpers/hop-trace/types.ts';
+import { locateFailed, type Tracer } from './locate-failures.ts';
+import type { Breakage, ProbeOptions } from './types.ts';
 
 /**
  * The kernel's own decision for pod traffic leaving a node: `ip -4 route get <remote pod> from <local pod> iif <host side>`
@@ -93,7 +96,11 @@ export interface UnderlayCapture {
   node: string;
   iface: string;
   /** Each remote pod pinged from `fromPod`. */
-  pings: Array<{ fromPod: string; from: string; toPod: string; to: string; summary?: PingSummary }>;
+  pings: Array<{
+    fromPod: string; from: string; toPod: string; to: string; summary?: PingSummary;
+    /** The lost pings traced hop by hop (lab): where their packets were lost (suites/locate-failures.ts). */
+    located?: string;
+  }>;
   packets: CapturedPacket[];
   /** Set when no capture could run (e.g. no tcpdump on a kind node): the pings are still judged; the report shows a skipped step. */
   unavailable?: string;
@@ -132,12 +139,18 @@ export function crossingPackets(node: string, senders: Array<{ node: string; rem
   return senders.flatMap((s) => s.remote.filter((to) => s.node === node || to.node === node)).length * PINGS * 2;
 }
 
+/** A ping that lost replies, or printed no statistics. */
+const pingLost = (p: UnderlayCapture['pings'][number]): boolean => !p.summary || p.summary.received < p.summary.transmitted;
+
 /**
  * Starts tcpdump on each node's underlay (the interface holding its address), every node at once, and waits until each
  * is listening; only then does each node's first pod ping every remote pod (3 echo requests each, all nodes at once),
- * and what the underlays carried is parsed, BGP excluded.
+ * and what the underlays carried is parsed, BGP excluded. With `options.locate`, the pairs whose pings lost replies
+ * are traced hop by hop afterwards (suites/locate-failures.ts): each gets `located`, and the traces are returned.
  */
-export async function captureUnderlay(cluster: ClusterHandle, underlayOf: (node: NodeHandle) => Promise<string | undefined>, decodeAs?: string): Promise<{ raw: Record<string, string>; value: UnderlayCapture[] }> {
+export async function captureUnderlay(
+  cluster: ClusterHandle, underlayOf: (node: NodeHandle) => Promise<string | undefined>, decodeAs?: string, options?: ProbeOptions,
+): Promise<{ raw: Record<string, string>; value: UnderlayCapture[]; located?: TracedLoss[] }> {
   const raw: Record<string, string> = {};
   const pace = pingPace(cluster);
   const senders = await Promise.all(cluster.nodes.flatMap((node) => {
@@ -168,7 +181,18 @@ export async function captureUnderlay(cluster: ClusterHandle, underlayOf: (node:
     raw[`${s.node.name}: ${capture.command} (started on every node before the pings)`] = capture.raw;
     return { node: s.node.name, iface: s.iface!, pings: pings[i]!, packets: capture.value };
   });
-  return { raw, value };
+  const located = options?.locate ? await locateLostPings(cluster, value, raw, options.maxTraces) : [];
+  return { raw, value, ...(located.length ? { located } : {}) };
+}
+
+/**
+ * Where the pings that lost replies died (suites/locate-failures.ts): each gets `located`; the traces are returned for
+ * Observation.located. The pings are ping's default size (pingRemote sends no -s).
+ */
+export function locateLostPings(cluster: ClusterHandle, captures: UnderlayCapture[], raw: Record<string, string>, maxTraces?: number, trace?: Tracer): Promise<TracedLoss[]> {
+  return locateFailed(cluster, captures.flatMap((c) => c.pings.filter(pingLost)).map((p) => ({
+    from: p.fromPod, to: p.toPod, probe: 'burst' as const, located: (text: string) => { p.located = text; },
+  })), raw, maxTraces, trace);
 }
 
 const isPod = (addr: string | undefined, pods: Set<string>) => !!addr && pods.has(addr);
@@ -184,9 +208,9 @@ export function underlayProblems(captures: UnderlayCapture[], pods: string[], en
     const problems: string[] = [];
     for (const p of c.pings) {
       const pair = `${p.fromPod} (${p.from}) -> ${p.toPod} (${p.to})`;
-      if (!p.summary || p.summary.received < p.summary.transmitted) {
-        problems.push(`${pair}: ${p.summary ? `${p.summary.received}/${p.summary.transmitted}` : 'no'} ICMP echo replies`);
-      }
+      if (pingLost(p)) problems.push(`${pair}: ${p.summary ? `${p.summary.received}/${p.summary.transmitted}` : 'no'} ICMP echo replies`);
+      // Where the lost pings died: a line of its own, after the one the controls match.
+      if (p.located) problems.push(`${failureName({ from: p.fromPod, to: p.toPod, probe: 'burst' })}: ${p.located}`);
       if (!encap || c.unavailable) continue;
       const inner = (dir: string) => (x: CapturedPacket) => x.inner.concat(x.info).some((l) => l.includes(dir));
       const encapsulated = (x: CapturedPacket) => (encap.kind === 'vxlan' ? x.vni === encap.vni && x.dstPort === encap.port : /\bIP \d/.test(x.info) || x.info.includes('ipip-proto-4'));

@@ -3,7 +3,7 @@ import { parseBridgeFdb } from '../helpers/parsers/bridge-fdb.ts';
 import type { Route } from '../helpers/parsers/ip-route.ts';
 import { probeAddresses, probeLinks, probeNeighbours, probeRoutes, rawOf, type Probed } from '../helpers/probes/net.ts';
 import { readBatch } from '../helpers/probes/read-batch.ts';
-import type { Breakage, NegativeControl } from './types.ts';
+import type { Breakage, NegativeControl, Observation, ProbeOptions } from './types.ts';
 import { captureSubtests, captureUnderlay, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, lookupOnce, type PathLookup, type UnderlayCapture } from './pod-path.ts';
 
 /**
@@ -144,13 +144,13 @@ export interface VxlanObservation {
  * The static state (being read by the caller), the kernel's lookups and a capture on each node's underlay (started
  * before the pings), all at once: the reads send no packet, so they cannot disturb what the captures count.
  */
-export async function probeVxlanPaths<V extends VxlanNodeView>(cluster: ClusterHandle, spec: VxlanSpec, nodesRead: Promise<{ raw: Record<string, string>; value: V[] }>): Promise<{ raw: Record<string, string>; value: VxlanObservation & { nodes: V[] }; subtests: ReturnType<typeof captureSubtests> }> {
+export async function probeVxlanPaths<V extends VxlanNodeView>(cluster: ClusterHandle, spec: VxlanSpec, nodesRead: Promise<{ raw: Record<string, string>; value: V[] }>, options?: ProbeOptions): Promise<Observation<VxlanObservation & { nodes: V[] }>> {
   // tcpdump decodes only UDP 4789 as VXLAN by itself; flannel's 8472 needs -T vxlan.
-  const [nodes, lookups, captures] = await Promise.all([nodesRead, probePathLookups(cluster), captureUnderlay(cluster, underlayInterface, spec.dstport === 4789 ? undefined : 'vxlan')]);
+  const [nodes, lookups, captures] = await Promise.all([nodesRead, probePathLookups(cluster), captureUnderlay(cluster, underlayInterface, spec.dstport === 4789 ? undefined : 'vxlan', options)]);
   return {
     raw: { ...nodes.raw, ...lookups.raw, ...captures.raw },
     value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) },
-    subtests: captureSubtests(captures.value),
+    subtests: captureSubtests(captures.value), ...(captures.located ? { located: captures.located } : {}),
   };
 }
 

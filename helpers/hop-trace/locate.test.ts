@@ -1,35 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { labProfiles } from '../../clusters/profiles/lab/index.ts';
-import { locateLoss, samePlace } from './locate.ts';
-import { observeHops } from './observe.ts';
-import { pairHops } from './path.ts';
-import type { RecordedTrace } from './trace.ts';
-import type { HopPlace, TracedProbe } from './types.ts';
-
-/** A trace recorded on the lab with a mutate fault applied (see each file's `source`). */
-interface Fixture extends RecordedTrace {
-  source: string;
-  profile: string;
-  fault: string;
-  injectedAt: HopPlace[];
-  from: string;
-  to: string;
-  probe: TracedProbe;
-  icmpPayload: number;
-}
-
-const dir = new URL('./fixtures/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-  .map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Fixture);
-const fixture = (name: string) => fixtures.find((f) => `${f.profile}/${f.fault}` === name)!;
+import { samePlace } from './locate.ts';
+import { judgeRecording, recording as fixture, recordings as fixtures, type Recording } from './recordings.ts';
 
 /** Judges a recording again from scratch: the hops from the profile's hop plan, then what each saw, then the loss. */
-function locate(f: Fixture, readings = f.readings) {
-  const plan = labProfiles.find((p) => p.name === f.profile)!.datapath.hops!;
-  const hops = observeHops(pairHops(plan, ...f.ends), readings, { probe: f.probe, src: f.ends[0].address, dst: f.ends[1].address, icmpPayload: f.icmpPayload });
-  return { hops, location: locateLoss(hops, f.sent) };
-}
+const locate = (f: Recording, readings = f.readings) => judgeRecording(f, readings);
 
 describe('locating the lost packet in recorded lab traces', () => {
   it('has recordings of every kind of hop the tracer blames, each saying where it came from', () => {

@@ -223,19 +223,32 @@ export async function tracePairs(cluster: ClusterHandle, plan: HopPlan, requests
     }
     raw[`${label}: ${from.name}: ${t.argv.join(' ')}`] = `${client.value.stdout}${client.value.stderr}\n(exit ${client.value.exitCode})`;
     const sent = probe === 'burst' || probe === 'fullSize' ? icmpRun(`${client.value.stdout}\n${client.value.stderr}`).counted.sent : 1;
-    const observed = observeHops(hops, readings, { probe, src: a.address, dst: b.address, icmpPayload });
-    const found = locateLoss(observed, sent);
-    const location = found && found.at.chain && traced.length > 1 ? { ...found, text: `${found.text} [${nodeCounters(traced.length)}]` } : found;
-    raw[label] = hopTable(observed, location?.text);
-    const trace: HopTrace = { from: from.name, to: to.name, probe, hops: observed, ...(location ? { location } : { notLocated: 'every hop saw the traced packets: the trace did not reproduce the loss' }) };
-    results[t.i] = { trace, raw, recorded: { ends: [a, b], sent, readings } };
+    const recorded: RecordedTrace = { ends: [a, b], sent, readings };
+    const trace = judgeTrace(hops, recorded, { probe, icmpPayload }, traced.length);
+    raw[label] = hopTable(trace.hops, trace.location?.text);
+    results[t.i] = { trace, raw, recorded };
   }
   return results;
 }
 
 const nodeCounters = (pairs: number) => `the node's counters, over the ${pairs} pairs traced at once`;
 
+/**
+ * Judges what a trace read (live, or a recording): what each hop of the pair saw or decided, and the first hop where
+ * the packets are not seen (locate.ts). `pairsAtOnce` > 1: a filter chain's counters were the node's, over all of them.
+ */
+export function judgeTrace(hops: Hop[], r: RecordedTrace, p: { probe: TracedProbe; icmpPayload: number }, pairsAtOnce = 1): HopTrace {
+  const [a, b] = r.ends;
+  const observed = observeHops(hops, r.readings, { probe: p.probe, src: a.address, dst: b.address, icmpPayload: p.icmpPayload });
+  const found = locateLoss(observed, r.sent);
+  const location = found && found.at.chain && pairsAtOnce > 1 ? { ...found, text: `${found.text} [${nodeCounters(pairsAtOnce)}]` } : found;
+  return { from: a.pod, to: b.pod, probe: p.probe, hops: observed, ...(location ? { location } : { notLocated: 'every hop saw the traced packets: the trace did not reproduce the loss' }) };
+}
+
 export const PROBE_NAMES: Record<TracedProbe, string> = { burst: 'ICMP', fullSize: 'full-size ICMP with DF', tcp: 'TCP', udp: 'UDP' };
+
+/** "pod-a1 -> pod-b1 TCP": how a traced failure is named in check messages and on the topology picture. */
+export const failureName = (f: { from: string; to: string; probe: TracedProbe }): string => `${f.from} -> ${f.to} ${PROBE_NAMES[f.probe]}`;
 
 /** One line per hop, in order: what it saw or decided; the located loss last. */
 export function hopTable(hops: ObservedHop[], located?: string): string {

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,28 +5,20 @@ import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LabProfile } from '../../clusters/lab/types.ts';
 import { labProfiles } from '../../clusters/profiles/lab/index.ts';
-import { locateLoss, tracedLoss } from '../../helpers/hop-trace/locate.ts';
-import { observeHops } from '../../helpers/hop-trace/observe.ts';
-import { pairHops } from '../../helpers/hop-trace/path.ts';
-import { PROBE_NAMES, type RecordedTrace } from '../../helpers/hop-trace/trace.ts';
-import type { TracedLoss, TracedProbe } from '../../helpers/hop-trace/types.ts';
+import { tracedLoss } from '../../helpers/hop-trace/locate.ts';
+import { failureName } from '../../helpers/hop-trace/trace.ts';
+import { judgeRecording, recording, recordings as fixtures, type Recording } from '../../helpers/hop-trace/recordings.ts';
+import type { TracedLoss } from '../../helpers/hop-trace/types.ts';
 import { findChromium } from '../site-check.ts';
 import { labTopology } from './from-profile.ts';
 import { LOSS_COLOR, topologySvg } from './render.ts';
 
-/** The recorded lab traces of helpers/hop-trace (locate.test.ts judges them; here they are drawn). */
-interface Fixture extends RecordedTrace { profile: string; fault: string; from: string; to: string; probe: TracedProbe; icmpPayload: number }
-const dir = new URL('../../helpers/hop-trace/fixtures/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Fixture);
 const profileOf = (name: string) => labProfiles.find((p) => p.name === name)! as LabProfile;
 
-/** The fixture judged again and handed on as X-POD-1 hands it (suites/cross/x-pod-1-trace.ts). */
-function traced(name: string): { f: Fixture; loss: TracedLoss } {
-  const f = fixtures.find((x) => `${x.profile}/${x.fault}` === name)!;
-  const hops = observeHops(pairHops(profileOf(f.profile).datapath.hops!, ...f.ends), f.readings, { probe: f.probe, src: f.ends[0].address, dst: f.ends[1].address, icmpPayload: f.icmpPayload });
-  const location = locateLoss(hops, f.sent);
-  const what = `${f.from} -> ${f.to} ${PROBE_NAMES[f.probe]}`;
-  return { f, loss: tracedLoss(what, { from: f.from, to: f.to, probe: f.probe, hops, ...(location ? { location } : { notLocated: 'every hop saw the traced packets: the trace did not reproduce the loss' }) }) };
+/** A recording of helpers/hop-trace (locate.test.ts judges them; here they are drawn), handed on as a check hands it (suites/locate-failures.ts). */
+function traced(name: string): { f: Recording; loss: TracedLoss } {
+  const f = recording(name);
+  return { f, loss: tracedLoss(failureName(f), judgeRecording(f)) };
 }
 
 /** Graphviz writes "-" as &#45; in SVG text, titles and ids, and a leading space as &#160;. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../helpers/parsers/fixture.ts';
 import { parseLinkEnds, parseNetnsIds } from '../../helpers/probes/traffic-veth.ts';
-import { kGw1, parseProxyArp, type PodGatewayView } from './k-gw-1.ts';
+import { recording, replayCluster, replayTracer } from '../../helpers/hop-trace/recordings.ts';
+import { forwardingLoss, kGw1, locateForwarding, parseProxyArp, type PodGatewayView } from './k-gw-1.ts';
 
 const healthy: PodGatewayView = {
   pod: 'pod-a1', node: 'node-a', address: '10.244.0.10', defaultRoute: { via: '169.254.1.1', dev: 'eth0' }, prefixLength: 32,
@@ -81,5 +82,40 @@ describe('K-GW-1 expectation', () => {
 
   it('reads every interface\'s proxy_arp from one grep', () => {
     expect(parseProxyArp('/proc/sys/net/ipv4/conf/all/proxy_arp:0\n/proc/sys/net/ipv4/conf/calidd33ceb84a6/proxy_arp:1\n')).toEqual(new Map([['all', '0'], ['calidd33ceb84a6', '1']]));
+  });
+});
+
+describe('K-GW-1 where the traffic through the gateway died (recorded calico-lab traces replayed)', () => {
+  const cluster = replayCluster('calico-lab', [['pod-a1', 'node-a'], ['pod-b1', 'node-b']]);
+  const proxyArpOff = recording('calico-lab/proxy-arp-off');
+  const dropsForwarded = recording('calico-lab/gateway-drops-forwarded');
+  const noTcp = { error: 'curl: (28) Failed to connect to 10.244.0.74 port 8080 after 1000 ms: Timeout was reached', unparsed: [] };
+
+  it('traces ICMP when pings were lost, else TCP left unanswered; an answer from the wrong pod is no loss', () => {
+    const f = healthy.forwarding!;
+    expect(forwardingLoss(f)).toBeUndefined();
+    expect(forwardingLoss({ ...f, received: 0, tcp: noTcp })).toBe('burst');
+    expect(forwardingLoss({ ...f, sent: 3, received: 3 })).toBe('burst');
+    expect(forwardingLoss({ ...f, tcp: noTcp })).toBe('tcp');
+    expect(forwardingLoss({ ...f, tcp: { answeredBy: 'pod-b2', unparsed: [] } })).toBeUndefined();
+  });
+
+  it('names the hop of each failing pod in its own line after the one the control matches, and hands the traces on', async () => {
+    const a1: PodGatewayView = { ...healthy, forwarding: { ...healthy.forwarding!, received: 0, tcp: noTcp } };
+    const b1: PodGatewayView = {
+      ...healthy, pod: 'pod-b1', node: 'node-b', address: '10.244.0.74',
+      forwarding: { ...healthy.forwarding!, to: 'pod-a1', toAddress: '10.244.0.10', toNode: 'node-a', tcp: noTcp },
+    };
+    const raw: Record<string, string> = {};
+    const located = await locateForwarding(cluster, [a1, b1, healthy], raw, 3, replayTracer([proxyArpOff, dropsForwarded]));
+    expect(located.map((l) => l.what)).toEqual(['pod-a1 -> pod-b1 ICMP', 'pod-b1 -> pod-a1 TCP']);
+    expect(located[0]!.at).toEqual(proxyArpOff.injectedAt[0]);
+    expect(located[1]!.at).toEqual(dropsForwarded.injectedAt[0]);
+    const problems = kGw1.expect([a1, b1]);
+    expect(problems).toContainEqual(expect.stringMatching(/^pod-a1 -> pod-b1 ICMP: lost at eth0 of pod-b1: 10 requests arrived, 0 replies left; pod-b1 cannot resolve 169\.254\.1\.1 on eth0 .*: cali\S+ on node-b does not answer for it$/));
+    expect(problems).toContainEqual(expect.stringMatching(/^pod-b1 -> pod-a1 TCP: lost between cali86a12876b92 on node-b and eth0 on node-b: .*\(node-b FORWARD dropped \d+: -i cali86a12876b92 .*\) \[the node's counters, over the 2 pairs traced at once\]$/));
+    expect(problems.indexOf(problems.find((p) => p.startsWith('pod-a1 -> pod-b1 ICMP'))!)).toBe(problems.findIndex((p) => p.startsWith('pod pod-a1 on node-a: traffic through')) + 1);
+    expect(problems.join('\n')).toMatch(control(/drops everything/).expectFailure);
+    expect(Object.keys(raw)).toHaveLength(2);
   });
 });

@@ -10,7 +10,10 @@ import type { ClientRun } from '../../helpers/parsers/pod-reply.ts';
 import { iptablesRule } from '../../helpers/probes/traffic-faults.ts';
 import { parseLinkEnds, parseNetnsIds, type LinkEnds } from '../../helpers/probes/traffic-veth.ts';
 import { hostInterfaceOf } from '../../helpers/probes/workload.ts';
+import { failureName } from '../../helpers/hop-trace/trace.ts';
+import type { TracedLoss, TracedProbe } from '../../helpers/hop-trace/types.ts';
 import { defineBehaviour } from '../check.ts';
+import { locateFailed, type Tracer } from '../locate-failures.ts';
 import { cni } from '../requirements.ts';
 import type { Breakage } from '../types.ts';
 
@@ -29,6 +32,8 @@ export interface PodGatewayView {
     to: string; toAddress: string; toNode: string; route?: { via?: string; dev?: string }; sent: number; received: number; tcp: PodReply;
     /** Client output lines no parser understood. */
     unparsed?: string[];
+    /** The lost traffic traced hop by hop (lab): the probe traced and where its packets were lost (suites/locate-failures.ts). */
+    located?: { probe: TracedProbe; text: string };
   };
   /** The two ends of the pod's veth: its eth0 and the host interface the node routes the pod to. */
   veth?: {
@@ -57,7 +62,7 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
   docs: 'https://docs.tigera.io/calico/latest/reference/faq#why-does-my-container-have-a-route-to-16925411',
   requires: [cni('calico')],
   needs: [{ kind: 'pods-on-nodes', count: 2 }],
-  async probe(cluster) {
+  async probe(cluster, options) {
     const raw: Array<[string, Probed<unknown>]> = [];
     const t = trafficTimings(cluster.capabilities);
     // One exec per node and one per pod, all at once: each pod forgets the gateway's MAC first, then lets real
@@ -135,7 +140,9 @@ export const kGw1 = defineBehaviour<PodGatewayView[]>({
       };
       return view;
     });
-    return { raw: rawOf(raw), value };
+    const traces: Record<string, string> = {};
+    const located = options?.locate ? await locateForwarding(cluster, value, traces, options.maxTraces) : [];
+    return { raw: { ...rawOf(raw), ...traces }, value, ...(located.length ? { located } : {}) };
   },
   expect(pods) {
     if (pods.length === 0) return ['no pods to check'];
@@ -260,6 +267,29 @@ function vethProblems(p: PodGatewayView, hostIface: string): string[] {
   return problems;
 }
 
+type Forwarding = NonNullable<PodGatewayView['forwarding']>;
+
+/** Fewer pings sent than asked (the run was cut short by its bound, TrafficTimings.boundS), or a reply missing. */
+const icmpLost = (f: Forwarding): boolean => f.sent < GATEWAY_PING.count || f.received < f.sent;
+
+/** The probe whose packets the gateway lost: ICMP, else TCP with no answer at all (an answer from the wrong pod is no loss). */
+export function forwardingLoss(f: Forwarding): TracedProbe | undefined {
+  if (icmpLost(f)) return 'burst';
+  return f.tcp.answeredBy ? undefined : 'tcp';
+}
+
+/**
+ * Where the traffic through the gateway was lost (suites/locate-failures.ts): each pod whose forwarding failed gets
+ * `located` on its forwarding view; the traces are returned for Observation.located. The pings are GATEWAY_PING's,
+ * of ping's default size.
+ */
+export function locateForwarding(cluster: ClusterHandle, pods: PodGatewayView[], raw: Record<string, string>, maxTraces?: number, trace?: Tracer): Promise<TracedLoss[]> {
+  return locateFailed(cluster, pods.flatMap(({ pod, forwarding: f }) => {
+    const probe = f ? forwardingLoss(f) : undefined;
+    return f && probe ? [{ from: pod, to: f.to, probe, located: (text: string) => { f.located = { probe, text }; } }] : [];
+  }), raw, maxTraces, trace);
+}
+
 function forwardingProblems(p: PodGatewayView): string[] {
   const f = p.forwarding;
   if (!f) return [`pod ${p.pod} on ${p.node}: no pod on another node to send traffic to through ${CALICO_GATEWAY_IP}`];
@@ -268,13 +298,14 @@ function forwardingProblems(p: PodGatewayView): string[] {
   if (f.route?.via !== CALICO_GATEWAY_IP || f.route.dev !== 'eth0') {
     problems.push(`pod ${p.pod} on ${p.node}: its route to ${target} is ${f.route ? `via ${f.route.via ?? '(none)'} dev ${f.route.dev ?? '(none)'}` : 'missing'}, expected via ${CALICO_GATEWAY_IP} dev eth0`);
   }
-  // Fewer sent than asked: the run was cut short by its bound (TrafficTimings.boundS).
-  const icmpOk = f.sent >= GATEWAY_PING.count && f.received === f.sent;
+  const icmpOk = !icmpLost(f);
   const tcpOk = f.tcp.answeredBy === f.to;
   if (!icmpOk || !tcpOk) {
     const tcp = tcpOk ? 'TCP 8080 answered' : f.tcp.answeredBy ? `TCP 8080 answered by ${f.tcp.answeredBy}` : `TCP 8080: no answer (${f.tcp.error ?? 'nothing received'})`;
     problems.push(`pod ${p.pod} on ${p.node}: traffic through ${CALICO_GATEWAY_IP} to ${target} not forwarded: ICMP ${f.received}/${f.sent} received, ${tcp}`);
   }
+  // Where the traced probe's packets were lost: a line of its own, after the one the controls match.
+  if (f.located) problems.push(`${failureName({ from: p.pod, to: f.to, probe: f.located.probe })}: ${f.located.text}`);
   if (f.unparsed?.length) problems.push(`pod ${p.pod} on ${p.node}: client output the parsers do not understand: ${f.unparsed.map((l) => JSON.stringify(l)).join(', ')}`);
   return problems;
 }

@@ -4,7 +4,7 @@ import { parseIpRoute } from '../../helpers/parsers/ip-route.ts';
 import { probeLinks, probeRoutes, rawOf, type Probed } from '../../helpers/probes/net.ts';
 import { blackholeRoute } from '../breakages.ts';
 import { defineBehaviour } from '../check.ts';
-import type { Behaviour, Breakage } from '../types.ts';
+import type { Behaviour, Breakage, Observation, ProbeOptions } from '../types.ts';
 import { cni, kernelModule } from '../requirements.ts';
 import { captureSubtests, captureUnderlay, pathProblems, probePathLookups, underlayInterface, underlayProblems, type PathLookup, type UnderlayCapture } from '../pod-path.ts';
 
@@ -50,11 +50,14 @@ async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string,
   return { raw: rawOf(raw), value };
 }
 
-async function probe(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: IpipObservation; subtests: ReturnType<typeof captureSubtests> }> {
+async function probe(cluster: ClusterHandle, options?: ProbeOptions): Promise<Observation<IpipObservation>> {
   const nodes = await probeNodes(cluster);
   const lookups = await probePathLookups(cluster);
-  const captures = await captureUnderlay(cluster, underlayInterface);
-  return { raw: { ...nodes.raw, ...lookups.raw, ...captures.raw }, value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) }, subtests: captureSubtests(captures.value) };
+  const captures = await captureUnderlay(cluster, underlayInterface, undefined, options);
+  return {
+    raw: { ...nodes.raw, ...lookups.raw, ...captures.raw }, value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) },
+    subtests: captureSubtests(captures.value), ...(captures.located ? { located: captures.located } : {}),
+  };
 }
 
 export function expectIpip(v: IpipObservation): string[] {

@@ -1,6 +1,7 @@
 import type { ClusterHandle } from '../../clusters/types.ts';
 import { defineBehaviour } from '../check.ts';
 import { cni } from '../requirements.ts';
+import type { ProbeOptions } from '../types.ts';
 import { breakFirstRemote, probeVxlanMesh, probeVxlanPaths, vxlanMeshProblems, vxlanPathControls, vxlanPathProblems, type VxlanObservation, type VxlanSpec } from '../vxlan-mesh.ts';
 
 /**
@@ -13,7 +14,7 @@ export const CALICO_VXLAN: VxlanSpec = { device: 'vxlan.calico', vni: 4096, dstp
 const probeNodes = (cluster: ClusterHandle) => probeVxlanMesh(cluster, CALICO_VXLAN.device, async (_node, routes) => ({
   subnets: routes.filter((r) => r.type === 'blackhole').map((r) => r.dst),
 }));
-const probe = (cluster: ClusterHandle) => probeVxlanPaths(cluster, CALICO_VXLAN, probeNodes(cluster));
+const probe = (cluster: ClusterHandle, options?: ProbeOptions) => probeVxlanPaths(cluster, CALICO_VXLAN, probeNodes(cluster), options);
 
 /** K-VX-1: Felix's vxlan.calico with route, permanent neighbour and fdb entry per remote block; the kernel sends every remote pod into it and the wire carries it encapsulated. */
 export const kVx1 = defineBehaviour<VxlanObservation>({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { xMtu1, type MtuObservation, type NodeMtuView } from './x-mtu-1.ts';
+import { recording, replayCluster, replayTracer } from '../../helpers/hop-trace/recordings.ts';
+import { locateLostDf, xMtu1, type FullSizePath, type MtuObservation, type NodeMtuView } from './x-mtu-1.ts';
 
 const vxlanNode: NodeMtuView = { node: 'node-a', underlay: { iface: 'eth0', mtu: 1500 }, tunnels: [{ name: 'vxlan.calico', kind: 'vxlan', overhead: 50, mtu: 1450 }] };
 const plainNode: NodeMtuView = { node: 'node-a', underlay: { iface: 'eth0', mtu: 1500 }, tunnels: [] };
@@ -70,5 +71,25 @@ describe('X-MTU-1 expectation', () => {
     expect(problems[0]).toMatch(control(/silently drops/).expectFailure);
     o.paths![0]!.received = 3;
     expect(xMtu1.expect(o)).toEqual([]);
+  });
+});
+
+describe('X-MTU-1 where the DF packet of the pod MTU died (a recorded calico-lab trace replayed)', () => {
+  it('a host veth MTU below the pod MTU: the veth named with its MTU, traced at the pings\' size, after the line the control matches', async () => {
+    const f = recording('calico-lab/host-veth-mtu');
+    const cluster = replayCluster('calico-lab', [['pod-a1', 'node-a'], ['pod-b1', 'node-b']]);
+    const lostDf: FullSizePath = { from: 'pod-a1', to: 'pod-b1', toAddress: '10.244.0.74', mtu: 1500, sent: 3, received: 0, errors: [] };
+    const fine: FullSizePath = { ...lostDf, from: 'pod-b1', to: 'pod-a1', toAddress: '10.244.0.10', received: 3 };
+    const asked: number[] = [];
+    const replay = replayTracer([f]);
+    const located = await locateLostDf(cluster, [lostDf, fine], {}, 3, (c, plan, requests) => { asked.push(...requests.map((q) => q.icmpPayload)); return replay(c, plan, requests); });
+    expect(asked).toEqual([1472]);
+    expect(located[0]!.at).toEqual(f.injectedAt[0]);
+    const problems = xMtu1.expect({ ...obs(plainNode, 1500), paths: [lostDf, fine] });
+    expect(problems).toEqual([
+      'pod-a1 -> pod-b1 (10.244.0.74): DF packet of the pod MTU (1500 bytes, ping -M do -s 1472): 0/3 received',
+      expect.stringMatching(/^pod-a1 -> pod-b1 full-size ICMP with DF: lost between eth0 on node-b and cali\S+ on node-b: 1 seen on eth0 on node-b, 0 on cali\S+ on node-b; cali\S+ on node-b has MTU 1300$/),
+    ]);
+    expect(problems.join('\n')).toMatch(xMtu1.negativeControls.find((c) => /DF packet/.test(c.expectFailure.source))!.expectFailure);
   });
 });

@@ -7,7 +7,10 @@ import { ICMP_OVERHEAD, icmpClient, podMtu, runClients, trafficTimings, type Icm
 import { applyTrafficFault, flushRouteCaches } from '../../helpers/probes/traffic-faults.ts';
 import { parseLinkEnds, type LinkEnds } from '../../helpers/probes/traffic-veth.ts';
 import { crossNodePairs, firstCrossNodePair } from '../../helpers/probes/workload.ts';
+import { failureName } from '../../helpers/hop-trace/trace.ts';
+import type { TracedLoss } from '../../helpers/hop-trace/types.ts';
 import { defineBehaviour } from '../check.ts';
+import { locateFailed, type Tracer } from '../locate-failures.ts';
 import { targetPodRules } from '../owners.ts';
 
 /** Bytes each encapsulation adds to an inner IPv4 packet (outer IP + UDP + VXLAN/Geneve header; outer IP for IPIP). */
@@ -45,6 +48,8 @@ export interface FullSizePath {
   received: number;
   errors: string[];
   reportedMtu?: number;
+  /** The lost DF pings traced hop by hop (lab): where their packets were lost (suites/locate-failures.ts). */
+  located?: string;
 }
 
 export interface MtuObservation {
@@ -57,6 +62,19 @@ export interface MtuObservation {
 const SIZED_TUNNELS = new Set(['vxlan.calico', 'tunl0', 'flannel.1']);
 const DF_PINGS = { count: 3, intervalS: 0.01 } as const;
 
+/** Fewer sent than asked (the run was cut short by its bound, TrafficTimings.boundS), or a reply missing. */
+const dfLost = (f: FullSizePath): boolean => f.sent < DF_PINGS.count || f.received < f.sent;
+
+/**
+ * Where the DF pings that lost replies died (suites/locate-failures.ts), traced at their size: each gets `located`;
+ * the traces are returned for Observation.located.
+ */
+export function locateLostDf(cluster: ClusterHandle, paths: FullSizePath[], raw: Record<string, string>, maxTraces?: number, trace?: Tracer): Promise<TracedLoss[]> {
+  return locateFailed(cluster, paths.filter(dfLost).map((f) => ({
+    from: f.from, to: f.to, probe: 'fullSize' as const, icmpPayload: f.mtu - ICMP_OVERHEAD, located: (text: string) => { f.located = text; },
+  })), raw, maxTraces, trace);
+}
+
 /** X-MTU-1: each pod's MTU is its node's underlay MTU minus the encapsulation overhead, on both veth ends, and the path carries it. */
 export const xMtu1 = defineBehaviour<MtuObservation>({
   id: 'X-MTU-1',
@@ -64,7 +82,7 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
   docs: 'https://docs.tigera.io/calico/latest/networking/configuring/mtu',
   requires: [],
   needs: [{ kind: 'pods-on-nodes', count: 2 }],
-  async probe(cluster) {
+  async probe(cluster, options) {
     const raw: Array<[string, Probed<unknown>]> = [];
     const hostLinks = new Map<string, LinkEnds[]>();
     // Nodes and pods at once (one exec each); the pods' host ends are matched once both are in.
@@ -120,7 +138,9 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
         };
       });
     }))).flat();
-    return { raw: rawOf(raw), value: { nodes, pods, paths } };
+    const traces: Record<string, string> = {};
+    const located = options?.locate ? await locateLostDf(cluster, paths, traces, options.maxTraces) : [];
+    return { raw: { ...rawOf(raw), ...traces }, value: { nodes, pods, paths }, ...(located.length ? { located } : {}) };
   },
   expect({ nodes, pods, paths = [] }) {
     if (pods.length === 0) return ['no pods to check'];
@@ -151,10 +171,11 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
         }
       }
     }
-    // Fewer sent than asked: the run was cut short by its bound (TrafficTimings.boundS).
-    for (const f of paths.filter((x) => x.sent < DF_PINGS.count || x.received < x.sent)) {
+    for (const f of paths.filter(dfLost)) {
       const errors = f.errors[0] ? `; ${f.errors[0]}` : '';
       problems.push(`${f.from} -> ${f.to} (${f.toAddress}): DF packet of the pod MTU (${f.mtu} bytes, ping -M do -s ${f.mtu - ICMP_OVERHEAD}): ${f.received}/${f.sent} received${f.sent < DF_PINGS.count ? ` (${DF_PINGS.count} asked)` : ''}${errors}${f.reportedMtu ? `; path MTU reported ${f.reportedMtu}` : ''}`);
+      // Where the DF pings died: a line of its own, after the one the control matches.
+      if (f.located) problems.push(`${failureName({ from: f.from, to: f.to, probe: 'fullSize' })}: ${f.located}`);
     }
     return problems;
   },

@@ -6,7 +6,7 @@ import type { ClusterHandle } from '../../clusters/types.ts';
 import { faultsFor } from '../../mutate/library.ts';
 import { checkBehaviour } from '../check.ts';
 import { xPod1 } from './x-pod-1.ts';
-import { MAX_TRACES } from './x-pod-1-trace.ts';
+import { MAX_TRACES } from '../locate-failures.ts';
 
 describe('X-POD-1 names where a confirmed failure lost its packets (calico-vxlan lab)', () => {
   // A run id of its own: calico-vxlan's profile file builds a cluster of the same name in this vitest run, maybe at the same time.

@@ -10,8 +10,8 @@ import { defineBehaviour } from '../check.ts';
 import { targetPodRules } from '../owners.ts';
 import { pairMatrix } from '../../helpers/probes/traffic-matrix.ts';
 import { unobserved } from '../verdict.ts';
-import { PROBE_NAMES } from '../../helpers/hop-trace/trace.ts';
 import type { TracedProbe } from '../../helpers/hop-trace/types.ts';
+import { failureName } from '../../helpers/hop-trace/trace.ts';
 import { locateFailures, lost } from './x-pod-1-trace.ts';
 
 /** One ping run as the expectation judges it. */
@@ -250,7 +250,7 @@ export function pairProblems(p: PairTraffic): string[] {
     else if (reply.answeredBy !== p.to) problems.push(`${pair}: ${proto} ${port}: answered by ${reply.answeredBy}, expected ${p.to}`);
   }
   // Where the traced probe's packets were lost: a line of its own, after the probe's (whose text the controls match).
-  if (p.located) problems.push(`${p.from} -> ${p.to} ${PROBE_NAMES[p.located.probe]}: ${p.located.text}`);
+  if (p.located) problems.push(`${failureName({ from: p.from, to: p.to, probe: p.located.probe })}: ${p.located.text}`);
   if (p.unparsed.length > 0) problems.push(`${pair}: client output the parsers do not understand: ${p.unparsed.map((l) => JSON.stringify(l)).join(', ')}`);
   return problems;
 }

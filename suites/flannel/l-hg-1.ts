@@ -4,7 +4,7 @@ import { probeAddresses, probeLinks, probeRoutes, rawOf, type Probed } from '../
 import { readBatch } from '../../helpers/probes/read-batch.ts';
 import { blackholeRoute } from '../breakages.ts';
 import { defineBehaviour } from '../check.ts';
-import type { Behaviour, Breakage } from '../types.ts';
+import type { Behaviour, Breakage, Observation, ProbeOptions } from '../types.ts';
 import { cni } from '../requirements.ts';
 import { captureSubtests, captureUnderlay, lookupOnce, nodeChange, pathProblems, probePathLookups, underlayInterface, underlayProblems, type PathLookup, type UnderlayCapture } from '../pod-path.ts';
 import { isActiveEncap } from '../cross/x-mtu-1.ts';
@@ -53,13 +53,13 @@ async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string,
   return { raw: rawOf(raw), value };
 }
 
-async function probe(cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: HostGwObservation; subtests: ReturnType<typeof captureSubtests> }> {
+async function probe(cluster: ClusterHandle, options?: ProbeOptions): Promise<Observation<HostGwObservation>> {
   // Static state, the kernel's lookups and the capture with its pings at once: the reads send no packet.
-  const [nodes, lookups, captures] = await Promise.all([probeNodes(cluster), probePathLookups(cluster), captureUnderlay(cluster, underlayInterface)]);
+  const [nodes, lookups, captures] = await Promise.all([probeNodes(cluster), probePathLookups(cluster), captureUnderlay(cluster, underlayInterface, undefined, options)]);
   return {
     raw: { ...nodes.raw, ...lookups.raw, ...captures.raw },
     value: { nodes: nodes.value, lookups: lookups.value, captures: captures.value, pods: cluster.pods.flatMap((p) => p.addresses) },
-    subtests: captureSubtests(captures.value),
+    subtests: captureSubtests(captures.value), ...(captures.located ? { located: captures.located } : {}),
   };
 }
 

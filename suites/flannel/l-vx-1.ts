@@ -2,7 +2,7 @@ import type { ClusterHandle } from '../../clusters/types.ts';
 import { SUBNET_ENV_KEYS } from '../../helpers/parsers/flannel-subnet-env.ts';
 import { defineBehaviour } from '../check.ts';
 import { cni } from '../requirements.ts';
-import type { Breakage } from '../types.ts';
+import type { Breakage, Observation, ProbeOptions } from '../types.ts';
 import { nodeChange } from '../pod-path.ts';
 import { breakFirstRemote, probeVxlanMesh, probeVxlanPaths, vxlanMeshProblems, vxlanPathControls, vxlanPathProblems, type VxlanNodeView, type VxlanObservation, type VxlanSpec } from '../vxlan-mesh.ts';
 import { FLANNEL_DOCS, probeSubnetEnv, SUBNET_ENV, SUBNET_ENV_READ } from './subnets.ts';
@@ -33,8 +33,8 @@ async function probeNodes(cluster: ClusterHandle): Promise<{ raw: Record<string,
   }) };
 }
 
-const probe = (cluster: ClusterHandle): Promise<{ raw: Record<string, string>; value: FlannelVxlanObservation; subtests: Array<{ name: string; status: 'skipped'; message: string }> }> =>
-  probeVxlanPaths(cluster, FLANNEL_VXLAN, probeNodes(cluster));
+const probe = (cluster: ClusterHandle, options?: ProbeOptions): Promise<Observation<FlannelVxlanObservation>> =>
+  probeVxlanPaths(cluster, FLANNEL_VXLAN, probeNodes(cluster), options);
 
 /** subnet.env against the device: FLANNEL_MTU is flannel.1's MTU (larger, pods send frames the tunnel cannot carry). */
 export function subnetEnvProblems(nodes: FlannelVxlanView[]): string[] {
