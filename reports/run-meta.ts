@@ -1,6 +1,7 @@
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
 import { readJsonFile } from './json-file.ts';
+import type { TracedLoss } from '../helpers/hop-trace/types.ts';
 import type { ConvergenceRecord, ProvisioningRecord } from '../suites/convergence.ts';
 
 /** `run.json` beside a run's allure-results: what the matrix header and skip reasons need from that run. */
@@ -18,6 +19,8 @@ export interface RunMeta {
   convergence?: ConvergenceRecord[];
   /** Each cluster's provisioning phases and their durations. */
   provisioning?: ProvisioningRecord[];
+  /** Failed tests whose lost traffic was traced (helpers/hop-trace): the test, keyed as skipNotes are, and where each traced pair lost it. */
+  located?: Array<{ test: string; located: TracedLoss[] }>;
 }
 
 export const RUN_META = 'run.json';

@@ -40,8 +40,9 @@ export default class SummaryReporter implements Reporter {
           counts.skipped++;
           if (result.state === 'skipped' && result.note) this.meta.skipNotes[skipKey(test)] = result.note;
         }
-        const convergence = test.meta().convergence;
+        const { convergence, located } = test.meta();
         if (convergence) (this.meta.convergence ??= []).push(convergence);
+        if (located?.length) (this.meta.located ??= []).push({ test: skipKey(test), located });
       }
       for (const suite of module.children.allSuites()) {
         const provisioning = suite.meta().provisioning;
