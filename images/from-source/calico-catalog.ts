@@ -72,6 +72,7 @@ export interface CalicoImage {
   cmd?: string[];
   env?: Record<string, string>;
   user?: string;
+  workdir?: string;
   /** How it differs from the upstream image of the same name (a label and calico.md). */
   differs: string;
 }
