@@ -63,7 +63,7 @@ export function imageEnv(image: ImageLayout, binDirs: Record<string, string>, mo
   return {
     FILES: lines([
       ...image.files.map((f) => `${join(binDirs[f.from]!, f.binary)}:${f.dest}:0755`),
-      ...(image.moduleFiles ?? []).map((f) => `${join(moduleDir, f.from)}:${f.dest}:0644`),
+      ...(image.moduleFiles ?? []).map((f) => `${join(moduleDir, f.from)}:${f.dest}:${f.mode ?? '0644'}`),
     ]),
     TREES: lines((image.trees ?? []).map((t) => `${join(moduleDir, t.from)}:${t.dest}:${t.mode}`)),
     DIRS: lines((image.dirs ?? []).map((d) => `${d.path}:${d.owner}:${d.mode}`)),

@@ -84,7 +84,7 @@ export const ciliumProofs: { image: CiliumImage['base']; entrypoint: string; arg
   { image: 'agent', entrypoint: 'bash', args: ['-ec', 'clang --version | head -1; llc --version | grep -i "bpf "; bpftool version | head -1; '
     + 'for b in cilium cilium-dbg cilium-health cilium-mount cilium-sysctlfix ip tc ipset iptables ip6tables iptables-save '
     + 'iptables-nft-save iptables-legacy-save nsenter mount jq /init-container.sh /install-plugin.sh /cni-uninstall.sh /cni/loopback; '
-    + 'do command -v $b >/dev/null || { echo "missing $b"; exit 1; }; done; pwd'] },
+    + 'do command -v $b >/dev/null || { echo "missing $b"; exit 1; }; done; iptables --version; pwd; stat -c "%a %n" /var/lib/cilium'] },
   { image: 'agent', entrypoint: 'bash', args: ['-ec', `cd /tmp; for p in bpf_sock bpf_lxc; do ${agentCompile} -c /var/lib/cilium/bpf/$p.c -o $p.o; `
     + 'echo "$p.o $(stat -c %s $p.o) bytes"; done'] },
   { image: 'static', entrypoint: 'cilium-operator-generic', args: ['--version'] },

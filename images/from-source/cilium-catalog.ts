@@ -63,13 +63,12 @@ export const ciliumSourceImages: CiliumImage[] = [
       { from: 'cniPlugins', binary: 'loopback', dest: '/cni/loopback' },
       iptablesWrapper.file,
     ],
-    moduleFiles: [
-      { from: 'images/cilium/init-container.sh', dest: '/init-container.sh' },
-      { from: 'plugins/cilium-cni/install-plugin.sh', dest: '/install-plugin.sh' },
-      { from: 'plugins/cilium-cni/cni-uninstall.sh', dest: '/cni-uninstall.sh' },
-    ],
+    // The chart runs these three as commands; git has them 0755, which the module zip drops.
+    moduleFiles: ['images/cilium/init-container.sh', 'plugins/cilium-cni/install-plugin.sh', 'plugins/cilium-cni/cni-uninstall.sh']
+      .map((from) => ({ from, dest: `/${from.slice(from.lastIndexOf('/') + 1)}`, mode: '0755' })),
     trees: [{ from: 'bpf', dest: '/var/lib/cilium/bpf', mode: '0644' }],
-    dirs: [{ path: '/home/cilium/', owner: '0', mode: '0755' }],
+    // Makefile@v1.20.0:183 (install-bpf): /var/lib/cilium is 0750.
+    dirs: [{ path: '/home/cilium/', owner: '0', mode: '0755' }, { path: '/var/lib/cilium/', owner: '0', mode: '0750' }],
     links: {
       // cilium-dbg/Makefile@v1.20.0 install-binary: `ln -frs cilium-dbg cilium`; the chart's probes run `cilium`.
       '/usr/bin/cilium': 'cilium-dbg',
