@@ -72,8 +72,8 @@ export const ciliumSourceImages: CiliumImage[] = [
     links: {
       // cilium-dbg/Makefile@v1.20.0 install-binary: `ln -frs cilium-dbg cilium`; the chart's probes run `cilium`.
       '/usr/bin/cilium': 'cilium-dbg',
-      [`/usr/local/bin/clang`]: `/usr/bin/clang-${llvm}`,
-      [`/usr/local/bin/llc`]: `/usr/bin/llc-${llvm}`,
+      '/usr/local/bin/clang': `/usr/bin/clang-${llvm}`,
+      '/usr/local/bin/llc': `/usr/bin/llc-${llvm}`,
       '/usr/local/bin/bpftool': '/usr/sbin/bpftool',
       // images/runtime/Dockerfile@v1.20.0:64 `iptables-wrapper install` (kubernetes-sigs/iptables-wrappers v3).
       ...iptablesWrapper.links,
