@@ -60,7 +60,21 @@ export const versions = {
   /** Helm 3 line (v3.21.4, 2026-08-13); Helm 4 (v4.2.4) takes the same install flags. */
   helm: 'v3.21.4',
   /** cilium-cli v0.19.7 is stable.txt in cilium/cilium-cli and supports Cilium 1.17 and newer. */
-  cilium: { chart: '1.20.0', cli: 'v0.19.7' },
+  cilium: {
+    chart: '1.20.0', cli: 'v0.19.7',
+    /**
+     * The github.com/cilium/cilium module at the chart's tag, for the agent and operator-generic images built from source
+     * (images/from-source/cilium.md): tag v1.20.0 is commit 450c531, committed at this time (the proxy's .info).
+     */
+    module: { version: 'v1.20.0', commit: '450c53145dc0a872ae20dfb05598c94ef55a71e2', commitTime: '2026-07-29T13:02:52Z' },
+    /**
+     * go.mod@v1.20.0:79 requires github.com/osrg/gobgp/v4 v4.6.1-0.20260630022313-d6dee8360046, which the Go module proxy
+     * refuses (403); v4.7.0 is served and is that commit plus five (BFD device bindings in pkg/server, CI, docs).
+     */
+    gobgp: 'v4.7.0',
+    /** Debian's LLVM for the agent's runtime BPF compiles: images/runtime/Dockerfile@v1.20.0:9 copies clang and llc of cilium-llvm 19.1.7. */
+    llvm: '19',
+  },
   /**
    * Calico for the kind/calico-* profiles but calico-vpp, installed from its manifests (clusters/kind/cni/calico.ts). v3.31.0
    * is the newest release whose source the Go module proxy serves (December 2026; images/from-source/calico.md), so the

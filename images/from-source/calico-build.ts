@@ -55,12 +55,15 @@ async function imageHash(name: string): Promise<string | undefined> {
 
 const lines = (entries: string[]) => entries.join('\n');
 
+/** What calico-image.sh lays out, for an image of any source: `files[].from` names a key of binDirs. */
+export type ImageLayout = Omit<CalicoImage, 'name' | 'base' | 'files' | 'differs'> & { files: { from: string; binary: string; dest: string }[] };
+
 /** The calico-image.sh environment for one image. */
-function imageEnv(image: CalicoImage, binDirs: Record<string, string>, moduleDir: string): Record<string, string> {
+export function imageEnv(image: ImageLayout, binDirs: Record<string, string>, moduleDir: string): Record<string, string> {
   return {
     FILES: lines([
       ...image.files.map((f) => `${join(binDirs[f.from]!, f.binary)}:${f.dest}:0755`),
-      ...(image.moduleFiles ?? []).map((f) => `${join(moduleDir, f.from)}:${f.dest}:0644`),
+      ...(image.moduleFiles ?? []).map((f) => `${join(moduleDir, f.from)}:${f.dest}:${f.mode ?? '0644'}`),
     ]),
     TREES: lines((image.trees ?? []).map((t) => `${join(moduleDir, t.from)}:${t.dest}:${t.mode}`)),
     DIRS: lines((image.dirs ?? []).map((d) => `${d.path}:${d.owner}:${d.mode}`)),
@@ -71,6 +74,7 @@ function imageEnv(image: CalicoImage, binDirs: Record<string, string>, moduleDir
     ENTRYPOINT: image.entrypoint ? JSON.stringify(image.entrypoint) : '',
     CMD: image.cmd ? JSON.stringify(image.cmd) : '',
     USER_ID: image.user ?? '',
+    WORKDIR: image.workdir ?? '',
   };
 }
 

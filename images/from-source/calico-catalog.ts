@@ -59,8 +59,8 @@ export interface CalicoImage {
   files: { from: CalicoRecipeId; binary: string; dest: string }[];
   /** Directories of the calico module copied in: module path, image path, file mode. */
   trees?: { from: string; dest: string; mode: string }[];
-  /** Single files of the calico module: module path, image path. */
-  moduleFiles?: { from: string; dest: string }[];
+  /** Single files of the calico module: module path, image path, mode (0644 unless given: the module zip keeps none). */
+  moduleFiles?: { from: string; dest: string; mode?: string }[];
   /** Empty directories ("path/") or files made in the image, owner and mode. */
   dirs?: { path: string; owner: string; mode: string }[];
   links?: Record<string, string>;
@@ -72,6 +72,7 @@ export interface CalicoImage {
   cmd?: string[];
   env?: Record<string, string>;
   user?: string;
+  workdir?: string;
   /** How it differs from the upstream image of the same name (a label and calico.md). */
   differs: string;
 }

@@ -7,6 +7,7 @@
 #   ENVS   newline-separated NAME=value
 #   REMOVE newline-separated paths of the base removed first
 #   EDITS  newline-separated path<TAB>sed expression, applied last
+#   WORKDIR the image's working directory (optional)
 set -euo pipefail
 : "${IMAGE:?}" "${LABELS:?}" "${ARCHIVE:?}" "${CA_FROM:?}"
 WORK=$(mktemp -d /var/tmp/cni-conformance-calico.XXXXXX)
@@ -55,6 +56,7 @@ changes=()
 [ -n "${ENTRYPOINT:-}" ] && changes+=(--change "ENTRYPOINT $ENTRYPOINT")
 [ -n "${CMD:-}" ] && changes+=(--change "CMD $CMD")
 [ -n "${USER_ID:-}" ] && changes+=(--change "USER $USER_ID")
+[ -n "${WORKDIR:-}" ] && changes+=(--change "WORKDIR $WORKDIR")
 while IFS= read -r e; do [ -n "$e" ] && changes+=(--change "ENV $e"); done <<< "${ENVS:-}"
 while IFS= read -r l; do [ -n "$l" ] && changes+=(--change "LABEL $l"); done <<< "$LABELS"
 tar -C "$R" -c . | podman import "${changes[@]}" - "$IMAGE" > /dev/null

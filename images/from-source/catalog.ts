@@ -38,7 +38,7 @@ const registry = 'registry.k8s.io';
  * iptables-wrapper.sh over the six iptables commands (kubernetes-sigs/iptables-wrappers internal/iptables/alternatives.go@bfef9e5
  * LinkAll), so iptables follows the node's mode (the mode kubelet's KUBE-IPTABLES-HINT chain is in) instead of Debian's nft default.
  */
-const iptablesWrapper: Pick<ComponentImage, 'links'> & { file: ImageFile } = {
+export const iptablesWrapper: Pick<ComponentImage, 'links'> & { file: ImageFile } = {
   file: { from: 'here', binary: 'iptables-wrapper.sh', dest: '/usr/sbin/iptables-wrapper' },
   links: Object.fromEntries(['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore']
     .map((c) => [`/usr/sbin/${c}`, 'iptables-wrapper'])),

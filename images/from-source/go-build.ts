@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { type GoRecipe, parseLocalReplaces, wrapperGoMod } from './recipes.ts';
+import { type GoRecipe, localModuleDir, parseLocalReplaces, wrapperGoMod } from './recipes.ts';
 
 export interface GoBuildResult {
   id: string;
@@ -49,6 +49,12 @@ export async function buildGoRecipe(recipe: GoRecipe, cache: string, log: (line:
   mkdirSync(binDir, { recursive: true });
   const localReplaces = recipe.localReplacesAt ? parseLocalReplaces(readFileSync(main.GoMod, 'utf8')) : [];
   writeFileSync(join(workDir, 'go.mod'), wrapperGoMod(recipe, localReplaces));
+  rmSync(join(workDir, 'local'), { recursive: true, force: true });
+  for (const [module, files] of Object.entries(recipe.localModules ?? {})) {
+    const dir = join(workDir, localModuleDir(module));
+    mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  }
   for (const binary of recipe.binaries) {
     const cgo = binary.cgo ?? recipe.cgo;
     const args = [

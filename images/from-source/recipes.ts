@@ -25,6 +25,11 @@ export interface GoRecipe {
   localReplacesAt?: string;
   /** Modules the build takes at another version than the upstream go.mod asks for (one the proxy does not serve). */
   versionReplaces?: Record<string, string>;
+  /**
+   * Modules the proxy serves at no version, written into the wrapper module (module path -> file name -> text) and
+   * replaced by that folder: the few declarations the build needs, each citing the upstream file it repeats.
+   */
+  localModules?: Record<string, Record<string, string>>;
   binaries: GoBinary[];
   cgo: boolean;
   tags?: string[];
@@ -153,6 +158,7 @@ export function wrapperGoMod(recipe: GoRecipe, localReplaces: string[]): string 
   const replaces = [
     ...localReplaces.map((m) => `\t${m} => ${m} ${recipe.localReplacesAt}`),
     ...Object.entries(recipe.versionReplaces ?? {}).map(([m, version]) => `\t${m} => ${m} ${version}`),
+    ...Object.keys(recipe.localModules ?? {}).map((m) => `\t${m} => ./${localModuleDir(m)}`),
   ];
   return [
     `module cni-conformance.local/from-source/${recipe.id}`, '', 'go 1.26.0', '',
@@ -160,6 +166,9 @@ export function wrapperGoMod(recipe: GoRecipe, localReplaces: string[]): string 
     ...(replaces.length ? ['replace (', ...replaces, ')', ''] : []),
   ].join('\n');
 }
+
+/** Where a recipe's local module lives inside the wrapper module. */
+export const localModuleDir = (module: string) => `local/${module}`;
 
 /** Every replace directive of a go.mod, one-line or block form, comments stripped: `X [v] => Y [v]`. */
 export function replaceLines(goMod: string): string[] {
