@@ -78,11 +78,11 @@ export async function generateAllure(options: GenerateOptions): Promise<Generate
       if (history && attemptHistory) await copyFile(history, attemptHistory).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
       await writeConfig(config, true, attemptHistory);
       const run = await runAllure(resultDirs, attempt, config);
+      if (run.ok) await deferAppScriptIn(join(attempt, 'index.html'));
       singleFileBytes = run.ok ? (await stat(join(attempt, 'index.html'))).size : undefined;
       // generateStaticFiles says this and exits 1 when the page exceeds what a string can hold (its RangeError).
       if (!run.ok && !run.output.includes('too large to be generated in the single file mode')) throw new Error(`failed to generate the Allure report: ${run.output}`);
       if (singleFileBytes !== undefined && (form === 'single-file' || singleFileBytes <= limit)) {
-        await deferAppScriptIn(join(attempt, 'index.html'));
         await rename(attempt, report);
         if (history && attemptHistory) await rename(attemptHistory, history);
         return { form: 'single-file', singleFileBytes };
