@@ -50,6 +50,35 @@ describe('locating the lost packet in recorded lab traces', () => {
     expect(locate(fixture('flannel-host-gw/forwarding-off')).location!.text).toMatch(/the routing decision on node-b: ip route get 10\.244\.1\.2 from 10\.244\.0\.2 iif eth0 fails: "RTNETLINK answers: No route to host"$/);
   });
 
+  it('a route to the wrong gateway: the packets leave by the right device and never reach the target node; the decision that sent them elsewhere is named', () => {
+    // The route-to-wrong-veth recording (pod-b1 -> pod-a1), with node-b's route to pod-a1 via a third address, as a
+    // route learnt from a wrong announcement reads (mutate overlapping-announcement on calico-bgp-mesh, this session:
+    // "10.244.0.138 from 10.244.0.74 via 172.30.0.11 dev eth0"), and nothing arriving on node-a.
+    const f = fixture('calico-lab/route-to-wrong-veth');
+    const routeKey = Object.keys(f.readings.routes).find((k) => k.startsWith('node-b: ') && f.readings.routes[k]!.includes('via 172.30.0.11'))!;
+    const nothing = f.readings.captures['node-a//calidd33ceb84a6']!;
+    const readings = {
+      ...f.readings,
+      routes: { ...f.readings.routes, [routeKey]: f.readings.routes[routeKey]!.replace('via 172.30.0.11', 'via 172.30.0.13') },
+      captures: { ...f.readings.captures, 'node-a//eth0': nothing },
+    };
+    const { location } = locate(f, readings);
+    expect(location!.at).toEqual({ node: 'node-b', kind: 'route' });
+    expect(location!.text).toMatch(/^lost between eth0 on node-b and eth0 on node-a: 10 seen on eth0 on node-b, 0 on eth0 on node-a; sent elsewhere by the routing decision on node-b: ip route get 10\.244\.0\.10 from 10\.244\.0\.74 iif cali\S+ goes via 172\.30\.0\.13, not via 172\.30\.0\.11 \(node-a\)/);
+  });
+
+  it('a route with no gateway to a pod on another node (its BGP route withdrawn): the routing decision is named', () => {
+    const f = fixture('calico-lab/route-to-wrong-veth');
+    const routeKey = Object.keys(f.readings.routes).find((k) => k.startsWith('node-b: ') && f.readings.routes[k]!.includes('via 172.30.0.11'))!;
+    // As node-a answered with bird stopped on node-c (mutate stop-bird on calico-bgp-mesh, this session): "10.244.0.138 from 10.244.0.11 dev eth0".
+    const readings = {
+      ...f.readings,
+      routes: { ...f.readings.routes, [routeKey]: f.readings.routes[routeKey]!.replace('via 172.30.0.11 ', '') },
+      captures: { ...f.readings.captures, 'node-a//eth0': f.readings.captures['node-a//calidd33ceb84a6']! },
+    };
+    expect(locate(f, readings).location!.text).toMatch(/the routing decision on node-b: ip route get 10\.244\.0\.10 from 10\.244\.0\.74 iif cali\S+ goes straight out of eth0 \(no gateway\), not via 172\.30\.0\.11 \(node-a\)/);
+  });
+
   it('50% loss: the first hop that saw fewer, with the rule\'s count', () => {
     expect(locate(fixture('calico-lab/loss-50')).location!.text).toMatch(/^lost between eth0 on node-b and cali\S+ on node-b: 10 seen on eth0 on node-b, (\d) on cali\S+ on node-b \(node-b FORWARD dropped \d+: -d 10\.244\.0\.74\/32 -m statistic/);
   });

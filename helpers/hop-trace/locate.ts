@@ -14,7 +14,8 @@ const dropsText = (h: ObservedHop) => (h.outcome.kind === 'drops'
  * with the capture before it (the first must see at least one packet): the first that saw fewer ends
  * the walk. Between the last capture that saw them and that one, the first decision that would not carry them on is
  * blamed (a failed or wrong routing lookup, a wrong VXLAN fdb entry), else the first filter chain whose drop counters
- * grew; else the device the packets were not seen on, or, when its netns could not resolve the next hop's neighbour,
+ * grew; else a wrong decision earlier on the same leg that the packets got past (a route to the wrong gateway sends
+ * them out of the right device, to another node); else the device the packets were not seen on, or, when its netns could not resolve the next hop's neighbour,
  * the device that should have answered (a host veth not answering its pod's ARP). Undefined: every hop saw them.
  */
 export function locateLoss(hops: ObservedHop[], sent: number): LossLocation | undefined {
@@ -23,18 +24,23 @@ export function locateLoss(hops: ObservedHop[], sent: number): LossLocation | un
   let expected = 1;
   let last: ObservedHop | undefined;
   let between: ObservedHop[] = [];
+  // Wrong decisions the packets got past on this leg: a route to the wrong gateway still sends them out of the right device.
+  let earlier: ObservedHop[] = [];
+  let leg = hops[0]?.leg;
   for (const hop of hops) {
+    if (hop.leg !== leg) { leg = hop.leg; earlier = []; }
     if (hop.outcome.kind !== 'seen') { between.push(hop); continue; }
     const seen = hop.outcome.count;
-    if (seen < expected) return blame(hop, last, between, last ? expected : Math.max(1, sent));
+    if (seen < expected) return blame(hop, last, between, last ? expected : Math.max(1, sent), earlier);
     expected = seen;
     last = hop;
+    earlier = [...earlier, ...between];
     between = [];
   }
   return undefined;
 }
 
-function blame(missing: ObservedHop, last: ObservedHop | undefined, between: ObservedHop[], expected: number): LossLocation {
+function blame(missing: ObservedHop, last: ObservedHop | undefined, between: ObservedHop[], expected: number, earlier: ObservedHop[] = []): LossLocation {
   const seen = missing.outcome.kind === 'seen' ? missing.outcome : undefined;
   const count = seen?.count ?? 0;
   // The same device ends the request and starts the reply leg: the target received the requests and sent fewer replies.
@@ -50,6 +56,10 @@ function blame(missing: ObservedHop, last: ObservedHop | undefined, between: Obs
   }
   const filter = between.find((h) => h.outcome.kind === 'drops' && h.outcome.drops.length > 0);
   if (filter) return { ...base, at: place(filter), text: `lost ${where}: ${numbers}${sample} (${dropsText(filter)})` };
+  const misrouted = earlier.find((h) => h.outcome.kind === 'decision' && h.outcome.problem);
+  if (misrouted?.outcome.kind === 'decision') {
+    return { ...base, at: place(misrouted), text: `lost ${where}: ${numbers}${sample}; sent elsewhere by ${hopLabel(misrouted)}: ${misrouted.outcome.problem}` };
+  }
   if (seen?.neighbourProblem && missing.peer) {
     return { ...base, at: place(missing.peer), text: `lost ${where}: ${numbers}; ${seen.neighbourProblem}: ${hopLabel(missing.peer)} does not answer for it` };
   }

@@ -143,6 +143,10 @@ function routeOutcome(hop: Hop, text: string, route: ReturnType<typeof parseIpRo
   if (!route) return { kind: 'decision', problem: `${ask} fails: "${text.split('\n')[0] || 'no output'}"`, detail: text };
   if (route.type !== 'unicast') return { kind: 'decision', problem: `${ask} gives a ${route.type} route "${route.raw}"`, detail: text };
   if (route.dev !== hop.route!.expectDev) return { kind: 'decision', problem: `${ask} goes out of ${route.dev ?? '(no device)'}, not ${r.expectDev}: "${route.raw}"`, detail: text };
+  if (r.expectVia && route.via !== r.expectVia.address) {
+    const via = route.via ? `via ${route.via}` : `straight out of ${route.dev} (no gateway)`;
+    return { kind: 'decision', problem: `${ask} goes ${via}, not via ${r.expectVia.address} (${r.expectVia.node}): "${route.raw}"`, detail: text };
+  }
   return { kind: 'decision', detail: text };
 }
 

@@ -28,8 +28,8 @@ export function legHops(plan: HopPlan, from: PathEnd, to: PathEnd, leg: Hop['leg
   const hops: Hop[] = [];
   const capture = (place: HopPlace, peer?: HopPlace, netns?: string) =>
     hops.push({ ...place, leg, capture: { ...(netns ? { netns } : {}), device: place.device! }, ...(peer ? { peer } : {}) });
-  const route = (node: string, end: PathEnd, iif: string, expectDev: string) =>
-    hops.push({ node, kind: 'route', leg, route: { from: from.address, to: to.address, iif, expectDev } });
+  const route = (node: string, end: PathEnd, iif: string, expectDev: string, expectVia?: PathEnd) =>
+    hops.push({ node, kind: 'route', leg, route: { from: from.address, to: to.address, iif, expectDev, ...(expectVia ? { expectVia: { address: expectVia.nodeAddress, node: expectVia.node } } : {}) } });
   const filter = (node: string, chain: 'FORWARD' | 'INPUT') => hops.push({ node, kind: 'filter', chain, leg });
 
   capture(podEth0(from), hostVeth(from), from.pod);
@@ -40,7 +40,8 @@ export function legHops(plan: HopPlan, from: PathEnd, to: PathEnd, leg: Hop['leg
   } else {
     const tunnel = plan.tunnel?.device;
     if (plan.bridge) capture({ node: from.node, kind: 'bridge', device: plan.bridge });
-    route(from.node, from, plan.bridge ?? from.hostVeth, tunnel ?? from.underlay);
+    // VXLAN routes go via the remote VTEP's address (its fdb entry is checked below); every other route via the target's node.
+    route(from.node, from, plan.bridge ?? from.hostVeth, tunnel ?? from.underlay, plan.tunnel?.encap === 'vxlan' ? undefined : to);
     filter(from.node, 'FORWARD');
     if (tunnel) {
       capture({ node: from.node, kind: 'tunnel', device: tunnel });

@@ -22,7 +22,11 @@ export interface Hop extends HopPlace {
   /** Capture hops: the netns (a pod's name, or undefined for the node's own) whose device is watched. */
   capture?: { netns?: string; device: string };
   /** Route hops: the forwarding lookup to ask (`ip -4 route get <to> from <from> iif <iif>`) and the device it must give. */
-  route?: { from: string; to: string; iif: string; expectDev: string };
+  route?: {
+    from: string; to: string; iif: string; expectDev: string;
+    /** Routed across nodes with no VXLAN (BGP, static routes, host-gw, IPIP): the next hop must be the target's node. */
+    expectVia?: { address: string; node: string };
+  };
   /** Tunnel hops of VXLAN: the next hop's fdb entry must send to `expectDst` (the target node's underlay address). */
   encap?: { expectDst: string };
   /** Capture hops a packet leaves by: the device at the other end of the wire, which must answer its neighbour lookups. */

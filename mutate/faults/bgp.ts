@@ -117,8 +117,9 @@ export const bgpFaults: Fault[] = [
   },
   {
     id: 'overlapping-announcement', title: 'a node also originates a /28 inside another node\'s block', class: 'bgp', profiles: CALICO_BGP_PROFILES,
-    // The /28 is a blackhole on its origin, and other nodes route it there: the origin's routing decision drops it.
-    injectedAt: async (cluster) => { const victim = remotePod(cluster); return [{ node: cluster.nodes.find((n) => n.name !== victim.node)!.name, kind: 'route' }]; },
+    // The /28 is a blackhole on its origin, and the nodes that learn it route the victim's pods there: the origin's
+    // routing decision drops them, and every other node's (but the victim's) sends them to the origin instead.
+    injectedAt: async (cluster) => cluster.nodes.filter((n) => n.name !== remotePod(cluster).node).map((n) => ({ node: n.name, kind: 'route' as const })),
     async apply(cluster) {
       const victim = remotePod(cluster);
       const origin = cluster.nodes.find((n) => n.name !== victim.node)!;
