@@ -26,6 +26,15 @@ describe('which captured packets are the traced ones', () => {
     expect(p('udp', 'reply').test(udpReply)).toBe(true);
     expect(p('udp', 'reply').test(udp)).toBe(false);
   });
+  it("UDP inside flannel's VXLAN (port 8472, decoded with -T vxlan), which tcpdump prints as VXLAN, not UDP", () => {
+    // tcpdump 4.99.3 -T vxlan on node-a's eth0 of lab/flannel-vxlan (this session): bash's /dev/udp from pod-a1 to pod-b1:8081.
+    const out = 'IP 172.30.0.11.48061 > 172.30.0.12.8472: VXLAN, flags [I] (0x08), vni 1\nIP 10.244.0.2.56596 > 10.244.1.2.8081: VXLAN (invalid)';
+    const back = 'IP 172.30.0.12.41057 > 172.30.0.11.8472: VXLAN, flags [I] (0x08), vni 1\nIP 10.244.1.2.8081 > 10.244.0.2.56596: VXLAN (invalid)';
+    const q = (leg: 'request' | 'reply') => packetPattern('udp', '10.244.0.2', '10.244.1.2', leg, 56);
+    expect(q('request').test(out)).toBe(true);
+    expect(q('reply').test(back)).toBe(true);
+    expect(q('request').test(back)).toBe(false);
+  });
   it('reads the encapsulation off the outer line', () => {
     expect(encapsulation(vxlan.replace('\n', ' / '))).toBe(', carried as VXLAN VNI 4096 to 172.30.0.12:4789');
     expect(encapsulation(icmp)).toBe('');

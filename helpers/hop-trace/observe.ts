@@ -52,7 +52,10 @@ export function packetPattern(probe: TracedProbe, src: string, dst: string, leg:
     return leg === 'request' ? new RegExp(`${ip(a)}\\.\\d+ > ${esc(b)}\\.${POD_TCP_PORT}: Flags \\[S\\]`) : new RegExp(`${ip(a)}\\.${POD_TCP_PORT} > ${esc(b)}\\.\\d+: Flags \\[S\\.\\]`);
   }
   if (probe === 'udp') {
-    return leg === 'request' ? new RegExp(`${ip(a)}\\.\\d+ > ${esc(b)}\\.${POD_UDP_PORT}: UDP`) : new RegExp(`${ip(a)}\\.${POD_UDP_PORT} > ${esc(b)}\\.\\d+: UDP`);
+    // Under `-T vxlan` (flannel's port 8472 decoded as VXLAN) tcpdump prints every UDP packet as VXLAN, the encapsulated
+    // probe too: udp_print's ndo_packettype switch, PT_VXLAN -> udpipaddr_print then vxlan_print (print-udp.c@tcpdump-4.99.3).
+    const udp = '(UDP|VXLAN)';
+    return leg === 'request' ? new RegExp(`${ip(a)}\\.\\d+ > ${esc(b)}\\.${POD_UDP_PORT}: ${udp}`) : new RegExp(`${ip(a)}\\.${POD_UDP_PORT} > ${esc(b)}\\.\\d+: ${udp}`);
   }
   return new RegExp(`${ip(a)} > ${esc(b)}: ICMP echo ${leg === 'request' ? 'request' : 'reply'}, id \\d+, seq \\d+, length ${icmpPayload + 8}\\b`);
 }
