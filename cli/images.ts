@@ -1,4 +1,6 @@
-import { buildKindNode, buildProbeImage, defaultCache, installTools, linkTool, type Step } from '../images/from-source/build.ts';
+import { join } from 'node:path';
+import { buildKindNode, buildProbeImage, defaultCache, goBinaries, installTools, linkTool, type Step } from '../images/from-source/build.ts';
+import { buildCiliumImages, copyCiliumChart, proveCiliumImages } from '../images/from-source/cilium-build.ts';
 import { cniImages } from '../images/from-source/catalog.ts';
 import { buildCniImages, buildCniPluginsArchive, buildKubeFlannelYml, proveFlannelImages } from '../images/from-source/cni-build.ts';
 import { buildCalicoImages, copyCalicoManifests, proveCalicoImages } from '../images/from-source/calico-build.ts';
@@ -13,7 +15,8 @@ Builds, from Go modules at the versions in versions.ts plus Debian packages, the
 registry serves them (podman, root, debootstrap, go and gcc required); images already built from the same inputs are
 reused. Every image carries the label io.cni-conformance.built-from-source=true and the module versions it came from.
 For flannel profiles it also builds flannel's two images, the CNI plugins release archive and kube-flannel.yml; for Calico
-profiles, calico.yaml's images, calicoctl, and calico.yaml and calico-vxlan.yaml from the calico module. The kind path then
+profiles, calico.yaml's images, calicoctl, and calico.yaml and calico-vxlan.yaml from the calico module; for Cilium profiles,
+the agent and operator-generic images with their archives, the chart folder of the cilium module, and helm. The kind path then
 takes these from the cache instead of downloading them.`;
 
 async function main(): Promise<void> {
@@ -46,6 +49,18 @@ async function main(): Promise<void> {
       for (const p of await proveCalicoImages(calico)) console.log(`images: proof ${p.what}:\n${p.output.replace(/^/gm, '    ')}`);
       console.log(`images: calico ${versions.calico.release} images ready: ${calico.images.join(', ')}; local ${manifests.join(' and ')}`);
       console.log(`images: calicoctl ${versions.calico.calicoctl} in ${tools}`);
+      continue;
+    }
+    if (cni === 'cilium') {
+      // The agent and operator-generic images, the chart folder of the cilium module and helm (images/from-source/cilium.md).
+      const cilium = await buildCiliumImages(cache, log);
+      const chart = await copyCiliumChart(cache);
+      const helm = await goBinaries(['helm'], cache, log, cilium.steps);
+      await linkTool(cache, join(helm['helm']!.binDir, 'helm'));
+      for (const s of cilium.steps) console.log(`images: ${s.how.padEnd(6)} ${String(s.seconds).padStart(7)}s ${s.what}`);
+      for (const p of await proveCiliumImages()) console.log(`images: proof ${p.what}:\n${p.output.replace(/^/gm, '    ')}`);
+      console.log(`images: cilium ${versions.cilium.chart} images ready: ${cilium.images.join(', ')}; archives ${cilium.archives.join(', ')}; chart ${chart}`);
+      console.log(`images: helm ${versions.helm} in ${tools}`);
       continue;
     }
     if (!cniImages[cni]) { console.log(`images: ${cni} images are not built by this command yet`); continue; }

@@ -1,6 +1,7 @@
 import { versions } from '../../versions.ts';
 import type { EngineName } from '../engine.ts';
 import { calicoManifestImages } from './cni/calico.ts';
+import { ciliumImages } from './cni/cilium.ts';
 import { flannelImages } from './cni/flannel.ts';
 import { clusterName } from './naming.ts';
 import type { Command, KindClusterSpec } from './types.ts';
@@ -8,7 +9,8 @@ import type { Command, KindClusterSpec } from './types.ts';
 /**
  * Images a CNI's manifest makes the nodes pull themselves: flannel Documentation/kube-flannel.yml@v0.28.9:136,147,160
  * (no imagePullPolicy, tagged: IfNotPresent, so an image loaded into the node is used); calico manifests/calico.yaml and
- * calico-vxlan.yaml@v3.31.0 (imagePullPolicy IfNotPresent; checked against the upstream copy in tests). Where the engine
+ * calico-vxlan.yaml@v3.31.0 (imagePullPolicy IfNotPresent; checked against the upstream copy in tests); Cilium's chart by tag
+ * when its values say useDigest false (cni/cilium.ts localBuildValues; the profiles' `image.pullPolicy: IfNotPresent`). Where the engine
  * holds them (pulled before, or built by `npm run images` where no registry serves them) the plan loads them as well.
  */
 export function cniImages(spec: KindClusterSpec): string[] {
@@ -18,6 +20,7 @@ export function cniImages(spec: KindClusterSpec): string[] {
   if (spec.install.cni === 'calico' && !spec.install.vpp) {
     return [...calicoManifestImages];
   }
+  if (spec.install.cni === 'cilium') return [ciliumImages.agent, ciliumImages.operator];
   return [];
 }
 
@@ -68,15 +71,22 @@ export const imageArchive = (cluster: string): string => `${cluster}-images.tar`
  * the images itself, several in one docker-archive (`--multi-image-archive`, podman-save(1) 4.3), and kind loads that file
  * (`kind load image-archive`, pkg/cmd/kind/load/image-archive/image-archive.go@v0.32.0).
  */
-export function loadImageCommands(runId: string, spec: KindClusterSpec, source: ImageSource = dockerOnly): Command[] {
+export function loadImageCommands(runId: string, spec: KindClusterSpec, source: ImageSource = dockerOnly, archives: Readonly<Record<string, string>> = {}): Command[] {
   const name = clusterName(runId, spec.suffix);
-  const images = preloadImages(spec, source);
+  const all = preloadImages(spec, source);
+  // Images `npm run images` saved as docker-archives already (Cilium's, about 1 GB) load from those files, not saved again.
+  const saved = all.filter((image) => archives[image] !== undefined).map((image) => ({
+    tool: 'kind' as const, args: ['load', 'image-archive', archives[image]!, '--name', name],
+    why: `load ${image} into ${name} from the archive npm run images saved (if this fails, the nodes pull it)`, optional: true,
+  }));
+  const images = all.filter((image) => archives[image] === undefined);
   const why = `load ${images.join(', ')} into ${name} (if this fails, the nodes pull them)`;
   if (source.engine === 'docker') {
-    return [{ tool: 'kind', args: ['load', 'docker-image', ...images, '--name', name], why, optional: true }];
+    return [{ tool: 'kind', args: ['load', 'docker-image', ...images, '--name', name], why, optional: true }, ...saved];
   }
   return [
     { tool: 'podman', args: ['save', '--format', 'docker-archive', '--multi-image-archive', '-o', imageArchive(name), ...images], why: `save ${images.join(', ')} for ${name}`, optional: true },
     { tool: 'kind', args: ['load', 'image-archive', imageArchive(name), '--name', name], why, optional: true },
+    ...saved,
   ];
 }

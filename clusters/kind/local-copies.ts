@@ -46,3 +46,29 @@ export function readLocalCopy(url: string, cache = defaultCache): string | undef
   if (actual !== expected) throw new Error(`failed to verify ${copy.file}: sha256 ${actual}, ${copy.sha256File} says ${expected}; run npm run images again`);
   return bytes.toString('utf8');
 }
+
+/** The docker-archive `npm run images` saved of a Cilium image built here (images/from-source/cilium-build.ts). */
+export function ciliumArchivePath(image: string, cache = defaultCache): string {
+  return join(cache, 'cilium-archives', `${image.replace(/[/:]/g, '_')}.tar`);
+}
+
+/**
+ * Where `npm run images` keeps the Cilium chart's source folder (install/kubernetes/cilium of the cilium module at the
+ * chart's tag): under the repository's host, by chart and version.
+ */
+export function localChartPath(repo: string, chart: string, version: string, cache = defaultCache): string {
+  return join(cache, 'offline', new URL(repo).host, `${chart}-${version}`);
+}
+
+/**
+ * Whether kind runs may install Cilium from what `npm run images` built (chart folder, images): an opt-in while those
+ * runs are being proven, so that a machine with the builds (CI included) keeps skipping the kind/cilium-* profiles.
+ */
+export const ciliumFromSourceOptIn = 'CNC_KIND_CILIUM_FROM_SOURCE';
+export const ciliumFromSourceAllowed = (): boolean => process.env[ciliumFromSourceOptIn] === '1';
+
+/** The chart folder when `npm run images` made one (its Chart.yaml present), else undefined. */
+export function localChart(repo: string, chart: string, version: string, cache = defaultCache): string | undefined {
+  const dir = localChartPath(repo, chart, version, cache);
+  return existsSync(join(dir, 'Chart.yaml')) ? dir : undefined;
+}

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { versions } from '../../versions.ts';
 import { kindProfiles } from '../profiles/kind/index.ts';
+import { ciliumImages } from './cni/cilium.ts';
 import { flannelConfigMap, flannelDaemonSet, flannelNamespace } from './cni/flannel.ts';
 import { nodeNames } from './naming.ts';
 import { buildPlan, NODE_REGISTRATION_SECONDS, renderCommand } from './plan.ts';
@@ -35,6 +36,37 @@ describe('plan shape', () => {
     expect(values).toMatchObject({ kubeProxyReplacement: 'true', k8sServiceHost: 'cnc-unit-cil-kpr-control-plane', k8sServicePort: 6443, bpf: { masquerade: true } });
     expect(parse(p.files['kind/cnc-unit-cil-kpr.yaml']!)).toMatchObject({ networking: { kubeProxyMode: 'none', disableDefaultCNI: true } });
     expect(parse(plan('cilium-vxlan').files['cilium/cnc-unit-cil-vxlan-values.yaml']!)).not.toHaveProperty('k8sServiceHost');
+  });
+
+  test('cilium waits with kubectl for the agent DaemonSet and the operator, named as the chart names them', () => {
+    const rendered = plan('cilium-vxlan').commands.map(renderCommand);
+    const helm = rendered.findIndex((c) => c.startsWith('helm install cilium cilium --repo https://helm.cilium.io/'));
+    const agent = rendered.findIndex((c) => c.endsWith('-n kube-system rollout status daemonset/cilium --timeout 600s'));
+    const operator = rendered.findIndex((c) => c.endsWith('-n kube-system rollout status deployment/cilium-operator --timeout 300s'));
+    const coredns = rendered.findIndex((c) => c.includes('rollout status deployment/coredns'));
+    expect([helm, agent, operator, coredns].every((i, n, all) => i >= 0 && (n === 0 || i > all[n - 1]!))).toBe(true);
+    expect(rendered.some((c) => c.startsWith('cilium '))).toBe(false);
+  });
+
+  test('cilium from the local chart: the folder instead of the repository, localBuildValues merged, archives loaded from their files', () => {
+    const archive = '/cache/cilium-archives/quay.io_cilium_cilium_v1.20.0.tar';
+    const p = buildPlan(loadKindProfile('cilium-kpr'), {
+      runId: 'unit', dir: '/abs/plan', localCiliumChart: '/cache/offline/helm.cilium.io/cilium-1.20.0',
+      images: { engine: 'podman', present: [versions.testImages.netshoot, ...Object.values(ciliumImages)] }, imageArchives: { [ciliumImages.agent]: archive },
+    });
+    const rendered = p.commands.map(renderCommand);
+    expect(rendered).toContain('helm install cilium /cache/offline/helm.cilium.io/cilium-1.20.0 --namespace kube-system -f cilium/cnc-unit-cil-kpr-values.yaml '
+      + '--kubeconfig kubeconfig/cnc-unit-cil-kpr --kube-context kind-cnc-unit-cil-kpr --timeout 10m');
+    expect(rendered).toContain(`kind load image-archive ${archive} --name cnc-unit-cil-kpr`);
+    const save = rendered.find((c) => c.startsWith('podman save'))!;
+    expect(save).toContain(ciliumImages.operator);
+    expect(save).not.toContain(ciliumImages.agent);
+    const values = parse(p.files['cilium/cnc-unit-cil-kpr-values.yaml']!) as Record<string, unknown>;
+    expect(values).toMatchObject({
+      kubeProxyReplacement: 'true', k8sServiceHost: 'cnc-unit-cil-kpr-control-plane', bpf: { masquerade: true }, l7Proxy: false, envoy: { enabled: false },
+      image: { pullPolicy: 'IfNotPresent', useDigest: false }, operator: { replicas: 1, image: { useDigest: false } },
+    });
+    expect(JSON.stringify(values)).not.toContain('SYS_RESOURCE');
   });
 
   test('clustermesh: CA shared before the second install, connect after both, rebel-base global in each cluster', () => {

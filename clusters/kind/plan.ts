@@ -28,6 +28,10 @@ export interface PlanOptions {
   nodeImage?: string;
   /** Manifests built here from source (local-copies.ts), by the URL they stand in for: rendered into the plan instead. */
   localManifests?: Record<string, string>;
+  /** The Cilium chart folder `npm run images` copied from the cilium module (local-copies.ts localChart): installed instead of the repository's, with localBuildValues. */
+  localCiliumChart?: string;
+  /** docker-archives of images built here, by image (local-copies.ts ciliumArchivePath): loaded from the file. */
+  imageArchives?: Record<string, string>;
 }
 
 export function yamlDocs(docs: readonly unknown[]): string {
@@ -59,7 +63,7 @@ export function buildPlan(profile: KindProfile, options: PlanOptions): Plan {
       args: ['create', 'cluster', '--name', name, '--config', configFile, '--kubeconfig', kubeconfigPath(name)],
       why: `create kind cluster ${name} (${spec.nodes.length} nodes, ${nodeImage.split('@')[0]})`,
     });
-    create.push(...brNetfilterCommands(name, spec, options.images?.engine), ...loadImageCommands(options.runId, spec, options.images), ...annotateCommands(name, spec));
+    create.push(...brNetfilterCommands(name, spec, options.images?.engine), ...loadImageCommands(options.runId, spec, options.images, options.imageArchives), ...annotateCommands(name, spec));
     install.push(...installCommands(profile, index, names, spec, files, options), corednsReady(name));
     const sets = workloadSets(profile, index);
     const base = sets.filter((s) => s !== 'pool-migration' && s !== 'fixed-ip');
@@ -132,9 +136,9 @@ function installCommands(profile: KindProfile, index: number, names: string[], s
   const name = names[index]!;
   const install = spec.install;
   if (install.cni === 'cilium') {
-    files[ciliumValuesFile(name)] = stringify(ciliumValues(name, spec, install));
+    files[ciliumValuesFile(name)] = stringify(ciliumValues(name, spec, install, options.localCiliumChart !== undefined));
     const shareCa = profile.clustermesh && index > 0 ? [copyCiliumCa(names[0]!, name)] : [];
-    return [...shareCa, ...ciliumInstallCommands(name)];
+    return [...shareCa, ...ciliumInstallCommands(name, options.localCiliumChart)];
   }
   if (install.cni === 'calico') {
     const calico = calicoFiles(name);

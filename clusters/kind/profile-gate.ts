@@ -1,4 +1,5 @@
-import { localCopy } from './local-copies.ts';
+import { ciliumFromSourceAllowed, ciliumFromSourceOptIn, localChart, localCopy } from './local-copies.ts';
+import { ciliumChartRepo } from './cni/cilium.ts';
 import { versions } from '../../versions.ts';
 import { readKernelFacts, type KernelFacts } from '../doctor/kernel-modules.ts';
 import { engineCli, engineIsLocal, kindEngineName, type EngineCli, type EngineName } from '../engine.ts';
@@ -70,7 +71,8 @@ export interface GateDeps {
 
 export const defaultGateDeps = (): GateDeps => ({
   engine: kindEngineName(), cli: engineCli(kindEngineName()), serves: pullProblem, reaches: reachesUrl, tools: hostTools,
-  hasLocalCopy: (url) => localCopy(url) !== undefined,
+  // The Cilium repository stands for its chart, which `npm run images` keeps as a folder (local-copies.ts localChart).
+  hasLocalCopy: (url) => localCopy(url) !== undefined || (url === ciliumChartRepo && ciliumFromSourceAllowed() && localChart(url, 'cilium', versions.cilium.chart) !== undefined),
   toolbox: async () => {
     if (kindEngineName() !== 'docker') return `the toolbox drives docker, and kind runs on ${kindEngineName()} here`;
     const docker = engineCli('docker');
@@ -98,7 +100,9 @@ export async function kindProfileUnavailable(profile: KindProfile, deps: GateDep
   if (noToolbox) problems.push(`tools its plan runs are missing: ${missing.map((t) => t.problem ?? t.tool).join('; ')}, and ${noToolbox} (install them at the pinned versions from versions.ts)`);
   for (const url of remoteInputs(plan).filter((u) => !deps.hasLocalCopy(u))) {
     const why = await deps.reaches(url);
-    if (why) problems.push(`its plan fetches ${url}, which does not answer here (${why})`);
+    const optIn = url === ciliumChartRepo && localChart(url, 'cilium', versions.cilium.chart) !== undefined && !ciliumFromSourceAllowed()
+      ? `; npm run images built the chart and images from the cilium module: ${ciliumFromSourceOptIn}=1 installs from them` : '';
+    if (why) problems.push(`its plan fetches ${url}, which does not answer here (${why})${optIn}`);
   }
   for (const image of profileImages(profile)) {
     if ((await deps.cli(['image', 'inspect', '--format', '{{.Id}}', image], { timeout: 20_000 })).exitCode === 0) continue;

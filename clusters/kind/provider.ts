@@ -1,7 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { calicoManifestUrls } from './cni/calico.ts';
 import { kubeFlannelUrl } from './cni/flannel.ts';
-import { readLocalCopy } from './local-copies.ts';
+import { ciliumArchivePath, ciliumFromSourceAllowed, localChart, readLocalCopy } from './local-copies.ts';
+import { ciliumChartRepo, ciliumImages } from './cni/cilium.ts';
+import { existsSync } from 'node:fs';
+import { versions } from '../../versions.ts';
 import { podNetnsExec } from './pod-netns.ts';
 import { allowIntraBridge, ensurePodmanKindNetwork, removeForwardRulesSync, removeRunNetworkSync } from './podman-network.ts';
 import { resolve } from 'node:path';
@@ -71,6 +74,14 @@ function localManifests(): Record<string, string> {
   return found;
 }
 
+/** What `npm run images` built for Cilium profiles, where present and opted in (local-copies.ts ciliumFromSourceOptIn): the chart folder and the images' docker-archives. */
+function localCilium(profile: KindProfile): { localCiliumChart?: string; imageArchives?: Record<string, string> } {
+  if (profile.cni !== 'cilium' || !ciliumFromSourceAllowed()) return {};
+  const chart = localChart(ciliumChartRepo, 'cilium', versions.cilium.chart);
+  const archives = Object.fromEntries(Object.values(ciliumImages).map((image) => [image, ciliumArchivePath(image)] as const).filter(([, file]) => existsSync(file)));
+  return { ...(chart ? { localCiliumChart: chart } : {}), imageArchives: archives };
+}
+
 /** The kind provider: one cluster (or two, for clustermesh) per profile per run. */
 export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, profile: string): string } = {
   planDirFor: (runId, profile) => resolve(process.env['CNC_PLAN_ROOT'] ?? 'reports/out/plans', runId, profile),
@@ -95,7 +106,7 @@ export const kindProvider: Provider<KindProfile> & { planDirFor(runId: string, p
     const nodeImage = await nodeImageIn(engineCli(source.engine));
     if (nodeImage?.builtFromSource) log(`🏗️  ${source.engine}: node image ${nodeImage.image} built here from source (npm run images), no registry serves the pinned one`);
     const plan = buildPlan(profile, {
-      runId: options.runId, dir: planDir, arch: process.arch === 'arm64' ? 'arm64' : 'amd64', images: source, localManifests: localManifests(),
+      runId: options.runId, dir: planDir, arch: process.arch === 'arm64' ? 'arm64' : 'amd64', images: source, localManifests: localManifests(), ...localCilium(profile),
       ...(kindGateway ? { kindGateway } : {}), ...(nodeImage ? { nodeImage: nodeImage.image } : {}),
     });
     await writePlan(plan, planDir);

@@ -11,6 +11,11 @@ describe('runners honour the caller deadline (kube.run timeoutMs, e.g. C-CT-1)',
     expect(result.stderr).toMatch(/stopped at the caller's deadline/);
   });
 
+  it('hostRunner: a tool not on PATH exits 127 as a shell says it, not 1', async () => {
+    const result = await hostRunner('/tmp').run({ tool: 'cnc-no-such-tool' as never, args: [], why: 'test' });
+    expect(result).toEqual({ stdout: '', stderr: 'cnc-no-such-tool: command not found (not on PATH)', exitCode: 127 });
+  });
+
   it('hostRunner without a signal runs to the end', async () => {
     const result = await hostRunner('/tmp').run({ tool: 'sh' as never, args: ['-c', 'echo ok; exit 3'], why: 'test' });
     expect(result).toMatchObject({ stdout: 'ok', exitCode: 3 });

@@ -17,6 +17,8 @@ export function hostRunner(planDir: string): CommandRunner {
       cwd: planDir, env: command.env, reject: false, ...(input === undefined ? {} : { input }), ...(signal ? { cancelSignal: signal } : {}),
     });
     const stderr = String(result.stderr ?? '');
+    // A tool not on PATH: execa's error code, reported as a shell would (exit 127), so checks can tell "not run" from "failed".
+    if ((result as { code?: string }).code === 'ENOENT') return { stdout: '', stderr: `${command.tool}: command not found (not on PATH)`, exitCode: 127 };
     if (result.isCanceled) return { stdout: String(result.stdout ?? ''), stderr: `${stderr}\n${cancelled(command)}`, exitCode: 124 };
     return { stdout: String(result.stdout ?? ''), stderr, exitCode: result.exitCode ?? 1 };
   };

@@ -23,6 +23,15 @@ describe('parseCiliumStatus', () => {
     expect(s.masquerading).toEqual({ mode: 'BPF', devices: ['eth0', 'eth1'], nativeCidrs: ['10.254.0.0/24'], ipv4: true, ipv6: false });
   });
 
+  it('reads 1.20 (kind/cilium-vxlan): the cluster health table header is known, not unparsed', () => {
+    const text = fixture('cilium-status', 'v1.20.0-kind-vxlan.txt');
+    const s = parseCiliumStatusStrict(text);
+    expect(s.unparsed).toEqual([]);
+    expect(s.version).toBe('1.20.0');
+    expect(s.routing).toEqual({ network: 'Tunnel', tunnelProtocol: 'vxlan', host: 'Legacy' });
+    expect(s.clusterHealth).toMatchObject({ reachable: 3, total: 3 });
+  });
+
   it('reads the 1.16+ Routing line (native) and cluster health', () => {
     const s = load('v1.18.4-native-bpf.txt');
     expect(s.version).toBe('1.18.4');

@@ -124,6 +124,12 @@ function parseDetails(lines: string[]): CiliumStatus['kprDetails'] {
   return details;
 }
 
+/**
+ * The node table's header under "Cluster health", printed unindented since 1.20 whether or not rows follow
+ * (pkg/health/client/client.go@v1.20.0:403 `Name\tIP\tNode\tEndpoints`; its rows are indented, :344).
+ */
+const HEALTH_TABLE_HEADER = /^Name\s+IP\s+Node\s+Endpoints\s*$/;
+
 /** Parses agent status text; missing fields stay undefined, unknown top-level lines land in `unparsed`. */
 export function parseCiliumStatus(text: string): CiliumStatus {
   // Log prefixes (timestamps, event text) are cut; docs samples are indented: drop common indentation.
@@ -134,7 +140,7 @@ export function parseCiliumStatus(text: string): CiliumStatus {
     const key = KEY_LINE.exec(l)![0].slice(0, -1);
     return [key, l.slice(key.length + 1).trim().replace(/\s+/g, ' ')];
   }));
-  const status: CiliumStatus = { fields, unparsed: lines.filter((l) => l.trim() !== '' && !/^\s/.test(l) && !KEY_LINE.test(l)) };
+  const status: CiliumStatus = { fields, unparsed: lines.filter((l) => l.trim() !== '' && !/^\s/.test(l) && !KEY_LINE.test(l) && !HEALTH_TABLE_HEADER.test(l)) };
 
   const version = /^Ok\s+(\d+\.\d+\.\d+\S*)/.exec(field(lines, 'Cilium') ?? '')?.[1];
   if (version) status.version = version;

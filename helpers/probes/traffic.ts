@@ -262,8 +262,12 @@ export function udpClient(target: string, t: Pick<ReplyTimings, 'replyS' | 'conf
 }
 export const probeUdp = (from: Executor, target: string, t: Pick<ReplyTimings, 'replyS' | 'confirm'>): Promise<Probed<PodReply>> => run(from, udpClient(target, t));
 
-/** A pod's MTU as its traffic sees it: eth0's MTU, or a lower `mtu` on its default route (Cilium lowers the route). */
-export async function podMtu(pod: PodHandle): Promise<{ mtu?: number; raw: Array<[string, Probed<unknown>]> }> {
+/**
+ * A pod's MTU as its traffic sees it (`mtu`): eth0's MTU, or a lower `mtu` on its default route (Cilium lowers the
+ * route), and eth0's own MTU (`eth0Mtu`), which Cilium leaves at the device MTU (1500 beside a route mtu 1450, measured
+ * on kind/cilium-vxlan with Cilium 1.20.0).
+ */
+export async function podMtu(pod: PodHandle): Promise<{ mtu?: number; eth0Mtu?: number; raw: Array<[string, Probed<unknown>]> }> {
   const [link, routes] = await runClients(pod, [
     { argv: ['ip', '-d', 'link', 'show', 'dev', 'eth0'], parse: (r) => parseIpLink(r.stdout) },
     { argv: ['ip', '-4', 'route', 'show'], parse: (r) => parseIpRoute(r.stdout) },
@@ -271,7 +275,7 @@ export async function podMtu(pod: PodHandle): Promise<{ mtu?: number; raw: Array
   const eth0 = link.value[0]?.mtu;
   const routeMtu = /\bmtu (\d+)/.exec(routes.value.find((r) => r.dst === 'default')?.raw ?? '')?.[1];
   const mtu = eth0 === undefined ? undefined : Math.min(eth0, routeMtu ? Number(routeMtu) : Infinity);
-  return { ...(mtu !== undefined ? { mtu } : {}), raw: [[pod.name, link], [pod.name, routes]] };
+  return { ...(mtu !== undefined ? { mtu } : {}), ...(eth0 !== undefined ? { eth0Mtu: eth0 } : {}), raw: [[pod.name, link], [pod.name, routes]] };
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time, keeping the input order in the result. */

@@ -9,6 +9,9 @@ import { bpfIgnored, type CiliumImage, ciliumAgentPackages, ciliumModulesOf, cil
 import { ciliumRecipes } from './cilium-recipes.ts';
 import { buildGoRecipe, downloadModule } from './go-build.ts';
 import { goRecipes } from './recipes.ts';
+import { versions } from '../../versions.ts';
+import { ciliumChartRepo } from '../../clusters/kind/cni/cilium.ts';
+import { localChartPath } from '../../clusters/kind/local-copies.ts';
 
 const lines = (entries: string[]) => entries.join('\n');
 
@@ -101,5 +104,20 @@ export async function proveCiliumImages(): Promise<{ what: string; output: strin
     if (r.exitCode !== 0) throw new Error(`failed to run ${what}: exit ${r.exitCode}: ${String(r.all).slice(-2000)}`);
     out.push({ what, output: String(r.all).trim() });
   }
+  return out;
+}
+
+/**
+ * The chart's source folder of the cilium module at the chart's tag (install/kubernetes/cilium, Chart.yaml version
+ * 1.20.0; values.yaml@v1.20.0:254,3249 useDigest false), copied where the kind plan finds it for helm.cilium.io
+ * (local-copies.ts localChart). The module cache is read-only, so the copy drops its modes; rewritten every time.
+ */
+export async function copyCiliumChart(cache: string): Promise<string> {
+  const moduleDir = (await downloadModule(ciliumRecipes.agent.module, ciliumRecipes.agent.version)).Dir;
+  const out = localChartPath(ciliumChartRepo, 'cilium', versions.cilium.chart, cache);
+  rmSync(out, { recursive: true, force: true });
+  await execa('sh', ['-c', 'mkdir -p "$(dirname "$2")" && cp -r --no-preserve=mode "$1" "$2"', 'sh', join(moduleDir, 'install', 'kubernetes', 'cilium'), out]);
+  const chart = readFileSync(join(out, 'Chart.yaml'), 'utf8');
+  if (!new RegExp(`^version: ${versions.cilium.chart}$`, 'm').test(chart)) throw new Error(`failed to take the Cilium chart from ${moduleDir}: its Chart.yaml is not version ${versions.cilium.chart}`);
   return out;
 }

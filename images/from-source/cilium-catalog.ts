@@ -61,7 +61,7 @@ export const ciliumSourceImages: CiliumImage[] = [
         'cilium-sysctlfix'].map((b) => bin('agent', b)),
       bin('agent', 'cilium-cni', '/opt/cni/bin'),
       { from: 'cniPlugins', binary: 'loopback', dest: '/cni/loopback' },
-      iptablesWrapper.file,
+      { ...iptablesWrapper.file, from: 'here' },
     ],
     // The chart runs these three as commands; git has them 0755, which the module zip drops.
     moduleFiles: ['images/cilium/init-container.sh', 'plugins/cilium-cni/install-plugin.sh', 'plugins/cilium-cni/cni-uninstall.sh']

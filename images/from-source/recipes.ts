@@ -64,6 +64,20 @@ export const goRecipes = {
     binaries: [{ out: 'kind', pkg: 'sigs.k8s.io/kind' }], cgo: false, ldflags: () => [],
   },
   /**
+   * helm for the kind/cilium-* installs. Makefile@v3.21.4:47-69 sets the version variables and the Kubernetes version
+   * chartutil assumes without a cluster (`helm template`), from its k8s.io modules (go.mod@v3.21.4:40,45: v0.36.2);
+   * without them it assumes v1.20.0 (pkg/chartutil/capabilities.go@v3.21.4:34-35) and Cilium's chart refuses it.
+   */
+  helm: {
+    id: 'helm', module: 'helm.sh/helm/v3', version: versions.helm,
+    binaries: [{ out: 'helm', pkg: 'helm.sh/helm/v3/cmd/helm' }], cgo: false,
+    ldflags: (commit) => [
+      x('helm.sh/helm/v3/internal/version.version', versions.helm), x('helm.sh/helm/v3/internal/version.gitCommit', commit),
+      x('helm.sh/helm/v3/internal/version.gitTreeState', 'clean'),
+      ...['pkg/lint/rules', 'pkg/chartutil'].flatMap((pkg) => [x(`helm.sh/helm/v3/${pkg}.k8sVersionMajor`, '1'), x(`helm.sh/helm/v3/${pkg}.k8sVersionMinor`, '36')]),
+    ],
+  },
+  /**
    * kind images/base/Dockerfile@v0.32.0:127-140 builds ctr, containerd and the shim with these BUILDTAGS and CGO_ENABLED=1;
    * containerd Makefile@v2.3.1:38,105,275 sets version.Version/Revision and builds the shim with SHIM_CGO_ENABLED=0.
    */

@@ -142,6 +142,10 @@ describe('C-CT-1 text report', () => {
 
   it('flags a JUnit file that disagrees with the text report', () => {
     const { text } = readTextReport(report('cli-673-v0.15-report.txt'));
+    // cilium-cli absent (kind/cilium-vxlan on podman, December 2026): not run is INCONCLUSIVE, not a failed test.
+    const missing = expectConnectivity({ exitCode: 127, tests: 0, failures: 0, failed: [], source: 'junit' });
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).toMatch(/^could not observe: "cilium connectivity test" \(cilium-cli is not on PATH \(exit 127\); install cilium-cli v/);
     expect(expectConnectivity({ exitCode: 1, tests: 42, failures: 2, failed: ['echo-ingress-l7', 'echo-ingress-l7-named-port'], source: 'junit', ...(text ? { text } : {}) })).toContain(
       'the JUnit file says 2/42 tests failed but the text report says 7/42; one of them is incomplete',
     );

@@ -5,6 +5,8 @@ import { parseConnectivityTest, totals } from '../../helpers/parsers/cilium-conn
 import { defineBehaviour } from '../check.ts';
 import { kubeOf } from '../kube-actions.ts';
 import { cni, onKubernetes } from '../requirements.ts';
+import { unobserved } from '../verdict.ts';
+import { versions } from '../../versions.ts';
 import type { Observation } from '../types.ts';
 import { DOCS } from './agents.ts';
 
@@ -48,6 +50,8 @@ export function readTextReport(output: string): { text?: ConnectivityObservation
 }
 
 export function expectConnectivity(v: ConnectivityObservation): string[] {
+  // Exit 127: the CLI was never found (host runner, or bash in the toolbox): nothing observed, not a failure.
+  if (v.exitCode === 127) return [unobserved('"cilium connectivity test"', `cilium-cli is not on PATH (exit 127); install cilium-cli ${versions.cilium.cli}`)];
   const problems: string[] = [];
   if (v.tests === 0) problems.push('the JUnit file has no testcase; did "cilium connectivity test" run?');
   if (v.failures > 0) problems.push(`${v.failures}/${v.tests} connectivity tests failed${v.source === 'text' ? ' (from the text report: no JUnit file)' : ''}: ${v.failed.slice(0, 5).join(', ')}`);

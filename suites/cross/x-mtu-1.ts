@@ -193,10 +193,12 @@ export const xMtu1 = defineBehaviour<MtuObservation>({
       expectFailure: /pod \S+ on \S+: eth0 MTU \d+(?: with default route mtu \d+)?, expected \d+ \(underlay /,
       async apply(cluster) {
         const pod = firstPod(cluster);
-        const before = (await podMtu(pod)).mtu;
-        if (!before) throw new Error(`failed to break X-MTU-1: pod ${pod.name} has no eth0 MTU`);
-        await setMtu(pod, 'eth0', before - 100);
-        return { what: `eth0 MTU ${before - 100} in pod ${pod.name}`, undo: async () => { await setMtu(pod, 'eth0', before); await flushRouteCaches(cluster); } };
+        // Lowered below the effective MTU, restored to eth0's own: with Cilium they differ (eth0 1500, route mtu 1450), and
+        // restoring the effective one left eth0 at 1450 beside a host end of 1500 (cilium-vxlan run, December 2026).
+        const { mtu, eth0Mtu } = await podMtu(pod);
+        if (!mtu || !eth0Mtu) throw new Error(`failed to break X-MTU-1: pod ${pod.name} has no eth0 MTU`);
+        await setMtu(pod, 'eth0', mtu - 100);
+        return { what: `eth0 MTU ${mtu - 100} in pod ${pod.name}`, undo: async () => { await setMtu(pod, 'eth0', eth0Mtu); await flushRouteCaches(cluster); } };
       },
     },
     {
