@@ -41,6 +41,19 @@ describe('locating the lost packet in recorded lab traces', () => {
     expect(locate(fixture('calico-lab/proxy-arp-off')).location!.text).toMatch(/^lost at eth0 of pod-b1: 10 requests arrived, 0 replies left; pod-b1 cannot resolve 169\.254\.1\.1/);
   });
 
+  it("a host veth that does not answer its pod's ARP because its node forwards nothing from it: that routing decision is named", () => {
+    // proxy-arp-off's recording (pod-b1 -> pod-a1, calico-vxlan) with node-b's lookup from pod-b1's veth failing as it did
+    // with forwarding off on node-b (mutate forwarding-off on calico-lab, this session: "RTNETLINK answers: Invalid argument").
+    const f = fixture('calico-vxlan/proxy-arp-off');
+    const key = 'node-b: ip -4 route get 10.244.0.10 from 10.244.0.74 iif cali86a12876b92';
+    expect(f.readings.routes[key]).toBeDefined();
+    const { location } = locate(f, { ...f.readings, routes: { ...f.readings.routes, [key]: 'RTNETLINK answers: Invalid argument\n' } });
+    expect(location!.at).toEqual({ node: 'node-b', kind: 'route' });
+    expect(location!.text).toMatch(/^lost at eth0 of pod-b1: 10 sent, 0 seen on eth0 of pod-b1; pod-b1 cannot resolve 169\.254\.1\.1 on eth0 \((INCOMPLETE|FAILED)\): cali86a12876b92 on node-b does not answer for it, as its node forwards nothing from it \(proxy ARP answers only then\); the routing decision on node-b: ip route get 10\.244\.0\.10 from 10\.244\.0\.74 iif cali86a12876b92 fails: "RTNETLINK answers: Invalid argument"$/);
+    // The lookup as recorded (it succeeds): the veth itself is named, as for proxy_arp off.
+    expect(locate(f).location!.at).toMatchObject({ node: 'node-b', kind: 'host-veth' });
+  });
+
   it('a host veth MTU below the packet: the veth is named with its MTU', () => {
     expect(locate(fixture('calico-lab/host-veth-mtu')).location!.text).toMatch(/^lost between eth0 on node-b and cali\S+ on node-b: 1 seen on eth0 on node-b, 0 on cali\S+ on node-b; cali\S+ on node-b has MTU 1300$/);
   });

@@ -31,7 +31,7 @@ export function locateLoss(hops: ObservedHop[], sent: number): LossLocation | un
     if (hop.leg !== leg) { leg = hop.leg; earlier = []; }
     if (hop.outcome.kind !== 'seen') { between.push(hop); continue; }
     const seen = hop.outcome.count;
-    if (seen < expected) return blame(hop, last, between, last ? expected : Math.max(1, sent), earlier);
+    if (seen < expected) return blame(hop, last, between, last ? expected : Math.max(1, sent), earlier, hops);
     expected = seen;
     last = hop;
     earlier = [...earlier, ...between];
@@ -40,7 +40,7 @@ export function locateLoss(hops: ObservedHop[], sent: number): LossLocation | un
   return undefined;
 }
 
-function blame(missing: ObservedHop, last: ObservedHop | undefined, between: ObservedHop[], expected: number, earlier: ObservedHop[] = []): LossLocation {
+function blame(missing: ObservedHop, last: ObservedHop | undefined, between: ObservedHop[], expected: number, earlier: ObservedHop[] = [], all: ObservedHop[] = []): LossLocation {
   const seen = missing.outcome.kind === 'seen' ? missing.outcome : undefined;
   const count = seen?.count ?? 0;
   // The same device ends the request and starts the reply leg: the target received the requests and sent fewer replies.
@@ -61,10 +61,27 @@ function blame(missing: ObservedHop, last: ObservedHop | undefined, between: Obs
     return { ...base, at: place(misrouted), text: `lost ${where}: ${numbers}${sample}; sent elsewhere by ${hopLabel(misrouted)}: ${misrouted.outcome.problem}` };
   }
   if (seen?.neighbourProblem && missing.peer) {
-    return { ...base, at: place(missing.peer), text: `lost ${where}: ${numbers}; ${seen.neighbourProblem}: ${hopLabel(missing.peer)} does not answer for it` };
+    const unanswered = `lost ${where}: ${numbers}; ${seen.neighbourProblem}: ${hopLabel(missing.peer)} does not answer for it`;
+    const cause = proxyArpCause(missing.peer, missing.leg, all);
+    if (cause?.outcome.kind === 'decision') {
+      return { ...base, at: place(cause), text: `${unanswered}, as its node forwards nothing from it (proxy ARP answers only then); ${hopLabel(cause)}: ${cause.outcome.problem}` };
+    }
+    return { ...base, at: place(missing.peer), text: unanswered };
   }
   const mtu = seen?.mtu !== undefined ? `; ${hopLabel(missing)} has MTU ${seen.mtu}` : '';
   return { ...base, at: place(missing), text: `lost ${where}: ${numbers}${sample}${mtu}` };
+}
+
+/**
+ * Why a host veth does not answer its pod's ARP for the gateway: the node answers by proxy only for what it would forward
+ * from that veth (net/ipv4/arp.c arp_process: ip_route_input_noref must succeed, IN_DEV_FORWARD, an RTN_UNICAST route
+ * out of another device), so a routing lookup from that veth that fails outright (forwarding off, a prohibit rule) is the
+ * cause. The leg's route hop on the veth's node, asked with that veth as iif, when it failed.
+ */
+function proxyArpCause(peer: HopPlace, leg: ObservedHop['leg'], all: ObservedHop[]): ObservedHop | undefined {
+  if (peer.kind !== 'host-veth') return undefined;
+  return all.find((h) => h.leg === leg && h.node === peer.node && h.route?.iif === peer.device
+    && h.outcome.kind === 'decision' && h.outcome.problem?.includes(' fails: '));
 }
 
 /**
