@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { versions } from '../../versions.ts';
-import { rootfsTar, type Step } from './build.ts';
+import { hashOf, here, imageHash, type Log, rootfsTar, type Step, timer } from './build.ts';
 import { type CalicoImage, calicoModulesOf, calicoNodePackages, calicoSourceImages, withoutKrtTunnel } from './calico-catalog.ts';
 import { calicoRecipes, calicoWrapperGoMod, parseVersionReplaces } from './calico-recipes.ts';
 import { sourceLabels } from './catalog.ts';
@@ -12,10 +12,6 @@ import { downloadModule, type GoBuildResult } from './go-build.ts';
 import { calicoManifestUrls } from '../../clusters/kind/cni/calico.ts';
 import type { GoRecipe } from './recipes.ts';
 
-const here = new URL('.', import.meta.url).pathname;
-type Log = (line: string) => void;
-const hashOf = (...parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 12);
-const timer = () => { const t = performance.now(); return () => Math.round((performance.now() - t) / 100) / 10; };
 
 /**
  * Builds a Calico recipe's binaries like go-build.ts buildGoRecipe, in a wrapper module that repeats the calico go.mod's
@@ -48,11 +44,6 @@ export async function buildCalicoRecipe(recipe: GoRecipe, cache: string, log: Lo
   return { id: recipe.id, binDir, reused: false, seconds: seconds(), commit: main.commit };
 }
 
-async function imageHash(name: string): Promise<string | undefined> {
-  const r = await execa('podman', ['image', 'inspect', '--format', '{{index .Labels "io.cni-conformance.build-hash"}}', name], { reject: false });
-  return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
-}
-
 const lines = (entries: string[]) => entries.join('\n');
 
 /** What calico-image.sh lays out, for an image of any source: `files[].from` names a key of binDirs. */
@@ -78,6 +69,34 @@ export function imageEnv(image: ImageLayout, binDirs: Record<string, string>, mo
   };
 }
 
+/** The CA bundle of a rootfs tar, extracted into `dir` for calico-image.sh's CA_FROM; returns `dir`. */
+export async function extractCa(rootfs: string, dir: string): Promise<string> {
+  await execa('sh', ['-c', 'mkdir -p "$1" && tar -C "$1" -xf "$2" ./etc/ssl/certs/ca-certificates.crt', 'sh', dir, rootfs]);
+  return dir;
+}
+
+/**
+ * One image laid out by calico-image.sh from `env` (imageEnv's, plus BASE_TAR and CA_FROM), saved as a docker-archive in
+ * `archiveDir`; reused when podman holds it with the same build hash (`hashParts`, the binaries' contents and the
+ * script) and its archive exists. Returns the archive.
+ */
+export async function buildLaidOutImage(o: {
+  image: { name: string; differs: string }; env: Record<string, string>; hashParts: unknown[]; binaries: string[];
+  archiveDir: string; modules: Record<string, string>; log: Log; steps: Step[];
+}): Promise<string> {
+  const done = timer();
+  const contents = o.binaries.map((file) => createHash('sha256').update(readFileSync(file)).digest('hex'));
+  const hash = hashOf(...o.hashParts, contents, readFileSync(join(here, 'calico-image.sh'), 'utf8'));
+  const archive = join(o.archiveDir, `${o.image.name.replace(/[/:]/g, '_')}.tar`);
+  if ((await imageHash(o.image.name)) === hash && existsSync(archive)) { o.steps.push({ what: o.image.name, how: 'reused', seconds: done() }); return archive; }
+  o.log(`image ${o.image.name}`);
+  const labels = [...sourceLabels(o.modules), `io.cni-conformance.differs-from-upstream=${JSON.stringify(o.image.differs)}`, `io.cni-conformance.build-hash=${hash}`];
+  const r = await execa('bash', [join(here, 'calico-image.sh')], { env: { ...o.env, IMAGE: o.image.name, ARCHIVE: archive, LABELS: lines(labels) }, reject: false, all: true });
+  if (r.exitCode !== 0) throw new Error(`failed to build ${o.image.name}: ${String(r.all).slice(-3000)}`);
+  o.steps.push({ what: o.image.name, how: 'built', seconds: done() });
+  return archive;
+}
+
 export interface CalicoBuild {
   images: string[]; archives: string[]; steps: Step[]; calicoctl: string;
   /** The calico module's folder the images were built from. */
@@ -95,26 +114,17 @@ export async function buildCalicoImages(cache: string, log: Log): Promise<Calico
   }
   const moduleDir = (await downloadModule(calicoRecipes.node.module, calicoRecipes.node.version)).Dir;
   const nodeRootfs = await rootfsTar(cache, 'calico-node', calicoNodePackages, log, steps);
-  const caDir = join(cache, 'rootfs', 'calico-ca');
-  await execa('sh', ['-c', 'mkdir -p "$1" && tar -C "$1" -xf "$2" ./etc/ssl/certs/ca-certificates.crt', 'sh', caDir, nodeRootfs]);
-  const archiveDir = join(cache, 'calico-archives');
+  const caDir = await extractCa(nodeRootfs, join(cache, 'rootfs', 'calico-ca'));
   const images: string[] = [];
   const archives: string[] = [];
   for (const image of calicoSourceImages) {
-    const done = timer();
     const env = { ...imageEnv(image, binDirs, moduleDir), BASE_TAR: image.base === 'node' ? nodeRootfs : '', CA_FROM: caDir };
-    const contents = image.files.map((f) => createHash('sha256').update(readFileSync(join(binDirs[f.from]!, f.binary))).digest('hex'));
-    const hash = hashOf(image, env, contents, readFileSync(join(here, 'calico-image.sh'), 'utf8'));
-    const archive = join(archiveDir, `${image.name.replace(/[/:]/g, '_')}.tar`);
+    const archive = await buildLaidOutImage({
+      image, env, hashParts: [image, env], binaries: image.files.map((f) => join(binDirs[f.from]!, f.binary)),
+      archiveDir: join(cache, 'calico-archives'), modules: calicoModulesOf(image), log, steps,
+    });
     images.push(image.name);
     archives.push(archive);
-    if ((await imageHash(image.name)) === hash && existsSync(archive)) { steps.push({ what: image.name, how: 'reused', seconds: done() }); continue; }
-    log(`image ${image.name}`);
-    const labels = [...sourceLabels(calicoModulesOf(image)), `io.cni-conformance.differs-from-upstream=${JSON.stringify(image.differs)}`,
-      `io.cni-conformance.build-hash=${hash}`];
-    const r = await execa('bash', [join(here, 'calico-image.sh')], { env: { ...env, IMAGE: image.name, ARCHIVE: archive, LABELS: lines(labels) }, reject: false, all: true });
-    if (r.exitCode !== 0) throw new Error(`failed to build ${image.name}: ${String(r.all).slice(-3000)}`);
-    steps.push({ what: image.name, how: 'built', seconds: done() });
   }
   log(`calico ${versions.calico.release} images: ${images.join(', ')}`);
   return { images, archives, steps, calicoctl: join(binDirs.calicoctl!, 'calicoctl'), moduleDir };

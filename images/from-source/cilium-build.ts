@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { hashOf, here, imageHash, type Log, rootfsTar, type Step, timer } from './build.ts';
-import { imageEnv } from './calico-build.ts';
-import { sourceLabels } from './catalog.ts';
+import { here, type Log, rootfsTar, type Step } from './build.ts';
+import { buildLaidOutImage, extractCa, imageEnv } from './calico-build.ts';
 import { bpfIgnored, type CiliumImage, ciliumAgentPackages, ciliumModulesOf, ciliumSourceImages } from './cilium-catalog.ts';
 import { ciliumRecipes } from './cilium-recipes.ts';
 import { buildGoRecipe, downloadModule } from './go-build.ts';
@@ -13,7 +11,6 @@ import { versions } from '../../versions.ts';
 import { ciliumChartRepo } from '../../clusters/kind/cni/cilium.ts';
 import { localChartPath } from '../../clusters/kind/local-copies.ts';
 
-const lines = (entries: string[]) => entries.join('\n');
 
 /**
  * The cilium module files the images take, under `<cache>/modules/cilium-files`: bpf/ without bpfIgnored, and every
@@ -43,26 +40,18 @@ export async function buildCiliumImages(cache: string, log: Log): Promise<Cilium
   }
   const moduleDir = stageModuleFiles((await downloadModule(ciliumRecipes.agent.module, ciliumRecipes.agent.version)).Dir, cache);
   const agentRootfs = await rootfsTar(cache, 'cilium-agent', ciliumAgentPackages, log, steps);
-  const caDir = join(cache, 'rootfs', 'cilium-ca');
-  await execa('sh', ['-c', 'mkdir -p "$1" && tar -C "$1" -xf "$2" ./etc/ssl/certs/ca-certificates.crt', 'sh', caDir, agentRootfs]);
+  const caDir = await extractCa(agentRootfs, join(cache, 'rootfs', 'cilium-ca'));
   const images: string[] = [];
   const archives: string[] = [];
   for (const image of ciliumSourceImages) {
-    const done = timer();
     const env = { ...imageEnv(image, binDirs, moduleDir), BASE_TAR: image.base === 'agent' ? agentRootfs : '', CA_FROM: caDir };
     // The module files follow from the image name's version and bpfIgnored; the binaries are hashed.
-    const contents = image.files.map((f) => createHash('sha256').update(readFileSync(join(binDirs[f.from]!, f.binary))).digest('hex'));
-    const hash = hashOf(image, env, bpfIgnored, contents, readFileSync(join(here, 'calico-image.sh'), 'utf8'));
-    const archive = join(cache, 'cilium-archives', `${image.name.replace(/[/:]/g, '_')}.tar`);
+    const archive = await buildLaidOutImage({
+      image, env, hashParts: [image, env, bpfIgnored], binaries: image.files.map((f) => join(binDirs[f.from]!, f.binary)),
+      archiveDir: join(cache, 'cilium-archives'), modules: ciliumModulesOf(image), log, steps,
+    });
     images.push(image.name);
     archives.push(archive);
-    if ((await imageHash(image.name)) === hash && existsSync(archive)) { steps.push({ what: image.name, how: 'reused', seconds: done() }); continue; }
-    log(`image ${image.name}`);
-    const labels = [...sourceLabels(ciliumModulesOf(image)), `io.cni-conformance.differs-from-upstream=${JSON.stringify(image.differs)}`,
-      `io.cni-conformance.build-hash=${hash}`];
-    const r = await execa('bash', [join(here, 'calico-image.sh')], { env: { ...env, IMAGE: image.name, ARCHIVE: archive, LABELS: lines(labels) }, reject: false, all: true });
-    if (r.exitCode !== 0) throw new Error(`failed to build ${image.name}: ${String(r.all).slice(-3000)}`);
-    steps.push({ what: image.name, how: 'built', seconds: done() });
   }
   return { images, archives, steps };
 }
