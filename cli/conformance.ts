@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { DEFAULT_PROFILE, getProfile } from '../clusters/profiles/index.ts';
 import { parseTemplate } from '../clusters/attach/node-exec.ts';
 import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
 import { behaviour, catalogue } from '../suites/catalogue.ts';
 import { ALLOW_DISRUPTIVE_ENV, ALLOW_DISRUPTIVE_FLAG, attachNotice, controlListing } from '../suites/disruption.ts';
 import { parseArgs } from './args.ts';
-import { CHILD_OPTIONS, forwardFirstSignal } from './forward-signal.ts';
+import { runForwardingSignal } from './forward-signal.ts';
 import { kindPreflight } from './kind-preflight.ts';
 
 const USAGE = `usage: npm run conformance -- [--profile NAME|PROVIDER/NAME] [--behaviour ID[,ID...]] [--keep] [--no-report]
@@ -74,13 +73,10 @@ async function main(): Promise<number> {
   const report = args.flags.has('no-report') ? undefined : import('../reports/build-report.ts');
   // vitest's own bin under this node (npx would cost a resolution of its own first).
   const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-  // vitest cleans up on the first signal this process gets (forwardFirstSignal), and we wait for it to finish.
-  const child = execa(process.execPath, [vitest, 'run', '--project', profile.provider, file], { ...CHILD_OPTIONS, reject: false, env: runEnv });
-  const forwarded = forwardFirstSignal(child);
-  const run = await child;
-  forwarded.dispose();
+  // vitest cleans up on the first signal this process gets (runForwardingSignal), and we wait for it to finish.
+  const run = await runForwardingSignal(process.execPath, [vitest, 'run', '--project', profile.provider, file], runEnv);
   if (report) await (await report).buildReport();
-  return run.exitCode ?? 1;
+  return run.exitCode;
 }
 
 main().then((code) => process.exit(code), (error: Error) => {

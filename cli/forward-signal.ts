@@ -6,7 +6,9 @@
  * process now stops the run too (it was ignored before, and the run went on). Later signals are not passed on: vitest
  * and our clean-up handlers listen for one signal (process.once), and a second would kill them mid-clean-up.
  */
-export const CHILD_OPTIONS = { killDescendants: true, stdin: 'ignore', stdout: 'inherit', stderr: 'inherit' } as const;
+import { execa } from 'execa';
+
+const CHILD_OPTIONS = { killDescendants: true, stdin: 'ignore', stdout: 'inherit', stderr: 'inherit', reject: false } as const;
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -17,7 +19,7 @@ export interface ForwardedSignal {
   dispose(): void;
 }
 
-export function forwardFirstSignal(child: { kill(signal: NodeJS.Signals): boolean }, log: (line: string) => void = (l) => console.error(l)): ForwardedSignal {
+function forwardFirstSignal(child: { kill(signal: NodeJS.Signals): boolean }, log: (line: string) => void = (l) => console.error(l)): ForwardedSignal {
   let signal: NodeJS.Signals | undefined;
   const on = (received: NodeJS.Signals) => {
     if (signal) { log(`${received}: the run is already stopping on ${signal}; its clean-up is under way`); return; }
@@ -29,4 +31,13 @@ export function forwardFirstSignal(child: { kill(signal: NodeJS.Signals): boolea
     get signal() { return signal; },
     dispose: () => { for (const s of SIGNALS) process.off(s, on); },
   };
+}
+
+/** Runs `file args` as above (its output on ours), and returns how it ended and the signal passed on to it, if any. */
+export async function runForwardingSignal(file: string, args: string[], env?: Record<string, string>): Promise<{ exitCode: number; signal?: NodeJS.Signals }> {
+  const child = execa(file, args, { ...CHILD_OPTIONS, ...(env ? { env } : {}) });
+  const forwarded = forwardFirstSignal(child);
+  const run = await child;
+  forwarded.dispose();
+  return { exitCode: run.exitCode ?? 1, ...(forwarded.signal ? { signal: forwarded.signal } : {}) };
 }

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { qualifiedName } from '../clusters/profiles/index.ts';
 import { assertLabCanRun, nodeVersionProblem } from '../clusters/preflight.ts';
 import type { Profile } from '../clusters/types.ts';
@@ -10,7 +9,7 @@ import { mergeReport, REQUESTED } from '../reports/merge.ts';
 import { outDir, runDir } from '../reports/out-dir.ts';
 import { selectProfiles, suiteFile } from '../reports/select-profiles.ts';
 import { parseArgs } from './args.ts';
-import { CHILD_OPTIONS, forwardFirstSignal } from './forward-signal.ts';
+import { runForwardingSignal } from './forward-signal.ts';
 
 const USAGE = `usage: npm run matrix -- [PROFILE|PROVIDER/PROFILE|GLOB ...] [--out DIR]
 Runs several profiles and writes one merged report (the same merge the nightly workflow's report job runs):
@@ -27,13 +26,9 @@ async function runProvider(provider: Profile['provider'], profiles: Profile[], o
   // The merge gives every asked-for profile a column, also when the run ended before its first result; written before
   // vitest starts, so a job killed mid-run (a timeout) still says what it was asked for and that it did not finish.
   await writeRequested(dir, { provider, profiles: profiles.map(qualifiedName), status: 'did not finish' });
-  const child = execa('npx', ['vitest', 'run', '--project', provider, ...profiles.map(suiteFile)], { ...CHILD_OPTIONS, reject: false, env: { CNI_CONFORMANCE_OUT: dir } });
-  const forwarded = forwardFirstSignal(child);
-  const run = await child;
-  forwarded.dispose();
-  const exitCode = run.exitCode ?? 1;
+  const { exitCode, signal } = await runForwardingSignal('npx', ['vitest', 'run', '--project', provider, ...profiles.map(suiteFile)], { CNI_CONFORMANCE_OUT: dir });
   await writeRequested(dir, { provider, profiles: profiles.map(qualifiedName), status: 'finished', exitCode });
-  return { dir, exitCode, seconds: (performance.now() - started) / 1000, ...(forwarded.signal ? { stoppedBy: forwarded.signal } : {}) };
+  return { dir, exitCode, seconds: (performance.now() - started) / 1000, ...(signal ? { stoppedBy: signal } : {}) };
 }
 
 /** A provider not started (the run was stopped before it): its profiles still get columns, saying they did not finish. */
@@ -62,7 +57,7 @@ async function main(): Promise<number> {
   const lab = profiles.filter((p) => p.provider === 'lab');
   const kind = profiles.filter((p) => p.provider === 'kind');
   if (lab.length) await assertLabCanRun();
-  // Each vitest cleans up on the first signal we get (forwardFirstSignal); then what ran is merged, and nothing more starts.
+  // Each vitest cleans up on the first signal we get (runForwardingSignal); then what ran is merged, and nothing more starts.
   const started = performance.now();
   const runs = [];
   if (lab.length) runs.push({ provider: 'lab', ...(await runProvider('lab', lab, out)) });
